@@ -1,0 +1,357 @@
+/*
+ * mxio.h - read, inspect, run, convert and write Apache MXNet models without MXNet.
+ *
+ * This is the whole public API. Everything else under src/ may change.
+ *
+ * Conventions
+ *   - Every fallible call returns an mxio_status (MXIO_OK == 0) and, when `err` is
+ *     not NULL, fills it with the code, a message naming the file, node or array,
+ *     and the byte offset where known. The library never prints and never exits.
+ *   - Handles are opaque. Every *_free(NULL) is a no-op.
+ *   - Strings, shapes and data pointers handed out by a handle are borrowed: valid
+ *     until that handle is freed, unless a comment says otherwise.
+ *   - A handle may be read from several threads at once; mutating calls need
+ *     exclusive access.
+ *   - No hidden global state: options and errors travel with the call.
+ *
+ * A tour:
+ * @code
+ *   mxio_error err;
+ *   mxio_params *p = NULL;
+ *   if (mxio_params_read_file("model-0000.params", 0, &p, &err) != MXIO_OK) {
+ *       fprintf(stderr, "%s\n", err.message);
+ *       return 1;
+ *   }
+ *   for (size_t i = 0; i < mxio_params_count(p); i++) {
+ *       mxio_array a;
+ *       mxio_params_get(p, i, &a);
+ *       printf("%s: %d dims\n", a.name, a.ndim);
+ *   }
+ *   mxio_params_free(p);
+ * @endcode
+ */
+#ifndef MXIO_H
+#define MXIO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(_WIN32) && defined(MXIO_BUILD_SHARED)
+#define MXIO_API __declspec(dllexport)
+#elif defined(__GNUC__)
+#define MXIO_API __attribute__((visibility("default")))
+#else
+#define MXIO_API
+#endif
+
+/* ------------------------------------------------------------------------- */
+/* Version                                                                    */
+/* ------------------------------------------------------------------------- */
+
+#define MXIO_VERSION_MAJOR 0
+#define MXIO_VERSION_MINOR 1
+#define MXIO_VERSION_PATCH 0
+#define MXIO_VERSION_HEX \
+    ((MXIO_VERSION_MAJOR << 16) | (MXIO_VERSION_MINOR << 8) | MXIO_VERSION_PATCH)
+
+/* The MXNet version whose files mxio writes (major*10000 + minor*100 + patch). */
+#define MXIO_MXNET_VERSION 10901
+
+/* Library version string, e.g. "0.1.0". Compare with MXIO_VERSION_* to check that
+ * header and library match. */
+MXIO_API const char *mxio_version(void);
+
+/* ------------------------------------------------------------------------- */
+/* Status and errors                                                          */
+/* ------------------------------------------------------------------------- */
+
+/* X(name, value, description). Values are stable, new ones are only appended.
+ * The CLI exits with the status value (2 is reserved for command-line misuse). */
+#define MXIO_STATUS_LIST(X)                                                   \
+    X(OK, 0, "ok")                                                           \
+    X(E_MISUSE, 1, "API misuse")                                             \
+    X(E_NOMEM, 3, "out of memory")                                           \
+    X(E_IO, 4, "I/O error")                                                  \
+    X(E_NOT_FOUND, 5, "not found")                                           \
+    X(E_EXISTS, 6, "output exists")                                          \
+    X(E_FORMAT, 7, "not a file of the expected format")                      \
+    X(E_TRUNCATED, 8, "file truncated")                                      \
+    X(E_CORRUPT, 9, "corrupt data")                                          \
+    X(E_LIMIT, 10, "size limit or overflow")                                 \
+    X(E_UNSUPPORTED, 11, "unsupported feature")                              \
+    X(E_GRAPH, 12, "invalid graph")                                          \
+    X(E_UNKNOWN_OP, 13, "unknown or unsupported operator")                   \
+    X(E_SHAPE, 14, "shape or type mismatch")                                 \
+    X(E_MISMATCH, 15, "arrays do not match the graph")
+
+typedef enum mxio_status {
+#define MXIO_X_ENUM(name, value, desc) MXIO_##name = value,
+    MXIO_STATUS_LIST(MXIO_X_ENUM)
+#undef MXIO_X_ENUM
+} mxio_status;
+
+/* "MXIO_E_TRUNCATED" style name of a status; "MXIO_E_?" for unknown values. */
+MXIO_API const char *mxio_status_name(mxio_status s);
+/* One-line description of a status. */
+MXIO_API const char *mxio_status_str(mxio_status s);
+
+#define MXIO_ERROR_MESSAGE_SIZE 1024
+
+/* Filled by a failing call. Caller-owned; fields that do not apply are -1. */
+typedef struct mxio_error {
+    mxio_status code;
+    int64_t offset; /* byte offset in the file, or -1 */
+    int64_t node;   /* node index in the symbol, or -1 */
+    int64_t array;  /* array index in the params file, or -1 */
+    char message[MXIO_ERROR_MESSAGE_SIZE]; /* "FILE: what went wrong, where" */
+} mxio_error;
+
+/* Free memory that an mxio call handed over to the caller (strings, buffers). */
+MXIO_API void mxio_free(void *p);
+
+/* ------------------------------------------------------------------------- */
+/* Arrays and .params files                                                   */
+/* ------------------------------------------------------------------------- */
+
+/* MXNet's mshadow type flags, same numbers. Only appended to. */
+typedef enum mxio_dtype {
+    MXIO_DTYPE_FLOAT32 = 0,
+    MXIO_DTYPE_FLOAT64 = 1,
+    MXIO_DTYPE_FLOAT16 = 2,
+    MXIO_DTYPE_UINT8 = 3,
+    MXIO_DTYPE_INT32 = 4,
+    MXIO_DTYPE_INT8 = 5,
+    MXIO_DTYPE_INT64 = 6,
+    MXIO_DTYPE_BOOL = 7,
+    MXIO_DTYPE_INT16 = 8,
+    MXIO_DTYPE_UINT16 = 9,
+    MXIO_DTYPE_UINT32 = 10,
+    MXIO_DTYPE_UINT64 = 11,
+    MXIO_DTYPE_BFLOAT16 = 12,
+    MXIO_DTYPE_COUNT
+} mxio_dtype;
+
+/* Bytes per element, 0 for an unknown dtype. */
+MXIO_API size_t mxio_dtype_size(mxio_dtype t);
+/* NumPy name ("float32", "bfloat16", ...), NULL for an unknown dtype. */
+MXIO_API const char *mxio_dtype_name(mxio_dtype t);
+/* Parse a NumPy name; returns 0 and sets *out, or -1. */
+MXIO_API int mxio_dtype_from_name(const char *name, mxio_dtype *out);
+
+typedef enum mxio_storage {
+    MXIO_STORAGE_DENSE = 0,
+    MXIO_STORAGE_ROW_SPARSE = 1,
+    MXIO_STORAGE_CSR = 2
+} mxio_storage;
+
+/* Which record layout an array was read from (and will be written as). */
+typedef enum mxio_record {
+    MXIO_RECORD_LEGACY = 0, /* no magic, u32 dims: MXNet <= 0.10 */
+    MXIO_RECORD_V1 = 1,     /* 0xF993FAC8: 0.11 */
+    MXIO_RECORD_V2 = 2,     /* 0xF993FAC9: 0.12 .. 1.9.1 default */
+    MXIO_RECORD_V3 = 3      /* 0xF993FACA: NumPy-shape semantics, 1.5+ */
+} mxio_record;
+
+#define MXIO_MAX_AUX 2
+
+/* A borrowed view of one array. Payload bytes are little-endian and may be
+ * unaligned (params files are mapped, not copied): read them with memcpy. */
+typedef struct mxio_array {
+    const char *name;       /* raw name as stored ("arg:conv0_weight"), NUL-terminated; NULL if unnamed */
+    size_t name_len;        /* bytes in name (names may hold NUL in theory) */
+    mxio_dtype dtype;
+    mxio_storage storage;
+    int ndim;               /* number of dims; 0 is a scalar (V3) */
+    const int64_t *shape;   /* logical shape, ndim entries */
+    const void *data;       /* values: prod(shape) elements, or prod(storage_shape) when sparse */
+    size_t nbytes;          /* bytes at data */
+    int is_none;            /* 1 for an uninitialised "none" record (old files); no data */
+    /* sparse only */
+    int storage_ndim;
+    const int64_t *storage_shape;
+    int num_aux;            /* 1 row_sparse (indices), 2 csr (indptr, indices) */
+    mxio_dtype aux_dtype[MXIO_MAX_AUX];
+    int aux_ndim[MXIO_MAX_AUX];
+    const int64_t *aux_shape[MXIO_MAX_AUX];
+    const void *aux_data[MXIO_MAX_AUX];
+    size_t aux_nbytes[MXIO_MAX_AUX];
+    /* provenance */
+    int32_t dev_type, dev_id; /* stored context, normally (1, 0) */
+    mxio_record record;       /* record layout */
+    uint64_t file_offset;     /* where the record starts in the file */
+} mxio_array;
+
+/* A list of arrays, read from a file or built in memory. */
+typedef struct mxio_params mxio_params;
+
+/* Flags for the readers. */
+#define MXIO_READ_COPY 0x1u /* copy payloads instead of mapping the file */
+
+/* Read a .params file (every record layout, sparse, all dtypes). MXNet 2.x
+ * .params that are really .npz/.npy are recognised and read too. */
+MXIO_API mxio_status mxio_params_read_file(const char *path, uint32_t flags, mxio_params **out,
+                                           mxio_error *err);
+/* Read from memory; `label` names the source in messages (may be NULL). The
+ * buffer is copied unless flags has... (always copied: the handle owns its bytes). */
+MXIO_API mxio_status mxio_params_read_buffer(const void *buf, size_t len, const char *label,
+                                             uint32_t flags, mxio_params **out, mxio_error *err);
+/* Read a NumPy .npz archive (member "x.npy" becomes array "x") or one .npy file. */
+MXIO_API mxio_status mxio_params_read_npz(const char *path, uint32_t flags, mxio_params **out,
+                                          mxio_error *err);
+MXIO_API void mxio_params_free(mxio_params *p);
+
+MXIO_API size_t mxio_params_count(const mxio_params *p);
+/* 1 if the file stores names (a dict), 0 for an unnamed list. */
+MXIO_API int mxio_params_has_names(const mxio_params *p);
+/* Fill *out with a view of array i. Returns MXIO_E_MISUSE if i is out of range. */
+MXIO_API mxio_status mxio_params_get(const mxio_params *p, size_t i, mxio_array *out);
+/* Index of the array named `name`, matching the raw name first, then the name
+ * without its "arg:"/"aux:" prefix. -1 if absent. */
+MXIO_API int64_t mxio_params_find(const mxio_params *p, const char *name);
+/* The name without "arg:"/"aux:" (borrowed, points into the raw name). */
+MXIO_API const char *mxio_array_short_name(const mxio_array *a);
+/* Number of elements (product of shape; 1 for a scalar). -1 on overflow. */
+MXIO_API int64_t mxio_array_numel(const mxio_array *a);
+
+/* An empty, named (dict) list to build with mxio_params_append. */
+MXIO_API mxio_params *mxio_params_new(void);
+/* Append a copy of `a` (its name, shape, payload, sparse parts). The record
+ * layout to write is taken from a->record (V2 unless the array needs V3). */
+MXIO_API mxio_status mxio_params_append(mxio_params *p, const mxio_array *a, mxio_error *err);
+
+/* Flags for writers. */
+#define MXIO_WRITE_FORCE 0x1u   /* replace an existing output file */
+#define MXIO_WRITE_V2 0x2u      /* write every record as V2 (MXNet 1.x default) where possible */
+
+/* Write a .params file as MXNet 1.9.1's mx.nd.save does: byte-identical for the
+ * same arrays and names. Atomic (temp file + rename); refuses to replace an
+ * existing file unless MXIO_WRITE_FORCE. */
+MXIO_API mxio_status mxio_params_write_file(const mxio_params *p, const char *path, uint32_t flags,
+                                            mxio_error *err);
+/* Same bytes into a malloc'd buffer (free with mxio_free). */
+MXIO_API mxio_status mxio_params_write_buffer(const mxio_params *p, uint32_t flags, void **buf,
+                                              size_t *len, mxio_error *err);
+/* Write a NumPy .npz (raw names kept, "arg:w" -> member "arg:w.npy"), atomically. */
+MXIO_API mxio_status mxio_params_write_npz(const mxio_params *p, const char *path, uint32_t flags,
+                                           mxio_error *err);
+/* Write one dense array as a .npy file, atomically. */
+MXIO_API mxio_status mxio_array_write_npy(const mxio_array *a, const char *path, uint32_t flags,
+                                          mxio_error *err);
+
+/* ------------------------------------------------------------------------- */
+/* Symbols (.json graphs)                                                     */
+/* ------------------------------------------------------------------------- */
+
+typedef struct mxio_symbol mxio_symbol;
+
+#define MXIO_SYMBOL_NO_UPGRADE 0x1u /* keep the graph exactly as written (no legacy upgrade) */
+
+/* Read a symbol file of any generation (0.8 `param`, 0.9-0.12 `attr`, 1.x `attrs`),
+ * resolve op aliases to MXNet's canonical names and apply MXNet's legacy upgrades,
+ * so the graph is the one MXNet 1.9.1 holds after loading the file. */
+MXIO_API mxio_status mxio_symbol_read_file(const char *path, uint32_t flags, mxio_symbol **out,
+                                           mxio_error *err);
+MXIO_API mxio_status mxio_symbol_read_buffer(const char *json, size_t len, const char *label,
+                                             uint32_t flags, mxio_symbol **out, mxio_error *err);
+MXIO_API void mxio_symbol_free(mxio_symbol *s);
+
+/* Write in MXNet 1.9.1's exact text layout (what mx.sym.save writes). */
+MXIO_API mxio_status mxio_symbol_write_file(const mxio_symbol *s, const char *path, uint32_t flags,
+                                            mxio_error *err);
+/* Same text into a malloc'd NUL-terminated buffer (free with mxio_free). */
+MXIO_API mxio_status mxio_symbol_write_buffer(const mxio_symbol *s, char **json, size_t *len,
+                                              mxio_error *err);
+
+/* mxnet_version found in the file (800 when absent, as MXNet assumes). */
+MXIO_API int mxio_symbol_file_version(const mxio_symbol *s);
+
+MXIO_API size_t mxio_symbol_node_count(const mxio_symbol *s);
+MXIO_API const char *mxio_symbol_node_op(const mxio_symbol *s, size_t node);   /* "null" for variables */
+MXIO_API const char *mxio_symbol_node_name(const mxio_symbol *s, size_t node);
+MXIO_API size_t mxio_symbol_node_attr_count(const mxio_symbol *s, size_t node);
+MXIO_API const char *mxio_symbol_node_attr_key(const mxio_symbol *s, size_t node, size_t i);
+MXIO_API const char *mxio_symbol_node_attr_value(const mxio_symbol *s, size_t node, size_t i);
+/* Value of attribute `key`, or NULL. */
+MXIO_API const char *mxio_symbol_node_attr(const mxio_symbol *s, size_t node, const char *key);
+MXIO_API size_t mxio_symbol_node_input_count(const mxio_symbol *s, size_t node);
+/* Input i of `node` as (source node, output index, version). */
+MXIO_API mxio_status mxio_symbol_node_input(const mxio_symbol *s, size_t node, size_t i,
+                                            uint32_t *src, uint32_t *index, uint32_t *version);
+MXIO_API size_t mxio_symbol_head_count(const mxio_symbol *s);
+MXIO_API mxio_status mxio_symbol_head(const mxio_symbol *s, size_t i, uint32_t *src,
+                                      uint32_t *index, uint32_t *version);
+
+/* What a variable node is to the ops that consume it. */
+typedef enum mxio_role {
+    MXIO_ROLE_OP = 0,     /* not a variable */
+    MXIO_ROLE_DATA = 1,   /* a real data input of the net */
+    MXIO_ROLE_WEIGHT = 2, /* a learnable argument (saved as arg:) */
+    MXIO_ROLE_AUX = 3,    /* an auxiliary state (saved as aux:) */
+    MXIO_ROLE_LABEL = 4   /* the label input of a training head */
+} mxio_role;
+
+/* Role of a node, worked out from the argument each consuming op takes it as. */
+MXIO_API mxio_role mxio_symbol_node_role(const mxio_symbol *s, size_t node);
+MXIO_API const char *mxio_role_name(mxio_role r);
+
+/* ------------------------------------------------------------------------- */
+/* Views of a symbol: NodeDataset, NodeGraph, InputNames                      */
+/* ------------------------------------------------------------------------- */
+
+typedef enum mxio_element {
+    MXIO_ELEMENT_INPUT_NAMES = 0,
+    MXIO_ELEMENT_NODE_DATASET = 1,
+    MXIO_ELEMENT_NODE_GRAPH = 2,
+    MXIO_ELEMENT_NODE_GRAPH_PLOT = 3,
+    MXIO_ELEMENT_ARRAY_ASSOCIATION = 4,
+    MXIO_ELEMENT_ARRAY_LIST = 5,
+    MXIO_ELEMENT_ARRAY_NAMES = 6,
+    MXIO_ELEMENT_NET = 7,
+    MXIO_ELEMENT_UNINITIALIZED_NET = 8,
+    MXIO_ELEMENT_LAYER_ASSOCIATION = 9
+} mxio_element;
+
+/* Spec name ("NodeDataset") of an element, NULL if unknown. */
+MXIO_API const char *mxio_element_name(mxio_element e);
+/* Parse a spec name (case-insensitive); 0 on success, -1 if unknown. */
+MXIO_API int mxio_element_from_name(const char *name, mxio_element *out);
+
+typedef enum mxio_text_format {
+    MXIO_TEXT_TABLE = 0, /* aligned text for people */
+    MXIO_TEXT_JSON = 1,
+    MXIO_TEXT_CSV = 2,
+    MXIO_TEXT_DOT = 3
+} mxio_text_format;
+
+/* Render a symbol element (InputNames, NodeDataset, NodeGraph) as text into a
+ * malloc'd NUL-terminated buffer (free with mxio_free). */
+MXIO_API mxio_status mxio_symbol_render(const mxio_symbol *s, mxio_element element,
+                                        mxio_text_format format, char **text, size_t *len,
+                                        mxio_error *err);
+/* Render a params element (ArrayAssociation, ArrayList, ArrayNames) as text. */
+MXIO_API mxio_status mxio_params_render(const mxio_params *p, mxio_element element,
+                                        mxio_text_format format, char **text, size_t *len,
+                                        mxio_error *err);
+
+/* ------------------------------------------------------------------------- */
+/* ArrayPath: finding the params file of a symbol                             */
+/* ------------------------------------------------------------------------- */
+
+/* Apply the spec's Automatic rule: "prefix-symbol.json" -> the latest
+ * "prefix-NNNN.params"; "name.json" -> "name*.params" (latest epoch first,
+ * then "name.params"). On success *out is a malloc'd path (free with
+ * mxio_free) and, if `candidates` is not NULL, it receives how many params files
+ * matched (so callers can say which of several epochs was taken).
+ * MXIO_E_NOT_FOUND if none exists. */
+MXIO_API mxio_status mxio_find_params(const char *symbol_path, char **out, int *candidates,
+                                      mxio_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MXIO_H */

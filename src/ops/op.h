@@ -1,0 +1,146 @@
+/* op.h - the op registry: every MXNet operator is one record, defined once.
+ *
+ * A record holds every fact about an op: canonical name and aliases, its
+ * parameters with MXNet 1.9.1's defaults, its argument names and which of them
+ * are auxiliary states or labels, its outputs, its legacy compose hook, and
+ * (as the runtime grows) its shape rule, layer mapping and kernel.
+ *
+ * Records live in one file per op family (src/ops/conv.c, norm.c, ...), each
+ * exporting a table `const mxio__op mxio__ops_<family>[]` terminated by
+ * {0}; registry.c lists the families. Nothing above this layer switches on op
+ * names: it asks the registry. */
+#ifndef MXIO_OPS_OP_H
+#define MXIO_OPS_OP_H
+
+#include "../base/base.h"
+#include "../format/symbol.h"
+
+#define MXIO__MAX_DIMS 32
+#define MXIO__MAX_OP_INPUTS 64
+
+/* ---- parameters ---------------------------------------------------------- */
+
+typedef enum mxio__attr_type {
+    MXIO__ATTR_INT,       /* int64 */
+    MXIO__ATTR_FLOAT,     /* double */
+    MXIO__ATTR_BOOL,      /* True/False/true/false/1/0 */
+    MXIO__ATTR_SHAPE,     /* (3, 3) [3,3] (3,) 3 () with L suffixes; may be None */
+    MXIO__ATTR_FLOATS,    /* tuple of floats */
+    MXIO__ATTR_ENUM,      /* one of `choices` */
+    MXIO__ATTR_STRING,    /* free text */
+    MXIO__ATTR_DTYPE,     /* numpy dtype name */
+    MXIO__ATTR_OPT_INT,   /* int or None */
+    MXIO__ATTR_OPT_FLOAT, /* float or None */
+    MXIO__ATTR_OPT_BOOL,  /* bool or None */
+    MXIO__ATTR_OPT_SHAPE  /* tuple whose entries may be None (slice begin/end) */
+} mxio__attr_type;
+
+typedef struct mxio__attr_spec {
+    const char *name;
+    mxio__attr_type type;
+    const char *dflt;    /* MXNet 1.9.1 default as a string; NULL = required */
+    const char *choices; /* for ENUM: "a|b|c" */
+} mxio__attr_spec;
+
+/* The attributes of one node, seen through its op's parameter table. */
+typedef struct mxio__attrs {
+    const mxio__kv *kv;
+    size_t n;
+    const struct mxio__op *op;
+} mxio__attrs;
+
+/* The string value of `key`: the node's own, else the op's default, else NULL. */
+const char *mxio__attr_str(const mxio__attrs *a, const char *key);
+/* Typed getters: parse the node's value or the default. Return false (and leave
+ * *out untouched) when the value is missing with no default or does not parse. */
+bool mxio__attr_int(const mxio__attrs *a, const char *key, int64_t *out);
+bool mxio__attr_float(const mxio__attrs *a, const char *key, double *out);
+bool mxio__attr_bool(const mxio__attrs *a, const char *key, bool *out);
+/* A tuple; *n receives its length. `is_none` (may be NULL) is set for "None". */
+bool mxio__attr_shape(const mxio__attrs *a, const char *key, int64_t *vals, int cap, int *n,
+                      bool *is_none);
+
+/* Parsers with MXNet's leniency. */
+bool mxio__parse_int(const char *s, int64_t *out);
+bool mxio__parse_float(const char *s, double *out);
+bool mxio__parse_bool(const char *s, bool *out);
+/* Tuple of ints: "(3, 3)", "[3,3]", "(3,)", "3", "()", "(3L, 3L)". Entries "None"
+ * are stored as INT64_MIN when `allow_none`. "None" for the whole value sets
+ * *is_none (may be NULL) and *n = 0. */
+bool mxio__parse_tuple(const char *s, int64_t *vals, int cap, int *n, bool allow_none,
+                       bool *is_none);
+bool mxio__parse_float_tuple(const char *s, double *vals, int cap, int *n);
+
+/* ---- shapes ------------------------------------------------------------- */
+
+typedef struct mxio__shape {
+    int ndim; /* -1: unknown */
+    int64_t d[MXIO__MAX_DIMS]; /* 0 or -1 inside: unknown dim (legacy / numpy) */
+} mxio__shape;
+
+/* What a shape rule sees. Unknown input shapes (weights) may be filled in. */
+typedef struct mxio__shape_ctx {
+    const mxio__attrs *attrs;
+    const char *node_name;
+    int nin;
+    mxio__shape *in;
+    int *in_dtype; /* mxio_dtype per input, -1 unknown */
+    int nout;
+    mxio__shape *out;
+    int *out_dtype;
+    mxio_error *err;
+} mxio__shape_ctx;
+
+/* ---- the record --------------------------------------------------------- */
+
+typedef struct mxio__op {
+    const char *name;               /* canonical MXNet name */
+    const char *const *aliases;     /* NULL-terminated, or NULL */
+    const mxio__attr_spec *params;  /* terminated by {NULL}; NULL = none */
+
+    /* Argument names in order (FListInputNames), data first. Static list, or a
+     * function when the list depends on attrs (Concat num_args, no_bias,
+     * LeakyReLU prelu, ...). The function returns the count, <= cap, or -1. */
+    const char *const *inputs;
+    int (*list_inputs)(const mxio__attrs *a, const char **names, int cap);
+    uint32_t aux_mask;   /* bit i: argument i is an auxiliary state (FMutateInputs) */
+    uint32_t label_mask; /* bit i: argument i is a training label */
+
+    /* Outputs: total count (node_row_ptr) and visible count (get_internals),
+     * static or by function; names for `<node>_<name>` output naming. */
+    int num_outputs;     /* 0 means 1 */
+    int num_visible;     /* 0 means num_outputs */
+    int (*count_outputs)(const mxio__attrs *a, int *visible);
+    const char *const *output_names; /* NULL: "output" / "output<i>" */
+
+    /* Legacy (< 0.9.4) compose hook: attributes it sets on argument variables
+     * (e.g. BatchNorm moving_mean __init__ ["zero", {}]). Pairs per argument
+     * index: {index, key, value}, terminated by {-1}. */
+    const struct mxio__var_attr {
+        int input;
+        const char *key;
+        const char *value;
+    } *compose_attrs;
+
+    /* Shape and dtype rule: fill unknown outputs (and weight inputs) from what
+     * is known. NULL until implemented. */
+    mxio_status (*infer_shape)(mxio__shape_ctx *c);
+} mxio__op;
+
+typedef struct mxio__var_attr mxio__var_attr;
+
+/* Find a record by canonical name or alias; NULL if unknown. */
+const mxio__op *mxio__op_find(const char *name);
+/* Number of records, and record i (for listings and tests). */
+size_t mxio__op_count(void);
+const mxio__op *mxio__op_at(size_t i);
+
+/* Argument names of `op` given its attrs; returns count or -1. */
+int mxio__op_inputs(const mxio__op *op, const mxio__attrs *a, const char **names, int cap);
+/* Total and visible output counts. */
+int mxio__op_outputs(const mxio__op *op, const mxio__attrs *a, int *visible);
+/* Name of output i ("output", "mean", "output0", ...) into buf. */
+const char *mxio__op_output_name(const mxio__op *op, const mxio__attrs *a, int i, char *buf,
+                                 size_t cap);
+
+#endif /* MXIO_OPS_OP_H */
