@@ -56,10 +56,12 @@ static int bn_outputs_count(const mxio__attrs *a, int *visible) {
 
 const mxio__op mxio__ops_core[] = {
     {.name = "Convolution",
+     .kind = MXIO__KIND_CONV,
      .aliases = (const char *const[]){"Convolution_v1", NULL},
      .params = conv_params,
      .list_inputs = conv_inputs},
     {.name = "BatchNorm",
+     .kind = MXIO__KIND_NORM,
      .params = bn_params,
      .inputs = bn_inputs,
      .aux_mask = (1u << 3) | (1u << 4),

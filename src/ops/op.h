@@ -93,8 +93,23 @@ typedef struct mxio__shape_ctx {
 
 /* ---- the record --------------------------------------------------------- */
 
+/* Broad family, for plots, summaries and legends. Only appended to. */
+typedef enum mxio__op_kind {
+    MXIO__KIND_OTHER = 0,
+    MXIO__KIND_CONV,        /* Convolution, Deconvolution, FullyConnected, Embedding */
+    MXIO__KIND_NORM,        /* BatchNorm, LayerNorm, InstanceNorm, L2Normalization, LRN */
+    MXIO__KIND_ACTIVATION,  /* Activation, LeakyReLU, clip, sigmoid, ... */
+    MXIO__KIND_POOL,        /* Pooling, adaptive pooling, ROI pooling */
+    MXIO__KIND_SHAPE,       /* Reshape, Flatten, Concat, slice, transpose, ... */
+    MXIO__KIND_ELEMENTWISE, /* arithmetic, broadcast, scalar ops, math functions */
+    MXIO__KIND_OUTPUT,      /* softmax, SoftmaxOutput, regression and loss heads */
+    MXIO__KIND_DETECTION,   /* MultiBox*, box_nms, Proposal, ROIAlign, ... */
+    MXIO__KIND_COUNT
+} mxio__op_kind;
+
 typedef struct mxio__op {
     const char *name;               /* canonical MXNet name */
+    mxio__op_kind kind;
     const char *const *aliases;     /* NULL-terminated, or NULL */
     const mxio__attr_spec *params;  /* terminated by {NULL}; NULL = none */
 
