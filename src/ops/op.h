@@ -118,8 +118,11 @@ typedef struct mxio__op {
      * LeakyReLU prelu, ...). The function returns the count, <= cap, or -1. */
     const char *const *inputs;
     int (*list_inputs)(const mxio__attrs *a, const char **names, int cap);
-    uint32_t aux_mask;   /* bit i: argument i is an auxiliary state (FMutateInputs) */
-    uint32_t label_mask; /* bit i: argument i is a training label */
+    uint32_t weight_mask; /* bit i: argument i is a learnable weight (saved as arg:) */
+    uint32_t aux_mask;    /* bit i: argument i is an auxiliary state (FMutateInputs, aux:) */
+    uint32_t label_mask;  /* bit i: argument i is a training label */
+    /* Arguments in none of the masks are data: real inputs of the net unless a
+     * params file holds a variable of that name (a learned constant). */
 
     /* Outputs: total count (node_row_ptr) and visible count (get_internals),
      * static or by function; names for `<node>_<name>` output naming. */
