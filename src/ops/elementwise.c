@@ -72,6 +72,11 @@ static mxio_status where_infer(mxio__shape_ctx *c) {
     return mxio__shape_assign_out(c, 0, &s);
 }
 
+/* quantized_elemwise_add: lhs, rhs then their ranges; int32 out. */
+static mxio_status qadd_infer(mxio__shape_ctx *c) {
+    return mxio__infer_quantized(c, mxio__infer_same, 2, MXIO_DTYPE_INT32);
+}
+
 /* ---- elemwise_add */
 static const char *const elemwise_add_inputs[] = {"lhs", "rhs", NULL};
 
@@ -909,6 +914,7 @@ const mxio__op mxio__ops_elementwise[] = {
      .inputs = where_inputs},
     {.name = "_contrib_quantized_elemwise_add",
      .kind = MXIO__KIND_ELEMENTWISE,
+     .infer_shape = qadd_infer,
      .params = contrib_quantized_elemwise_add_params,
      .inputs = contrib_quantized_elemwise_add_inputs,
      .num_outputs = 3,

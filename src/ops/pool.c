@@ -108,6 +108,10 @@ static mxio_status pooling_infer(mxio__shape_ctx *c) {
     return MXIO_OK;
 }
 
+static mxio_status qpooling_infer(mxio__shape_ctx *c) {
+    return mxio__infer_quantized(c, pooling_infer, 1, -1);
+}
+
 /* ---- Pooling */
 /* The MKLDNN build (the pip wheel) gives max pooling a hidden workspace output
  * when MKLDNN takes the params (1-3-D kernel, NC* or no layout): GetNumOutputs
@@ -247,6 +251,7 @@ const mxio__op mxio__ops_pool[] = {
      .inputs = contrib_PSROIPooling_inputs},
     {.name = "_contrib_quantized_pooling",
      .kind = MXIO__KIND_POOL,
+     .infer_shape = qpooling_infer,
      .params = contrib_quantized_pooling_params,
      .inputs = contrib_quantized_pooling_inputs,
      .num_outputs = 3,

@@ -696,6 +696,16 @@ static mxio_status resize_infer(mxio__shape_ctx *c) {
     return out_shape(c, 4, d);
 }
 
+static mxio_status qflatten_infer(mxio__shape_ctx *c) {
+    return mxio__infer_quantized(c, flatten_infer, 1, -1);
+}
+
+static mxio_status qconcat_infer(mxio__shape_ctx *c) {
+    int64_t n = 0;
+    mxio__attr_int(c->attrs, "num_args", &n);
+    return mxio__infer_quantized(c, concat_infer, (int)n, -1);
+}
+
 /* ---- Reshape */
 static const mxio__attr_spec Reshape_params[] = {
     {"shape", MXIO__ATTR_SHAPE, "[]", NULL},
@@ -1372,11 +1382,13 @@ const mxio__op mxio__ops_shape[] = {
      .list_inputs = mxio__inputs_sequence_length},
     {.name = "_contrib_quantized_flatten",
      .kind = MXIO__KIND_SHAPE,
+     .infer_shape = qflatten_infer,
      .inputs = contrib_quantized_flatten_inputs,
      .num_outputs = 3,
      .output_names = mxio__quantized_output_names},
     {.name = "_contrib_quantized_concat",
      .kind = MXIO__KIND_SHAPE,
+     .infer_shape = qconcat_infer,
      .params = contrib_quantized_concat_params,
      .list_inputs = qconcat_inputs,
      .num_outputs = 3,
