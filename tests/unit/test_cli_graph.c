@@ -10,7 +10,7 @@
 typedef struct {
     struct mxio_symbol s;
     mxio__node nodes[16];
-    mxio__entry inputs[16][4];
+    mxio__entry inputs[16][6];
     mxio__kv attrs[16][2];
 } graph;
 
