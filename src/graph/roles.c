@@ -67,26 +67,30 @@ static mxio_role role_from_name(const char *name) {
 static void note_consumer(const struct mxio_symbol *s, const mxio__node *n, uint8_t *seen) {
     const mxio__op *op = mxio__op_find(n->op);
     int nargs = -1;
+    uint32_t weight = 0, aux = 0, label = 0;
     if (op) {
         const char *names[MXIO__MAX_OP_INPUTS];
-        mxio__attrs a = {.kv = n->attrs, .n = n->nattrs, .op = op};
+        mxio__attrs a = {.kv = n->attrs, .n = n->nattrs, .op = op, .node = n};
         nargs = mxio__op_inputs(op, &a, names, MXIO__MAX_OP_INPUTS);
+        mxio__op_masks(op, &a, &weight, &aux, &label);
     }
+    /* Custom ops declare their arguments in Python: their slots say nothing. */
+    bool slots_known = op && nargs != MXIO__INPUTS_FREE;
     for (size_t i = 0; i < n->ninputs; i++) {
         uint32_t src = n->inputs[i].node;
         if (src >= s->nnodes || !is_variable(&s->nodes[src])) continue;
-        if (!op) {
+        if (!slots_known) {
             seen[src] |= SEEN_UNKNOWN_OP;
             continue;
         }
         /* Inputs past the op's argument list (variadic ops, or a list the record
          * could not compute) are data: no record marks them otherwise. */
         uint32_t bit = (i < 32 && (nargs < 0 || i < (size_t)nargs)) ? (1u << i) : 0;
-        if (op->aux_mask & bit)
+        if (aux & bit)
             seen[src] |= SEEN_AUX;
-        else if (op->weight_mask & bit)
+        else if (weight & bit)
             seen[src] |= SEEN_WEIGHT;
-        else if (op->label_mask & bit)
+        else if (label & bit)
             seen[src] |= SEEN_LABEL;
         else
             seen[src] |= SEEN_DATA;
