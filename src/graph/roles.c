@@ -38,6 +38,7 @@ const char *mxio__role_source_name(mxio__role_source s) {
     case MXIO__ROLE_BY_PARAMS: return "params";
     case MXIO__ROLE_BY_NAME: return "name";
     case MXIO__ROLE_UNUSED: return "unused";
+    case MXIO__ROLE_BY_INIT: return "init";
     }
     return "?";
 }
@@ -136,6 +137,12 @@ mxio_status mxio__symbol_roles(const struct mxio_symbol *s, mxio__params_lookup 
             if (held == MXIO_ROLE_WEIGHT || held == MXIO_ROLE_AUX) {
                 role = (mxio_role)held;
                 how = MXIO__ROLE_BY_PARAMS;
+            } else if (!lookup && mxio__node_attr(n, "__init__")) {
+                /* No params file to ask, but only parameters carry an initializer:
+                 * Gluon exports every Parameter and Constant with __init__ (SSD
+                 * anchors, a normalisation scale), data variables never. */
+                role = MXIO_ROLE_WEIGHT;
+                how = MXIO__ROLE_BY_INIT;
             } else if (seen[k] & SEEN_DATA) {
                 role = MXIO_ROLE_DATA;
                 how = MXIO__ROLE_BY_SLOT;

@@ -10,7 +10,9 @@ typedef enum mxio__role_source {
     MXIO__ROLE_BY_SLOT = 1,   /* the argument slot of known consuming ops */
     MXIO__ROLE_BY_PARAMS = 2, /* consumed as data, but the params file holds it: a learned constant */
     MXIO__ROLE_BY_NAME = 3,   /* only unknown ops consume it: guessed from the name (last resort) */
-    MXIO__ROLE_UNUSED = 4     /* consumed by nothing (e.g. a head that is a variable) */
+    MXIO__ROLE_UNUSED = 4,    /* consumed by nothing (e.g. a head that is a variable) */
+    MXIO__ROLE_BY_INIT = 5    /* consumed as data, no params file, but it declares an
+                                 initializer (__init__): a Gluon Parameter or Constant */
 } mxio__role_source;
 
 /* Does the params file hold an array for variable `name`? Returns 0 (no),

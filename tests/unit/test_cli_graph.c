@@ -122,6 +122,26 @@ static void test_learned_constant_and_unknown_ops(void) {
     CHECK_EQ_INT(roles[cl], MXIO_ROLE_LABEL);
 }
 
+/* Without a params file, an initializer marks a parameter (Gluon's Constant). */
+static void test_initializer(void) {
+    graph g;
+    init(&g);
+    size_t data = add(&g, "null", "data", 0, NULL);
+    size_t anchors = add(&g, "null", "anchors", 0, NULL);
+    set_attr(&g, anchors, "__init__", "Constant_anchors_1");
+    set_attr(&g, anchors, "__shape__", "(1, 4)");
+    add(&g, "elemwise_add", "add", 2, (size_t[]){data, anchors});
+    uint8_t roles[16], how[16];
+    roles_of(&g, NULL, NULL, roles, how);
+    CHECK_EQ_INT(roles[data], MXIO_ROLE_DATA);
+    CHECK_EQ_INT(roles[anchors], MXIO_ROLE_WEIGHT);
+    CHECK_EQ_INT(how[anchors], MXIO__ROLE_BY_INIT);
+    CHECK_EQ_STR(mxio__role_source_name(MXIO__ROLE_BY_INIT), "init");
+    /* a params file is the better witness: absent there, it is an input */
+    roles_of(&g, lookup_scale, NULL, roles, how);
+    CHECK_EQ_INT(roles[anchors], MXIO_ROLE_DATA);
+}
+
 /* A shared weight taken as a weight by one op and as data by another is a weight. */
 static void test_shared_variable(void) {
     graph g;
@@ -198,6 +218,7 @@ int main(void) {
     test_slots();
     test_learned_constant_and_unknown_ops();
     test_shared_variable();
+    test_initializer();
     test_views();
     test_element_names();
     CHECK_DONE();
