@@ -359,3 +359,17 @@ def test_params_pack_directory_and_single_npy(mx, mxio, tmp_path):
     assert mxio("params", "pack", tmp_path / "absent.npz", "-o", tmp_path / "f.params").code \
         == E_NOT_FOUND
     assert mxio("params", "pack", out, "-o", out, "--force").code == E_EXISTS
+
+
+def test_node_dataset_of_every_shared_symbol(mx, mxio, models):
+    """Old generations included: the rows are the graph MXNet 1.9.1 holds after loading."""
+    import glob
+    paths = sorted(glob.glob(str(models / "**" / "*.json"), recursive=True))
+    assert len(paths) >= 30
+    for path in paths:
+        want = symbol_nodes(path)
+        got = json.loads(mxio("import", path, "NodeDataset", "--format", "json", check=0).out)
+        assert [(n["name"], n["op"]) for n in got] == [(n["name"], n["op"]) for n in want], path
+        for g, w in zip(got, want):
+            assert g["attrs"] == w.get("attrs", {}), (path, g["name"])
+            assert g["inputs"] == w["inputs"], (path, g["name"])
