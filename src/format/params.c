@@ -334,7 +334,7 @@ static mxio_status parse_record(parse_ctx *c, mxio__param *e) {
     }
 
     /* one allocation for every shape in the record */
-    e->dims = mxio__calloc_array((size_t)MXIO_MAX_DIMS * (2 + MXIO_MAX_AUX), sizeof(int64_t));
+    e->dims = mxio__calloc_array(MXIO__DIMS_SLOTS, sizeof(int64_t));
     if (!e->dims) return rec_fail(c, MXIO_E_NOMEM, start, "out of memory");
     int64_t *shape = e->dims, *sshape = e->dims + MXIO_MAX_DIMS;
 
@@ -396,6 +396,25 @@ static mxio_status parse_record(parse_ctx *c, mxio__param *e) {
         a->aux_shape[i] = ad;
     }
     if (nad > 0) {
+        /* MXNet sizes the values from the aux shapes when the stored storage
+         * shape holds no elements (NDArray's sparse constructor, ndarray.h) */
+        int64_t numel_s;
+        if (!mxio__shape_numel(sshape, sndim, &numel_s) || numel_s == 0) {
+            int64_t *raw = e->dims + (size_t)MXIO_MAX_DIMS * 4;
+            memcpy(raw, sshape, (size_t)sndim * sizeof(int64_t));
+            e->stored_sndim = sndim;
+            e->stored_sshape = raw;
+            if (stype == MXIO_STORAGE_ROW_SPARSE) {
+                if (ndim < 1) return rec_fail(c, MXIO_E_CORRUPT, start, "row_sparse array with no dims");
+                memcpy(sshape, shape, (size_t)ndim * sizeof(int64_t));
+                sshape[0] = a->aux_shape[0][0];
+                sndim = ndim;
+            } else {
+                sshape[0] = a->aux_shape[1][0];
+                sndim = 1;
+            }
+            a->storage_ndim = sndim;
+        }
         /* the invariants MXNet's own sparse constructors guarantee */
         bool ok;
         if (stype == MXIO_STORAGE_ROW_SPARSE) {
@@ -474,7 +493,7 @@ mxio_status mxio__params_parse(mxio_params *p, const uint8_t *buf, size_t len, m
     mxio__read_u64(&c.r, &n);
     /* the smallest record (a legacy none record) is 4 bytes */
     if (n > mxio__reader_remaining(&c.r) / 4)
-        return mxio__fail_at(err, MXIO_E_CORRUPT, 16, -1, -1,
+        return mxio__fail_at(err, MXIO_E_TRUNCATED, 16, -1, -1,
                              "%s: array count %" PRIu64 " cannot fit in the %zu bytes that follow "
                              "(at offset 0x10)", p->label, n, mxio__reader_remaining(&c.r));
     for (uint64_t i = 0; i < n; i++) {
@@ -696,7 +715,7 @@ mxio_status mxio_params_append(mxio_params *p, const mxio_array *a, mxio_error *
     d->file_offset = 0;
     if (d->record == MXIO_RECORD_LEGACY || d->record == MXIO_RECORD_V1) d->record = MXIO_RECORD_V2;
     if ((unsigned)d->record > MXIO_RECORD_V3) d->record = MXIO_RECORD_V2;
-    e->dims = mxio__calloc_array((size_t)MXIO_MAX_DIMS * (2 + MXIO_MAX_AUX), sizeof(int64_t));
+    e->dims = mxio__calloc_array(MXIO__DIMS_SLOTS, sizeof(int64_t));
     size_t total = a->is_none ? 0 : a->nbytes;
     for (int i = 0; i < nad && !a->is_none; i++) total += a->aux_nbytes[i]; /* each already bounded */
     e->owned = malloc(total ? total : 1);
@@ -821,7 +840,8 @@ static mxio_status build_output(const mxio_params *p, uint32_t flags, writer *w,
             else w_shape(w, 0, NULL);
             continue;
         }
-        if (nad) w_shape(w, a->storage_ndim, a->storage_shape);
+        if (nad && e->stored_sshape) w_shape(w, e->stored_sndim, e->stored_sshape);
+        else if (nad) w_shape(w, a->storage_ndim, a->storage_shape);
         w_shape(w, a->ndim, a->shape);
         w_u32(w, (uint32_t)a->dev_type);
         w_u32(w, (uint32_t)a->dev_id);

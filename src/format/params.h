@@ -19,7 +19,15 @@ typedef struct mxio__param {
     void *owned;    /* owned payload bytes (values then aux), or NULL when borrowed */
     /* For none records: the shape exactly as stored, so write-back reproduces it. */
     int32_t none_ndim;
+    /* Sparse: the storage shape exactly as stored. MXNet writes a stale (0,...)
+     * one for some arrays and derives the real one from the aux shapes; a.storage_shape
+     * is the derived one. NULL when it equals a.storage_shape. */
+    int32_t stored_sndim;
+    const int64_t *stored_sshape;
 } mxio__param;
+
+/* int64 slots in mxio__param.dims: shape, storage shape, 2 aux shapes, stored storage shape */
+#define MXIO__DIMS_SLOTS ((size_t)MXIO_MAX_DIMS * 5)
 
 struct mxio_params {
     mxio__file file;   /* the mapped or copied input file (read_file) */
