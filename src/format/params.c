@@ -4,6 +4,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 
 #include "format/npy.h"
 #include "format/params.h"
@@ -572,7 +573,14 @@ mxio_status mxio_params_read_file(const char *path, uint32_t flags, mxio_params 
     mxio_params *p = mxio__params_alloc(path);
     if (!p) return mxio__fail(err, MXIO_E_NOMEM, "%s: out of memory", path);
     mxio_status st = mxio__file_open(&p->file, path, (flags & MXIO_READ_COPY) != 0, err);
-    if (st == MXIO_OK) st = parse_any(p, p->file.data, p->file.size, err);
+    if (st == MXIO_OK) {
+        /* indexing touches only the record headers between the payloads: keep the
+         * kernel from reading ahead through the payloads, then restore readahead
+         * for whoever reads the values */
+        if (p->file.mapped) madvise(p->file.mapped, p->file.size, MADV_RANDOM);
+        st = parse_any(p, p->file.data, p->file.size, err);
+        if (p->file.mapped) madvise(p->file.mapped, p->file.size, MADV_NORMAL);
+    }
     if (st) {
         mxio_params_free(p);
         return st;
