@@ -452,7 +452,7 @@ static uint64_t name_hash(const char *s, size_t n) {
     return h;
 }
 
-static mxio_status check_duplicates(mxio_params *p, mxio_error *err) {
+mxio_status mxio__params_check_duplicates(mxio_params *p, mxio_error *err) {
     size_t cap = 16;
     while (cap < p->count * 2) cap *= 2;
     size_t *slots = mxio__calloc_array(cap, sizeof *slots); /* index + 1, 0 = empty */
@@ -541,7 +541,7 @@ mxio_status mxio__params_parse(mxio_params *p, const uint8_t *buf, size_t len, m
         e->a.name = e->name;
         e->a.name_len = (size_t)L;
     }
-    if (k) return check_duplicates(p, err);
+    if (k) return mxio__params_check_duplicates(p, err);
     return MXIO_OK;
 
 bad_magic:

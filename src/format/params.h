@@ -48,6 +48,9 @@ void mxio__param_clear(mxio__param *e);
 /* Parse a .params container held at buf (the handle keeps it alive). */
 mxio_status mxio__params_parse(mxio_params *p, const uint8_t *buf, size_t len, mxio_error *err);
 
+/* Refuse two arrays with the same name (MXIO_E_CORRUPT naming both indices). */
+mxio_status mxio__params_check_duplicates(mxio_params *p, mxio_error *err);
+
 /* Quote a (possibly binary) name for a message: "'name'" or "" when NULL. */
 const char *mxio__quote_name(char *out, size_t cap, const char *name, size_t len);
 

@@ -3,6 +3,7 @@
  * type flags, write-back (legacy/V1 upgrade to V2), building with append, and
  * truncation at every offset through mxio_params_read_buffer. */
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "format/params.h"
@@ -444,7 +445,37 @@ static void test_render(void) {
     mxio_params_free(p);
 }
 
+static void test_files(void) {
+    bytes b;
+    sparse_file(&b);
+    mxio_error err;
+    mxio_params *p = parse(&b, &err), *q = NULL, *r = NULL;
+    char path[] = "/tmp/mxio-test-params-XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0 && p != NULL);
+    if (fd < 0 || !p) return;
+    close(fd);
+    CHECK_EQ_INT(mxio_params_write_file(p, path, 0, &err), MXIO_E_EXISTS); /* never replaced silently */
+    CHECK_EQ_INT(mxio_params_write_file(p, path, MXIO_WRITE_FORCE, &err), MXIO_OK);
+    CHECK_EQ_INT(mxio_params_read_file(path, MXIO_READ_COPY, &q, &err), MXIO_OK);
+    CHECK_EQ_INT(mxio_params_read_file(path, 0, &r, &err), MXIO_OK);
+    if (q && r) {
+        check_roundtrip_equals(q, &b);
+        check_roundtrip_equals(r, &b);
+        mxio_array a;
+        mxio_params_get(r, 0, &a);
+        CHECK_EQ_INT(a.file_offset, 24);
+    }
+    mxio_params_free(q);
+    mxio_params_free(r);
+    mxio_params_free(p);
+    unlink(path);
+    CHECK_EQ_INT(mxio_params_read_file("/nonexistent/x.params", 0, &q, &err), MXIO_E_NOT_FOUND);
+    CHECK(q == NULL);
+}
+
 int main(void) {
+    test_files();
     test_dtypes();
     test_all_type_flags();
     test_legacy_and_v1();
