@@ -164,6 +164,9 @@ mxio_status mxio__npz_parse(mxio_params *p, const uint8_t *buf, size_t len, mxio
     if (n_entries > cd_size / 46)
         return zfail(p, err, MXIO_E_CORRUPT, eocd, "%" PRIu64 " entries cannot fit in a central directory of %"
                      PRIu64 " bytes", n_entries, cd_size);
+    if (n_entries > MXIO_MAX_ARRAYS)
+        return zfail(p, err, MXIO_E_LIMIT, eocd, "%" PRIu64 " members is over the limit of %" PRIu64 " arrays",
+                     n_entries, MXIO_MAX_ARRAYS);
     mxio__reader cd;
     mxio__reader_init(&cd, buf + cd_off, (size_t)cd_size);
     p->has_names = 1;

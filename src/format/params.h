@@ -12,6 +12,11 @@
  * file says), NumPy caps at 32. */
 #define MXIO_MAX_DIMS 32
 
+/* Most arrays a list may hold (real models have at most tens of thousands).
+ * Each array costs ~250 bytes of bookkeeping whatever its record size, so this
+ * caps what a file of tiny records can make the reader allocate. */
+#define MXIO_MAX_ARRAYS ((uint64_t)1 << 20)
+
 typedef struct mxio__param {
     mxio_array a;   /* the view handed out; pointers into the fields below or the file */
     char *name;     /* owned NUL-terminated copy of the raw name, or NULL */

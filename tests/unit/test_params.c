@@ -474,7 +474,28 @@ static void test_files(void) {
     CHECK(q == NULL);
 }
 
+/* a file of tiny none records cannot make the reader keep more than MXIO_MAX_ARRAYS */
+static void test_array_limit(void) {
+    size_t n = (size_t)MXIO_MAX_ARRAYS + 1, len = 24 + 4 * n + 8;
+    uint8_t *buf = calloc(len, 1);
+    if (!buf) return;
+    mxio__store_u64le(buf, 0x112);
+    mxio__store_u64le(buf + 16, n);
+    mxio_error err;
+    mxio_params *p = NULL;
+    CHECK_EQ_INT(mxio_params_read_buffer(buf, len, "many.params", 0, &p, &err), MXIO_E_LIMIT);
+    CHECK_CONTAINS(err.message, "over the limit");
+    /* a few thousand none records are fine, and write back as V2 none records */
+    n = 3000;
+    mxio__store_u64le(buf + 16, n);
+    CHECK_EQ_INT(mxio_params_read_buffer(buf, 24 + 4 * n + 8, "none.params", 0, &p, &err), MXIO_OK);
+    CHECK_EQ_INT(mxio_params_count(p), 3000);
+    mxio_params_free(p);
+    free(buf);
+}
+
 int main(void) {
+    test_array_limit();
     test_files();
     test_dtypes();
     test_all_type_flags();
