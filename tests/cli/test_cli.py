@@ -373,3 +373,33 @@ def test_node_dataset_of_every_shared_symbol(mx, mxio, models):
         for g, w in zip(got, want):
             assert g["attrs"] == w.get("attrs", {}), (path, g["name"])
             assert g["inputs"] == w["inputs"], (path, g["name"])
+
+
+SYMBOL_FORMATS = {"InputNames": ["table", "json", "csv"], "NodeDataset": ["table", "json", "csv"],
+                  "NodeGraph": ["table", "json", "csv", "dot"]}
+EXT = {"table": "txt", "json": "json", "csv": "csv", "dot": "dot"}
+
+
+@pytest.mark.parametrize("element", sorted(SYMBOL_FORMATS))
+@pytest.mark.parametrize("fmt", ["table", "json", "csv", "dot", "npz", "npy"])
+def test_symbol_element_format_matrix(mxio, net, tmp_path, element, fmt):
+    out = tmp_path / f"out.{EXT.get(fmt, fmt)}"
+    if fmt not in SYMBOL_FORMATS[element]:
+        r = mxio("import", net["symbol"], element, "-o", out)
+        assert r.code == MISUSE and not out.exists(), r
+        return
+    shown = mxio("import", net["symbol"], element, "--format", fmt, "-q", check=0).out
+    mxio("import", net["symbol"], element, "-o", out, "-q", check=0)
+    written = out.read_text()
+    assert written == shown and written.endswith("\n")
+    nodes = symbol_nodes(net["symbol"])
+    if fmt == "json":
+        json.loads(written)
+    elif fmt == "csv":
+        rows = list(csv.reader(io.StringIO(written, newline="")))
+        assert len({len(r) for r in rows}) == 1           # a rectangle with a header
+        if element == "NodeDataset":
+            assert len(rows) == 1 + len(nodes)
+    elif fmt == "table" and element == "NodeGraph":
+        edges = sum(len(n["inputs"]) for n in nodes)
+        assert len(written.splitlines()) == edges and all("->" in l for l in written.splitlines())
