@@ -403,3 +403,15 @@ def test_symbol_element_format_matrix(mxio, net, tmp_path, element, fmt):
     elif fmt == "table" and element == "NodeGraph":
         edges = sum(len(n["inputs"]) for n in nodes)
         assert len(written.splitlines()) == edges and all("->" in l for l in written.splitlines())
+
+
+def test_damaged_inputs_exit_with_the_library_status(mxio, net, tmp_path):
+    """Exit status = the mxio_status of the failure; the message names the file."""
+    not_symbol = tmp_path / "bad.json"
+    not_symbol.write_text('{"a": 1}')
+    truncated = tmp_path / "cut-0000.params"
+    truncated.write_bytes(net["params"].read_bytes()[:100])
+    for path, status in ((not_symbol, 7), (truncated, 8)):     # E_FORMAT, E_TRUNCATED
+        r = mxio("import", path)
+        assert r.code == status, r
+        assert r.err.startswith(f"mxio: {path}") and r.out == ""
