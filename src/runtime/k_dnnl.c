@@ -282,7 +282,7 @@ static mxio_status conv_like(const mxio__rt_ctx *ctx, const mxio__conv_params *p
         pad_l[i] = p->pad[i];
     }
 
-    mxio__kernel *k = mxio__kernel_new(op, p->no_bias ? 2 : 3, data, 0);
+    mxio__kernel *k = mxio__kernel_new(op, 1, data, 0); /* weight, bias descs set below */
     dnnl_impl *d = calloc(1, sizeof *d);
     dnnl_primitive_attr_t attr = NULL;
     dnnl_primitive_desc_t pd = NULL;
@@ -294,6 +294,7 @@ static mxio_status conv_like(const mxio__rt_ctx *ctx, const mxio__conv_params *p
     k->impl = d;
     k->destroy = dnnl_destroy;
     k->run = dnnl_run;
+    k->nin = p->no_bias ? 2 : 3;
     d->has_weights = true;
     d->has_bias = !p->no_bias;
 
@@ -406,7 +407,7 @@ mxio_status mxio__k_fc_create(const mxio__rt_ctx *ctx, const mxio__fc_params *p,
         M = 1;
         K = data->dims[0];
     }
-    mxio__kernel *k = mxio__kernel_new(op, p->no_bias ? 2 : 3, data, 0);
+    mxio__kernel *k = mxio__kernel_new(op, 1, data, 0); /* weight, bias descs set below */
     dnnl_impl *d = calloc(1, sizeof *d);
     dnnl_primitive_attr_t attr = NULL;
     dnnl_primitive_desc_t pd = NULL;
@@ -418,6 +419,7 @@ mxio_status mxio__k_fc_create(const mxio__rt_ctx *ctx, const mxio__fc_params *p,
     k->impl = d;
     k->destroy = dnnl_destroy;
     k->run = dnnl_run;
+    k->nin = p->no_bias ? 2 : 3;
     d->has_weights = true;
     d->has_bias = !p->no_bias;
     int64_t wd[2] = {p->num_hidden, K};

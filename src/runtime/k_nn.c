@@ -135,6 +135,9 @@ mxio_status mxio__k_pool_create(const mxio__rt_ctx *ctx, const mxio__pool_params
                            p->convention == MXIO__POOL_VALID));
     /* `same` windows may start past the data when s > k; keep those in C. */
     if (p->convention == MXIO__POOL_SAME && !p->global_pool) exact_in_dnnl = false;
+    if (data->layout == MXIO__LAYOUT_DNNL && !exact_in_dnnl)
+        return mxio__fail(err, MXIO_E_UNSUPPORTED,
+                          "runtime: %s: this pooling variant needs a plain input (reorder first)", op);
     if ((exact_in_dnnl && !p->force_reference) || data->layout == MXIO__LAYOUT_DNNL)
         return mxio__k_pool_dnnl(ctx, p, kernel, stride, pad, data, &od, out, err);
 

@@ -1,0 +1,212 @@
+/* test_runtime.c - runtime plumbing the oracle tests do not reach: oneDNN
+ * blocked layouts chained between kernels, one kernel run from two threads
+ * at once, descriptors, and shape errors. */
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+
+#include "check.h"
+#include "runtime/runtime.h"
+
+static void fill(float *p, size_t n, unsigned seed) {
+    for (size_t i = 0; i < n; i++) {
+        seed = seed * 1664525u + 1013904223u;
+        p[i] = (float)((seed >> 9) & 0xffff) / 65536.0f - 0.5f;
+    }
+}
+
+static float max_diff(const float *a, const float *b, size_t n) {
+    float m = 0;
+    for (size_t i = 0; i < n; i++) m = fmaxf(m, fabsf(a[i] - b[i]));
+    return m;
+}
+
+static void *scratch_for(const mxio__kernel *k) {
+    return k->scratch_bytes ? mxio__rt_alloc(k->scratch_bytes) : NULL;
+}
+
+static void run1(const mxio__kernel *k, mxio__rt_exec *ex, const void *a, const void *w,
+                 const void *b, void *y) {
+    mxio_error err;
+    const void *in[3] = {a, w, b};
+    void *out[1] = {y};
+    void *sc = scratch_for(k);
+    mxio_status st = mxio__kernel_run(k, ex, in, out, sc, &err);
+    if (st) fprintf(stderr, "%s\n", err.message);
+    CHECK_EQ_INT(st, MXIO_OK);
+    mxio__rt_free(sc);
+}
+
+/* conv -> conv -> max pool, once all plain and once with the activations kept
+ * in oneDNN's blocked layout in between: same numbers. */
+static void test_blocked_chain(mxio__rt_ctx *ctx, mxio__rt_exec *ex) {
+    mxio_error err;
+    int64_t dims[4] = {1, 16, 12, 12};
+    mxio__tdesc x;
+    mxio__tdesc_plain(&x, 4, dims);
+    mxio__conv_params p = {0};
+    p.nspatial = 2;
+    p.kernel[0] = p.kernel[1] = 3;
+    p.stride[0] = p.stride[1] = p.dilate[0] = p.dilate[1] = 1;
+    p.pad[0] = p.pad[1] = 1;
+    p.num_filter = 16;
+    p.num_group = 1;
+    float *w = malloc(16 * 16 * 9 * sizeof(float)), *b = malloc(16 * sizeof(float));
+    fill(w, 16 * 16 * 9, 1);
+    fill(b, 16, 2);
+    mxio__pool_params pp = {0};
+    pp.nspatial = 2;
+    pp.kernel[0] = pp.kernel[1] = 2;
+    pp.stride[0] = pp.stride[1] = 2;
+    pp.type = MXIO__POOL_MAX;
+    pp.count_include_pad = true;
+
+    mxio__kernel *a1, *a2, *a3, *b1, *b2, *b3;
+    CHECK_EQ_INT(mxio__k_conv_create(ctx, &p, &x, w, b, &a1, &err), MXIO_OK);
+    CHECK_EQ_INT(mxio__k_conv_create(ctx, &p, &a1->out[0], w, b, &a2, &err), MXIO_OK);
+    CHECK_EQ_INT(mxio__k_pool_create(ctx, &pp, &a2->out[0], &a3, &err), MXIO_OK);
+    p.blocked_out = true;
+    pp.blocked_out = false;
+    CHECK_EQ_INT(mxio__k_conv_create(ctx, &p, &x, w, b, &b1, &err), MXIO_OK);
+    CHECK_EQ_INT(b1->out[0].layout, MXIO__LAYOUT_DNNL);
+    CHECK_EQ_INT(mxio__k_conv_create(ctx, &p, &b1->out[0], w, b, &b2, &err), MXIO_OK);
+    CHECK_EQ_INT(mxio__k_pool_create(ctx, &pp, &b2->out[0], &b3, &err), MXIO_OK);
+    CHECK_EQ_INT(b3->out[0].layout, MXIO__LAYOUT_PLAIN);
+    CHECK_EQ_INT(b3->out[0].dims[2], 6);
+    /* A pooling variant oneDNN cannot compute exactly refuses a blocked input. */
+    mxio__kernel *bad = NULL;
+    pp.type = MXIO__POOL_LP;
+    pp.p_value = 2;
+    CHECK_EQ_INT(mxio__k_pool_create(ctx, &pp, &b2->out[0], &bad, &err), MXIO_E_UNSUPPORTED);
+
+    size_t n = 16 * 12 * 12;
+    float *in = mxio__rt_alloc(n * 4), *t1 = mxio__rt_alloc(mxio__tdesc_bytes(&b1->out[0]));
+    float *t2 = mxio__rt_alloc(mxio__tdesc_bytes(&b2->out[0])), *p1 = mxio__rt_alloc(n * 4),
+          *p2 = mxio__rt_alloc(n * 4), *ya = mxio__rt_alloc(n), *yb = mxio__rt_alloc(n);
+    fill(in, n, 3);
+    run1(a1, ex, in, NULL, NULL, p1);
+    run1(a2, ex, p1, NULL, NULL, p2);
+    run1(a3, ex, p2, NULL, NULL, ya);
+    run1(b1, ex, in, NULL, NULL, t1);
+    run1(b2, ex, t1, NULL, NULL, t2);
+    run1(b3, ex, t2, NULL, NULL, yb);
+    CHECK(max_diff(ya, yb, 16 * 6 * 6) < 1e-4f);
+    mxio__kernel *ks[] = {a1, a2, a3, b1, b2, b3};
+    for (int i = 0; i < 6; i++) mxio__kernel_free(ks[i]);
+    void *bufs[] = {in, t1, t2, p1, p2, ya, yb};
+    for (int i = 0; i < 7; i++) mxio__rt_free(bufs[i]);
+    free(w);
+    free(b);
+}
+
+/* One kernel, two threads, each with its own stream, scratch and tensors. */
+typedef struct job {
+    const mxio__kernel *k;
+    const mxio__rt_ctx *ctx;
+    const float *x, *w;
+    float *y;
+    int rc;
+} job;
+
+static void *job_main(void *arg) {
+    job *j = arg;
+    mxio_error err;
+    mxio__rt_exec ex;
+    j->rc = 1;
+    if (mxio__rt_exec_init(&ex, j->ctx, 1, &err)) return NULL;
+    void *sc = scratch_for(j->k);
+    const void *in[3] = {j->x, j->w, NULL};
+    void *out[1] = {j->y};
+    j->rc = 0;
+    for (int r = 0; r < 20 && !j->rc; r++) j->rc = mxio__kernel_run(j->k, &ex, in, out, sc, &err);
+    mxio__rt_free(sc);
+    mxio__rt_exec_free(&ex);
+    return NULL;
+}
+
+static void test_concurrent_runs(mxio__rt_ctx *ctx, mxio__rt_exec *ex) {
+    mxio_error err;
+    int64_t dims[4] = {2, 8, 9, 9};
+    mxio__tdesc x;
+    mxio__tdesc_plain(&x, 4, dims);
+    mxio__conv_params p = {0};
+    p.nspatial = 2;
+    p.kernel[0] = p.kernel[1] = 3;
+    p.stride[0] = p.stride[1] = p.dilate[0] = p.dilate[1] = 1;
+    p.num_filter = 8;
+    p.num_group = 1;
+    p.no_bias = true;
+    mxio__kernel *k; /* weights given at run time: the kernel reorders them into scratch */
+    CHECK_EQ_INT(mxio__k_conv_create(ctx, &p, &x, NULL, NULL, &k, &err), MXIO_OK);
+    size_t n_in = 2 * 8 * 81, n_out = 2 * 8 * 49;
+    float *in[2], *out[2], *w = malloc(8 * 8 * 9 * sizeof(float)), *ref = malloc(n_out * 4);
+    fill(w, 8 * 8 * 9, 9);
+    pthread_t th[2];
+    job jobs[2];
+    for (int i = 0; i < 2; i++) {
+        in[i] = malloc(n_in * 4);
+        out[i] = malloc(n_out * 4);
+        fill(in[i], n_in, 10 + (unsigned)i);
+        jobs[i] = (job){k, ctx, in[i], w, out[i], 1};
+    }
+    for (int i = 0; i < 2; i++) pthread_create(&th[i], NULL, job_main, &jobs[i]);
+    for (int i = 0; i < 2; i++) pthread_join(th[i], NULL);
+    for (int i = 0; i < 2; i++) {
+        CHECK_EQ_INT(jobs[i].rc, 0);
+        run1(k, ex, in[i], w, NULL, ref);
+        CHECK(max_diff(ref, out[i], n_out) == 0.0f);
+        free(in[i]);
+        free(out[i]);
+    }
+    free(w);
+    free(ref);
+    mxio__kernel_free(k);
+}
+
+static void test_descriptors_and_errors(mxio__rt_ctx *ctx) {
+    mxio_error err;
+    int64_t dims[3] = {2, 3, 4};
+    mxio__tdesc t;
+    mxio__tdesc_plain(&t, 3, dims);
+    char buf[64];
+    CHECK(strcmp(mxio__tdesc_str(&t, buf, sizeof buf), "(2, 3, 4)") == 0);
+    CHECK_EQ_INT(mxio__tdesc_numel(&t), 24);
+    CHECK_EQ_INT(mxio__tdesc_bytes(&t), 96);
+    t.dtype = MXIO_DTYPE_FLOAT16;
+    CHECK_EQ_INT(mxio__tdesc_bytes(&t), 48);
+    t.dtype = MXIO_DTYPE_FLOAT32;
+
+    mxio__kernel *k = NULL;
+    mxio__conv_params p = {0};
+    p.nspatial = 2; /* 2-D kernel on 3-D data */
+    p.kernel[0] = p.kernel[1] = 3;
+    p.num_filter = 4;
+    p.num_group = 1;
+    CHECK_EQ_INT(mxio__k_conv_create(ctx, &p, &t, NULL, NULL, &k, &err), MXIO_E_SHAPE);
+    CHECK(strstr(err.message, "Convolution") != NULL);
+    int axes[2] = {0, 0};
+    CHECK_EQ_INT(mxio__k_transpose_create(ctx, 2, axes, &t, &k, &err), MXIO_E_SHAPE);
+    mxio__softmax_params sp = {5, 1.0f, false};
+    CHECK_EQ_INT(mxio__k_softmax_create(ctx, &sp, &t, &k, &err), MXIO_E_SHAPE);
+    CHECK_EQ_INT(mxio__k_dropout_create(ctx, true, &t, &k, &err), MXIO_E_UNSUPPORTED);
+    int64_t big[2] = {INT64_MAX / 2, 4};
+    mxio__tdesc h;
+    mxio__tdesc_plain(&h, 2, big);
+    CHECK_EQ_INT(mxio__tdesc_numel(&h), -1);
+    CHECK_EQ_INT(mxio__k_unary_create(ctx, MXIO__UN_EXP, &h, &k, &err), MXIO_E_SHAPE);
+}
+
+int main(void) {
+    mxio_error err;
+    mxio__rt_ctx ctx;
+    mxio__rt_exec ex;
+    CHECK_EQ_INT(mxio__rt_ctx_init(&ctx, 1, &err), MXIO_OK);
+    CHECK_EQ_INT(mxio__rt_exec_init(&ex, &ctx, 1, &err), MXIO_OK);
+    test_blocked_chain(&ctx, &ex);
+    test_concurrent_runs(&ctx, &ex);
+    test_descriptors_and_errors(&ctx);
+    mxio__rt_exec_free(&ex);
+    mxio__rt_ctx_free(&ctx);
+    printf("%d checks, %d failed\n", check_count, check_failures);
+    return check_failures != 0;
+}
