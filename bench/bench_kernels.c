@@ -109,7 +109,10 @@ static double time_kernel(const mxio__kernel *k, mxio__rt_exec *ex, const void *
     double start = now();
     while (n < 4096 && (n < 5 || now() - start < budget)) {
         double a = now();
-        mxio__kernel_run(k, ex, in, out, scratch, &err);
+        if (mxio__kernel_run(k, ex, in, out, scratch, &err)) {
+            fprintf(stderr, "%s\n", err.message);
+            exit(1);
+        }
         t[n++] = now() - a;
     }
     qsort(t, (size_t)n, sizeof *t, cmp_double);

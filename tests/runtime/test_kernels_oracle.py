@@ -53,6 +53,10 @@ CONV = [
     case("Deconvolution", {"kernel": [3, 3], "num_filter": 6, "stride": [2, 2], "pad": [1, 1], "adj": [1, 1],
                            "num_group": 2}, [rnd(1, 4, 5, 5), rnd(4, 3, 3, 3)]),
     case("Deconvolution", {"kernel": [3], "num_filter": 2, "stride": [3], "adj": [2]}, [rnd(1, 3, 6), rnd(3, 2, 3)]),
+    case("Deconvolution", {"kernel": [2, 2, 2], "num_filter": 3, "stride": [2, 2, 2], "no_bias": False},
+         [rnd(1, 2, 3, 4, 3), rnd(2, 3, 2, 2, 2), rnd(3)]),
+    case("Deconvolution", {"kernel": [3, 3], "num_filter": 8, "num_group": 8, "stride": [2, 2], "pad": [1, 1],
+                           "adj": [1, 1]}, [rnd(1, 8, 5, 5), rnd(8, 1, 3, 3)]),
     case("Deconvolution", {"kernel": [3, 3], "num_filter": 4, "dilate": [2, 2], "pad": [1, 1]},
          [rnd(1, 2, 6, 6), rnd(2, 4, 3, 3)], const_weights=True),
     # FullyConnected: flatten True/False, no_bias
@@ -77,6 +81,12 @@ for ref in (False, True):
                 POOL.append(case("Pooling", p, [rnd(2, 3, 10, 11)]))
     POOL += [
         case("Pooling", {"kernel": [2, 2], "stride": [2, 2], "pool_type": "avg", **extra}, [rnd(1, 4, 7, 7)]),
+        case("Pooling", {"kernel": [3, 3], "stride": [2, 2], "pool_type": "avg", "pooling_convention": "full",
+                         **extra}, [rnd(1, 2, 8, 8)]),
+        case("Pooling", {"kernel": [3, 3], "stride": [2, 2], "pool_type": "max", "pooling_convention": "full",
+                         **extra}, [rnd(1, 2, 8, 9)]),
+        case("Pooling", {"kernel": [3, 2], "stride": [1, 2], "pad": [1, 0], "pool_type": "sum", **extra},
+             [rnd(1, 2, 5, 6)]),
         case("Pooling", {"kernel": [3, 3], "pool_type": "avg", "pad": [1, 1], **extra}, [rnd(1, 4, 6, 6)]),
         case("Pooling", {"kernel": [1, 1], "global_pool": True, "pool_type": "avg", **extra}, [rnd(2, 5, 7, 6)]),
         case("Pooling", {"kernel": [1, 1], "global_pool": True, "pool_type": "max", **extra}, [rnd(2, 5, 7, 6)]),
@@ -131,6 +141,7 @@ ACT += [
     case("LeakyReLU", {"act_type": "rrelu", "lower_bound": 0.2, "upper_bound": 0.5}, [rnd(2, 3, 4)]),
     case("LeakyReLU", {"act_type": "prelu"}, [rnd(2, 3, 4, 4), rnd(3, lo=0, hi=0.5)]),
     case("LeakyReLU", {"act_type": "prelu"}, [rnd(2, 3, 4, 4), rnd(1, lo=0, hi=0.5)]),
+    case("LeakyReLU", {"act_type": "prelu"}, [rnd(4, 6), rnd(6, lo=0, hi=0.5)]),
     case("clip", {"a_min": -0.5, "a_max": 1.2}, [rnd(4, 5)]),
     case("clip", {"a_min": 0.0, "a_max": 6.0}, [rnd(4, 5, lo=-8, hi=8)]),
 ]
