@@ -447,7 +447,11 @@ mxio_status mxio__k_act_create(const mxio__rt_ctx *ctx, const mxio__act_params *
     const char *op = p->type == MXIO__ACT_CLIP ? "clip"
                      : p->type <= MXIO__ACT_SOFTSIGN ? "Activation" : "LeakyReLU";
     bool prelu = p->type == MXIO__ACT_PRELU;
-    mxio_status st = mxio__rt_check_plain_f32(op, prelu ? 2 : 1, in, err);
+    int64_t count = 0;
+    float slope0 = p->type == MXIO__ACT_RRELU ? (p->lower_bound + p->upper_bound) / 2.0f : p->slope;
+    mxio_status st = prelu ? mxio__rt_check_plain_f32(op, 2, in, err)
+                           : mxio__rt_elementwise_count(op, 1, in, act_one(p, 0.0f, slope0) == 0.0f,
+                                                        &count, err);
     if (st != MXIO_OK) return st;
     mxio__kernel *k = new_kernel(op, prelu ? 2 : 1, in, sizeof(act_impl), act_run, err);
     if (!k) return MXIO_E_NOMEM;
@@ -468,7 +472,7 @@ mxio_status mxio__k_act_create(const mxio__rt_ctx *ctx, const mxio__act_params *
                               op, (long long)gn, (long long)q->c);
         }
     } else {
-        q->outer = 1, q->c = 1, q->inner = mxio__tdesc_numel(&in[0]);
+        q->outer = 1, q->c = 1, q->inner = count;
     }
     *out = k;
     return MXIO_OK;

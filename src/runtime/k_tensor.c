@@ -194,10 +194,26 @@ static const char *bin_name(mxio__binop op) {
 mxio_status mxio__k_binary_create(const mxio__rt_ctx *ctx, mxio__binop op, const mxio__tdesc *in,
                                   mxio__kernel **out, mxio_error *err) {
     const char *name = bin_name(op);
-    mxio_status st = mxio__rt_check_plain_f32(name, 2, in, err);
-    if (st != MXIO_OK) return st;
     if (op >= MXIO__BIN_RSUB)
         return mxio__fail(err, MXIO_E_MISUSE, "runtime: %s is a scalar-only op", name);
+    if (in[0].layout == MXIO__LAYOUT_DNNL) { /* same shape and layout: one flat row */
+        int64_t count;
+        mxio_status st = mxio__rt_elementwise_count(name, 2, in, bin_one(op, 0.0f, 0.0f) == 0.0f,
+                                                    &count, err);
+        if (st != MXIO_OK) return st;
+        mxio__kernel *k = new_kernel(name, 2, in, sizeof(bin_impl), bin_run, err);
+        if (!k) return MXIO_E_NOMEM;
+        bin_impl *q = k->impl;
+        q->op = op;
+        q->ndim = 1;
+        q->dims[0] = q->total = count;
+        q->sa[0] = q->sb[0] = 1;
+        k->in_place_ok = true;
+        *out = k;
+        return MXIO_OK;
+    }
+    mxio_status st = mxio__rt_check_plain_f32(name, 2, in, err);
+    if (st != MXIO_OK) return st;
     int nd = in[0].ndim > in[1].ndim ? in[0].ndim : in[1].ndim;
     mxio__kernel *k = new_kernel(name, 2, in, sizeof(bin_impl), bin_run, err);
     if (!k) return MXIO_E_NOMEM;
@@ -232,14 +248,16 @@ mxio_status mxio__k_binary_create(const mxio__rt_ctx *ctx, mxio__binop op, const
 mxio_status mxio__k_scalar_create(const mxio__rt_ctx *ctx, mxio__binop op, double scalar,
                                   const mxio__tdesc *data, mxio__kernel **out, mxio_error *err) {
     const char *name = "scalar op";
-    mxio_status st = mxio__rt_check_plain_f32(name, 1, data, err);
+    int64_t count;
+    mxio_status st = mxio__rt_elementwise_count(name, 1, data,
+                                                bin_one(op, 0.0f, (float)scalar) == 0.0f, &count, err);
     if (st != MXIO_OK) return st;
     mxio__kernel *k = new_kernel(name, 1, data, sizeof(bin_impl), bin_run, err);
     if (!k) return MXIO_E_NOMEM;
     bin_impl *q = k->impl;
     q->op = op;
     q->scalar = (float)scalar;
-    q->total = mxio__tdesc_numel(data);
+    q->total = count;
     /* One flat row; the scalar has stride 0. */
     q->ndim = 1;
     q->dims[0] = q->total;
@@ -326,15 +344,16 @@ static mxio_status un_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *
 mxio_status mxio__k_unary_create(const mxio__rt_ctx *ctx, mxio__unop op, const mxio__tdesc *data,
                                  mxio__kernel **out, mxio_error *err) {
     const char *name = "unary op";
-    mxio_status st = mxio__rt_check_plain_f32(name, 1, data, err);
-    if (st != MXIO_OK) return st;
     if ((unsigned)op >= MXIO__UN_COUNT)
         return mxio__fail(err, MXIO_E_MISUSE, "runtime: unary op %d unknown", (int)op);
+    int64_t count;
+    mxio_status st = mxio__rt_elementwise_count(name, 1, data, un_one(op, 0.0f) == 0.0f, &count, err);
+    if (st != MXIO_OK) return st;
     mxio__kernel *k = new_kernel(name, 1, data, sizeof(un_impl), un_run, err);
     if (!k) return MXIO_E_NOMEM;
     un_impl *q = k->impl;
     q->op = op;
-    q->n = mxio__tdesc_numel(data);
+    q->n = count;
     k->in_place_ok = true;
     *out = k;
     return MXIO_OK;
@@ -344,7 +363,7 @@ mxio_status mxio__k_unary_create(const mxio__rt_ctx *ctx, mxio__unop op, const m
 
 static mxio_status add_n_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
                              void *const *out, void *scratch, mxio_error *err) {
-    int64_t n = mxio__tdesc_numel(&k->out[0]);
+    int64_t n = *(const int64_t *)k->impl;
     float *y = out[0];
     const float *a = in[0];
     if (k->nin == 1) {
@@ -365,15 +384,17 @@ mxio_status mxio__k_add_n_create(const mxio__rt_ctx *ctx, int n, const mxio__tde
     const char *op = "add_n";
     if (n < 1 || n > MXIO__RT_MAX_IO)
         return mxio__fail(err, MXIO_E_UNSUPPORTED, "runtime: %s: %d inputs", op, n);
-    mxio_status st = mxio__rt_check_plain_f32(op, n, in, err);
+    int64_t count;
+    mxio_status st = mxio__rt_elementwise_count(op, n, in, true, &count, err);
     if (st != MXIO_OK) return st;
     for (int i = 1; i < n; i++) {
         bool same = in[i].ndim == in[0].ndim;
         for (int d = 0; same && d < in[0].ndim; d++) same = in[i].dims[d] == in[0].dims[d];
         if (!same) return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: input %d shape differs", op, i);
     }
-    mxio__kernel *k = new_kernel(op, n, in, 0, add_n_run, err);
+    mxio__kernel *k = new_kernel(op, n, in, sizeof(int64_t), add_n_run, err);
     if (!k) return MXIO_E_NOMEM;
+    *(int64_t *)k->impl = count;
     k->in_place_ok = true;
     *out = k;
     return MXIO_OK;

@@ -141,3 +141,27 @@ mxio_status mxio__rt_check_plain_f32(const char *op, int nin, const mxio__tdesc 
 }
 
 int mxio__rt_axis(int axis, int ndim) { return axis < 0 ? axis + ndim : axis; }
+
+/* Element-wise kernels run over the raw buffer, so a oneDNN layout is fine when
+ * every input has the same one. oneDNN relies on the channel padding of
+ * blocked layouts being zero, so padded layouts need an op with f(0) = 0. */
+mxio_status mxio__rt_elementwise_count(const char *op, int nin, const mxio__tdesc *in,
+                                       bool keeps_zero, int64_t *count, mxio_error *err) {
+    if (in[0].layout == MXIO__LAYOUT_PLAIN) {
+        mxio_status st = mxio__rt_check_plain_f32(op, nin, in, err);
+        if (st == MXIO_OK) *count = mxio__tdesc_numel(&in[0]);
+        return st;
+    }
+    const dnnl_memory_desc_t *md = &in[0].md;
+    for (int i = 1; i < nin; i++)
+        if (in[i].layout != MXIO__LAYOUT_DNNL || !dnnl_memory_desc_equal(md, &in[i].md))
+            return mxio__fail(err, MXIO_E_UNSUPPORTED,
+                              "runtime: %s input %d: layouts of the inputs differ", op, i);
+    bool padded = false;
+    for (int d = 0; d < md->ndims; d++) padded |= md->padded_dims[d] != md->dims[d];
+    if (padded && !keeps_zero)
+        return mxio__fail(err, MXIO_E_UNSUPPORTED,
+                          "runtime: %s: f(0) != 0 would break the zero padding of a blocked layout", op);
+    *count = (int64_t)(dnnl_memory_desc_get_size(md) / sizeof(float));
+    return MXIO_OK;
+}

@@ -5,7 +5,10 @@
  * parsed from attrs by the op record; MXNet 1.9.1 defaults applied), the input
  * descriptors in MXNet argument order, and returns a kernel whose out[] holds
  * the inferred output descriptors. Run inputs/outputs are in the same order.
- * Unless stated, kernels take plain fp32 tensors. */
+ * Unless stated, kernels take plain fp32 tensors. The purely element-wise ones
+ * (unary, scalar, Activation/LeakyReLU except prelu, clip, add_n, Dropout,
+ * same-shape binary) also take a oneDNN layout, shared by all inputs, and
+ * return the same layout. */
 #ifndef MXIO_RUNTIME_RUNTIME_H
 #define MXIO_RUNTIME_RUNTIME_H
 
@@ -254,6 +257,10 @@ void mxio__kernel_default_destroy(mxio__kernel *k);
 mxio_status mxio__rt_check_plain_f32(const char *op, int nin, const mxio__tdesc *in,
                                      mxio_error *err);
 int mxio__rt_axis(int axis, int ndim);
+/* Inputs of an element-wise op: all plain fp32, or all in one oneDNN layout
+ * (padded layouts only when keeps_zero: f(0) = 0). *count = elements to run. */
+mxio_status mxio__rt_elementwise_count(const char *op, int nin, const mxio__tdesc *in,
+                                       bool keeps_zero, int64_t *count, mxio_error *err);
 /* Pooling through oneDNN with the geometry already resolved (k_dnnl.c). */
 mxio_status mxio__k_pool_dnnl(const mxio__rt_ctx *ctx, const mxio__pool_params *p,
                               const int64_t *kernel, const int64_t *stride, const int64_t *pad,

@@ -99,6 +99,70 @@ static void test_blocked_chain(mxio__rt_ctx *ctx, mxio__rt_exec *ex) {
     free(b);
 }
 
+/* Element-wise kernels between oneDNN kernels stay in the blocked layout:
+ * conv -> relu -> add(conv output) -> scalar -> conv, against the plain path. */
+static void test_blocked_elementwise(mxio__rt_ctx *ctx, mxio__rt_exec *ex) {
+    mxio_error err;
+    for (int C = 3; C <= 16; C += 13) { /* 3 channels: padded in nChw8c-style layouts */
+        int64_t dims[4] = {1, C, 7, 7};
+        mxio__tdesc x;
+        mxio__tdesc_plain(&x, 4, dims);
+        mxio__conv_params p = {0};
+        p.nspatial = 2;
+        p.kernel[0] = p.kernel[1] = 3;
+        p.stride[0] = p.stride[1] = p.dilate[0] = p.dilate[1] = 1;
+        p.pad[0] = p.pad[1] = 1;
+        p.num_filter = C;
+        p.num_group = 1;
+        size_t wn = (size_t)C * C * 9, n = (size_t)C * 49;
+        float *w = malloc(wn * 4), *b = malloc((size_t)C * 4);
+        fill(w, wn, 21);
+        fill(b, (size_t)C, 22);
+        mxio__act_params relu = {.type = MXIO__ACT_RELU};
+        mxio__kernel *k[2][5];
+        for (int blocked = 0; blocked < 2; blocked++) {
+            p.blocked_out = blocked;
+            CHECK_EQ_INT(mxio__k_conv_create(ctx, &p, &x, w, b, &k[blocked][0], &err), MXIO_OK);
+            mxio__tdesc t = k[blocked][0]->out[0];
+            CHECK_EQ_INT(mxio__k_act_create(ctx, &relu, &t, &k[blocked][1], &err), MXIO_OK);
+            mxio__tdesc two[2] = {t, t};
+            CHECK_EQ_INT(mxio__k_add_n_create(ctx, 2, two, &k[blocked][2], &err), MXIO_OK);
+            CHECK_EQ_INT(mxio__k_scalar_create(ctx, MXIO__BIN_MUL, 0.5, &t, &k[blocked][3], &err), MXIO_OK);
+            p.blocked_out = false;
+            CHECK_EQ_INT(mxio__k_conv_create(ctx, &p, &t, w, b, &k[blocked][4], &err), MXIO_OK);
+            if (blocked) {
+                bool padded = false;
+                for (int d = 0; d < t.md.ndims; d++) padded |= t.md.padded_dims[d] != t.md.dims[d];
+                mxio__kernel *e = NULL;
+                mxio_status st = mxio__k_unary_create(ctx, MXIO__UN_EXP, &t, &e, &err);
+                CHECK_EQ_INT(st, padded ? MXIO_E_UNSUPPORTED : MXIO_OK);
+                mxio__kernel_free(e);
+            }
+        }
+        float *y[2];
+        for (int blocked = 0; blocked < 2; blocked++) {
+            size_t tb = mxio__tdesc_bytes(&k[blocked][0]->out[0]);
+            float *in = mxio__rt_alloc(n * 4), *c1 = mxio__rt_alloc(tb), *r = mxio__rt_alloc(tb),
+                  *sum = mxio__rt_alloc(tb), *h = mxio__rt_alloc(tb);
+            y[blocked] = mxio__rt_alloc(n * 4);
+            fill(in, n, 23);
+            run1(k[blocked][0], ex, in, NULL, NULL, c1);
+            run1(k[blocked][1], ex, c1, NULL, NULL, r);
+            run1(k[blocked][2], ex, r, c1, NULL, sum);
+            run1(k[blocked][3], ex, sum, NULL, NULL, h);
+            run1(k[blocked][4], ex, h, NULL, NULL, y[blocked]);
+            void *bufs[] = {in, c1, r, sum, h};
+            for (int i = 0; i < 5; i++) mxio__rt_free(bufs[i]);
+            for (int i = 0; i < 5; i++) mxio__kernel_free(k[blocked][i]);
+        }
+        CHECK(max_diff(y[0], y[1], n) < 1e-4f);
+        mxio__rt_free(y[0]);
+        mxio__rt_free(y[1]);
+        free(w);
+        free(b);
+    }
+}
+
 /* One kernel, two threads, each with its own stream, scratch and tensors. */
 typedef struct job {
     const mxio__kernel *k;
@@ -203,6 +267,7 @@ int main(void) {
     CHECK_EQ_INT(mxio__rt_ctx_init(&ctx, 1, &err), MXIO_OK);
     CHECK_EQ_INT(mxio__rt_exec_init(&ex, &ctx, 1, &err), MXIO_OK);
     test_blocked_chain(&ctx, &ex);
+    test_blocked_elementwise(&ctx, &ex);
     test_concurrent_runs(&ctx, &ex);
     test_descriptors_and_errors(&ctx);
     mxio__rt_exec_free(&ex);
