@@ -386,6 +386,27 @@ mxio_status mxio__k_deconv_create(const mxio__rt_ctx *ctx, const mxio__conv_para
     return conv_like(ctx, p, data, const_weight, const_bias, true, out, err);
 }
 
+mxio_status mxio__deconv_apply_target_shape(mxio__conv_params *p, const mxio__tdesc *data,
+                                            const int64_t *target, mxio_error *err) {
+    bool used = false;
+    for (int i = 0; i < p->nspatial; i++) used |= target[i] != 0;
+    if (!used) return MXIO_OK;
+    if (data->ndim != p->nspatial + 2)
+        return mxio__fail(err, MXIO_E_SHAPE, "runtime: Deconvolution: %d-D data for a %d-D kernel",
+                          data->ndim, p->nspatial);
+    for (int i = 0; i < p->nspatial; i++) {
+        int64_t full = p->stride[i] * (data->dims[2 + i] - 1) + p->dilate[i] * (p->kernel[i] - 1) + 1;
+        if (full < target[i])
+            return mxio__fail(err, MXIO_E_SHAPE,
+                              "runtime: Deconvolution: target_shape %lld exceeds the output %lld on axis %d",
+                              (long long)target[i], (long long)full, i);
+        int64_t total = full - target[i];
+        p->adj[i] = total % 2;
+        p->pad[i] = (total + 1) / 2;
+    }
+    return MXIO_OK;
+}
+
 /* ---- FullyConnected ---------------------------------------------------------------- */
 
 mxio_status mxio__k_fc_create(const mxio__rt_ctx *ctx, const mxio__fc_params *p,

@@ -37,6 +37,13 @@ mxio_status mxio__k_deconv_create(const mxio__rt_ctx *ctx, const mxio__conv_para
                                   const mxio__tdesc *data, const float *const_weight,
                                   const float *const_bias, mxio__kernel **out, mxio_error *err);
 
+/* Deconvolution target_shape (spatial, any entry non-zero = in use): replaces
+ * p->pad and p->adj the way MXNet 1.9.1's DeconvolutionParam::InferPad does
+ * (total = s(x-1) + d(k-1)+1 - target; adj = total % 2; pad = (total+1)/2).
+ * MXIO_E_SHAPE when the target is larger than the unpadded output. */
+mxio_status mxio__deconv_apply_target_shape(mxio__conv_params *p, const mxio__tdesc *data,
+                                            const int64_t *target, mxio_error *err);
+
 typedef struct mxio__fc_params {
     int64_t num_hidden;
     bool no_bias;

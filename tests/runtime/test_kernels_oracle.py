@@ -14,6 +14,10 @@ def rnd(*shape, seed=0, lo=-2.0, hi=2.0):
     return np.random.default_rng(seed + 7 * len(shape)).uniform(lo, hi, shape).astype(np.float32)
 
 
+def NO_DNNL(op):
+    return lambda *a, **p: mx_without_mkldnn(op, p, [x.asnumpy() for x in a])
+
+
 def case(op, params, inputs, **kw):
     return pytest.param(op, params, inputs, kw, id=f"{op}-{json_id(params)}")
 
@@ -59,6 +63,18 @@ CONV = [
                            "adj": [1, 1]}, [rnd(1, 8, 5, 5), rnd(8, 1, 3, 3)]),
     case("Deconvolution", {"kernel": [3, 3], "num_filter": 4, "dilate": [2, 2], "pad": [1, 1]},
          [rnd(1, 2, 6, 6), rnd(2, 4, 3, 3)], const_weights=True),
+    # target_shape (even and odd total padding, overriding pad/adj). MXNet's
+    # oneDNN build cannot create these; its own kernel runs in a subprocess.
+    case("Deconvolution", {"kernel": [4, 4], "num_filter": 3, "stride": [2, 2], "target_shape": [10, 11]},
+         [rnd(1, 2, 5, 5), rnd(2, 3, 4, 4)], mx_fn=NO_DNNL("Deconvolution")),
+    case("Deconvolution", {"kernel": [3, 3], "num_filter": 3, "stride": [2, 2], "pad": [5, 5], "adj": [1, 1],
+                           "target_shape": [8, 9]}, [rnd(1, 2, 4, 5), rnd(2, 3, 3, 3)],
+         mx_fn=NO_DNNL("Deconvolution")),
+    # (no dilation here: MXNet's own dilated deconvolution disagrees with its oneDNN one)
+    case("Deconvolution", {"kernel": [3], "num_filter": 2, "stride": [2], "target_shape": [12]},
+         [rnd(1, 2, 6), rnd(2, 2, 3)], mx_fn=NO_DNNL("Deconvolution")),
+    case("Deconvolution", {"kernel": [3], "num_filter": 2, "stride": [2], "dilate": [2], "pad": [2],
+                           "adj": [1]}, [rnd(1, 2, 6), rnd(2, 2, 3)]),
     # FullyConnected: flatten True/False, no_bias
     case("FullyConnected", {"num_hidden": 10}, [rnd(3, 4, 2, 2), rnd(10, 16), rnd(10)]),
     case("FullyConnected", {"num_hidden": 7, "no_bias": True}, [rnd(5, 12), rnd(7, 12)]),

@@ -203,6 +203,11 @@ static mxio_status create(const mxio__rt_ctx *ctx, const char *op, int nin, cons
         bool de = op[0] == 'D';
         mxio__conv_params c;
         conv_params(&c, de);
+        int64_t target[3] = {0, 0, 0};
+        if (de && ptuple("target_shape", target, 3) > 0) {
+            mxio_status st = mxio__deconv_apply_target_shape(&c, &t[0], target, err);
+            if (st != MXIO_OK) return st;
+        }
         return de ? mxio__k_deconv_create(ctx, &c, &t[0], w, c.no_bias ? NULL : b, k, err)
                   : mxio__k_conv_create(ctx, &c, &t[0], w, c.no_bias ? NULL : b, k, err);
     }
