@@ -24,6 +24,7 @@ typedef struct dnnl_impl {
     dnnl_memory_desc_t src_md, wei_md, bias_md, dst_md, pad_md;
     dnnl_memory_desc_t user_src_md, user_wei_md, user_dst_md;
     dnnl_primitive_t src_reorder, wei_reorder, dst_reorder;
+    dnnl_primitive_t dst_in_reorder; /* post_sum with a plain output: old out -> dst_md */
     void *packed_w;   /* constant weights in wei_md, or NULL */
     float *const_bias; /* copy of a constant bias, or NULL */
     bool has_weights, has_bias;
@@ -37,6 +38,7 @@ static void dnnl_destroy(mxio__kernel *k) {
     if (d->src_reorder) dnnl_primitive_destroy(d->src_reorder);
     if (d->wei_reorder) dnnl_primitive_destroy(d->wei_reorder);
     if (d->dst_reorder) dnnl_primitive_destroy(d->dst_reorder);
+    if (d->dst_in_reorder) dnnl_primitive_destroy(d->dst_in_reorder);
     mxio__rt_free(d->packed_w);
     free(d->const_bias);
     free(d);
@@ -92,8 +94,9 @@ static dnnl_status_t run_reorder(dnnl_primitive_t r, const dnnl_memory_desc_t *f
 /* After the primitive descriptor exists: record the layouts it chose, build the
  * reorders the caller's layouts need, lay out scratch, pack constant weights. */
 static mxio_status finish(mxio__kernel *k, dnnl_impl *d, const mxio__rt_ctx *ctx,
-                          dnnl_primitive_desc_t pd, bool blocked_out, const float *const_weight,
-                          const float *const_bias, int64_t bias_len, mxio_error *err) {
+                          dnnl_primitive_desc_t pd, bool blocked_out, bool post_sum,
+                          const float *const_weight, const float *const_bias, int64_t bias_len,
+                          mxio_error *err) {
     const char *op = k->op;
     mxio_status status = MXIO_OK;
     d->src_md = *dnnl_primitive_desc_query_md(pd, dnnl_query_src_md, 0);
@@ -124,6 +127,9 @@ static mxio_status finish(mxio__kernel *k, dnnl_impl *d, const mxio__rt_ctx *ctx
     } else if (!dnnl_memory_desc_equal(&d->dst_md, &d->user_dst_md)) {
         DNNL_TRY(make_reorder(&d->dst_reorder, &d->dst_md, &d->user_dst_md, ctx->engine),
                  "output reorder");
+        if (post_sum)
+            DNNL_TRY(make_reorder(&d->dst_in_reorder, &d->user_dst_md, &d->dst_md, ctx->engine),
+                     "residual reorder");
         d->off_dst = at;
         at += align_up(dnnl_memory_desc_get_size(&d->dst_md));
     }
@@ -175,6 +181,9 @@ static mxio_status dnnl_run(const mxio__kernel *k, mxio__rt_exec *ex, const void
         src = sc + d->off_src;
     }
     void *dst = d->dst_reorder ? (void *)(sc + d->off_dst) : out[0];
+    if (d->dst_in_reorder)
+        DNNL_TRY(run_reorder(d->dst_in_reorder, &d->user_dst_md, out[0], &d->dst_md, dst, eng,
+                             ex->stream), "residual reorder");
 
     DNNL_TRY(dnnl_memory_create(&mem[n], &d->src_md, eng, (void *)src), "memory");
     args[n] = (dnnl_exec_arg_t){DNNL_ARG_SRC, mem[n]};
@@ -213,18 +222,43 @@ fail:
     return status;
 }
 
-static dnnl_status_t user_attr(dnnl_primitive_attr_t *attr, bool relu) {
+/* oneDNN's eltwise for an activation, when it computes MXNet's function. */
+static bool eltwise_of(const mxio__act_params *a, dnnl_alg_kind_t *alg, float *alpha, float *beta) {
+    *alpha = *beta = 0.0f;
+    switch (a->type) {
+    case MXIO__ACT_RELU: *alg = dnnl_eltwise_relu; return true;
+    case MXIO__ACT_LEAKY: *alg = dnnl_eltwise_relu; *alpha = a->slope; return true;
+    case MXIO__ACT_RRELU:
+        *alg = dnnl_eltwise_relu;
+        *alpha = (a->lower_bound + a->upper_bound) / 2.0f;
+        return true;
+    case MXIO__ACT_CLIP: *alg = dnnl_eltwise_clip; *alpha = a->a_min; *beta = a->a_max; return true;
+    case MXIO__ACT_SIGMOID: *alg = dnnl_eltwise_logistic; return true;
+    case MXIO__ACT_TANH: *alg = dnnl_eltwise_tanh; return true;
+    case MXIO__ACT_ELU: *alg = dnnl_eltwise_elu; *alpha = a->slope; return true;
+    case MXIO__ACT_GELU: *alg = dnnl_eltwise_gelu_erf; return true;
+    default: return false;
+    }
+}
+
+static dnnl_status_t user_attr(dnnl_primitive_attr_t *attr, const mxio__conv_params *p) {
     dnnl_status_t st = dnnl_primitive_attr_create(attr);
     if (st != dnnl_success) return st;
     st = dnnl_primitive_attr_set_scratchpad_mode(*attr, dnnl_scratchpad_mode_user);
-    if (st == dnnl_success && relu) {
+    if (st == dnnl_success && p && (p->post_sum || p->post_act)) {
         dnnl_post_ops_t po;
         st = dnnl_post_ops_create(&po);
-        if (st == dnnl_success) {
-            st = dnnl_post_ops_append_eltwise(po, 1.0f, dnnl_eltwise_relu, 0.0f, 0.0f);
-            if (st == dnnl_success) st = dnnl_primitive_attr_set_post_ops(*attr, po);
-            dnnl_post_ops_destroy(po);
+        if (st != dnnl_success) return st;
+        if (p->post_sum) st = dnnl_post_ops_append_sum(po, 1.0f);
+        dnnl_alg_kind_t alg;
+        float alpha, beta;
+        if (st == dnnl_success && p->post_act) {
+            st = eltwise_of(&p->act, &alg, &alpha, &beta)
+                     ? dnnl_post_ops_append_eltwise(po, 1.0f, alg, alpha, beta)
+                     : dnnl_unimplemented;
         }
+        if (st == dnnl_success) st = dnnl_primitive_attr_set_post_ops(*attr, po);
+        dnnl_post_ops_destroy(po);
     }
     return st;
 }
@@ -346,7 +380,7 @@ static mxio_status conv_like(const mxio__rt_ctx *ctx, const mxio__conv_params *p
     dnnl_dims_t bdims = {O};
     DNNL_TRY(dnnl_memory_desc_init_by_tag(&bias_md, 1, bdims, dnnl_f32, dnnl_a), "bias descriptor");
     DNNL_TRY(md_any(&dst_any, nd, odims), "output descriptor");
-    DNNL_TRY(user_attr(&attr, p->relu), "attributes");
+    DNNL_TRY(user_attr(&attr, p), "attributes (post-ops)");
     if (!deconv) {
         dnnl_convolution_desc_t cd;
         DNNL_TRY(dnnl_dilated_convolution_forward_desc_init(
@@ -362,7 +396,7 @@ static mxio_status conv_like(const mxio__rt_ctx *ctx, const mxio__conv_params *p
                  "deconvolution descriptor");
         DNNL_TRY(dnnl_primitive_desc_create(&pd, &dd, attr, ctx->engine, NULL), "deconvolution");
     }
-    status = finish(k, d, ctx, pd, p->blocked_out, const_weight, const_bias, O, err);
+    status = finish(k, d, ctx, pd, p->blocked_out, p->post_sum, const_weight, const_bias, O, err);
 fail:
     if (pd) dnnl_primitive_desc_destroy(pd);
     if (attr) dnnl_primitive_attr_destroy(attr);
@@ -462,14 +496,14 @@ mxio_status mxio__k_fc_create(const mxio__rt_ctx *ctx, const mxio__fc_params *p,
     DNNL_TRY(md_plain(&d->user_dst_md, 2, dd), "output descriptor");
     DNNL_TRY(md_any(&wei_any, 2, wd), "weight descriptor");
     DNNL_TRY(md_plain(&bias_md, 1, &p->num_hidden), "bias descriptor");
-    DNNL_TRY(user_attr(&attr, false), "attributes");
+    DNNL_TRY(user_attr(&attr, NULL), "attributes");
     dnnl_inner_product_desc_t ipd;
     DNNL_TRY(dnnl_inner_product_forward_desc_init(&ipd, dnnl_forward_inference, &d->user_src_md,
                                                   &wei_any, p->no_bias ? NULL : &bias_md,
                                                   &d->user_dst_md),
              "inner product descriptor");
     DNNL_TRY(dnnl_primitive_desc_create(&pd, &ipd, attr, ctx->engine, NULL), "inner product");
-    status = finish(k, d, ctx, pd, false, const_weight, const_bias, p->num_hidden, err);
+    status = finish(k, d, ctx, pd, false, false, const_weight, const_bias, p->num_hidden, err);
 fail:
     if (pd) dnnl_primitive_desc_destroy(pd);
     if (attr) dnnl_primitive_attr_destroy(attr);
@@ -522,13 +556,13 @@ mxio_status mxio__k_pool_dnnl(const mxio__rt_ctx *ctx, const mxio__pool_params *
     /* Pooling runs in whatever layout its input has; plain input stays plain. */
     src_any = d->user_src_md;
     DNNL_TRY(md_any(&dst_any, outd->ndim, outd->dims), "output descriptor");
-    DNNL_TRY(user_attr(&attr, false), "attributes");
+    DNNL_TRY(user_attr(&attr, NULL), "attributes");
     dnnl_pooling_v2_desc_t pdsc;
     DNNL_TRY(dnnl_pooling_v2_forward_desc_init(&pdsc, dnnl_forward_inference, alg, &src_any,
                                                &dst_any, st, kk, dl, pl, pr),
              "pooling descriptor");
     DNNL_TRY(dnnl_primitive_desc_create(&pd, &pdsc, attr, ctx->engine, NULL), "pooling");
-    status = finish(k, d, ctx, pd, p->blocked_out, NULL, NULL, 0, err);
+    status = finish(k, d, ctx, pd, p->blocked_out, false, NULL, NULL, 0, err);
 fail:
     if (pd) dnnl_primitive_desc_destroy(pd);
     if (attr) dnnl_primitive_attr_destroy(attr);

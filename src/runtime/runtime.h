@@ -14,6 +14,24 @@
 
 #include "tensor.h"
 
+/* ---- activations ------------------------------------------------------------ */
+
+typedef enum mxio__act_type {
+    MXIO__ACT_RELU, MXIO__ACT_SIGMOID, MXIO__ACT_TANH, MXIO__ACT_SOFTRELU, MXIO__ACT_SOFTSIGN,
+    MXIO__ACT_LEAKY, MXIO__ACT_PRELU, MXIO__ACT_RRELU, MXIO__ACT_ELU, MXIO__ACT_SELU,
+    MXIO__ACT_GELU, MXIO__ACT_CLIP
+} mxio__act_type;
+
+typedef struct mxio__act_params {
+    mxio__act_type type;
+    float slope;                    /* leaky, elu */
+    float lower_bound, upper_bound; /* rrelu: inference slope is their mean */
+    float a_min, a_max;             /* clip */
+} mxio__act_params;
+/* Inputs data[, gamma] (prelu: gamma of shape (C,) on axis 1, or (1,)). */
+mxio_status mxio__k_act_create(const mxio__rt_ctx *ctx, const mxio__act_params *p,
+                               const mxio__tdesc *in, mxio__kernel **out, mxio_error *err);
+
 /* ---- convolution family (oneDNN) ------------------------------------------ */
 
 typedef struct mxio__conv_params {
@@ -22,8 +40,14 @@ typedef struct mxio__conv_params {
     int64_t adj[3]; /* Deconvolution only; the caller folds target_shape into pad/adj */
     int64_t num_filter, num_group;
     bool no_bias;
-    bool relu;        /* fused ReLU post-op (for graph fusion; MXNet has no such attr) */
     bool blocked_out; /* leave the output in oneDNN's chosen layout (next kernel is oneDNN) */
+    /* Fused post-ops for graph fusion (no MXNet attribute): out = act(conv + old out).
+     * post_sum adds what out[0] holds before the run (a residual branch, in the
+     * output's layout); post_act applies relu, leaky, clip, sigmoid, tanh, elu or
+     * gelu after it. */
+    bool post_sum;
+    bool post_act;
+    mxio__act_params act;
 } mxio__conv_params;
 
 /* Inputs data, weight[, bias]. Weight (O, I/g, k...) for Convolution and
@@ -114,24 +138,6 @@ typedef struct mxio__layernorm_params {
 } mxio__layernorm_params;
 mxio_status mxio__k_layernorm_create(const mxio__rt_ctx *ctx, const mxio__layernorm_params *p,
                                      const mxio__tdesc *in, mxio__kernel **out, mxio_error *err);
-
-/* ---- activations ------------------------------------------------------------ */
-
-typedef enum mxio__act_type {
-    MXIO__ACT_RELU, MXIO__ACT_SIGMOID, MXIO__ACT_TANH, MXIO__ACT_SOFTRELU, MXIO__ACT_SOFTSIGN,
-    MXIO__ACT_LEAKY, MXIO__ACT_PRELU, MXIO__ACT_RRELU, MXIO__ACT_ELU, MXIO__ACT_SELU,
-    MXIO__ACT_GELU, MXIO__ACT_CLIP
-} mxio__act_type;
-
-typedef struct mxio__act_params {
-    mxio__act_type type;
-    float slope;                    /* leaky, elu */
-    float lower_bound, upper_bound; /* rrelu: inference slope is their mean */
-    float a_min, a_max;             /* clip */
-} mxio__act_params;
-/* Inputs data[, gamma] (prelu: gamma of shape (C,) on axis 1, or (1,)). */
-mxio_status mxio__k_act_create(const mxio__rt_ctx *ctx, const mxio__act_params *p,
-                               const mxio__tdesc *in, mxio__kernel **out, mxio_error *err);
 
 /* ---- softmax family ----------------------------------------------------------- */
 

@@ -163,6 +163,71 @@ static void test_blocked_elementwise(mxio__rt_ctx *ctx, mxio__rt_exec *ex) {
     }
 }
 
+/* Fused residual sum + activation equals conv, add_n, activation. */
+static void test_post_ops(mxio__rt_ctx *ctx, mxio__rt_exec *ex) {
+    mxio_error err;
+    int64_t dims[4] = {1, 8, 6, 6};
+    mxio__tdesc x;
+    mxio__tdesc_plain(&x, 4, dims);
+    size_t n = 8 * 36;
+    float *w = malloc(8 * 8 * 9 * 4), *b = malloc(8 * 4);
+    fill(w, 8 * 8 * 9, 31);
+    fill(b, 8, 32);
+    mxio__act_params acts[3] = {{.type = MXIO__ACT_RELU},
+                                {.type = MXIO__ACT_CLIP, .a_min = -0.2f, .a_max = 0.3f},
+                                {.type = MXIO__ACT_LEAKY, .slope = 0.1f}};
+    for (int a = 0; a < 3; a++)
+        for (int blocked = 0; blocked < 2; blocked++) {
+            mxio__conv_params p = {0};
+            p.nspatial = 2;
+            p.kernel[0] = p.kernel[1] = 3;
+            p.stride[0] = p.stride[1] = p.dilate[0] = p.dilate[1] = 1;
+            p.pad[0] = p.pad[1] = 1;
+            p.num_filter = 8;
+            p.num_group = 1;
+            p.blocked_out = blocked;
+            mxio__kernel *res, *fused, *add, *act;
+            CHECK_EQ_INT(mxio__k_conv_create(ctx, &p, &x, w, b, &res, &err), MXIO_OK);
+            mxio__tdesc t = res->out[0];
+            mxio__tdesc two[2] = {t, t};
+            CHECK_EQ_INT(mxio__k_add_n_create(ctx, 2, two, &add, &err), MXIO_OK);
+            CHECK_EQ_INT(mxio__k_act_create(ctx, &acts[a], &t, &act, &err), MXIO_OK);
+            p.post_sum = p.post_act = true;
+            p.act = acts[a];
+            CHECK_EQ_INT(mxio__k_conv_create(ctx, &p, &x, w, b, &fused, &err), MXIO_OK);
+            CHECK(dnnl_memory_desc_equal(&fused->out[0].md, &t.md) || !blocked);
+            size_t tb = mxio__tdesc_bytes(&t);
+            float *in = mxio__rt_alloc(n * 4), *in2 = mxio__rt_alloc(n * 4), *r = mxio__rt_alloc(tb),
+                  *c = mxio__rt_alloc(tb), *s1 = mxio__rt_alloc(tb), *ref = mxio__rt_alloc(tb),
+                  *got = mxio__rt_alloc(tb);
+            fill(in, n, 33);
+            fill(in2, n, 34);
+            run1(res, ex, in2, NULL, NULL, r); /* residual branch */
+            run1(res, ex, in, NULL, NULL, c);  /* same conv on the main input */
+            run1(add, ex, c, r, NULL, s1);
+            run1(act, ex, s1, NULL, NULL, ref);
+            memcpy(got, r, tb); /* the fused conv accumulates into its output */
+            run1(fused, ex, in, NULL, NULL, got);
+            CHECK(max_diff(ref, got, tb / 4) < 1e-5f);
+            mxio__kernel *ks[] = {res, fused, add, act};
+            for (int i = 0; i < 4; i++) mxio__kernel_free(ks[i]);
+            void *bufs[] = {in, in2, r, c, s1, ref, got};
+            for (int i = 0; i < 7; i++) mxio__rt_free(bufs[i]);
+        }
+    mxio__conv_params p = {0};
+    p.nspatial = 2;
+    p.kernel[0] = p.kernel[1] = 1;
+    p.stride[0] = p.stride[1] = p.dilate[0] = p.dilate[1] = 1;
+    p.num_filter = 8;
+    p.num_group = 1;
+    p.post_act = true;
+    p.act.type = MXIO__ACT_SOFTSIGN; /* no oneDNN eltwise computes it */
+    mxio__kernel *k = NULL;
+    CHECK_EQ_INT(mxio__k_conv_create(ctx, &p, &x, w, b, &k, &err), MXIO_E_UNSUPPORTED);
+    free(w);
+    free(b);
+}
+
 /* One kernel, two threads, each with its own stream, scratch and tensors. */
 typedef struct job {
     const mxio__kernel *k;
@@ -268,6 +333,7 @@ int main(void) {
     CHECK_EQ_INT(mxio__rt_exec_init(&ex, &ctx, 1, &err), MXIO_OK);
     test_blocked_chain(&ctx, &ex);
     test_blocked_elementwise(&ctx, &ex);
+    test_post_ops(&ctx, &ex);
     test_concurrent_runs(&ctx, &ex);
     test_descriptors_and_errors(&ctx);
     mxio__rt_exec_free(&ex);
