@@ -17,6 +17,7 @@
 
 #define MXIO__MAX_DIMS 32
 #define MXIO__MAX_OP_INPUTS 64
+#define MXIO__INPUTS_FREE (-2)
 
 /* ---- parameters ---------------------------------------------------------- */
 
@@ -47,6 +48,7 @@ typedef struct mxio__attrs {
     const mxio__kv *kv;
     size_t n;
     const struct mxio__op *op;
+    const mxio__node *node; /* the node itself, or NULL; fused ops read their subgraphs */
 } mxio__attrs;
 
 /* The string value of `key`: the node's own, else the op's default, else NULL. */
@@ -89,7 +91,47 @@ typedef struct mxio__shape_ctx {
     mxio__shape *out;
     int *out_dtype;
     mxio_error *err;
+    int64_t node_index; /* for messages; -1 if none */
 } mxio__shape_ctx;
+
+/* ---- shape-rule helpers (src/ops/infer_util.c) ---------------------------- */
+
+/* Rank known and every dim > 0 (0 and -1 mean unknown, as in MXNet 1.x). */
+bool mxio__shape_known(const mxio__shape *s);
+bool mxio__shape_rank_known(const mxio__shape *s);
+void mxio__shape_make(mxio__shape *s, int ndim, const int64_t *d);
+/* "(1,3,224,224)", "?" for an unknown shape. */
+char *mxio__shape_str(const mxio__shape *s, char *buf, size_t cap);
+/* Fail with MXIO_E_SHAPE: "node 7 'conv0' (Convolution): <message>; inputs (..), (..)". */
+mxio_status mxio__shape_fail(mxio__shape_ctx *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Merge `src` into *dst: unknown dims (and an unknown rank) take src's values;
+ * known dims must agree, else an error naming `what` (e.g. "weight"). */
+mxio_status mxio__shape_assign(mxio__shape_ctx *c, mxio__shape *dst, const mxio__shape *src,
+                               const char *what);
+/* Same, for an input by index (its argument name in messages). */
+mxio_status mxio__shape_assign_in(mxio__shape_ctx *c, int i, int ndim, const int64_t *d);
+mxio_status mxio__shape_assign_out(mxio__shape_ctx *c, int i, const mxio__shape *s);
+/* Dtypes: every unknown input and output dtype takes the first known input
+ * dtype (MXNet's ElemwiseType); float32 when none is known. */
+void mxio__dtype_same(mxio__shape_ctx *c);
+/* mxio_dtype of a NumPy dtype name ("float32", "int8", ...), -1 if unknown. */
+int mxio__dtype_of_name(const char *name);
+/* A tuple attribute with defaults for an empty value: n entries of `fill`. */
+bool mxio__attr_dims(const mxio__attrs *a, const char *key, int n, int64_t fill, int64_t *out);
+/* Normalise a possibly negative axis against ndim; false if out of range. */
+bool mxio__axis(int64_t axis, int ndim, int *out);
+
+/* Generic rules shared by many records. */
+mxio_status mxio__infer_same(mxio__shape_ctx *c);      /* all inputs and outputs one shape */
+mxio_status mxio__infer_first(mxio__shape_ctx *c);     /* every output = input 0 */
+mxio_status mxio__infer_broadcast(mxio__shape_ctx *c); /* NumPy broadcasting of 2 inputs */
+mxio_status mxio__infer_label_like(mxio__shape_ctx *c); /* output = data, label = data */
+/* Quantized ops: `rule` sees the first `ndata` inputs and output 0; every other
+ * input and outputs 1, 2 (min/max ranges) are float32 (1,). `out_dtype` is the
+ * dtype of output 0 (-1: leave it to the rule). */
+mxio_status mxio__infer_quantized(mxio__shape_ctx *c, mxio_status (*rule)(mxio__shape_ctx *),
+                                  int ndata, int out_dtype);
 
 /* ---- the record --------------------------------------------------------- */
 
@@ -115,12 +157,16 @@ typedef struct mxio__op {
 
     /* Argument names in order (FListInputNames), data first. Static list, or a
      * function when the list depends on attrs (Concat num_args, no_bias,
-     * LeakyReLU prelu, ...). The function returns the count, <= cap, or -1. */
+     * LeakyReLU prelu, ...). The function returns the count, <= cap, or -1;
+     * MXIO__INPUTS_FREE means the op takes whatever the node gives it (Custom). */
     const char *const *inputs;
     int (*list_inputs)(const mxio__attrs *a, const char **names, int cap);
     uint32_t weight_mask; /* bit i: argument i is a learnable weight (saved as arg:) */
     uint32_t aux_mask;    /* bit i: argument i is an auxiliary state (FMutateInputs, aux:) */
     uint32_t label_mask;  /* bit i: argument i is a training label */
+    /* When the roles move with the attrs (fused ops, UpSampling): fills all three
+     * masks and the static ones are ignored. */
+    void (*input_masks)(const mxio__attrs *a, uint32_t *weight, uint32_t *aux, uint32_t *label);
     /* Arguments in none of the masks are data: real inputs of the net unless a
      * params file holds a variable of that name (a learned constant). */
 
@@ -155,10 +201,34 @@ const mxio__op *mxio__op_at(size_t i);
 
 /* Argument names of `op` given its attrs; returns count or -1. */
 int mxio__op_inputs(const mxio__op *op, const mxio__attrs *a, const char **names, int cap);
+/* Weight, aux and label masks of `op` given its attrs. */
+void mxio__op_masks(const mxio__op *op, const mxio__attrs *a, uint32_t *weight, uint32_t *aux,
+                    uint32_t *label);
 /* Total and visible output counts. */
 int mxio__op_outputs(const mxio__op *op, const mxio__attrs *a, int *visible);
 /* Name of output i ("output", "mean", "output0", ...) into buf. */
 const char *mxio__op_output_name(const mxio__op *op, const mxio__attrs *a, int i, char *buf,
                                  size_t cap);
+
+/* ---- shared pieces of records (src/ops/common.c) ------------------------ */
+
+/* "arg0", "arg1", ...: the names MXNet gives variadic inputs. */
+extern const char *const mxio__arg_names[MXIO__MAX_OP_INPUTS];
+/* data, weight[, bias] by no_bias. */
+int mxio__inputs_no_bias(const mxio__attrs *a, const char **names, int cap);
+/* arg0 .. arg<num_args-1>. */
+int mxio__inputs_num_args(const mxio__attrs *a, const char **names, int cap);
+/* data[, sequence_length] by use_sequence_length. */
+int mxio__inputs_sequence_length(const mxio__attrs *a, const char **names, int cap);
+/* data[, length] by use_length (softmax family). */
+int mxio__inputs_softmax_length(const mxio__attrs *a, const char **names, int cap);
+/* Custom: defined by Python code, so whatever the node has. */
+int mxio__inputs_custom(const mxio__attrs *a, const char **names, int cap);
+/* Three outputs (output, mean, var|std); visible 3 when output_mean_var. */
+int mxio__outputs_mean_var(const mxio__attrs *a, int *visible);
+/* "output0", "output1", ... even for a single output (SliceChannel). */
+extern const char *const mxio__indexed_output_names[MXIO__MAX_OP_INPUTS + 1];
+/* output, min_output, max_output of quantized ops. */
+extern const char *const mxio__quantized_output_names[];
 
 #endif /* MXIO_OPS_OP_H */

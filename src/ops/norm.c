@@ -1,0 +1,287 @@
+/* norm.c - normalisation layers. One record per op; see op.h. */
+#include "op.h"
+
+/* ---- shape rules ---------------------------------------------------------- */
+
+/* Normalisation statistics stay float32 for half-precision data. */
+static int stats_dtype(int data) {
+    return data == MXIO_DTYPE_FLOAT16 || data == MXIO_DTYPE_BFLOAT16 ? MXIO_DTYPE_FLOAT32 : data;
+}
+
+static void norm_dtypes(mxio__shape_ctx *c) {
+    int t = c->nin > 0 && c->in_dtype[0] >= 0 ? c->in_dtype[0] : MXIO_DTYPE_FLOAT32;
+    if (c->nin > 0 && c->in_dtype[0] < 0) c->in_dtype[0] = t;
+    for (int i = 1; i < c->nin; i++)
+        if (c->in_dtype[i] < 0) c->in_dtype[i] = stats_dtype(t);
+    for (int i = 0; i < c->nout; i++)
+        if (c->out_dtype[i] < 0) c->out_dtype[i] = i == 0 ? t : stats_dtype(t);
+}
+
+/* BatchNorm family: every parameter and both statistics are (C,) with C the
+ * size of `axis` (BatchNormShape). */
+static mxio_status bn_infer(mxio__shape_ctx *c) {
+    norm_dtypes(c);
+    const mxio__shape *x = &c->in[0];
+    if (!mxio__shape_rank_known(x)) return MXIO_OK;
+    int64_t axis = 1;
+    int ax;
+    if (c->attrs->op->params) mxio__attr_int(c->attrs, "axis", &axis);
+    if (!mxio__axis(axis, x->ndim, &ax)) return mxio__shape_fail(c, "axis %lld is out of range", (long long)axis);
+    int64_t ch = x->d[ax];
+    mxio_status st;
+    for (int i = 1; i < 5 && i < c->nin; i++)
+        if ((st = mxio__shape_assign_in(c, i, 1, &ch))) return st;
+    mxio__shape stat;
+    mxio__shape_make(&stat, 1, &ch);
+    if ((st = mxio__shape_assign_out(c, 0, x))) return st;
+    if ((st = mxio__shape_assign_out(c, 1, &stat))) return st;
+    return mxio__shape_assign_out(c, 2, &stat);
+}
+
+/* LayerNorm: gamma/beta (d[axis],); mean and std keep the data shape with the
+ * axis reduced to 1. */
+static mxio_status layernorm_infer(mxio__shape_ctx *c) {
+    norm_dtypes(c);
+    const mxio__shape *x = &c->in[0];
+    if (!mxio__shape_rank_known(x)) return MXIO_OK;
+    int64_t axis = -1;
+    int ax;
+    mxio__attr_int(c->attrs, "axis", &axis);
+    if (!mxio__axis(axis, x->ndim, &ax)) return mxio__shape_fail(c, "axis %lld is out of range", (long long)axis);
+    mxio_status st;
+    for (int i = 1; i < 3; i++)
+        if ((st = mxio__shape_assign_in(c, i, 1, &x->d[ax]))) return st;
+    mxio__shape m = *x;
+    m.d[ax] = 1;
+    if ((st = mxio__shape_assign_out(c, 0, x))) return st;
+    if ((st = mxio__shape_assign_out(c, 1, &m))) return st;
+    return mxio__shape_assign_out(c, 2, &m);
+}
+
+/* InstanceNorm: gamma/beta (C,); hidden mean/var (N, C). */
+static mxio_status instancenorm_infer(mxio__shape_ctx *c) {
+    norm_dtypes(c);
+    const mxio__shape *x = &c->in[0];
+    if (!mxio__shape_rank_known(x)) return MXIO_OK;
+    if (x->ndim < 3) return mxio__shape_fail(c, "data must have at least 3 dims");
+    mxio_status st;
+    for (int i = 1; i < 3; i++)
+        if ((st = mxio__shape_assign_in(c, i, 1, &x->d[1]))) return st;
+    mxio__shape m;
+    mxio__shape_make(&m, 2, x->d);
+    if ((st = mxio__shape_assign_out(c, 0, x))) return st;
+    if ((st = mxio__shape_assign_out(c, 1, &m))) return st;
+    return mxio__shape_assign_out(c, 2, &m);
+}
+
+/* GroupNorm (1.9.1): gamma/beta (num_groups,); mean/std (N, num_groups). */
+static mxio_status groupnorm_infer(mxio__shape_ctx *c) {
+    norm_dtypes(c);
+    int64_t groups = 1;
+    mxio__attr_int(c->attrs, "num_groups", &groups);
+    mxio_status st;
+    for (int i = 1; i < 3; i++)
+        if ((st = mxio__shape_assign_in(c, i, 1, &groups))) return st;
+    const mxio__shape *x = &c->in[0];
+    if (!mxio__shape_rank_known(x)) return MXIO_OK;
+    if (x->ndim < 3) return mxio__shape_fail(c, "data must have at least 3 dims");
+    if (x->d[1] > 0 && x->d[1] % groups != 0)
+        return mxio__shape_fail(c, "%lld channels do not split into %lld groups",
+                                (long long)x->d[1], (long long)groups);
+    int64_t md[2] = {x->d[0], groups};
+    mxio__shape m;
+    mxio__shape_make(&m, 2, md);
+    if ((st = mxio__shape_assign_out(c, 0, x))) return st;
+    if ((st = mxio__shape_assign_out(c, 1, &m))) return st;
+    return mxio__shape_assign_out(c, 2, &m);
+}
+
+/* L2Normalization: output like data; the hidden norm drops the normalised
+ * axes (instance: all but batch; channel: axis 1; spatial: axes 2+). */
+static mxio_status l2norm_infer(mxio__shape_ctx *c) {
+    mxio__dtype_same(c);
+    const mxio__shape *x = &c->in[0];
+    if (!mxio__shape_rank_known(x)) return MXIO_OK;
+    const char *mode = mxio__attr_str(c->attrs, "mode");
+    mxio__shape n = *x;
+    if (!mode || strcmp(mode, "instance") == 0) {
+        n.ndim = 1;
+    } else if (strcmp(mode, "channel") == 0) {
+        if (x->ndim < 2) return mxio__shape_fail(c, "channel mode needs at least 2 dims");
+        for (int i = 1; i + 1 < x->ndim; i++) n.d[i] = x->d[i + 1];
+        n.ndim = x->ndim - 1;
+    } else {
+        if (x->ndim < 3) return mxio__shape_fail(c, "spatial mode needs at least 3 dims");
+        n.ndim = 2;
+    }
+    mxio_status st = mxio__shape_assign_out(c, 0, x);
+    return st ? st : mxio__shape_assign_out(c, 1, &n);
+}
+
+/* ---- BatchNorm */
+static const mxio__var_attr bn_compose[] = {
+    {3, "__init__", "[\"zero\", {}]"},
+    {4, "__init__", "[\"one\", {}]"},
+    {-1, NULL, NULL},
+};
+static const char *const bn_outputs[] = {"output", "mean", "var", NULL};
+static const mxio__attr_spec BatchNorm_params[] = {
+    {"eps", MXIO__ATTR_FLOAT, "0.0010000000474974513", NULL},
+    {"momentum", MXIO__ATTR_FLOAT, "0.899999976", NULL},
+    {"fix_gamma", MXIO__ATTR_BOOL, "True", NULL},
+    {"use_global_stats", MXIO__ATTR_BOOL, "False", NULL},
+    {"output_mean_var", MXIO__ATTR_BOOL, "False", NULL},
+    {"axis", MXIO__ATTR_INT, "1", NULL},
+    {"cudnn_off", MXIO__ATTR_BOOL, "False", NULL},
+    {"min_calib_range", MXIO__ATTR_OPT_FLOAT, "None", NULL},
+    {"max_calib_range", MXIO__ATTR_OPT_FLOAT, "None", NULL},
+    {NULL, 0, NULL, NULL},
+};
+static const char *const BatchNorm_inputs[] = {"data", "gamma", "beta", "moving_mean", "moving_var", NULL};
+
+/* ---- BatchNorm_v1 */
+static const mxio__attr_spec BatchNorm_v1_params[] = {
+    {"eps", MXIO__ATTR_FLOAT, "0.00100000005", NULL},
+    {"momentum", MXIO__ATTR_FLOAT, "0.899999976", NULL},
+    {"fix_gamma", MXIO__ATTR_BOOL, "True", NULL},
+    {"use_global_stats", MXIO__ATTR_BOOL, "False", NULL},
+    {"output_mean_var", MXIO__ATTR_BOOL, "False", NULL},
+    {NULL, 0, NULL, NULL},
+};
+static const char *const BatchNorm_v1_inputs[] = {"data", "gamma", "beta", "moving_mean", "moving_var", NULL};
+
+/* ---- _contrib_SyncBatchNorm */
+static const mxio__attr_spec contrib_SyncBatchNorm_params[] = {
+    {"eps", MXIO__ATTR_FLOAT, "0.00100000005", NULL},
+    {"momentum", MXIO__ATTR_FLOAT, "0.899999976", NULL},
+    {"fix_gamma", MXIO__ATTR_BOOL, "True", NULL},
+    {"use_global_stats", MXIO__ATTR_BOOL, "False", NULL},
+    {"output_mean_var", MXIO__ATTR_BOOL, "False", NULL},
+    {"ndev", MXIO__ATTR_INT, "1", NULL},
+    {"key", MXIO__ATTR_STRING, NULL, NULL},
+    {NULL, 0, NULL, NULL},
+};
+static const char *const contrib_SyncBatchNorm_inputs[] = {"data", "gamma", "beta", "moving_mean", "moving_var", NULL};
+
+/* ---- LayerNorm */
+static const char *const ln_outputs[] = {"output", "mean", "std", NULL};
+static const mxio__attr_spec LayerNorm_params[] = {
+    {"axis", MXIO__ATTR_INT, "-1", NULL},
+    {"eps", MXIO__ATTR_FLOAT, "9.99999975e-06", NULL},
+    {"output_mean_var", MXIO__ATTR_BOOL, "False", NULL},
+    {NULL, 0, NULL, NULL},
+};
+static const char *const LayerNorm_inputs[] = {"data", "gamma", "beta", NULL};
+
+/* ---- InstanceNorm */
+static const mxio__attr_spec InstanceNorm_params[] = {
+    {"eps", MXIO__ATTR_FLOAT, "0.00100000005", NULL},
+    {NULL, 0, NULL, NULL},
+};
+static const char *const InstanceNorm_inputs[] = {"data", "gamma", "beta", NULL};
+
+/* ---- GroupNorm */
+static const mxio__attr_spec GroupNorm_params[] = {
+    {"num_groups", MXIO__ATTR_INT, "1", NULL},
+    {"eps", MXIO__ATTR_FLOAT, "9.99999975e-06", NULL},
+    {"output_mean_var", MXIO__ATTR_BOOL, "False", NULL},
+    {NULL, 0, NULL, NULL},
+};
+static const char *const GroupNorm_inputs[] = {"data", "gamma", "beta", NULL};
+
+/* ---- L2Normalization */
+static const char *const l2_outputs[] = {"output", "norm", NULL};
+static const mxio__attr_spec L2Normalization_params[] = {
+    {"eps", MXIO__ATTR_FLOAT, "1.00000001e-10", NULL},
+    {"mode", MXIO__ATTR_ENUM, "instance", "channel|instance|spatial"},
+    {NULL, 0, NULL, NULL},
+};
+static const char *const L2Normalization_inputs[] = {"data", NULL};
+
+/* ---- LRN */
+static const char *const lrn_outputs[] = {"output", "tmp_norm", NULL};
+static const mxio__attr_spec LRN_params[] = {
+    {"alpha", MXIO__ATTR_FLOAT, "9.99999975e-05", NULL},
+    {"beta", MXIO__ATTR_FLOAT, "0.75", NULL},
+    {"knorm", MXIO__ATTR_FLOAT, "2", NULL},
+    {"nsize", MXIO__ATTR_INT, NULL, NULL},
+    {NULL, 0, NULL, NULL},
+};
+static const char *const LRN_inputs[] = {"data", NULL};
+
+const mxio__op mxio__ops_norm[] = {
+    {.name = "BatchNorm",
+     .kind = MXIO__KIND_NORM,
+     .infer_shape = bn_infer,
+     .aliases = (const char *const[]){"_npx_batch_norm", NULL},
+     .params = BatchNorm_params,
+     .inputs = BatchNorm_inputs,
+     .weight_mask = (1u << 1) | (1u << 2),
+     .aux_mask = (1u << 3) | (1u << 4),
+     .count_outputs = mxio__outputs_mean_var,
+     .output_names = bn_outputs,
+     .compose_attrs = bn_compose},
+    {.name = "BatchNorm_v1",
+     .kind = MXIO__KIND_NORM,
+     .infer_shape = bn_infer,
+     .params = BatchNorm_v1_params,
+     .inputs = BatchNorm_v1_inputs,
+     .weight_mask = (1u << 1) | (1u << 2),
+     .aux_mask = (1u << 3) | (1u << 4),
+     .count_outputs = mxio__outputs_mean_var,
+     .output_names = bn_outputs,
+     .compose_attrs = bn_compose},
+    {.name = "_contrib_SyncBatchNorm",
+     .kind = MXIO__KIND_NORM,
+     .infer_shape = bn_infer,
+     .params = contrib_SyncBatchNorm_params,
+     .inputs = contrib_SyncBatchNorm_inputs,
+     .weight_mask = (1u << 1) | (1u << 2),
+     .aux_mask = (1u << 3) | (1u << 4),
+     .count_outputs = mxio__outputs_mean_var,
+     .output_names = bn_outputs,
+     .compose_attrs = bn_compose},
+    {.name = "LayerNorm",
+     .kind = MXIO__KIND_NORM,
+     .infer_shape = layernorm_infer,
+     .aliases = (const char *const[]){"_npx_layer_norm", NULL},
+     .params = LayerNorm_params,
+     .inputs = LayerNorm_inputs,
+     .weight_mask = (1u << 1) | (1u << 2),
+     .count_outputs = mxio__outputs_mean_var,
+     .output_names = ln_outputs},
+    {.name = "InstanceNorm",
+     .kind = MXIO__KIND_NORM,
+     .infer_shape = instancenorm_infer,
+     .params = InstanceNorm_params,
+     .inputs = InstanceNorm_inputs,
+     .weight_mask = (1u << 1) | (1u << 2),
+     .num_outputs = 3,
+     .num_visible = 1,
+     .output_names = bn_outputs},
+    {.name = "GroupNorm",
+     .kind = MXIO__KIND_NORM,
+     .infer_shape = groupnorm_infer,
+     .params = GroupNorm_params,
+     .inputs = GroupNorm_inputs,
+     .weight_mask = (1u << 1) | (1u << 2),
+     .count_outputs = mxio__outputs_mean_var,
+     .output_names = ln_outputs},
+    {.name = "L2Normalization",
+     .kind = MXIO__KIND_NORM,
+     .infer_shape = l2norm_infer,
+     .params = L2Normalization_params,
+     .inputs = L2Normalization_inputs,
+     .num_outputs = 2,
+     .num_visible = 1,
+     .output_names = l2_outputs},
+    {.name = "LRN",
+     .kind = MXIO__KIND_NORM,
+     .infer_shape = mxio__infer_first,
+     .params = LRN_params,
+     .inputs = LRN_inputs,
+     .num_outputs = 2,
+     .num_visible = 1,
+     .output_names = lrn_outputs},
+    {0},
+};

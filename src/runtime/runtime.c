@@ -1,0 +1,167 @@
+/* runtime.c - tensor descriptors, context, per-thread exec state, kernel object. */
+#include "runtime.h"
+
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+/* The runtime's own table: the public mxio_dtype_size belongs to the params layer. */
+size_t mxio__rt_dtype_size(mxio_dtype t) {
+    static const unsigned char sizes[MXIO_DTYPE_COUNT] = {4, 8, 2, 1, 4, 1, 8, 1, 2, 2, 4, 8, 2};
+    return (unsigned)t < MXIO_DTYPE_COUNT ? sizes[t] : 0;
+}
+
+void mxio__tdesc_plain(mxio__tdesc *t, int ndim, const int64_t *dims) {
+    memset(t, 0, sizeof *t);
+    t->ndim = ndim;
+    for (int i = 0; i < ndim; i++) t->dims[i] = dims[i];
+    t->dtype = MXIO_DTYPE_FLOAT32;
+    t->layout = MXIO__LAYOUT_PLAIN;
+}
+
+int64_t mxio__tdesc_numel(const mxio__tdesc *t) {
+    int64_t n;
+    if (!mxio__shape_numel(t->dims, t->ndim, &n)) return -1;
+    return n;
+}
+
+size_t mxio__tdesc_bytes(const mxio__tdesc *t) {
+    if (t->layout == MXIO__LAYOUT_DNNL) return dnnl_memory_desc_get_size(&t->md);
+    int64_t n = mxio__tdesc_numel(t);
+    size_t es = mxio__rt_dtype_size(t->dtype), bytes;
+    if (n < 0 || es == 0 || !mxio__mul_size((size_t)n, es, &bytes)) return 0;
+    return bytes;
+}
+
+const char *mxio__tdesc_str(const mxio__tdesc *t, char *buf, size_t cap) {
+    size_t at = 0;
+    int w = snprintf(buf, cap, "(");
+    for (int i = 0; i < t->ndim && w >= 0; i++) {
+        at += (size_t)w;
+        if (at >= cap) break;
+        w = snprintf(buf + at, cap - at, i ? ", %lld" : "%lld", (long long)t->dims[i]);
+    }
+    if (w >= 0 && at + (size_t)w < cap) snprintf(buf + at + (size_t)w, cap - at - (size_t)w, ")");
+    return buf;
+}
+
+mxio_status mxio__rt_ctx_init(mxio__rt_ctx *ctx, int nthreads, mxio_error *err) {
+    memset(ctx, 0, sizeof *ctx);
+    if (nthreads < 1) nthreads = 1;
+    ctx->nthreads = nthreads;
+    if (dnnl_engine_create(&ctx->engine, dnnl_cpu, 0) != dnnl_success)
+        return mxio__fail(err, MXIO_E_UNSUPPORTED, "runtime: cannot create the oneDNN CPU engine");
+    return MXIO_OK;
+}
+
+void mxio__rt_ctx_free(mxio__rt_ctx *ctx) {
+    if (ctx->engine) dnnl_engine_destroy(ctx->engine);
+    ctx->engine = NULL;
+}
+
+mxio_status mxio__rt_exec_init(mxio__rt_exec *ex, const mxio__rt_ctx *ctx, int nthreads,
+                               mxio_error *err) {
+    memset(ex, 0, sizeof *ex);
+    ex->ctx = ctx;
+    ex->nthreads = nthreads > 0 ? nthreads : ctx->nthreads;
+    if (dnnl_stream_create(&ex->stream, ctx->engine, dnnl_stream_default_flags) != dnnl_success)
+        return mxio__fail(err, MXIO_E_UNSUPPORTED, "runtime: cannot create a oneDNN stream");
+    return MXIO_OK;
+}
+
+void mxio__rt_exec_free(mxio__rt_exec *ex) {
+    if (ex->stream) dnnl_stream_destroy(ex->stream);
+    ex->stream = NULL;
+}
+
+mxio_status mxio__kernel_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
+                             void *const *out, void *scratch, mxio_error *err) {
+    if (k->scratch_bytes && !scratch)
+        return mxio__fail(err, MXIO_E_MISUSE, "runtime: %s needs %zu scratch bytes", k->op,
+                          k->scratch_bytes);
+    /* The OpenMP team size is a per-thread setting, so each executing thread
+     * sizes its own oneDNN (and OpenMP loop) team. */
+    if (omp_get_max_threads() != ex->nthreads) omp_set_num_threads(ex->nthreads);
+    return k->run(k, ex, in, out, scratch, err);
+}
+
+void mxio__kernel_free(mxio__kernel *k) {
+    if (!k) return;
+    if (k->destroy) k->destroy(k);
+    free(k);
+}
+
+void *mxio__rt_alloc(size_t bytes) {
+    size_t rounded;
+    if (!mxio__add_size(bytes, MXIO__RT_ALIGN - 1, &rounded)) return NULL;
+    rounded &= ~(size_t)(MXIO__RT_ALIGN - 1);
+    if (rounded == 0) rounded = MXIO__RT_ALIGN;
+    return aligned_alloc(MXIO__RT_ALIGN, rounded);
+}
+
+void mxio__rt_free(void *p) { free(p); }
+
+/* ---- helpers shared by the kernel files ---------------------------------- */
+
+mxio__kernel *mxio__kernel_new(const char *op, int nin, const mxio__tdesc *in, size_t impl_size) {
+    mxio__kernel *k = calloc(1, sizeof *k);
+    if (!k) return NULL;
+    k->op = op;
+    k->nin = nin;
+    for (int i = 0; i < nin; i++) k->in[i] = in[i];
+    k->nout = 1;
+    if (impl_size) {
+        k->impl = calloc(1, impl_size);
+        if (!k->impl) {
+            free(k);
+            return NULL;
+        }
+    }
+    return k;
+}
+
+void mxio__kernel_default_destroy(mxio__kernel *k) {
+    free(k->impl);
+    k->impl = NULL;
+}
+
+mxio_status mxio__rt_check_plain_f32(const char *op, int nin, const mxio__tdesc *in,
+                                     mxio_error *err) {
+    for (int i = 0; i < nin; i++) {
+        if (in[i].layout != MXIO__LAYOUT_PLAIN)
+            return mxio__fail(err, MXIO_E_UNSUPPORTED,
+                              "runtime: %s input %d: blocked layout not accepted here", op, i);
+        if (in[i].dtype != MXIO_DTYPE_FLOAT32)
+            return mxio__fail(err, MXIO_E_UNSUPPORTED, "runtime: %s input %d: dtype %d, need float32",
+                              op, i, (int)in[i].dtype);
+        if (in[i].ndim < 0 || in[i].ndim > MXIO__RT_MAX_DIMS || mxio__tdesc_numel(&in[i]) < 0)
+            return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s input %d: bad shape", op, i);
+    }
+    return MXIO_OK;
+}
+
+int mxio__rt_axis(int axis, int ndim) { return axis < 0 ? axis + ndim : axis; }
+
+/* Element-wise kernels run over the raw buffer, so a oneDNN layout is fine when
+ * every input has the same one. oneDNN relies on the channel padding of
+ * blocked layouts being zero, so padded layouts need an op with f(0) = 0. */
+mxio_status mxio__rt_elementwise_count(const char *op, int nin, const mxio__tdesc *in,
+                                       bool keeps_zero, int64_t *count, mxio_error *err) {
+    if (in[0].layout == MXIO__LAYOUT_PLAIN) {
+        mxio_status st = mxio__rt_check_plain_f32(op, nin, in, err);
+        if (st == MXIO_OK) *count = mxio__tdesc_numel(&in[0]);
+        return st;
+    }
+    const dnnl_memory_desc_t *md = &in[0].md;
+    for (int i = 1; i < nin; i++)
+        if (in[i].layout != MXIO__LAYOUT_DNNL || !dnnl_memory_desc_equal(md, &in[i].md))
+            return mxio__fail(err, MXIO_E_UNSUPPORTED,
+                              "runtime: %s input %d: layouts of the inputs differ", op, i);
+    bool padded = false;
+    for (int d = 0; d < md->ndims; d++) padded |= md->padded_dims[d] != md->dims[d];
+    if (padded && !keeps_zero)
+        return mxio__fail(err, MXIO_E_UNSUPPORTED,
+                          "runtime: %s: f(0) != 0 would break the zero padding of a blocked layout", op);
+    *count = (int64_t)(dnnl_memory_desc_get_size(md) / sizeof(float));
+    return MXIO_OK;
+}

@@ -1,0 +1,283 @@
+/* runtime.h - the CPU kernels: typed parameter structs and one create function
+ * per op family. Internal (mxio__*).
+ *
+ * Every create function takes the kernel context, the op's parameters (already
+ * parsed from attrs by the op record; MXNet 1.9.1 defaults applied), the input
+ * descriptors in MXNet argument order, and returns a kernel whose out[] holds
+ * the inferred output descriptors. Run inputs/outputs are in the same order.
+ * Unless stated, kernels take plain fp32 tensors. The purely element-wise ones
+ * (unary, scalar, Activation/LeakyReLU except prelu, clip, add_n, Dropout,
+ * same-shape binary) also take a oneDNN layout, shared by all inputs, and
+ * return the same layout. */
+#ifndef MXIO_RUNTIME_RUNTIME_H
+#define MXIO_RUNTIME_RUNTIME_H
+
+#include "tensor.h"
+
+/* ---- activations ------------------------------------------------------------ */
+
+typedef enum mxio__act_type {
+    MXIO__ACT_RELU, MXIO__ACT_SIGMOID, MXIO__ACT_TANH, MXIO__ACT_SOFTRELU, MXIO__ACT_SOFTSIGN,
+    MXIO__ACT_LEAKY, MXIO__ACT_PRELU, MXIO__ACT_RRELU, MXIO__ACT_ELU, MXIO__ACT_SELU,
+    MXIO__ACT_GELU, MXIO__ACT_CLIP
+} mxio__act_type;
+
+typedef struct mxio__act_params {
+    mxio__act_type type;
+    float slope;                    /* leaky, elu */
+    float lower_bound, upper_bound; /* rrelu: inference slope is their mean */
+    float a_min, a_max;             /* clip */
+} mxio__act_params;
+/* Inputs data[, gamma] (prelu: gamma of shape (C,) on axis 1, or (1,)). */
+mxio_status mxio__k_act_create(const mxio__rt_ctx *ctx, const mxio__act_params *p,
+                               const mxio__tdesc *in, mxio__kernel **out, mxio_error *err);
+
+/* ---- convolution family (oneDNN) ------------------------------------------ */
+
+typedef struct mxio__conv_params {
+    int nspatial; /* 1, 2 or 3 (kernel rank) */
+    int64_t kernel[3], stride[3], dilate[3], pad[3];
+    int64_t adj[3]; /* Deconvolution only; the caller folds target_shape into pad/adj */
+    int64_t num_filter, num_group;
+    bool no_bias;
+    bool blocked_out; /* leave the output in oneDNN's chosen layout (next kernel is oneDNN) */
+    /* Fused post-ops for graph fusion (no MXNet attribute): out = act(conv + old out).
+     * post_sum adds what out[0] holds before the run (a residual branch, in the
+     * output's layout); post_act applies relu, leaky, clip, sigmoid, tanh, elu or
+     * gelu after it. */
+    bool post_sum;
+    bool post_act;
+    mxio__act_params act;
+} mxio__conv_params;
+
+/* Inputs data, weight[, bias]. Weight (O, I/g, k...) for Convolution and
+ * (I, O/g, k...) for Deconvolution, as MXNet stores it. When const_weight /
+ * const_bias are given they are packed now and the run-time pointers are
+ * ignored (may be NULL). Data may be plain or a oneDNN layout. */
+mxio_status mxio__k_conv_create(const mxio__rt_ctx *ctx, const mxio__conv_params *p,
+                                const mxio__tdesc *data, const float *const_weight,
+                                const float *const_bias, mxio__kernel **out, mxio_error *err);
+mxio_status mxio__k_deconv_create(const mxio__rt_ctx *ctx, const mxio__conv_params *p,
+                                  const mxio__tdesc *data, const float *const_weight,
+                                  const float *const_bias, mxio__kernel **out, mxio_error *err);
+
+/* Deconvolution target_shape (spatial, any entry non-zero = in use): replaces
+ * p->pad and p->adj the way MXNet 1.9.1's DeconvolutionParam::InferPad does
+ * (total = s(x-1) + d(k-1)+1 - target; adj = total % 2; pad = (total+1)/2).
+ * MXIO_E_SHAPE when the target is larger than the unpadded output. */
+mxio_status mxio__deconv_apply_target_shape(mxio__conv_params *p, const mxio__tdesc *data,
+                                            const int64_t *target, mxio_error *err);
+
+typedef struct mxio__fc_params {
+    int64_t num_hidden;
+    bool no_bias;
+    bool flatten; /* true: (N, prod(rest)); false: over the last axis only */
+} mxio__fc_params;
+
+mxio_status mxio__k_fc_create(const mxio__rt_ctx *ctx, const mxio__fc_params *p,
+                              const mxio__tdesc *data, const float *const_weight,
+                              const float *const_bias, mxio__kernel **out, mxio_error *err);
+
+/* ---- pooling ---------------------------------------------------------------- */
+
+typedef enum mxio__pool_type { MXIO__POOL_MAX, MXIO__POOL_AVG, MXIO__POOL_SUM, MXIO__POOL_LP } mxio__pool_type;
+typedef enum mxio__pool_conv { MXIO__POOL_VALID, MXIO__POOL_FULL, MXIO__POOL_SAME } mxio__pool_conv;
+
+typedef struct mxio__pool_params {
+    int nspatial; /* from the kernel rank, or the data rank - 2 when global_pool */
+    int64_t kernel[3], stride[3], pad[3];
+    mxio__pool_type type;
+    mxio__pool_conv convention;
+    bool global_pool;
+    bool count_include_pad; /* MXNet: None means true */
+    int p_value;            /* lp only: 1, 2 or 3 */
+    bool blocked_out;
+    bool force_reference; /* skip oneDNN (tests compare both paths) */
+} mxio__pool_params;
+
+mxio_status mxio__k_pool_create(const mxio__rt_ctx *ctx, const mxio__pool_params *p,
+                                const mxio__tdesc *data, mxio__kernel **out, mxio_error *err);
+
+/* ---- normalisation ---------------------------------------------------------- */
+
+typedef struct mxio__bn_params {
+    float eps;
+    bool fix_gamma;        /* gamma treated as 1 */
+    bool use_global_stats; /* inference always uses the moving stats; kept for the record */
+    int axis;
+} mxio__bn_params;
+/* Inputs data, gamma, beta, moving_mean, moving_var. */
+mxio_status mxio__k_batchnorm_create(const mxio__rt_ctx *ctx, const mxio__bn_params *p,
+                                     const mxio__tdesc *in, mxio__kernel **out, mxio_error *err);
+
+typedef enum mxio__l2n_mode { MXIO__L2N_INSTANCE, MXIO__L2N_CHANNEL, MXIO__L2N_SPATIAL } mxio__l2n_mode;
+typedef struct mxio__l2norm_params {
+    mxio__l2n_mode mode;
+    float eps;
+} mxio__l2norm_params;
+mxio_status mxio__k_l2norm_create(const mxio__rt_ctx *ctx, const mxio__l2norm_params *p,
+                                  const mxio__tdesc *data, mxio__kernel **out, mxio_error *err);
+
+typedef struct mxio__lrn_params {
+    int nsize;
+    float alpha, beta, knorm;
+} mxio__lrn_params;
+mxio_status mxio__k_lrn_create(const mxio__rt_ctx *ctx, const mxio__lrn_params *p,
+                               const mxio__tdesc *data, mxio__kernel **out, mxio_error *err);
+
+/* Inputs data, gamma, beta. */
+typedef struct mxio__instnorm_params {
+    float eps;
+} mxio__instnorm_params;
+mxio_status mxio__k_instnorm_create(const mxio__rt_ctx *ctx, const mxio__instnorm_params *p,
+                                    const mxio__tdesc *in, mxio__kernel **out, mxio_error *err);
+
+typedef struct mxio__layernorm_params {
+    int axis;
+    float eps;
+} mxio__layernorm_params;
+mxio_status mxio__k_layernorm_create(const mxio__rt_ctx *ctx, const mxio__layernorm_params *p,
+                                     const mxio__tdesc *in, mxio__kernel **out, mxio_error *err);
+
+/* ---- softmax family ----------------------------------------------------------- */
+
+typedef struct mxio__softmax_params {
+    int axis;
+    float temperature; /* 1 when MXNet's is None */
+    bool log;          /* log_softmax */
+} mxio__softmax_params;
+mxio_status mxio__k_softmax_create(const mxio__rt_ctx *ctx, const mxio__softmax_params *p,
+                                   const mxio__tdesc *data, mxio__kernel **out, mxio_error *err);
+
+/* SoftmaxActivation: channel = over axis 1 at each position; instance = over the
+ * last axis of the (prod(leading), last) view (mshadow FlatTo2D). */
+mxio_status mxio__k_softmax_activation_create(const mxio__rt_ctx *ctx, bool channel_mode,
+                                              const mxio__tdesc *data, mxio__kernel **out,
+                                              mxio_error *err);
+
+/* SoftmaxOutput at inference (label input not taken). */
+typedef struct mxio__softmax_output_params {
+    bool multi_output, preserve_shape;
+} mxio__softmax_output_params;
+mxio_status mxio__k_softmax_output_create(const mxio__rt_ctx *ctx,
+                                          const mxio__softmax_output_params *p,
+                                          const mxio__tdesc *data, mxio__kernel **out,
+                                          mxio_error *err);
+
+/* ---- element-wise ------------------------------------------------------------- */
+
+typedef enum mxio__binop {
+    MXIO__BIN_ADD, MXIO__BIN_SUB, MXIO__BIN_MUL, MXIO__BIN_DIV, MXIO__BIN_MAX, MXIO__BIN_MIN,
+    MXIO__BIN_POW, MXIO__BIN_HYPOT, MXIO__BIN_EQ, MXIO__BIN_NE, MXIO__BIN_GT, MXIO__BIN_GE,
+    MXIO__BIN_LT, MXIO__BIN_LE,
+    MXIO__BIN_RSUB, MXIO__BIN_RDIV, MXIO__BIN_RPOW /* scalar forms only: s - x, s / x, s ** x */
+} mxio__binop;
+
+/* Broadcast binary (NumPy right-aligned; elemwise_* are the same-shape case). */
+mxio_status mxio__k_binary_create(const mxio__rt_ctx *ctx, mxio__binop op, const mxio__tdesc *in,
+                                  mxio__kernel **out, mxio_error *err);
+/* x op scalar (scalar converted to float first, as MXNet's DType(scalar)). */
+mxio_status mxio__k_scalar_create(const mxio__rt_ctx *ctx, mxio__binop op, double scalar,
+                                  const mxio__tdesc *data, mxio__kernel **out, mxio_error *err);
+
+typedef enum mxio__unop {
+    MXIO__UN_EXP, MXIO__UN_LOG, MXIO__UN_SQRT, MXIO__UN_RSQRT, MXIO__UN_SQUARE, MXIO__UN_ABS,
+    MXIO__UN_NEGATIVE, MXIO__UN_RECIPROCAL, MXIO__UN_FLOOR, MXIO__UN_CEIL, MXIO__UN_ROUND,
+    MXIO__UN_RINT, MXIO__UN_FIX, MXIO__UN_TRUNC, MXIO__UN_SIGN, MXIO__UN_ERF, MXIO__UN_LOG1P,
+    MXIO__UN_EXPM1, MXIO__UN_LOG2, MXIO__UN_LOG10, MXIO__UN_CBRT, MXIO__UN_SIN, MXIO__UN_COS,
+    MXIO__UN_TAN, MXIO__UN_ARCTAN, MXIO__UN_SINH, MXIO__UN_COSH,
+    MXIO__UN_RELU, MXIO__UN_SIGMOID, MXIO__UN_TANH, MXIO__UN_SOFTSIGN, MXIO__UN_IDENTITY,
+    MXIO__UN_COUNT
+} mxio__unop;
+mxio_status mxio__k_unary_create(const mxio__rt_ctx *ctx, mxio__unop op, const mxio__tdesc *data,
+                                 mxio__kernel **out, mxio_error *err);
+
+/* n inputs of one shape, summed (add_n / ElementWiseSum). */
+mxio_status mxio__k_add_n_create(const mxio__rt_ctx *ctx, int n, const mxio__tdesc *in,
+                                 mxio__kernel **out, mxio_error *err);
+/* where(cond, x, y): cond same shape as x, or 1-D of x's first dim. */
+mxio_status mxio__k_where_create(const mxio__rt_ctx *ctx, const mxio__tdesc *in,
+                                 mxio__kernel **out, mxio_error *err);
+/* Any dtype to any dtype (float to int truncates toward zero, as a C cast). */
+mxio_status mxio__k_cast_create(const mxio__rt_ctx *ctx, mxio_dtype to, const mxio__tdesc *data,
+                                mxio__kernel **out, mxio_error *err);
+/* Dropout at inference: identity. mode=always (MC dropout) is refused. */
+mxio_status mxio__k_dropout_create(const mxio__rt_ctx *ctx, bool mode_always,
+                                   const mxio__tdesc *data, mxio__kernel **out, mxio_error *err);
+
+/* ---- data movement ------------------------------------------------------------- */
+
+mxio_status mxio__k_concat_create(const mxio__rt_ctx *ctx, int dim, int n, const mxio__tdesc *in,
+                                  mxio__kernel **out, mxio_error *err);
+
+#define MXIO__SLICE_NONE INT64_MIN
+typedef struct mxio__slice_params {
+    int n; /* entries in begin/end/step (<= ndim) */
+    int64_t begin[MXIO__RT_MAX_DIMS], end[MXIO__RT_MAX_DIMS], step[MXIO__RT_MAX_DIMS];
+    /* MXIO__SLICE_NONE marks None; step None or absent means 1 */
+} mxio__slice_params;
+mxio_status mxio__k_slice_create(const mxio__rt_ctx *ctx, const mxio__slice_params *p,
+                                 const mxio__tdesc *data, mxio__kernel **out, mxio_error *err);
+mxio_status mxio__k_slice_axis_create(const mxio__rt_ctx *ctx, int axis, int64_t begin,
+                                      int64_t end /* MXIO__SLICE_NONE = None */,
+                                      const mxio__tdesc *data, mxio__kernel **out, mxio_error *err);
+/* Inputs data, like; axes empty = all. */
+mxio_status mxio__k_slice_like_create(const mxio__rt_ctx *ctx, int naxes, const int *axes,
+                                      const mxio__tdesc *in, mxio__kernel **out, mxio_error *err);
+
+mxio_status mxio__k_transpose_create(const mxio__rt_ctx *ctx, int naxes, const int *axes,
+                                     const mxio__tdesc *data, mxio__kernel **out, mxio_error *err);
+
+typedef enum mxio__pad_mode { MXIO__PAD_CONSTANT, MXIO__PAD_EDGE, MXIO__PAD_REFLECT } mxio__pad_mode;
+typedef struct mxio__pad_params {
+    mxio__pad_mode mode;
+    int64_t pad_width[2 * MXIO__RT_MAX_DIMS]; /* (before, after) per axis */
+    int n;                                    /* entries in pad_width = 2 * ndim */
+    double constant_value;
+} mxio__pad_params;
+mxio_status mxio__k_pad_create(const mxio__rt_ctx *ctx, const mxio__pad_params *p,
+                               const mxio__tdesc *data, mxio__kernel **out, mxio_error *err);
+
+/* UpSampling nearest; several inputs are scaled to the first's size * scale
+ * and concatenated on axis 1 (or summed). */
+mxio_status mxio__k_upsampling_create(const mxio__rt_ctx *ctx, int scale, bool sum, int n,
+                                      const mxio__tdesc *in, mxio__kernel **out, mxio_error *err);
+
+typedef struct mxio__crop_params {
+    int num_args; /* 1: crop to h_w; 2: crop to the second input's H, W */
+    int64_t offset[2], h_w[2];
+    bool center_crop;
+} mxio__crop_params;
+mxio_status mxio__k_crop_create(const mxio__rt_ctx *ctx, const mxio__crop_params *p,
+                                const mxio__tdesc *in, mxio__kernel **out, mxio_error *err);
+
+mxio_status mxio__k_tile_create(const mxio__rt_ctx *ctx, int nreps, const int64_t *reps,
+                                const mxio__tdesc *data, mxio__kernel **out, mxio_error *err);
+/* axis_none: flatten first (MXNet axis=None). */
+mxio_status mxio__k_repeat_create(const mxio__rt_ctx *ctx, int64_t repeats, bool axis_none,
+                                  int axis, const mxio__tdesc *data, mxio__kernel **out,
+                                  mxio_error *err);
+
+/* Inputs indices (float, truncated then clipped to [0, input_dim-1]), weight. */
+mxio_status mxio__k_embedding_create(const mxio__rt_ctx *ctx, int64_t input_dim,
+                                     int64_t output_dim, const mxio__tdesc *in,
+                                     mxio__kernel **out, mxio_error *err);
+
+/* ---- shared by the kernel files -------------------------------------------- */
+
+mxio__kernel *mxio__kernel_new(const char *op, int nin, const mxio__tdesc *in, size_t impl_size);
+void mxio__kernel_default_destroy(mxio__kernel *k);
+mxio_status mxio__rt_check_plain_f32(const char *op, int nin, const mxio__tdesc *in,
+                                     mxio_error *err);
+int mxio__rt_axis(int axis, int ndim);
+/* Inputs of an element-wise op: all plain fp32, or all in one oneDNN layout
+ * (padded layouts only when keeps_zero: f(0) = 0). *count = elements to run. */
+mxio_status mxio__rt_elementwise_count(const char *op, int nin, const mxio__tdesc *in,
+                                       bool keeps_zero, int64_t *count, mxio_error *err);
+/* Pooling through oneDNN with the geometry already resolved (k_dnnl.c). */
+mxio_status mxio__k_pool_dnnl(const mxio__rt_ctx *ctx, const mxio__pool_params *p,
+                              const int64_t *kernel, const int64_t *stride, const int64_t *pad,
+                              const mxio__tdesc *data, const mxio__tdesc *outd,
+                              mxio__kernel **out, mxio_error *err);
+
+#endif /* MXIO_RUNTIME_RUNTIME_H */

@@ -1,0 +1,316 @@
+"""Every runtime kernel and its attribute variants against real MXNet 1.9.1.
+
+Inputs are random (seeded); MXNet computes the expected output with the same
+params (mx.nd.<op>, inference mode); the kernel runs through
+build/kernel_driver. Tolerance rtol 1e-4, atol 1e-5; the largest deviation of
+each case is printed (pytest -s to see it)."""
+import numpy as np
+import pytest
+
+from runtime_oracle import check, mx_without_mkldnn
+
+
+def rnd(*shape, seed=0, lo=-2.0, hi=2.0):
+    return np.random.default_rng(seed + 7 * len(shape)).uniform(lo, hi, shape).astype(np.float32)
+
+
+def NO_DNNL(op):
+    return lambda *a, **p: mx_without_mkldnn(op, p, [x.asnumpy() for x in a])
+
+
+def case(op, params, inputs, **kw):
+    return pytest.param(op, params, inputs, kw, id=f"{op}-{json_id(params)}")
+
+
+def json_id(p):
+    return ",".join(f"{k}={v}" for k, v in p.items()).replace(" ", "")[:90]
+
+
+CONV = [
+    # 2-D basics, stride/pad/dilate, no_bias, groups, depthwise
+    case("Convolution", {"kernel": [3, 3], "num_filter": 8}, [rnd(2, 4, 9, 9), rnd(8, 4, 3, 3), rnd(8)]),
+    case("Convolution", {"kernel": [3, 3], "num_filter": 8, "stride": [2, 2], "pad": [1, 1]},
+         [rnd(1, 4, 10, 11), rnd(8, 4, 3, 3), rnd(8)]),
+    case("Convolution", {"kernel": [3, 3], "num_filter": 6, "dilate": [2, 2], "pad": [2, 2], "no_bias": True},
+         [rnd(1, 3, 12, 12), rnd(6, 3, 3, 3)]),
+    case("Convolution", {"kernel": [3, 3], "num_filter": 8, "num_group": 2, "pad": [1, 1]},
+         [rnd(1, 6, 8, 8), rnd(8, 3, 3, 3), rnd(8)]),
+    case("Convolution", {"kernel": [3, 3], "num_filter": 16, "num_group": 16, "pad": [1, 1], "stride": [2, 2]},
+         [rnd(1, 16, 14, 14), rnd(16, 1, 3, 3), rnd(16)]),
+    case("Convolution", {"kernel": [7, 7], "num_filter": 16, "stride": [2, 2], "pad": [3, 3]},
+         [rnd(1, 3, 32, 32), rnd(16, 3, 7, 7), rnd(16)]),
+    case("Convolution", {"kernel": [1, 1], "num_filter": 32}, [rnd(1, 64, 7, 7), rnd(32, 64, 1, 1), rnd(32)]),
+    case("Convolution", {"kernel": [2, 3], "num_filter": 5, "stride": [1, 2], "pad": [1, 0]},
+         [rnd(2, 3, 7, 9), rnd(5, 3, 2, 3), rnd(5)]),
+    # 1-D and 3-D
+    case("Convolution", {"kernel": [3], "num_filter": 4, "pad": [1], "stride": [2]},
+         [rnd(2, 3, 17), rnd(4, 3, 3), rnd(4)]),
+    case("Convolution", {"kernel": [3, 3, 3], "num_filter": 4, "pad": [1, 1, 1]},
+         [rnd(1, 2, 5, 6, 7), rnd(4, 2, 3, 3, 3), rnd(4)]),
+    # constant weights packed at creation
+    case("Convolution", {"kernel": [3, 3], "num_filter": 16, "pad": [1, 1]},
+         [rnd(1, 16, 10, 10), rnd(16, 16, 3, 3), rnd(16)], const_weights=True),
+    # Deconvolution: default no_bias=True, adj, groups, stride
+    case("Deconvolution", {"kernel": [3, 3], "num_filter": 4}, [rnd(1, 3, 5, 5), rnd(3, 4, 3, 3)]),
+    case("Deconvolution", {"kernel": [4, 4], "num_filter": 4, "stride": [2, 2], "pad": [1, 1], "no_bias": False},
+         [rnd(2, 3, 5, 6), rnd(3, 4, 4, 4), rnd(4)]),
+    case("Deconvolution", {"kernel": [3, 3], "num_filter": 6, "stride": [2, 2], "pad": [1, 1], "adj": [1, 1],
+                           "num_group": 2}, [rnd(1, 4, 5, 5), rnd(4, 3, 3, 3)]),
+    case("Deconvolution", {"kernel": [3], "num_filter": 2, "stride": [3], "adj": [2]}, [rnd(1, 3, 6), rnd(3, 2, 3)]),
+    case("Deconvolution", {"kernel": [2, 2, 2], "num_filter": 3, "stride": [2, 2, 2], "no_bias": False},
+         [rnd(1, 2, 3, 4, 3), rnd(2, 3, 2, 2, 2), rnd(3)]),
+    case("Deconvolution", {"kernel": [3, 3], "num_filter": 8, "num_group": 8, "stride": [2, 2], "pad": [1, 1],
+                           "adj": [1, 1]}, [rnd(1, 8, 5, 5), rnd(8, 1, 3, 3)]),
+    case("Deconvolution", {"kernel": [3, 3], "num_filter": 4, "dilate": [2, 2], "pad": [1, 1]},
+         [rnd(1, 2, 6, 6), rnd(2, 4, 3, 3)], const_weights=True),
+    # target_shape (even and odd total padding, overriding pad/adj). MXNet's
+    # oneDNN build cannot create these; its own kernel runs in a subprocess.
+    case("Deconvolution", {"kernel": [4, 4], "num_filter": 3, "stride": [2, 2], "target_shape": [10, 11]},
+         [rnd(1, 2, 5, 5), rnd(2, 3, 4, 4)], mx_fn=NO_DNNL("Deconvolution")),
+    case("Deconvolution", {"kernel": [3, 3], "num_filter": 3, "stride": [2, 2], "pad": [5, 5], "adj": [1, 1],
+                           "target_shape": [8, 9]}, [rnd(1, 2, 4, 5), rnd(2, 3, 3, 3)],
+         mx_fn=NO_DNNL("Deconvolution")),
+    # (no dilation here: MXNet's own dilated deconvolution disagrees with its oneDNN one)
+    case("Deconvolution", {"kernel": [3], "num_filter": 2, "stride": [2], "target_shape": [12]},
+         [rnd(1, 2, 6), rnd(2, 2, 3)], mx_fn=NO_DNNL("Deconvolution")),
+    case("Deconvolution", {"kernel": [3], "num_filter": 2, "stride": [2], "dilate": [2], "pad": [2],
+                           "adj": [1]}, [rnd(1, 2, 6), rnd(2, 2, 3)]),
+    # FullyConnected: flatten True/False, no_bias
+    case("FullyConnected", {"num_hidden": 10}, [rnd(3, 4, 2, 2), rnd(10, 16), rnd(10)]),
+    case("FullyConnected", {"num_hidden": 7, "no_bias": True}, [rnd(5, 12), rnd(7, 12)]),
+    case("FullyConnected", {"num_hidden": 6, "flatten": False}, [rnd(2, 3, 5), rnd(6, 5), rnd(6)]),
+    case("FullyConnected", {"num_hidden": 33}, [rnd(1, 64), rnd(33, 64), rnd(33)], const_weights=True),
+]
+
+POOL = []
+for ref in (False, True):
+    extra = {"__force_reference": True} if ref else {}
+    for pt in ("max", "avg", "sum"):
+        for conv in ("valid", "full"):
+            for cip in (True, False):
+                if pt != "avg" and not cip:
+                    continue
+                p = {"kernel": [3, 3], "stride": [2, 2], "pad": [1, 1], "pool_type": pt,
+                     "pooling_convention": conv, **extra}
+                if pt == "avg":
+                    p["count_include_pad"] = cip
+                POOL.append(case("Pooling", p, [rnd(2, 3, 10, 11)]))
+    POOL += [
+        case("Pooling", {"kernel": [2, 2], "stride": [2, 2], "pool_type": "avg", **extra}, [rnd(1, 4, 7, 7)]),
+        case("Pooling", {"kernel": [3, 3], "stride": [2, 2], "pool_type": "avg", "pooling_convention": "full",
+                         **extra}, [rnd(1, 2, 8, 8)]),
+        case("Pooling", {"kernel": [3, 3], "stride": [2, 2], "pool_type": "max", "pooling_convention": "full",
+                         **extra}, [rnd(1, 2, 8, 9)]),
+        case("Pooling", {"kernel": [3, 2], "stride": [1, 2], "pad": [1, 0], "pool_type": "sum", **extra},
+             [rnd(1, 2, 5, 6)]),
+        case("Pooling", {"kernel": [3, 3], "pool_type": "avg", "pad": [1, 1], **extra}, [rnd(1, 4, 6, 6)]),
+        case("Pooling", {"kernel": [1, 1], "global_pool": True, "pool_type": "avg", **extra}, [rnd(2, 5, 7, 6)]),
+        case("Pooling", {"kernel": [1, 1], "global_pool": True, "pool_type": "max", **extra}, [rnd(2, 5, 7, 6)]),
+        case("Pooling", {"kernel": [3], "stride": [2], "pool_type": "max", "pooling_convention": "full", **extra},
+             [rnd(2, 3, 12)]),
+        case("Pooling", {"kernel": [2, 2, 2], "stride": [2, 2, 2], "pool_type": "avg", **extra}, [rnd(1, 2, 5, 6, 7)]),
+    ]
+POOL += [
+    case("Pooling", {"kernel": [3], "stride": [2], "pool_type": "max", "pooling_convention": "same",
+                     "pad": [0, 0, 0]},  # MXNet 1.9.1 reads pad[1], pad[2] for `same`
+         [rnd(2, 3, 11)], mx_fn=lambda *a, **p: mx_without_mkldnn("Pooling", p, [x.asnumpy() for x in a])),
+    case("Pooling", {"kernel": [2, 2], "stride": [2, 2], "pool_type": "lp", "p_value": 2}, [rnd(1, 3, 6, 6)]),
+    case("Pooling", {"kernel": [3, 3], "stride": [1, 1], "pool_type": "lp", "p_value": 1}, [rnd(1, 3, 6, 6)]),
+    case("Pooling", {"kernel": [2, 2], "stride": [2, 2], "pool_type": "lp", "p_value": 3},
+         [rnd(1, 3, 6, 6, lo=0.1, hi=2.0)]),
+]
+
+
+def bn_inputs(shape, c, seed=0):
+    r = np.random.default_rng(seed)
+    return [rnd(*shape, seed=seed), r.uniform(0.5, 1.5, c).astype(np.float32),
+            r.uniform(-1, 1, c).astype(np.float32), r.uniform(-1, 1, c).astype(np.float32),
+            r.uniform(0.2, 2, c).astype(np.float32)]
+
+
+NORM = [
+    case("BatchNorm", {}, bn_inputs((2, 4, 5, 5), 4)),
+    case("BatchNorm", {"fix_gamma": False, "eps": 2e-5}, bn_inputs((2, 4, 5, 5), 4, 1)),
+    case("BatchNorm", {"fix_gamma": False, "use_global_stats": True}, bn_inputs((3, 6), 6, 2)),
+    case("BatchNorm", {"fix_gamma": False, "axis": -1}, bn_inputs((2, 3, 5), 5, 3)),
+    case("BatchNorm", {"fix_gamma": True, "axis": 2, "eps": 1e-5}, bn_inputs((2, 3, 4, 2), 4, 4)),
+    case("L2Normalization", {}, [rnd(3, 4, 5)]),
+    case("L2Normalization", {"mode": "channel"}, [rnd(2, 4, 3, 3)]),
+    case("L2Normalization", {"mode": "spatial", "eps": 1e-5}, [rnd(2, 4, 3, 3)]),
+    case("LRN", {"nsize": 5}, [rnd(2, 8, 4, 4)]),
+    case("LRN", {"nsize": 3, "alpha": 0.01, "beta": 0.5, "knorm": 1.0}, [rnd(1, 6, 3, 5)]),
+    case("InstanceNorm", {}, [rnd(2, 3, 4, 5), rnd(3), rnd(3)]),
+    case("InstanceNorm", {"eps": 1e-5}, [rnd(2, 3, 7), rnd(3), rnd(3)]),
+    case("LayerNorm", {}, [rnd(2, 3, 8), rnd(8), rnd(8)]),
+    case("LayerNorm", {"axis": 1, "eps": 1e-3}, [rnd(2, 5, 3), rnd(5), rnd(5)]),
+]
+
+ACT = [case("Activation", {"act_type": t}, [rnd(3, 4, 5, lo=-25, hi=25)])
+       for t in ("relu", "sigmoid", "tanh", "softrelu", "softsign")]
+ACT += [
+    case("LeakyReLU", {}, [rnd(2, 3, 4)]),
+    case("LeakyReLU", {"act_type": "leaky", "slope": 0.1}, [rnd(2, 3, 4)]),
+    case("LeakyReLU", {"act_type": "elu", "slope": 0.7}, [rnd(2, 3, 4)]),
+    case("LeakyReLU", {"act_type": "selu"}, [rnd(2, 3, 4)]),
+    case("LeakyReLU", {"act_type": "gelu"}, [rnd(2, 3, 4, lo=-5, hi=5)]),
+    case("LeakyReLU", {"act_type": "rrelu"}, [rnd(2, 3, 4)]),
+    case("LeakyReLU", {"act_type": "rrelu", "lower_bound": 0.2, "upper_bound": 0.5}, [rnd(2, 3, 4)]),
+    case("LeakyReLU", {"act_type": "prelu"}, [rnd(2, 3, 4, 4), rnd(3, lo=0, hi=0.5)]),
+    case("LeakyReLU", {"act_type": "prelu"}, [rnd(2, 3, 4, 4), rnd(1, lo=0, hi=0.5)]),
+    case("LeakyReLU", {"act_type": "prelu"}, [rnd(4, 6), rnd(6, lo=0, hi=0.5)]),
+    case("clip", {"a_min": -0.5, "a_max": 1.2}, [rnd(4, 5)]),
+    case("clip", {"a_min": 0.0, "a_max": 6.0}, [rnd(4, 5, lo=-8, hi=8)]),
+]
+
+SOFTMAX = [
+    case("softmax", {}, [rnd(3, 5, lo=-10, hi=10)]),
+    case("softmax", {"axis": 1}, [rnd(2, 4, 3, 3)]),
+    case("softmax", {"axis": 0, "temperature": 2.5}, [rnd(4, 3)]),
+    case("log_softmax", {}, [rnd(3, 6)]),
+    case("log_softmax", {"axis": 1, "temperature": 0.5}, [rnd(2, 5, 3)]),
+    case("SoftmaxActivation", {}, [rnd(3, 7)]),
+    case("SoftmaxActivation", {}, [rnd(2, 3, 4, 5)]),
+    case("SoftmaxActivation", {"mode": "channel"}, [rnd(2, 4, 3, 3)]),
+]
+
+
+def smo(**kw):
+    def f(data, **p):
+        shape = data.shape
+        if p.get("multi_output"):
+            lshape = (shape[0],) + shape[2:]
+        else:  # MXNet infers the label as data.shape[:-1] otherwise
+            lshape = shape[:-1]
+        import mxnet as mx
+        return mx.nd.SoftmaxOutput(data, mx.nd.zeros(lshape), **p)
+    return f
+
+
+SOFTMAX += [
+    case("SoftmaxOutput", {}, [rnd(3, 5)], mx_fn=smo()),
+    case("SoftmaxOutput", {}, [rnd(2, 3, 4)], mx_fn=smo()),
+    case("SoftmaxOutput", {"multi_output": True}, [rnd(2, 3, 4, 2)], mx_fn=smo()),
+    case("SoftmaxOutput", {"preserve_shape": True}, [rnd(2, 3, 4)], mx_fn=smo()),
+]
+
+BINARY = []
+for op in ("broadcast_add", "broadcast_sub", "broadcast_mul", "broadcast_div", "broadcast_maximum",
+           "broadcast_minimum", "broadcast_hypot", "broadcast_equal", "broadcast_greater",
+           "broadcast_lesser_equal"):
+    BINARY.append(case(op, {}, [rnd(2, 3, 4), rnd(1, 3, 1, seed=1)]))
+BINARY += [
+    case("broadcast_add", {}, [rnd(4, 1, 5), rnd(3, 1, seed=1)]),
+    case("broadcast_mul", {}, [rnd(2, 8, 3, 3), rnd(2, 8, 1, 1, seed=1)]),
+    case("broadcast_div", {}, [rnd(5,), rnd(2, 3, 5, seed=1, lo=0.5, hi=2)]),
+    case("broadcast_power", {}, [rnd(2, 3, lo=0.1, hi=3), rnd(3, seed=1)]),
+    case("broadcast_sub", {}, [rnd(1,), rnd(2, 2, seed=1)]),
+    case("elemwise_add", {}, [rnd(3, 4), rnd(3, 4, seed=1)]),
+    case("elemwise_sub", {}, [rnd(3, 4), rnd(3, 4, seed=1)]),
+    case("elemwise_mul", {}, [rnd(3, 4), rnd(3, 4, seed=1)]),
+    case("elemwise_div", {}, [rnd(3, 4), rnd(3, 4, seed=1, lo=0.5, hi=2)]),
+]
+
+SCALAR = [case(op, {"scalar": s}, [rnd(3, 4, lo=0.1, hi=3) if "power" in op or "rdiv" in op else rnd(3, 4)])
+          for op, s in (("_plus_scalar", 1.5), ("_minus_scalar", 127.5), ("_rminus_scalar", 2.0),
+                        ("_mul_scalar", 0.0078125), ("_div_scalar", 6.0), ("_rdiv_scalar", 3.0),
+                        ("_power_scalar", 2.0), ("_power_scalar", 0.5), ("_rpower_scalar", 2.0),
+                        ("_maximum_scalar", 0.0), ("_minimum_scalar", 6.0), ("_greater_scalar", 0.5),
+                        ("_equal_scalar", 1.0), ("_lesser_scalar", -0.25))]
+
+POS = {"log", "sqrt", "rsqrt", "log2", "log10", "reciprocal"}
+UNARY = [case(op, {}, [rnd(3, 5, lo=0.1, hi=4) if op in POS else
+                       rnd(3, 5, lo=-0.9, hi=3) if op == "log1p" else rnd(3, 5, lo=-3.3, hi=3.3)])
+         for op in ("exp", "log", "sqrt", "rsqrt", "square", "abs", "negative", "reciprocal", "floor",
+                    "ceil", "round", "rint", "fix", "trunc", "sign", "erf", "log1p", "expm1", "log2",
+                    "log10", "cbrt", "sin", "cos", "tan", "arctan", "sinh", "cosh", "relu", "sigmoid",
+                    "tanh", "softsign", "_copy")]
+UNARY.append(case("round", {}, [np.array([-2.5, -1.5, -0.5, 0.5, 1.5, 2.5, 0.49], np.float32)]))
+UNARY.append(case("rint", {}, [np.array([-2.5, -1.5, -0.5, 0.5, 1.5, 2.5, 0.51], np.float32)]))
+
+MISC = [
+    case("add_n", {}, [rnd(3, 4), rnd(3, 4, seed=1), rnd(3, 4, seed=2)]),
+    case("add_n", {}, [rnd(2, 5), rnd(2, 5, seed=1)]),
+    case("where", {}, [(rnd(3, 4) > 0).astype(np.float32), rnd(3, 4, seed=1), rnd(3, 4, seed=2)]),
+    case("where", {}, [(rnd(3) > 0).astype(np.float32), rnd(3, 4, seed=1), rnd(3, 4, seed=2)]),
+    case("Cast", {"dtype": "int32"}, [rnd(3, 4, lo=-100, hi=100)]),
+    case("Cast", {"dtype": "float16"}, [rnd(3, 4, lo=-100, hi=100)]),
+    case("Cast", {"dtype": "uint8"}, [rnd(3, 4, lo=0, hi=255)]),
+    case("Cast", {"dtype": "float32"}, [rnd(3, 4).astype(np.float16)]),
+    case("Cast", {"dtype": "float32"}, [np.arange(-5, 7, dtype=np.int32).reshape(3, 4)]),
+    case("Dropout", {"p": 0.5}, [rnd(3, 4)]),
+    case("Concat", {"dim": 1, "num_args": 3}, [rnd(2, 3, 4), rnd(2, 1, 4, seed=1), rnd(2, 2, 4, seed=2)]),
+    case("Concat", {"dim": 0, "num_args": 2}, [rnd(2, 3), rnd(1, 3, seed=1)]),
+    case("Concat", {"dim": -1, "num_args": 2}, [rnd(2, 3, 2), rnd(2, 3, 5, seed=1)]),
+    case("Concat", {"num_args": 2}, [rnd(1, 4, 3, 3), rnd(1, 2, 3, 3, seed=1)]),
+    case("slice", {"begin": [0, 1], "end": [2, 4]}, [rnd(3, 5, 2)]),
+    case("slice", {"begin": [None, -3], "end": [None, None], "step": [1, 2]}, [rnd(3, 7)]),
+    case("slice", {"begin": [2, None], "end": [0, None], "step": [-1, -2]}, [rnd(4, 5)]),
+    case("slice", {"begin": [1, 0, 1], "end": [3, 2, 5], "step": [None, None, 3]}, [rnd(4, 3, 6)]),
+    case("slice_axis", {"axis": 1, "begin": 1, "end": 3}, [rnd(2, 5, 3)]),
+    case("slice_axis", {"axis": -1, "begin": -2, "end": None}, [rnd(2, 5, 3)]),
+    case("slice_axis", {"axis": 0, "begin": 0, "end": -1}, [rnd(4, 2)]),
+    case("slice_like", {}, [rnd(4, 5, 6), rnd(2, 3, 4, seed=1)]),
+    case("slice_like", {"axes": [2, 3]}, [rnd(1, 3, 8, 8), rnd(1, 2, 5, 6, seed=1)]),
+    case("slice_like", {"axes": [-1]}, [rnd(3, 7), rnd(2, 4, seed=1)]),
+    case("transpose", {}, [rnd(2, 3, 4)]),
+    case("transpose", {"axes": [0, 2, 3, 1]}, [rnd(2, 3, 4, 5)]),
+    case("transpose", {"axes": [1, 0]}, [rnd(3, 6)]),
+    case("Pad", {"mode": "constant", "pad_width": [0, 0, 0, 0, 1, 2, 3, 1], "constant_value": 1.5},
+         [rnd(2, 3, 4, 5)]),
+    case("Pad", {"mode": "edge", "pad_width": [0, 0, 0, 0, 2, 1, 1, 3]}, [rnd(2, 3, 4, 5)]),
+    case("Pad", {"mode": "reflect", "pad_width": [0, 0, 0, 0, 2, 3, 1, 3]}, [rnd(1, 2, 4, 5)]),
+    case("Pad", {"mode": "reflect", "pad_width": [0, 0, 0, 0, 1, 1, 2, 2, 1, 0]}, [rnd(1, 2, 3, 4, 5)]),
+    case("UpSampling", {"scale": 2, "sample_type": "nearest", "num_args": 1}, [rnd(1, 3, 4, 5)]),
+    case("UpSampling", {"scale": 3, "sample_type": "nearest", "num_args": 1}, [rnd(2, 2, 3, 3)]),
+    case("UpSampling", {"scale": 2, "sample_type": "nearest", "num_args": 2},
+         [rnd(1, 3, 4, 4), rnd(1, 2, 2, 2, seed=1)]),
+    case("UpSampling", {"scale": 2, "sample_type": "nearest", "num_args": 2, "multi_input_mode": "sum"},
+         [rnd(1, 3, 4, 4), rnd(1, 3, 8, 8, seed=1)]),
+    case("Crop", {"num_args": 1, "h_w": [3, 4]}, [rnd(1, 2, 6, 7)]),
+    case("Crop", {"num_args": 1, "h_w": [3, 4], "offset": [2, 1]}, [rnd(1, 2, 6, 7)]),
+    case("Crop", {"num_args": 1, "h_w": [3, 4], "center_crop": True}, [rnd(1, 2, 6, 7)]),
+    case("Crop", {"num_args": 2}, [rnd(1, 2, 6, 7), rnd(1, 5, 4, 4, seed=1)]),
+    case("Crop", {"num_args": 2, "center_crop": True}, [rnd(1, 2, 7, 8), rnd(1, 1, 4, 5, seed=1)]),
+    case("tile", {"reps": [2, 3]}, [rnd(2, 3)]),
+    case("tile", {"reps": [2, 1, 2]}, [rnd(2, 3)]),
+    case("tile", {"reps": [3]}, [rnd(2, 3)]),
+    case("repeat", {"repeats": 2}, [rnd(2, 3)]),
+    case("repeat", {"repeats": 3, "axis": 1}, [rnd(2, 3, 2)]),
+    case("repeat", {"repeats": 2, "axis": -1}, [rnd(2, 3)]),
+    case("Embedding", {"input_dim": 10, "output_dim": 4},
+         [np.array([[0, 3.7, 9], [12, -3, 5]], np.float32), rnd(10, 4)]),
+]
+
+ALL = CONV + POOL + NORM + ACT + SOFTMAX + BINARY + SCALAR + UNARY + MISC
+
+
+@pytest.mark.parametrize("op,params,inputs,kw", ALL)
+def test_kernel_matches_mxnet(mx, build_dir, tmp_path, op, params, inputs, kw):
+    check(mx, build_dir, tmp_path, op, params, inputs, **kw)
+
+
+@pytest.mark.parametrize("threads", [2])
+def test_conv_two_threads(mx, build_dir, tmp_path, threads):
+    check(mx, build_dir, tmp_path, "Convolution", {"kernel": [3, 3], "num_filter": 32, "pad": [1, 1]},
+          [rnd(1, 32, 20, 20), rnd(32, 32, 3, 3), rnd(32)], threads=threads)
+
+
+def test_dropout_always_is_refused(build_dir, tmp_path):
+    import subprocess, json
+    spec = tmp_path / "spec.json"
+    spec.write_text(json.dumps({"op": "Dropout", "params": {"mode": "always"}}))
+    np.save(tmp_path / "x.npy", rnd(2, 2))
+    r = subprocess.run([str(build_dir / "kernel_driver"), str(spec), str(tmp_path / "o.npy"),
+                        str(tmp_path / "x.npy")], capture_output=True, text=True)
+    assert r.returncode == 1 and "mode=always" in r.stderr
+
+
+def test_bad_broadcast_is_an_error(build_dir, tmp_path):
+    import subprocess, json
+    spec = tmp_path / "spec.json"
+    spec.write_text(json.dumps({"op": "broadcast_add", "params": {}}))
+    np.save(tmp_path / "a.npy", rnd(2, 3))
+    np.save(tmp_path / "b.npy", rnd(4, 3))
+    r = subprocess.run([str(build_dir / "kernel_driver"), str(spec), str(tmp_path / "o.npy"),
+                        str(tmp_path / "a.npy"), str(tmp_path / "b.npy")], capture_output=True, text=True)
+    assert r.returncode == 1 and "do not broadcast" in r.stderr

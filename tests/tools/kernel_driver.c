@@ -1,0 +1,417 @@
+/* kernel_driver - run ONE runtime kernel for the oracle tests.
+ *
+ *   kernel_driver SPEC.json OUT.npy IN0.npy [IN1.npy ...]
+ *
+ * SPEC is {"op": "<MXNet op name>", "params": {...}, "const_weights": bool,
+ * "threads": n}. Params are typed JSON (numbers, booleans, arrays, null,
+ * strings for enums) named as MXNet names its attributes; an absent param
+ * takes MXNet 1.9.1's default (the op records will own that table later).
+ * Inputs are in MXNet argument order, without labels. A tiny .npy codec is
+ * built in (little-endian, C order). Exit 0 on success, 1 with a message. */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "runtime/runtime.h"
+
+/* ---- .npy ----------------------------------------------------------------- */
+
+typedef struct npy {
+    mxio__tdesc t;
+    void *data;
+} npy;
+
+static const struct { const char *descr; mxio_dtype t; } npy_types[] = {
+    {"<f4", MXIO_DTYPE_FLOAT32}, {"<f8", MXIO_DTYPE_FLOAT64}, {"<f2", MXIO_DTYPE_FLOAT16},
+    {"|u1", MXIO_DTYPE_UINT8},   {"|i1", MXIO_DTYPE_INT8},    {"<i4", MXIO_DTYPE_INT32},
+    {"<i8", MXIO_DTYPE_INT64},   {"|b1", MXIO_DTYPE_BOOL},    {"<i2", MXIO_DTYPE_INT16},
+    {"<u2", MXIO_DTYPE_UINT16},  {"<u4", MXIO_DTYPE_UINT32},  {"<u8", MXIO_DTYPE_UINT64},
+};
+
+static int npy_read(const char *path, npy *out) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return fprintf(stderr, "%s: cannot open\n", path), 1;
+    unsigned char pre[10];
+    if (fread(pre, 1, 10, f) != 10 || memcmp(pre, "\x93NUMPY", 6) != 0) {
+        fclose(f);
+        return fprintf(stderr, "%s: not a .npy file\n", path), 1;
+    }
+    size_t hlen = pre[8] | (pre[9] << 8);
+    if (pre[6] >= 2) { /* version 2/3: 4-byte header length */
+        unsigned char more[2];
+        if (fread(more, 1, 2, f) != 2) { fclose(f); return 1; }
+        hlen |= ((size_t)more[0] << 16) | ((size_t)more[1] << 24);
+    }
+    char *h = calloc(1, hlen + 1);
+    if (!h || fread(h, 1, hlen, f) != hlen) { fclose(f); free(h); return fprintf(stderr, "%s: short header\n", path), 1; }
+    const char *d = strstr(h, "'descr': '");
+    const char *fo = strstr(h, "'fortran_order': ");
+    const char *sh = strstr(h, "'shape': (");
+    if (!d || !fo || !sh || strncmp(fo + 17, "False", 5) != 0) {
+        fprintf(stderr, "%s: unsupported header %s\n", path, h);
+        fclose(f);
+        free(h);
+        return 1;
+    }
+    memset(out, 0, sizeof *out);
+    int found = 0;
+    for (size_t i = 0; i < sizeof npy_types / sizeof *npy_types; i++)
+        if (strncmp(d + 10, npy_types[i].descr, 3) == 0) { out->t.dtype = npy_types[i].t; found = 1; }
+    if (!found) { fclose(f); free(h); return fprintf(stderr, "%s: dtype not supported\n", path), 1; }
+    const char *p = sh + 10;
+    while (*p && *p != ')') {
+        while (*p == ' ' || *p == ',') p++;
+        if (*p == ')') break;
+        if (out->t.ndim >= MXIO__RT_MAX_DIMS) { fclose(f); free(h); return 1; }
+        out->t.dims[out->t.ndim++] = strtoll(p, (char **)&p, 10);
+    }
+    free(h);
+    size_t bytes = mxio__tdesc_bytes(&out->t);
+    out->data = mxio__rt_alloc(bytes ? bytes : 1);
+    if (!out->data || fread(out->data, 1, bytes, f) != bytes) {
+        fclose(f);
+        return fprintf(stderr, "%s: short data\n", path), 1;
+    }
+    fclose(f);
+    return 0;
+}
+
+static int npy_write(const char *path, const mxio__tdesc *t, const void *data) {
+    const char *descr = NULL;
+    for (size_t i = 0; i < sizeof npy_types / sizeof *npy_types; i++)
+        if (npy_types[i].t == t->dtype) descr = npy_types[i].descr;
+    if (!descr) return fprintf(stderr, "%s: dtype not writable\n", path), 1;
+    char shape[256] = "", hdr[512];
+    size_t at = 0;
+    for (int i = 0; i < t->ndim; i++)
+        at += (size_t)snprintf(shape + at, sizeof shape - at, "%lld,%s", (long long)t->dims[i],
+                               i + 1 < t->ndim ? " " : "");
+    if (t->ndim > 1) shape[at - 1] = '\0'; /* "(2, 3)" but "(4,)" */
+    int n = snprintf(hdr, sizeof hdr, "{'descr': '%s', 'fortran_order': False, 'shape': (%s), }",
+                     descr, shape);
+    int total = 10 + n + 1, padn = (64 - total % 64) % 64;
+    FILE *f = fopen(path, "wb");
+    if (!f) return fprintf(stderr, "%s: cannot create\n", path), 1;
+    unsigned char pre[10] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0};
+    size_t hl = (size_t)(n + padn + 1);
+    pre[8] = (unsigned char)(hl & 0xff);
+    pre[9] = (unsigned char)(hl >> 8);
+    fwrite(pre, 1, 10, f);
+    fwrite(hdr, 1, (size_t)n, f);
+    for (int i = 0; i < padn; i++) fputc(' ', f);
+    fputc('\n', f);
+    size_t bytes = mxio__tdesc_bytes(t);
+    int bad = fwrite(data, 1, bytes, f) != bytes;
+    bad |= fclose(f) != 0;
+    return bad;
+}
+
+/* ---- typed params with MXNet defaults ---------------------------------------- */
+
+static json_t *P;
+
+static int64_t pint(const char *k, int64_t d) {
+    json_t *v = json_object_get(P, k);
+    return json_is_number(v) ? (int64_t)json_number_value(v) : d;
+}
+static double pfloat(const char *k, double d) {
+    json_t *v = json_object_get(P, k);
+    return json_is_number(v) ? json_number_value(v) : d;
+}
+static bool pbool(const char *k, bool d) {
+    json_t *v = json_object_get(P, k);
+    return json_is_boolean(v) ? json_is_true(v) : json_is_number(v) ? json_number_value(v) != 0 : d;
+}
+static const char *pstr(const char *k, const char *d) {
+    json_t *v = json_object_get(P, k);
+    return json_is_string(v) ? json_string_value(v) : d;
+}
+static bool pnull(const char *k) { return json_is_null(json_object_get(P, k)); }
+/* Tuple; None entries become MXIO__SLICE_NONE. Returns the count, -1 if absent. */
+static int ptuple(const char *k, int64_t *vals, int cap) {
+    json_t *v = json_object_get(P, k);
+    if (json_is_number(v)) {
+        vals[0] = (int64_t)json_number_value(v);
+        return 1;
+    }
+    if (!json_is_array(v)) return -1;
+    int n = 0;
+    for (size_t i = 0; i < json_array_size(v) && n < cap; i++) {
+        json_t *e = json_array_get(v, i);
+        vals[n++] = json_is_number(e) ? (int64_t)json_number_value(e) : MXIO__SLICE_NONE;
+    }
+    return n;
+}
+static int pick(const char *s, const char *const *names) {
+    for (int i = 0; names[i]; i++)
+        if (strcmp(s, names[i]) == 0) return i;
+    return -1;
+}
+
+/* ---- op dispatch ----------------------------------------------------------------- */
+
+static const struct { const char *name; mxio__binop op; } binops[] = {
+    {"broadcast_add", MXIO__BIN_ADD}, {"broadcast_plus", MXIO__BIN_ADD}, {"elemwise_add", MXIO__BIN_ADD},
+    {"broadcast_sub", MXIO__BIN_SUB}, {"broadcast_minus", MXIO__BIN_SUB}, {"elemwise_sub", MXIO__BIN_SUB},
+    {"broadcast_mul", MXIO__BIN_MUL}, {"elemwise_mul", MXIO__BIN_MUL},
+    {"broadcast_div", MXIO__BIN_DIV}, {"elemwise_div", MXIO__BIN_DIV},
+    {"broadcast_maximum", MXIO__BIN_MAX}, {"broadcast_minimum", MXIO__BIN_MIN},
+    {"broadcast_power", MXIO__BIN_POW}, {"broadcast_hypot", MXIO__BIN_HYPOT},
+    {"broadcast_equal", MXIO__BIN_EQ}, {"broadcast_not_equal", MXIO__BIN_NE},
+    {"broadcast_greater", MXIO__BIN_GT}, {"broadcast_greater_equal", MXIO__BIN_GE},
+    {"broadcast_lesser", MXIO__BIN_LT}, {"broadcast_lesser_equal", MXIO__BIN_LE},
+};
+static const struct { const char *name; mxio__binop op; } scalarops[] = {
+    {"_plus_scalar", MXIO__BIN_ADD}, {"_minus_scalar", MXIO__BIN_SUB}, {"_rminus_scalar", MXIO__BIN_RSUB},
+    {"_mul_scalar", MXIO__BIN_MUL}, {"_div_scalar", MXIO__BIN_DIV}, {"_rdiv_scalar", MXIO__BIN_RDIV},
+    {"_power_scalar", MXIO__BIN_POW}, {"_rpower_scalar", MXIO__BIN_RPOW},
+    {"_maximum_scalar", MXIO__BIN_MAX}, {"_minimum_scalar", MXIO__BIN_MIN},
+    {"_hypot_scalar", MXIO__BIN_HYPOT}, {"_equal_scalar", MXIO__BIN_EQ},
+    {"_not_equal_scalar", MXIO__BIN_NE}, {"_greater_scalar", MXIO__BIN_GT},
+    {"_greater_equal_scalar", MXIO__BIN_GE}, {"_lesser_scalar", MXIO__BIN_LT},
+    {"_lesser_equal_scalar", MXIO__BIN_LE},
+};
+static const char *const unops[MXIO__UN_COUNT + 1] = {
+    "exp", "log", "sqrt", "rsqrt", "square", "abs", "negative", "reciprocal", "floor", "ceil",
+    "round", "rint", "fix", "trunc", "sign", "erf", "log1p", "expm1", "log2", "log10", "cbrt",
+    "sin", "cos", "tan", "arctan", "sinh", "cosh", "relu", "sigmoid", "tanh", "softsign",
+    "_copy", NULL};
+
+static void conv_params(mxio__conv_params *c, bool deconv) {
+    memset(c, 0, sizeof *c);
+    int64_t v[3];
+    int n = ptuple("kernel", c->kernel, 3);
+    c->nspatial = n;
+    for (int i = 0; i < 3; i++) c->stride[i] = c->dilate[i] = 1;
+    if (ptuple("stride", v, 3) == n) memcpy(c->stride, v, sizeof v);
+    if (ptuple("dilate", v, 3) == n) memcpy(c->dilate, v, sizeof v);
+    if (ptuple("pad", v, 3) == n) memcpy(c->pad, v, sizeof v);
+    if (ptuple("adj", v, 3) == n) memcpy(c->adj, v, sizeof v);
+    c->num_filter = pint("num_filter", 0);
+    c->num_group = pint("num_group", 1);
+    c->no_bias = pbool("no_bias", deconv); /* Deconvolution defaults to no bias */
+}
+
+static mxio_status create(const mxio__rt_ctx *ctx, const char *op, int nin, const npy *in,
+                          bool const_w, mxio__kernel **k, mxio_error *err) {
+    mxio__tdesc t[MXIO__RT_MAX_IO];
+    for (int i = 0; i < nin; i++) t[i] = in[i].t;
+    const float *w = nin > 1 ? in[1].data : NULL, *b = nin > 2 ? in[2].data : NULL;
+    if (!const_w) w = b = NULL;
+    if (!strcmp(op, "Convolution") || !strcmp(op, "Deconvolution")) {
+        bool de = op[0] == 'D';
+        mxio__conv_params c;
+        conv_params(&c, de);
+        int64_t target[3] = {0, 0, 0};
+        if (de && ptuple("target_shape", target, 3) > 0) {
+            mxio_status st = mxio__deconv_apply_target_shape(&c, &t[0], target, err);
+            if (st != MXIO_OK) return st;
+        }
+        return de ? mxio__k_deconv_create(ctx, &c, &t[0], w, c.no_bias ? NULL : b, k, err)
+                  : mxio__k_conv_create(ctx, &c, &t[0], w, c.no_bias ? NULL : b, k, err);
+    }
+    if (!strcmp(op, "FullyConnected")) {
+        mxio__fc_params f = {pint("num_hidden", 0), pbool("no_bias", false), pbool("flatten", true)};
+        return mxio__k_fc_create(ctx, &f, &t[0], w, f.no_bias ? NULL : b, k, err);
+    }
+    if (!strcmp(op, "Pooling")) {
+        mxio__pool_params p;
+        memset(&p, 0, sizeof p);
+        int64_t v[3];
+        int n = ptuple("kernel", p.kernel, 3);
+        p.nspatial = n < 0 ? 0 : n;
+        for (int i = 0; i < 3; i++) p.stride[i] = 1;
+        if (ptuple("stride", v, 3) == n) memcpy(p.stride, v, sizeof v);
+        if (ptuple("pad", v, 3) == n) memcpy(p.pad, v, sizeof v);
+        static const char *const types[] = {"max", "avg", "sum", "lp", NULL};
+        static const char *const convs[] = {"valid", "full", "same", NULL};
+        p.type = (mxio__pool_type)pick(pstr("pool_type", "max"), types);
+        p.convention = (mxio__pool_conv)pick(pstr("pooling_convention", "valid"), convs);
+        p.global_pool = pbool("global_pool", false);
+        p.count_include_pad = pnull("count_include_pad") ? true : pbool("count_include_pad", true);
+        p.p_value = (int)pint("p_value", 0);
+        p.force_reference = pbool("__force_reference", false);
+        return mxio__k_pool_create(ctx, &p, &t[0], k, err);
+    }
+    if (!strcmp(op, "BatchNorm")) {
+        mxio__bn_params p = {(float)pfloat("eps", 1e-3), pbool("fix_gamma", true),
+                             pbool("use_global_stats", false), (int)pint("axis", 1)};
+        return mxio__k_batchnorm_create(ctx, &p, t, k, err);
+    }
+    if (!strcmp(op, "Activation") || !strcmp(op, "LeakyReLU") || !strcmp(op, "clip")) {
+        mxio__act_params a = {0};
+        static const char *const acts[] = {"relu", "sigmoid", "tanh", "softrelu", "softsign",
+                                           "leaky", "prelu", "rrelu", "elu", "selu", "gelu", NULL};
+        a.type = !strcmp(op, "clip") ? MXIO__ACT_CLIP
+                                     : (mxio__act_type)pick(pstr("act_type", "leaky"), acts);
+        a.slope = (float)pfloat("slope", 0.25);
+        a.lower_bound = (float)pfloat("lower_bound", 0.125);
+        a.upper_bound = (float)pfloat("upper_bound", 0.334);
+        a.a_min = (float)pfloat("a_min", 0);
+        a.a_max = (float)pfloat("a_max", 0);
+        if ((int)a.type < 0) return mxio__fail(err, MXIO_E_UNSUPPORTED, "bad act_type");
+        return mxio__k_act_create(ctx, &a, t, k, err);
+    }
+    if (!strcmp(op, "softmax") || !strcmp(op, "log_softmax")) {
+        mxio__softmax_params s = {(int)pint("axis", -1), (float)pfloat("temperature", 1.0),
+                                  op[0] == 'l'};
+        return mxio__k_softmax_create(ctx, &s, &t[0], k, err);
+    }
+    if (!strcmp(op, "SoftmaxActivation"))
+        return mxio__k_softmax_activation_create(ctx, !strcmp(pstr("mode", "instance"), "channel"),
+                                                 &t[0], k, err);
+    if (!strcmp(op, "SoftmaxOutput")) {
+        mxio__softmax_output_params s = {pbool("multi_output", false), pbool("preserve_shape", false)};
+        return mxio__k_softmax_output_create(ctx, &s, &t[0], k, err);
+    }
+    for (size_t i = 0; i < sizeof binops / sizeof *binops; i++)
+        if (!strcmp(op, binops[i].name)) return mxio__k_binary_create(ctx, binops[i].op, t, k, err);
+    for (size_t i = 0; i < sizeof scalarops / sizeof *scalarops; i++)
+        if (!strcmp(op, scalarops[i].name))
+            return mxio__k_scalar_create(ctx, scalarops[i].op, pfloat("scalar", 0), &t[0], k, err);
+    int u = pick(op, unops);
+    if (u >= 0) return mxio__k_unary_create(ctx, (mxio__unop)u, &t[0], k, err);
+    if (!strcmp(op, "add_n")) return mxio__k_add_n_create(ctx, nin, t, k, err);
+    if (!strcmp(op, "where")) return mxio__k_where_create(ctx, t, k, err);
+    if (!strcmp(op, "Cast")) {
+        static const char *const dts[] = {"float32", "float64", "float16", "uint8", "int32",
+                                          "int8", "int64", "bool", "int16", "uint16", "uint32",
+                                          "uint64", "bfloat16", NULL};
+        int to = pick(pstr("dtype", "float32"), dts);
+        if (to < 0) return mxio__fail(err, MXIO_E_UNSUPPORTED, "bad dtype");
+        return mxio__k_cast_create(ctx, (mxio_dtype)to, &t[0], k, err);
+    }
+    if (!strcmp(op, "Dropout"))
+        return mxio__k_dropout_create(ctx, !strcmp(pstr("mode", "training"), "always"), &t[0], k, err);
+    if (!strcmp(op, "Concat")) return mxio__k_concat_create(ctx, (int)pint("dim", 1), nin, t, k, err);
+    if (!strcmp(op, "slice")) {
+        mxio__slice_params s;
+        memset(&s, 0, sizeof s);
+        int nb = ptuple("begin", s.begin, MXIO__RT_MAX_DIMS);
+        int ne = ptuple("end", s.end, MXIO__RT_MAX_DIMS);
+        int ns = ptuple("step", s.step, MXIO__RT_MAX_DIMS);
+        s.n = nb;
+        if (ne != nb) return mxio__fail(err, MXIO_E_SHAPE, "begin/end lengths differ");
+        for (int i = ns < 0 ? 0 : ns; i < s.n; i++) s.step[i] = MXIO__SLICE_NONE;
+        return mxio__k_slice_create(ctx, &s, &t[0], k, err);
+    }
+    if (!strcmp(op, "slice_axis"))
+        return mxio__k_slice_axis_create(ctx, (int)pint("axis", 0), pint("begin", 0),
+                                         pnull("end") ? MXIO__SLICE_NONE : pint("end", 0), &t[0], k, err);
+    if (!strcmp(op, "slice_like")) {
+        int64_t v[MXIO__RT_MAX_DIMS];
+        int axes[MXIO__RT_MAX_DIMS], n = ptuple("axes", v, MXIO__RT_MAX_DIMS);
+        for (int i = 0; i < n; i++) axes[i] = (int)v[i];
+        return mxio__k_slice_like_create(ctx, n < 0 ? 0 : n, axes, t, k, err);
+    }
+    if (!strcmp(op, "transpose")) {
+        int64_t v[MXIO__RT_MAX_DIMS];
+        int axes[MXIO__RT_MAX_DIMS], n = ptuple("axes", v, MXIO__RT_MAX_DIMS);
+        for (int i = 0; i < n; i++) axes[i] = (int)v[i];
+        return mxio__k_transpose_create(ctx, n < 0 ? 0 : n, axes, &t[0], k, err);
+    }
+    if (!strcmp(op, "Pad")) {
+        mxio__pad_params p;
+        memset(&p, 0, sizeof p);
+        static const char *const modes[] = {"constant", "edge", "reflect", NULL};
+        p.mode = (mxio__pad_mode)pick(pstr("mode", "constant"), modes);
+        p.n = ptuple("pad_width", p.pad_width, 2 * MXIO__RT_MAX_DIMS);
+        p.constant_value = pfloat("constant_value", 0);
+        return mxio__k_pad_create(ctx, &p, &t[0], k, err);
+    }
+    if (!strcmp(op, "UpSampling"))
+        return mxio__k_upsampling_create(ctx, (int)pint("scale", 1),
+                                         !strcmp(pstr("multi_input_mode", "concat"), "sum"), nin, t,
+                                         k, err);
+    if (!strcmp(op, "Crop")) {
+        mxio__crop_params c;
+        memset(&c, 0, sizeof c);
+        c.num_args = (int)pint("num_args", 1);
+        ptuple("offset", c.offset, 2);
+        ptuple("h_w", c.h_w, 2);
+        c.center_crop = pbool("center_crop", false);
+        return mxio__k_crop_create(ctx, &c, t, k, err);
+    }
+    if (!strcmp(op, "tile")) {
+        int64_t v[MXIO__RT_MAX_DIMS];
+        int n = ptuple("reps", v, MXIO__RT_MAX_DIMS);
+        return mxio__k_tile_create(ctx, n < 0 ? 0 : n, v, &t[0], k, err);
+    }
+    if (!strcmp(op, "repeat"))
+        return mxio__k_repeat_create(ctx, pint("repeats", 1), pnull("axis") || !json_object_get(P, "axis"),
+                                     (int)pint("axis", 0), &t[0], k, err);
+    if (!strcmp(op, "L2Normalization")) {
+        static const char *const modes[] = {"instance", "channel", "spatial", NULL};
+        mxio__l2norm_params p = {(mxio__l2n_mode)pick(pstr("mode", "instance"), modes),
+                                 (float)pfloat("eps", 1e-10)};
+        return mxio__k_l2norm_create(ctx, &p, &t[0], k, err);
+    }
+    if (!strcmp(op, "LRN")) {
+        mxio__lrn_params p = {(int)pint("nsize", 0), (float)pfloat("alpha", 1e-4),
+                              (float)pfloat("beta", 0.75), (float)pfloat("knorm", 2)};
+        return mxio__k_lrn_create(ctx, &p, &t[0], k, err);
+    }
+    if (!strcmp(op, "InstanceNorm")) {
+        mxio__instnorm_params p = {(float)pfloat("eps", 1e-3)};
+        return mxio__k_instnorm_create(ctx, &p, t, k, err);
+    }
+    if (!strcmp(op, "LayerNorm")) {
+        mxio__layernorm_params p = {(int)pint("axis", -1), (float)pfloat("eps", 1e-5)};
+        return mxio__k_layernorm_create(ctx, &p, t, k, err);
+    }
+    if (!strcmp(op, "Embedding"))
+        return mxio__k_embedding_create(ctx, pint("input_dim", 0), pint("output_dim", 0), t, k, err);
+    return mxio__fail(err, MXIO_E_UNKNOWN_OP, "kernel_driver: no kernel for op %s", op);
+}
+
+int main(int argc, char **argv) {
+    if (argc < 4) {
+        fprintf(stderr, "usage: %s SPEC.json OUT.npy IN0.npy [IN1.npy ...]\n", argv[0]);
+        return 2;
+    }
+    json_error_t jerr;
+    json_t *spec = json_load_file(argv[1], 0, &jerr);
+    if (!spec) return fprintf(stderr, "%s: %s\n", argv[1], jerr.text), 1;
+    const char *op = json_string_value(json_object_get(spec, "op"));
+    P = json_object_get(spec, "params");
+    if (!op) return fprintf(stderr, "%s: no op\n", argv[1]), 1;
+    int nin = argc - 3;
+    if (nin > MXIO__RT_MAX_IO) return fprintf(stderr, "too many inputs\n"), 1;
+    npy in[MXIO__RT_MAX_IO];
+    for (int i = 0; i < nin; i++)
+        if (npy_read(argv[3 + i], &in[i])) return 1;
+    json_t *th = json_object_get(spec, "threads");
+    int threads = json_is_integer(th) ? (int)json_integer_value(th) : 1;
+
+    mxio_error err;
+    mxio__rt_ctx ctx;
+    mxio__rt_exec ex;
+    mxio__kernel *k = NULL;
+    if (mxio__rt_ctx_init(&ctx, threads, &err) || mxio__rt_exec_init(&ex, &ctx, threads, &err) ||
+        create(&ctx, op, nin, in, json_is_true(json_object_get(spec, "const_weights")), &k, &err))
+        return fprintf(stderr, "%s\n", err.message), 1;
+    if (k->nin != nin)
+        return fprintf(stderr, "%s: kernel takes %d inputs, got %d\n", op, k->nin, nin), 1;
+    for (int i = 0; i < nin; i++) {
+        bool ok = k->in[i].ndim == 0 || mxio__tdesc_numel(&k->in[i]) == mxio__tdesc_numel(&in[i].t);
+        if (!ok) return fprintf(stderr, "%s: input %d has the wrong size\n", op, i), 1;
+    }
+    size_t obytes = mxio__tdesc_bytes(&k->out[0]);
+    void *outbuf = mxio__rt_alloc(obytes ? obytes : 1);
+    void *scratch = k->scratch_bytes ? mxio__rt_alloc(k->scratch_bytes) : NULL;
+    const void *ins[MXIO__RT_MAX_IO];
+    void *outs[1] = {outbuf};
+    for (int i = 0; i < nin; i++) ins[i] = in[i].data;
+    if (mxio__kernel_run(k, &ex, ins, outs, scratch, &err))
+        return fprintf(stderr, "%s\n", err.message), 1;
+    int rc = npy_write(argv[2], &k->out[0], outbuf);
+    mxio__rt_free(outbuf);
+    mxio__rt_free(scratch);
+    for (int i = 0; i < nin; i++) mxio__rt_free(in[i].data);
+    mxio__kernel_free(k);
+    mxio__rt_exec_free(&ex);
+    mxio__rt_ctx_free(&ctx);
+    json_decref(spec);
+    return rc;
+}

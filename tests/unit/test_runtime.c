@@ -1,0 +1,343 @@
+/* test_runtime.c - runtime plumbing the oracle tests do not reach: oneDNN
+ * blocked layouts chained between kernels, one kernel run from two threads
+ * at once, descriptors, and shape errors. */
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+
+#include "check.h"
+#include "runtime/runtime.h"
+
+static void fill(float *p, size_t n, unsigned seed) {
+    for (size_t i = 0; i < n; i++) {
+        seed = seed * 1664525u + 1013904223u;
+        p[i] = (float)((seed >> 9) & 0xffff) / 65536.0f - 0.5f;
+    }
+}
+
+static float max_diff(const float *a, const float *b, size_t n) {
+    float m = 0;
+    for (size_t i = 0; i < n; i++) m = fmaxf(m, fabsf(a[i] - b[i]));
+    return m;
+}
+
+static void *scratch_for(const mxio__kernel *k) {
+    return k->scratch_bytes ? mxio__rt_alloc(k->scratch_bytes) : NULL;
+}
+
+static void run1(const mxio__kernel *k, mxio__rt_exec *ex, const void *a, const void *w,
+                 const void *b, void *y) {
+    mxio_error err;
+    const void *in[3] = {a, w, b};
+    void *out[1] = {y};
+    void *sc = scratch_for(k);
+    mxio_status st = mxio__kernel_run(k, ex, in, out, sc, &err);
+    if (st) fprintf(stderr, "%s\n", err.message);
+    CHECK_EQ_INT(st, MXIO_OK);
+    mxio__rt_free(sc);
+}
+
+/* conv -> conv -> max pool, once all plain and once with the activations kept
+ * in oneDNN's blocked layout in between: same numbers. */
+static void test_blocked_chain(mxio__rt_ctx *ctx, mxio__rt_exec *ex) {
+    mxio_error err;
+    int64_t dims[4] = {1, 16, 12, 12};
+    mxio__tdesc x;
+    mxio__tdesc_plain(&x, 4, dims);
+    mxio__conv_params p = {0};
+    p.nspatial = 2;
+    p.kernel[0] = p.kernel[1] = 3;
+    p.stride[0] = p.stride[1] = p.dilate[0] = p.dilate[1] = 1;
+    p.pad[0] = p.pad[1] = 1;
+    p.num_filter = 16;
+    p.num_group = 1;
+    float *w = malloc(16 * 16 * 9 * sizeof(float)), *b = malloc(16 * sizeof(float));
+    fill(w, 16 * 16 * 9, 1);
+    fill(b, 16, 2);
+    mxio__pool_params pp = {0};
+    pp.nspatial = 2;
+    pp.kernel[0] = pp.kernel[1] = 2;
+    pp.stride[0] = pp.stride[1] = 2;
+    pp.type = MXIO__POOL_MAX;
+    pp.count_include_pad = true;
+
+    mxio__kernel *a1, *a2, *a3, *b1, *b2, *b3;
+    CHECK_EQ_INT(mxio__k_conv_create(ctx, &p, &x, w, b, &a1, &err), MXIO_OK);
+    CHECK_EQ_INT(mxio__k_conv_create(ctx, &p, &a1->out[0], w, b, &a2, &err), MXIO_OK);
+    CHECK_EQ_INT(mxio__k_pool_create(ctx, &pp, &a2->out[0], &a3, &err), MXIO_OK);
+    p.blocked_out = true;
+    pp.blocked_out = false;
+    CHECK_EQ_INT(mxio__k_conv_create(ctx, &p, &x, w, b, &b1, &err), MXIO_OK);
+    CHECK_EQ_INT(b1->out[0].layout, MXIO__LAYOUT_DNNL);
+    CHECK_EQ_INT(mxio__k_conv_create(ctx, &p, &b1->out[0], w, b, &b2, &err), MXIO_OK);
+    CHECK_EQ_INT(mxio__k_pool_create(ctx, &pp, &b2->out[0], &b3, &err), MXIO_OK);
+    CHECK_EQ_INT(b3->out[0].layout, MXIO__LAYOUT_PLAIN);
+    CHECK_EQ_INT(b3->out[0].dims[2], 6);
+    /* A pooling variant oneDNN cannot compute exactly refuses a blocked input. */
+    mxio__kernel *bad = NULL;
+    pp.type = MXIO__POOL_LP;
+    pp.p_value = 2;
+    CHECK_EQ_INT(mxio__k_pool_create(ctx, &pp, &b2->out[0], &bad, &err), MXIO_E_UNSUPPORTED);
+
+    size_t n = 16 * 12 * 12;
+    float *in = mxio__rt_alloc(n * 4), *t1 = mxio__rt_alloc(mxio__tdesc_bytes(&b1->out[0]));
+    float *t2 = mxio__rt_alloc(mxio__tdesc_bytes(&b2->out[0])), *p1 = mxio__rt_alloc(n * 4),
+          *p2 = mxio__rt_alloc(n * 4), *ya = mxio__rt_alloc(n), *yb = mxio__rt_alloc(n);
+    fill(in, n, 3);
+    run1(a1, ex, in, NULL, NULL, p1);
+    run1(a2, ex, p1, NULL, NULL, p2);
+    run1(a3, ex, p2, NULL, NULL, ya);
+    run1(b1, ex, in, NULL, NULL, t1);
+    run1(b2, ex, t1, NULL, NULL, t2);
+    run1(b3, ex, t2, NULL, NULL, yb);
+    CHECK(max_diff(ya, yb, 16 * 6 * 6) < 1e-4f);
+    mxio__kernel *ks[] = {a1, a2, a3, b1, b2, b3};
+    for (int i = 0; i < 6; i++) mxio__kernel_free(ks[i]);
+    void *bufs[] = {in, t1, t2, p1, p2, ya, yb};
+    for (int i = 0; i < 7; i++) mxio__rt_free(bufs[i]);
+    free(w);
+    free(b);
+}
+
+/* Element-wise kernels between oneDNN kernels stay in the blocked layout:
+ * conv -> relu -> add(conv output) -> scalar -> conv, against the plain path. */
+static void test_blocked_elementwise(mxio__rt_ctx *ctx, mxio__rt_exec *ex) {
+    mxio_error err;
+    for (int C = 3; C <= 16; C += 13) { /* 3 channels: padded in nChw8c-style layouts */
+        int64_t dims[4] = {1, C, 7, 7};
+        mxio__tdesc x;
+        mxio__tdesc_plain(&x, 4, dims);
+        mxio__conv_params p = {0};
+        p.nspatial = 2;
+        p.kernel[0] = p.kernel[1] = 3;
+        p.stride[0] = p.stride[1] = p.dilate[0] = p.dilate[1] = 1;
+        p.pad[0] = p.pad[1] = 1;
+        p.num_filter = C;
+        p.num_group = 1;
+        size_t wn = (size_t)C * C * 9, n = (size_t)C * 49;
+        float *w = malloc(wn * 4), *b = malloc((size_t)C * 4);
+        fill(w, wn, 21);
+        fill(b, (size_t)C, 22);
+        mxio__act_params relu = {.type = MXIO__ACT_RELU};
+        mxio__kernel *k[2][5];
+        for (int blocked = 0; blocked < 2; blocked++) {
+            p.blocked_out = blocked;
+            CHECK_EQ_INT(mxio__k_conv_create(ctx, &p, &x, w, b, &k[blocked][0], &err), MXIO_OK);
+            mxio__tdesc t = k[blocked][0]->out[0];
+            CHECK_EQ_INT(mxio__k_act_create(ctx, &relu, &t, &k[blocked][1], &err), MXIO_OK);
+            mxio__tdesc two[2] = {t, t};
+            CHECK_EQ_INT(mxio__k_add_n_create(ctx, 2, two, &k[blocked][2], &err), MXIO_OK);
+            CHECK_EQ_INT(mxio__k_scalar_create(ctx, MXIO__BIN_MUL, 0.5, &t, &k[blocked][3], &err), MXIO_OK);
+            p.blocked_out = false;
+            CHECK_EQ_INT(mxio__k_conv_create(ctx, &p, &t, w, b, &k[blocked][4], &err), MXIO_OK);
+            if (blocked) {
+                bool padded = false;
+                for (int d = 0; d < t.md.ndims; d++) padded |= t.md.padded_dims[d] != t.md.dims[d];
+                mxio__kernel *e = NULL;
+                mxio_status st = mxio__k_unary_create(ctx, MXIO__UN_EXP, &t, &e, &err);
+                CHECK_EQ_INT(st, padded ? MXIO_E_UNSUPPORTED : MXIO_OK);
+                mxio__kernel_free(e);
+            }
+        }
+        float *y[2];
+        for (int blocked = 0; blocked < 2; blocked++) {
+            size_t tb = mxio__tdesc_bytes(&k[blocked][0]->out[0]);
+            float *in = mxio__rt_alloc(n * 4), *c1 = mxio__rt_alloc(tb), *r = mxio__rt_alloc(tb),
+                  *sum = mxio__rt_alloc(tb), *h = mxio__rt_alloc(tb);
+            y[blocked] = mxio__rt_alloc(n * 4);
+            fill(in, n, 23);
+            run1(k[blocked][0], ex, in, NULL, NULL, c1);
+            run1(k[blocked][1], ex, c1, NULL, NULL, r);
+            run1(k[blocked][2], ex, r, c1, NULL, sum);
+            run1(k[blocked][3], ex, sum, NULL, NULL, h);
+            run1(k[blocked][4], ex, h, NULL, NULL, y[blocked]);
+            void *bufs[] = {in, c1, r, sum, h};
+            for (int i = 0; i < 5; i++) mxio__rt_free(bufs[i]);
+            for (int i = 0; i < 5; i++) mxio__kernel_free(k[blocked][i]);
+        }
+        CHECK(max_diff(y[0], y[1], n) < 1e-4f);
+        mxio__rt_free(y[0]);
+        mxio__rt_free(y[1]);
+        free(w);
+        free(b);
+    }
+}
+
+/* Fused residual sum + activation equals conv, add_n, activation. */
+static void test_post_ops(mxio__rt_ctx *ctx, mxio__rt_exec *ex) {
+    mxio_error err;
+    int64_t dims[4] = {1, 8, 6, 6};
+    mxio__tdesc x;
+    mxio__tdesc_plain(&x, 4, dims);
+    size_t n = 8 * 36;
+    float *w = malloc(8 * 8 * 9 * 4), *b = malloc(8 * 4);
+    fill(w, 8 * 8 * 9, 31);
+    fill(b, 8, 32);
+    mxio__act_params acts[3] = {{.type = MXIO__ACT_RELU},
+                                {.type = MXIO__ACT_CLIP, .a_min = -0.2f, .a_max = 0.3f},
+                                {.type = MXIO__ACT_LEAKY, .slope = 0.1f}};
+    for (int a = 0; a < 3; a++)
+        for (int blocked = 0; blocked < 2; blocked++) {
+            mxio__conv_params p = {0};
+            p.nspatial = 2;
+            p.kernel[0] = p.kernel[1] = 3;
+            p.stride[0] = p.stride[1] = p.dilate[0] = p.dilate[1] = 1;
+            p.pad[0] = p.pad[1] = 1;
+            p.num_filter = 8;
+            p.num_group = 1;
+            p.blocked_out = blocked;
+            mxio__kernel *res, *fused, *add, *act;
+            CHECK_EQ_INT(mxio__k_conv_create(ctx, &p, &x, w, b, &res, &err), MXIO_OK);
+            mxio__tdesc t = res->out[0];
+            mxio__tdesc two[2] = {t, t};
+            CHECK_EQ_INT(mxio__k_add_n_create(ctx, 2, two, &add, &err), MXIO_OK);
+            CHECK_EQ_INT(mxio__k_act_create(ctx, &acts[a], &t, &act, &err), MXIO_OK);
+            p.post_sum = p.post_act = true;
+            p.act = acts[a];
+            CHECK_EQ_INT(mxio__k_conv_create(ctx, &p, &x, w, b, &fused, &err), MXIO_OK);
+            CHECK(dnnl_memory_desc_equal(&fused->out[0].md, &t.md) || !blocked);
+            size_t tb = mxio__tdesc_bytes(&t);
+            float *in = mxio__rt_alloc(n * 4), *in2 = mxio__rt_alloc(n * 4), *r = mxio__rt_alloc(tb),
+                  *c = mxio__rt_alloc(tb), *s1 = mxio__rt_alloc(tb), *ref = mxio__rt_alloc(tb),
+                  *got = mxio__rt_alloc(tb);
+            fill(in, n, 33);
+            fill(in2, n, 34);
+            run1(res, ex, in2, NULL, NULL, r); /* residual branch */
+            run1(res, ex, in, NULL, NULL, c);  /* same conv on the main input */
+            run1(add, ex, c, r, NULL, s1);
+            run1(act, ex, s1, NULL, NULL, ref);
+            memcpy(got, r, tb); /* the fused conv accumulates into its output */
+            run1(fused, ex, in, NULL, NULL, got);
+            CHECK(max_diff(ref, got, tb / 4) < 1e-5f);
+            mxio__kernel *ks[] = {res, fused, add, act};
+            for (int i = 0; i < 4; i++) mxio__kernel_free(ks[i]);
+            void *bufs[] = {in, in2, r, c, s1, ref, got};
+            for (int i = 0; i < 7; i++) mxio__rt_free(bufs[i]);
+        }
+    mxio__conv_params p = {0};
+    p.nspatial = 2;
+    p.kernel[0] = p.kernel[1] = 1;
+    p.stride[0] = p.stride[1] = p.dilate[0] = p.dilate[1] = 1;
+    p.num_filter = 8;
+    p.num_group = 1;
+    p.post_act = true;
+    p.act.type = MXIO__ACT_SOFTSIGN; /* no oneDNN eltwise computes it */
+    mxio__kernel *k = NULL;
+    CHECK_EQ_INT(mxio__k_conv_create(ctx, &p, &x, w, b, &k, &err), MXIO_E_UNSUPPORTED);
+    free(w);
+    free(b);
+}
+
+/* One kernel, two threads, each with its own stream, scratch and tensors. */
+typedef struct job {
+    const mxio__kernel *k;
+    const mxio__rt_ctx *ctx;
+    const float *x, *w;
+    float *y;
+    int rc;
+} job;
+
+static void *job_main(void *arg) {
+    job *j = arg;
+    mxio_error err;
+    mxio__rt_exec ex;
+    j->rc = 1;
+    if (mxio__rt_exec_init(&ex, j->ctx, 1, &err)) return NULL;
+    void *sc = scratch_for(j->k);
+    const void *in[3] = {j->x, j->w, NULL};
+    void *out[1] = {j->y};
+    j->rc = 0;
+    for (int r = 0; r < 20 && !j->rc; r++) j->rc = mxio__kernel_run(j->k, &ex, in, out, sc, &err);
+    mxio__rt_free(sc);
+    mxio__rt_exec_free(&ex);
+    return NULL;
+}
+
+static void test_concurrent_runs(mxio__rt_ctx *ctx, mxio__rt_exec *ex) {
+    mxio_error err;
+    int64_t dims[4] = {2, 8, 9, 9};
+    mxio__tdesc x;
+    mxio__tdesc_plain(&x, 4, dims);
+    mxio__conv_params p = {0};
+    p.nspatial = 2;
+    p.kernel[0] = p.kernel[1] = 3;
+    p.stride[0] = p.stride[1] = p.dilate[0] = p.dilate[1] = 1;
+    p.num_filter = 8;
+    p.num_group = 1;
+    p.no_bias = true;
+    mxio__kernel *k; /* weights given at run time: the kernel reorders them into scratch */
+    CHECK_EQ_INT(mxio__k_conv_create(ctx, &p, &x, NULL, NULL, &k, &err), MXIO_OK);
+    size_t n_in = 2 * 8 * 81, n_out = 2 * 8 * 49;
+    float *in[2], *out[2], *w = malloc(8 * 8 * 9 * sizeof(float)), *ref = malloc(n_out * 4);
+    fill(w, 8 * 8 * 9, 9);
+    pthread_t th[2];
+    job jobs[2];
+    for (int i = 0; i < 2; i++) {
+        in[i] = malloc(n_in * 4);
+        out[i] = malloc(n_out * 4);
+        fill(in[i], n_in, 10 + (unsigned)i);
+        jobs[i] = (job){k, ctx, in[i], w, out[i], 1};
+    }
+    for (int i = 0; i < 2; i++) pthread_create(&th[i], NULL, job_main, &jobs[i]);
+    for (int i = 0; i < 2; i++) pthread_join(th[i], NULL);
+    for (int i = 0; i < 2; i++) {
+        CHECK_EQ_INT(jobs[i].rc, 0);
+        run1(k, ex, in[i], w, NULL, ref);
+        CHECK(max_diff(ref, out[i], n_out) == 0.0f);
+        free(in[i]);
+        free(out[i]);
+    }
+    free(w);
+    free(ref);
+    mxio__kernel_free(k);
+}
+
+static void test_descriptors_and_errors(mxio__rt_ctx *ctx) {
+    mxio_error err;
+    int64_t dims[3] = {2, 3, 4};
+    mxio__tdesc t;
+    mxio__tdesc_plain(&t, 3, dims);
+    char buf[64];
+    CHECK(strcmp(mxio__tdesc_str(&t, buf, sizeof buf), "(2, 3, 4)") == 0);
+    CHECK_EQ_INT(mxio__tdesc_numel(&t), 24);
+    CHECK_EQ_INT(mxio__tdesc_bytes(&t), 96);
+    t.dtype = MXIO_DTYPE_FLOAT16;
+    CHECK_EQ_INT(mxio__tdesc_bytes(&t), 48);
+    t.dtype = MXIO_DTYPE_FLOAT32;
+
+    mxio__kernel *k = NULL;
+    mxio__conv_params p = {0};
+    p.nspatial = 2; /* 2-D kernel on 3-D data */
+    p.kernel[0] = p.kernel[1] = 3;
+    p.num_filter = 4;
+    p.num_group = 1;
+    CHECK_EQ_INT(mxio__k_conv_create(ctx, &p, &t, NULL, NULL, &k, &err), MXIO_E_SHAPE);
+    CHECK(strstr(err.message, "Convolution") != NULL);
+    int axes[2] = {0, 0};
+    CHECK_EQ_INT(mxio__k_transpose_create(ctx, 2, axes, &t, &k, &err), MXIO_E_SHAPE);
+    mxio__softmax_params sp = {5, 1.0f, false};
+    CHECK_EQ_INT(mxio__k_softmax_create(ctx, &sp, &t, &k, &err), MXIO_E_SHAPE);
+    CHECK_EQ_INT(mxio__k_dropout_create(ctx, true, &t, &k, &err), MXIO_E_UNSUPPORTED);
+    int64_t big[2] = {INT64_MAX / 2, 4};
+    mxio__tdesc h;
+    mxio__tdesc_plain(&h, 2, big);
+    CHECK_EQ_INT(mxio__tdesc_numel(&h), -1);
+    CHECK_EQ_INT(mxio__k_unary_create(ctx, MXIO__UN_EXP, &h, &k, &err), MXIO_E_SHAPE);
+}
+
+int main(void) {
+    mxio_error err;
+    mxio__rt_ctx ctx;
+    mxio__rt_exec ex;
+    CHECK_EQ_INT(mxio__rt_ctx_init(&ctx, 1, &err), MXIO_OK);
+    CHECK_EQ_INT(mxio__rt_exec_init(&ex, &ctx, 1, &err), MXIO_OK);
+    test_blocked_chain(&ctx, &ex);
+    test_blocked_elementwise(&ctx, &ex);
+    test_post_ops(&ctx, &ex);
+    test_concurrent_runs(&ctx, &ex);
+    test_descriptors_and_errors(&ctx);
+    mxio__rt_exec_free(&ex);
+    mxio__rt_ctx_free(&ctx);
+    printf("%d checks, %d failed\n", check_count, check_failures);
+    return check_failures != 0;
+}
