@@ -214,14 +214,15 @@ typedef struct parse_ctx {
 static bool find_name(const parse_ctx *c, size_t from, const uint8_t **name, size_t *len) {
     const uint8_t *b = c->r.base;
     size_t size = c->r.size;
+    size_t budget = (size_t)1 << 22; /* bounds the work a crafted file can cause */
     if (c->count == 0 || size < 8) return false;
-    for (size_t p = from; p + 8 <= size; p++) {
+    for (size_t p = from; p + 8 <= size && budget > 0; p++) {
         if (mxio__load_u64le(b + p) != c->count) continue;
         size_t q = p + 8;
         const uint8_t *hit = NULL;
         size_t hit_len = 0;
         uint64_t k;
-        for (k = 0; k < c->count; k++) {
+        for (k = 0; k < c->count && budget > 0; k++, budget--) {
             if (size - q < 8) break;
             uint64_t L = mxio__load_u64le(b + q);
             q += 8;
