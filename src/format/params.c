@@ -151,6 +151,8 @@ void mxio_params_free(mxio_params *p) {
     if (!p) return;
     for (size_t i = 0; i < p->count; i++) mxio__param_clear(&p->items[i]);
     free(p->items);
+    free(p->by_name);
+    free(p->by_short);
     mxio__file_close(&p->file);
     free(p->bytes);
     free(p->label);
@@ -181,9 +183,93 @@ int64_t mxio_array_numel(const mxio_array *a) {
     return n;
 }
 
+/* ---- name index ------------------------------------------------------- */
+
+static uint64_t name_hash(const char *s, size_t n) {
+    uint64_t h = UINT64_C(1469598103934665603);
+    for (size_t i = 0; i < n; i++) h = (h ^ (uint8_t)s[i]) * UINT64_C(1099511628211);
+    return h;
+}
+
+static const char *short_of(const mxio_array *a, size_t *len) {
+    const char *s = mxio_array_short_name(a);
+    *len = a->name_len - (size_t)(s - a->name);
+    return s;
+}
+
+static size_t slot_of(const size_t *slots, size_t cap, const mxio_params *p, const char *s, size_t n,
+                      bool use_short, int64_t *found) {
+    size_t h = (size_t)name_hash(s, n) & (cap - 1);
+    *found = -1;
+    while (slots[h]) {
+        const mxio_array *b = &p->items[slots[h] - 1].a;
+        size_t bl;
+        const char *bs = use_short ? short_of(b, &bl) : (bl = b->name_len, b->name);
+        if (bl == n && memcmp(bs, s, n) == 0) {
+            *found = (int64_t)(slots[h] - 1);
+            return h;
+        }
+        h = (h + 1) & (cap - 1);
+    }
+    return h;
+}
+
+/* Insert array i; returns the index of an array with the same raw name, or -1. */
+static int64_t index_insert(mxio_params *p, size_t i) {
+    const mxio_array *a = &p->items[i].a;
+    int64_t dup, ignore;
+    size_t h = slot_of(p->by_name, p->index_cap, p, a->name, a->name_len, false, &dup);
+    if (dup >= 0) return dup;
+    p->by_name[h] = i + 1;
+    size_t sl;
+    const char *s = short_of(a, &sl);
+    h = slot_of(p->by_short, p->index_cap, p, s, sl, true, &ignore);
+    /* equal short names (arg:x, aux:x): the first in file order answers */
+    if (ignore < 0) p->by_short[h] = i + 1;
+    return -1;
+}
+
+mxio_status mxio__params_index(mxio_params *p, mxio_error *err) {
+    free(p->by_name);
+    free(p->by_short);
+    p->by_name = p->by_short = NULL;
+    p->index_cap = 0;
+    if (!p->has_names || p->count == 0) return MXIO_OK;
+    size_t cap = 16;
+    while (cap < p->count * 2) cap *= 2;
+    p->by_name = mxio__calloc_array(cap, sizeof(size_t));
+    p->by_short = mxio__calloc_array(cap, sizeof(size_t));
+    if (!p->by_name || !p->by_short) {
+        free(p->by_name);
+        free(p->by_short);
+        p->by_name = p->by_short = NULL;
+        return mxio__fail(err, MXIO_E_NOMEM, "%s: out of memory", p->label);
+    }
+    p->index_cap = cap;
+    for (size_t i = 0; i < p->count; i++) {
+        int64_t first = index_insert(p, i);
+        if (first >= 0) {
+            char q[128];
+            const mxio_array *a = &p->items[i].a;
+            return mxio__fail_at(err, MXIO_E_CORRUPT, -1, -1, (int64_t)i,
+                                 "%s: array %zu%s: duplicate name (also array %" PRId64 ")", p->label, i,
+                                 mxio__quote_name(q, sizeof q, a->name, a->name_len), first);
+        }
+    }
+    return MXIO_OK;
+}
+
+static int64_t index_find(const mxio_params *p, const char *name, size_t n) {
+    int64_t at;
+    slot_of(p->by_name, p->index_cap, p, name, n, false, &at);
+    if (at < 0) slot_of(p->by_short, p->index_cap, p, name, n, true, &at);
+    return at;
+}
+
 int64_t mxio_params_find(const mxio_params *p, const char *name) {
     if (!p || !name) return -1;
     size_t n = strlen(name);
+    if (p->index_cap) return index_find(p, name, n);
     for (size_t i = 0; i < p->count; i++) {
         const mxio_array *a = &p->items[i].a;
         if (a->name && a->name_len == n && memcmp(a->name, name, n) == 0) return (int64_t)i;
@@ -202,19 +288,60 @@ typedef struct parse_ctx {
     mxio_params *p;
     mxio__reader r;
     size_t index; /* array being read */
+    uint64_t count; /* arrays the header announces */
     mxio_error *err;
 } parse_ctx;
+
+/* After a record fails to parse, the names (which follow all records) cannot be
+ * reached by reading on. Look for them anyway so the message can name the
+ * array: the name block is "u64 count, then count x (u64 length, bytes)" ending
+ * at the end of the file, which almost no other position satisfies. Error path
+ * only; one pass over the rest of the file. */
+static bool find_name(const parse_ctx *c, size_t from, const uint8_t **name, size_t *len) {
+    const uint8_t *b = c->r.base;
+    size_t size = c->r.size;
+    size_t budget = (size_t)1 << 22; /* bounds the work a crafted file can cause */
+    if (c->count == 0 || size < 8) return false;
+    for (size_t p = from; p + 8 <= size && budget > 0; p++) {
+        if (mxio__load_u64le(b + p) != c->count) continue;
+        size_t q = p + 8;
+        const uint8_t *hit = NULL;
+        size_t hit_len = 0;
+        uint64_t k;
+        for (k = 0; k < c->count && budget > 0; k++, budget--) {
+            if (size - q < 8) break;
+            uint64_t L = mxio__load_u64le(b + q);
+            q += 8;
+            if (L > size - q) break;
+            if (k == c->index) {
+                hit = b + q;
+                hit_len = (size_t)L;
+            }
+            q += (size_t)L;
+        }
+        if (k == c->count && q == size && hit) {
+            *name = hit;
+            *len = hit_len;
+            return true;
+        }
+    }
+    return false;
+}
 
 static mxio_status rec_fail(parse_ctx *c, mxio_status code, size_t offset, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 static mxio_status rec_fail(parse_ctx *c, mxio_status code, size_t offset, const char *fmt, ...) {
-    char what[700];
+    char what[700], quoted[128] = "";
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
+    const uint8_t *name;
+    size_t len;
+    if (code != MXIO_E_NOMEM && find_name(c, offset < c->r.size ? offset : c->r.size, &name, &len))
+        mxio__quote_name(quoted, sizeof quoted, (const char *)name, len);
     return mxio__fail_at(c->err, code, (int64_t)offset, -1, (int64_t)c->index,
-                         "%s: array %zu: %s at offset 0x%zx", c->p->label, c->index, what, offset);
+                         "%s: array %zu%s: %s at offset 0x%zx", c->p->label, c->index, quoted, what, offset);
 }
 
 static mxio_status truncated(parse_ctx *c, const char *what, size_t need) {
@@ -479,39 +606,6 @@ static mxio_status parse_record(parse_ctx *c, mxio__param *e) {
     return MXIO_OK;
 }
 
-/* open-addressing set of name indices, to refuse duplicates in O(n) */
-static uint64_t name_hash(const char *s, size_t n) {
-    uint64_t h = UINT64_C(1469598103934665603);
-    for (size_t i = 0; i < n; i++) h = (h ^ (uint8_t)s[i]) * UINT64_C(1099511628211);
-    return h;
-}
-
-mxio_status mxio__params_check_duplicates(mxio_params *p, mxio_error *err) {
-    size_t cap = 16;
-    while (cap < p->count * 2) cap *= 2;
-    size_t *slots = mxio__calloc_array(cap, sizeof *slots); /* index + 1, 0 = empty */
-    if (!slots) return mxio__fail(err, MXIO_E_NOMEM, "%s: out of memory", p->label);
-    for (size_t i = 0; i < p->count; i++) {
-        const mxio_array *a = &p->items[i].a;
-        size_t h = (size_t)name_hash(a->name, a->name_len) & (cap - 1);
-        while (slots[h]) {
-            const mxio_array *b = &p->items[slots[h] - 1].a;
-            if (b->name_len == a->name_len && memcmp(a->name, b->name, a->name_len) == 0) {
-                char q[128];
-                size_t first = slots[h] - 1;
-                free(slots);
-                return mxio__fail_at(err, MXIO_E_CORRUPT, -1, -1, (int64_t)i,
-                                     "%s: array %zu%s: duplicate name (also array %zu)", p->label, i,
-                                     mxio__quote_name(q, sizeof q, a->name, a->name_len), first);
-            }
-            h = (h + 1) & (cap - 1);
-        }
-        slots[h] = i + 1;
-    }
-    free(slots);
-    return MXIO_OK;
-}
-
 mxio_status mxio__params_parse(mxio_params *p, const uint8_t *buf, size_t len, mxio_error *err) {
     parse_ctx c = {.p = p, .index = 0, .err = err};
     mxio__reader_init(&c.r, buf, len);
@@ -535,6 +629,7 @@ mxio_status mxio__params_parse(mxio_params *p, const uint8_t *buf, size_t len, m
         return mxio__fail_at(err, MXIO_E_LIMIT, 16, -1, -1,
                              "%s: array count %" PRIu64 " is over the limit of %" PRIu64 " arrays (at offset 0x10)",
                              p->label, n, MXIO_MAX_ARRAYS);
+    c.count = n;
     for (uint64_t i = 0; i < n; i++) {
         c.index = (size_t)i;
         mxio__param *e = mxio__params_push(p);
@@ -579,7 +674,7 @@ mxio_status mxio__params_parse(mxio_params *p, const uint8_t *buf, size_t len, m
         e->a.name = e->name;
         e->a.name_len = (size_t)L;
     }
-    if (k) return mxio__params_check_duplicates(p, err);
+    if (k) return mxio__params_index(p, err);
     return MXIO_OK;
 
 bad_magic:
@@ -713,15 +808,14 @@ mxio_status mxio_params_append(mxio_params *p, const mxio_array *a, mxio_error *
                              "array %zu: a list is either all named or all unnamed", index);
     if (a->name && !mxio__utf8_valid(a->name, a->name_len))
         return mxio__fail_at(err, MXIO_E_MISUSE, -1, -1, (int64_t)index, "array %zu: name is not UTF-8", index);
-    if (a->name) {
-        for (size_t i = 0; i < p->count; i++) {
-            const mxio_array *b = &p->items[i].a;
-            if (b->name_len == a->name_len && memcmp(b->name, a->name, a->name_len) == 0) {
-                char q[128];
-                return mxio__fail_at(err, MXIO_E_EXISTS, -1, -1, (int64_t)index,
-                                     "array %zu%s: duplicate name (also array %zu)", index,
-                                     mxio__quote_name(q, sizeof q, a->name, a->name_len), i);
-            }
+    if (a->name && p->index_cap) {
+        int64_t first = index_find(p, a->name, a->name_len);
+        const mxio_array *b = first >= 0 ? &p->items[first].a : NULL;
+        if (b && b->name_len == a->name_len && memcmp(b->name, a->name, a->name_len) == 0) {
+            char q[128];
+            return mxio__fail_at(err, MXIO_E_EXISTS, -1, -1, (int64_t)index,
+                                 "array %zu%s: duplicate name (also array %" PRId64 ")", index,
+                                 mxio__quote_name(q, sizeof q, a->name, a->name_len), first);
         }
     }
     mxio_status st;
@@ -810,6 +904,10 @@ mxio_status mxio_params_append(mxio_params *p, const mxio_array *a, mxio_error *
         }
     }
     if (index == 0) p->has_names = a->name != NULL;
+    if (p->has_names) {
+        if (p->count * 2 > p->index_cap) return mxio__params_index(p, err);
+        index_insert(p, index);
+    }
     return MXIO_OK;
 }
 
