@@ -158,6 +158,9 @@ def test_input_names_formats(mxio, net, tmp_path):
     j = json.loads(mxio("import", net["symbol"], "InputNames", "--format", "json", check=0).out)
     assert {e["name"]: (e["role"], e["label"]) for e in j} == {
         "data": ("data", False), "softmax_label": ("label", True)}
+    # which argument of which node took each input: MXNet's own argument names
+    assert {e["name"]: e["consumed_as"] for e in j} == {
+        "data": ["conv0.data"], "softmax_label": ["softmax.label"]}
     out = tmp_path / "in.csv"
     mxio("import", net["symbol"], "InputNames", "-o", out, check=0)
     rows = list(csv.DictReader(open(out, newline="")))
