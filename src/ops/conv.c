@@ -396,6 +396,83 @@ static const mxio__attr_spec contrib_quantized_fully_connected_params[] = {
 };
 static const char *const contrib_quantized_fully_connected_inputs[] = {"data", "weight", "bias", "min_data", "max_data", "min_weight", "max_weight", "min_bias", "max_bias", NULL};
 
+/* quantized_conv: data, weight[, bias] then their min/max ranges; int32 out. */
+static mxio_status qconv_infer(mxio__shape_ctx *c) {
+    bool no_bias = false;
+    mxio__attr_bool(c->attrs, "no_bias", &no_bias);
+    return mxio__infer_quantized(c, conv_infer, no_bias ? 2 : 3, MXIO_DTYPE_INT32);
+}
+
+static mxio_status qfc_infer(mxio__shape_ctx *c) {
+    bool no_bias = false;
+    mxio__attr_bool(c->attrs, "no_bias", &no_bias);
+    return mxio__infer_quantized(c, fc_infer, no_bias ? 2 : 3, MXIO_DTYPE_INT32);
+}
+
+/* _sg_mkldnn_conv: the inner Convolution's rule on data, weight[, bias]; BN
+ * parameters are (num_filter,), `sum` is shaped like the output, and quantized
+ * ranges are (1,) (SgMKLDNNConvInferShape). */
+static mxio_status sg_conv_infer(mxio__shape_ctx *c) {
+    const mxio__node *n = c->attrs->node;
+    const mxio__node *conv = NULL;
+    if (n && n->nsubgraphs > 0 && n->subgraphs[0])
+        for (size_t i = 0; i < n->subgraphs[0]->nnodes; i++)
+            if (strcmp(n->subgraphs[0]->nodes[i].op, "Convolution") == 0)
+                conv = &n->subgraphs[0]->nodes[i];
+    if (!conv) return mxio__shape_fail(c, "no Convolution in the fused subgraph");
+    mxio__attrs inner = {conv->attrs, conv->nattrs, mxio__op_find("Convolution"), conv};
+    bool bn = false, sum = false, q = false;
+    mxio__attr_bool(c->attrs, "with_bn", &bn);
+    mxio__attr_bool(c->attrs, "with_sum", &sum);
+    mxio__attr_bool(c->attrs, "quantized", &q);
+    bool no_bias = sg_conv_no_bias(c->attrs);
+    int nconv = no_bias ? 2 : 3;
+    mxio__shape_ctx sub = *c;
+    sub.attrs = &inner;
+    sub.nin = nconv < c->nin ? nconv : c->nin;
+    sub.nout = c->nout > 0 ? 1 : 0;
+    mxio_status st = conv_infer(&sub);
+    if (st) return st;
+    int64_t nf = 0, one = 1;
+    mxio__attr_int(&inner, "num_filter", &nf);
+    int k = nconv;
+    if (bn)
+        for (int i = 0; i < 4; i++, k++) {
+            if ((st = mxio__shape_assign_in(c, k, 1, &nf))) return st;
+            if (c->in_dtype[k] < 0) c->in_dtype[k] = MXIO_DTYPE_FLOAT32;
+        }
+    if (sum && k < c->nin && c->nout > 0) {
+        if ((st = mxio__shape_assign_in(c, k, c->out[0].ndim, c->out[0].d))) return st;
+        k++;
+    }
+    for (; q && k < c->nin; k++) {
+        if ((st = mxio__shape_assign_in(c, k, 1, &one))) return st;
+        if (c->in_dtype[k] < 0) c->in_dtype[k] = MXIO_DTYPE_FLOAT32;
+    }
+    if (q) {
+        mxio__shape range;
+        mxio__shape_make(&range, 1, &one);
+        for (int i = 1; i < c->nout; i++) {
+            if ((st = mxio__shape_assign_out(c, i, &range))) return st;
+            c->out_dtype[i] = MXIO_DTYPE_FLOAT32;
+        }
+        /* int8/uint8 with calibration ranges, int32 without. */
+        double lo;
+        bool calib = mxio__attr_float(c->attrs, "min_calib_range", &lo);
+        /* MXNet 1.5 files spell the activation flags with_relu / with_postsum_relu. */
+        const char *relu_keys[] = {"with_act", "with_relu", "with_postsum_act", "with_postsum_relu"};
+        bool relu = false;
+        for (int i = 0; i < 4; i++) {
+            bool flag = false;
+            mxio__attr_bool(c->attrs, relu_keys[i], &flag);
+            relu |= flag;
+        }
+        if (c->nout > 0)
+            c->out_dtype[0] = !calib ? MXIO_DTYPE_INT32 : (relu || lo >= 0) ? MXIO_DTYPE_UINT8 : MXIO_DTYPE_INT8;
+    }
+    return MXIO_OK;
+}
+
 const mxio__op mxio__ops_conv[] = {
     {.name = "Convolution",
      .kind = MXIO__KIND_CONV,
@@ -438,6 +515,7 @@ const mxio__op mxio__ops_conv[] = {
      .weight_mask = (1u << 2) | (1u << 3)},
     {.name = "_sg_mkldnn_conv",
      .kind = MXIO__KIND_CONV,
+     .infer_shape = sg_conv_infer,
      .params = sg_mkldnn_conv_params,
      .list_inputs = sg_conv_inputs,
      .input_masks = sg_conv_masks,
@@ -445,12 +523,14 @@ const mxio__op mxio__ops_conv[] = {
      .output_names = sg_conv_output_names},
     {.name = "_contrib_quantized_conv",
      .kind = MXIO__KIND_CONV,
+     .infer_shape = qconv_infer,
      .params = contrib_quantized_conv_params,
      .inputs = contrib_quantized_conv_inputs,
      .num_outputs = 3,
      .output_names = mxio__quantized_output_names},
     {.name = "_contrib_quantized_fully_connected",
      .kind = MXIO__KIND_CONV,
+     .infer_shape = qfc_infer,
      .params = contrib_quantized_fully_connected_params,
      .inputs = contrib_quantized_fully_connected_inputs,
      .num_outputs = 3,

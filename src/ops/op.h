@@ -127,6 +127,11 @@ mxio_status mxio__infer_same(mxio__shape_ctx *c);      /* all inputs and outputs
 mxio_status mxio__infer_first(mxio__shape_ctx *c);     /* every output = input 0 */
 mxio_status mxio__infer_broadcast(mxio__shape_ctx *c); /* NumPy broadcasting of 2 inputs */
 mxio_status mxio__infer_label_like(mxio__shape_ctx *c); /* output = data, label = data */
+/* Quantized ops: `rule` sees the first `ndata` inputs and output 0; every other
+ * input and outputs 1, 2 (min/max ranges) are float32 (1,). `out_dtype` is the
+ * dtype of output 0 (-1: leave it to the rule). */
+mxio_status mxio__infer_quantized(mxio__shape_ctx *c, mxio_status (*rule)(mxio__shape_ctx *),
+                                  int ndata, int out_dtype);
 
 /* ---- the record --------------------------------------------------------- */
 
