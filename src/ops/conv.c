@@ -476,6 +476,25 @@ static mxio_status sg_conv_infer(mxio__shape_ctx *c) {
     return MXIO_OK;
 }
 
+/* DeformableConvolution: a convolution over (data, weight, bias) at inputs
+ * 0, 2, 3; MXNet needs the offset map's shape before it infers anything. */
+static mxio_status deformable_conv_infer(mxio__shape_ctx *c) {
+    mxio__dtype_same(c);
+    if (c->nin < 3 || !mxio__shape_rank_known(&c->in[1])) return MXIO_OK;
+    mxio__shape in[3] = {c->in[0], c->in[2], c->nin > 3 ? c->in[3] : c->in[2]};
+    int dt[3] = {c->in_dtype[0], c->in_dtype[2], c->nin > 3 ? c->in_dtype[3] : c->in_dtype[2]};
+    mxio__shape_ctx sub = *c;
+    sub.in = in;
+    sub.in_dtype = dt;
+    sub.nin = c->nin > 3 ? 3 : 2;
+    mxio_status st = conv_shapes(&sub, c->attrs, 0);
+    if (st) return st;
+    c->in[2] = in[1];
+    if (c->nin > 3) c->in[3] = in[2];
+    return MXIO_OK;
+}
+
+
 /* ---- _sg_mkldnn_fully_connected */
 /* The fused dense op names its inputs after its subgraph's variables
  * (DefaultSubgraphOpListInputs), then the quantized ranges
@@ -615,6 +634,7 @@ const mxio__op mxio__ops_conv[] = {
      .weight_mask = 1u << 1},
     {.name = "_contrib_DeformableConvolution",
      .kind = MXIO__KIND_CONV,
+     .infer_shape = deformable_conv_infer,
      .params = contrib_DeformableConvolution_params,
      .list_inputs = DeformableConvolution_inputs,
      .weight_mask = (1u << 2) | (1u << 3)},
