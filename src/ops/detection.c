@@ -2,6 +2,121 @@
  * see op.h. */
 #include "op.h"
 
+/* ---- shape rules ---------------------------------------------------------- */
+
+/* MultiBoxPrior: (1, H*W*A, 4) with A = len(sizes) + len(ratios) - 1. */
+static mxio_status multibox_prior_infer(mxio__shape_ctx *c) {
+    double v[MXIO__MAX_DIMS];
+    int ns = 0, nr = 0;
+    mxio__dtype_same(c);
+    if (!mxio__parse_float_tuple(mxio__attr_str(c->attrs, "sizes"), v, MXIO__MAX_DIMS, &ns) ||
+        !mxio__parse_float_tuple(mxio__attr_str(c->attrs, "ratios"), v, MXIO__MAX_DIMS, &nr) ||
+        ns < 1 || nr < 1)
+        return mxio__shape_fail(c, "sizes and ratios must be non-empty");
+    const mxio__shape *x = &c->in[0];
+    if (!mxio__shape_rank_known(x)) return MXIO_OK;
+    if (x->ndim != 4) return mxio__shape_fail(c, "data must be 4-D");
+    int64_t hw = x->d[2] > 0 && x->d[3] > 0 ? x->d[2] * x->d[3] : 0;
+    int64_t d[3] = {1, hw * (ns + nr - 1), 4};
+    mxio__shape o;
+    mxio__shape_make(&o, 3, d);
+    return mxio__shape_assign_out(c, 0, &o);
+}
+
+/* MultiBoxDetection: cls_prob (N, classes, A) -> (N, A, 6). */
+static mxio_status multibox_detection_infer(mxio__shape_ctx *c) {
+    mxio__dtype_same(c);
+    const mxio__shape *p = &c->in[0];
+    if (!mxio__shape_rank_known(p)) return MXIO_OK;
+    if (p->ndim != 3) return mxio__shape_fail(c, "cls_prob must be 3-D");
+    int64_t d[3] = {p->d[0], p->d[2], 6};
+    mxio__shape o;
+    mxio__shape_make(&o, 3, d);
+    return mxio__shape_assign_out(c, 0, &o);
+}
+
+/* box_nms: the output keeps the data's shape (the hidden index output too). */
+static mxio_status box_nms_infer(mxio__shape_ctx *c) {
+    mxio_status st = mxio__infer_first(c);
+    if (c->nout > 1) c->out_dtype[1] = MXIO_DTYPE_FLOAT32;
+    return st;
+}
+
+/* Proposal: (N * post_nms_top_n, 5) boxes and (N * post_nms_top_n, 1) scores. */
+static mxio_status proposal_infer(mxio__shape_ctx *c) {
+    int64_t post = 300;
+    mxio__dtype_same(c);
+    mxio__attr_int(c->attrs, "rpn_post_nms_top_n", &post);
+    const mxio__shape *p = &c->in[0];
+    if (!mxio__shape_rank_known(p)) return MXIO_OK;
+    int64_t n = p->d[0] > 0 ? p->d[0] * post : 0;
+    int64_t d[2] = {n, 5}, s[2] = {n, 1};
+    mxio__shape o, sc;
+    mxio__shape_make(&o, 2, d);
+    mxio__shape_make(&sc, 2, s);
+    mxio_status st = mxio__shape_assign_out(c, 0, &o);
+    return st ? st : mxio__shape_assign_out(c, 1, &sc);
+}
+
+/* box_iou: lhs (..., 4) x rhs (..., 4) -> lhs.shape[:-1] + rhs.shape[:-1]. */
+static mxio_status box_iou_infer(mxio__shape_ctx *c) {
+    mxio__dtype_same(c);
+    const mxio__shape *l = &c->in[0], *r = &c->in[1];
+    if (!mxio__shape_rank_known(l) || !mxio__shape_rank_known(r)) return MXIO_OK;
+    if (l->ndim < 1 || r->ndim < 1 || l->ndim + r->ndim - 2 > MXIO__MAX_DIMS)
+        return mxio__shape_fail(c, "boxes must have a last axis of 4");
+    mxio__shape o = {.ndim = 0};
+    for (int i = 0; i + 1 < l->ndim; i++) o.d[o.ndim++] = l->d[i];
+    for (int i = 0; i + 1 < r->ndim; i++) o.d[o.ndim++] = r->d[i];
+    if (o.ndim == 0) o.d[o.ndim++] = 1;
+    return mxio__shape_assign_out(c, 0, &o);
+}
+
+/* bipartite_matching: (..., N, M) -> (..., N) and (..., M). */
+static mxio_status bipartite_infer(mxio__shape_ctx *c) {
+    mxio__dtype_same(c);
+    const mxio__shape *x = &c->in[0];
+    if (!mxio__shape_rank_known(x)) return MXIO_OK;
+    if (x->ndim < 2) return mxio__shape_fail(c, "data must have at least 2 dims");
+    mxio__shape a = *x, b = *x;
+    a.ndim--;
+    b.ndim--;
+    b.d[b.ndim - 1] = x->d[x->ndim - 1];
+    mxio_status st = mxio__shape_assign_out(c, 0, &a);
+    return st ? st : mxio__shape_assign_out(c, 1, &b);
+}
+
+/* MultiBoxTarget: anchors (1, A, 4), labels (B, L, W), cls_pred (B, C, A) ->
+ * loc_target and loc_mask (B, 4A), cls_target (B, A). */
+static mxio_status multibox_target_infer(mxio__shape_ctx *c) {
+    mxio__dtype_same(c);
+    const mxio__shape *an = &c->in[0], *lb = &c->in[1];
+    if (!mxio__shape_rank_known(an) || !mxio__shape_rank_known(lb)) return MXIO_OK;
+    if (an->ndim != 3 || lb->ndim != 3) return mxio__shape_fail(c, "anchor and label must be 3-D");
+    int64_t a = an->d[1], b = lb->d[0];
+    int64_t l[2] = {b, a > 0 ? 4 * a : 0}, t[2] = {b, a};
+    mxio__shape ls, ts;
+    mxio__shape_make(&ls, 2, l);
+    mxio__shape_make(&ts, 2, t);
+    mxio_status st = mxio__shape_assign_out(c, 0, &ls);
+    if (!st) st = mxio__shape_assign_out(c, 1, &ls);
+    return st ? st : mxio__shape_assign_out(c, 2, &ts);
+}
+
+/* box_encode: targets and masks shaped like the (B, N, 4) anchors. */
+static mxio_status box_encode_infer(mxio__shape_ctx *c) {
+    mxio__dtype_same(c);
+    const mxio__shape *s = &c->in[0];
+    if (!mxio__shape_rank_known(s)) return MXIO_OK;
+    if (s->ndim != 2) return mxio__shape_fail(c, "samples must be (B, N)");
+    int64_t d[3] = {s->d[0], s->d[1], 4};
+    mxio__shape o;
+    mxio__shape_make(&o, 3, d);
+    mxio_status st = mxio__shape_assign_out(c, 0, &o);
+    return st ? st : mxio__shape_assign_out(c, 1, &o);
+}
+
+
 /* ---- _contrib_MultiBoxPrior */
 static const mxio__attr_spec contrib_MultiBoxPrior_params[] = {
     {"sizes", MXIO__ATTR_FLOATS, "[1]", NULL},
@@ -126,16 +241,19 @@ static const char *const contrib_MultiProposal_inputs[] = {"cls_prob", "bbox_pre
 const mxio__op mxio__ops_detection[] = {
     {.name = "_contrib_MultiBoxPrior",
      .kind = MXIO__KIND_DETECTION,
+     .infer_shape = multibox_prior_infer,
      .aliases = (const char *const[]){"_npx_multibox_prior", NULL},
      .params = contrib_MultiBoxPrior_params,
      .inputs = contrib_MultiBoxPrior_inputs},
     {.name = "_contrib_MultiBoxDetection",
      .kind = MXIO__KIND_DETECTION,
+     .infer_shape = multibox_detection_infer,
      .aliases = (const char *const[]){"_npx_multibox_detection", NULL},
      .params = contrib_MultiBoxDetection_params,
      .inputs = contrib_MultiBoxDetection_inputs},
     {.name = "_contrib_MultiBoxTarget",
      .kind = MXIO__KIND_DETECTION,
+     .infer_shape = multibox_target_infer,
      .aliases = (const char *const[]){"_npx_multibox_target", NULL},
      .params = contrib_MultiBoxTarget_params,
      .inputs = contrib_MultiBoxTarget_inputs,
@@ -143,6 +261,7 @@ const mxio__op mxio__ops_detection[] = {
      .output_names = (const char *const[]){"loc_target", "loc_mask", "cls_target", NULL}},
     {.name = "_contrib_box_nms",
      .kind = MXIO__KIND_DETECTION,
+     .infer_shape = box_nms_infer,
      .aliases = (const char *const[]){"_contrib_box_non_maximum_suppression", NULL},
      .params = contrib_box_nms_params,
      .inputs = contrib_box_nms_inputs,
@@ -150,29 +269,35 @@ const mxio__op mxio__ops_detection[] = {
      .num_visible = 1},
     {.name = "_contrib_box_decode",
      .kind = MXIO__KIND_DETECTION,
+     .infer_shape = mxio__infer_first,
      .params = contrib_box_decode_params,
      .inputs = contrib_box_decode_inputs},
     {.name = "_contrib_box_encode",
      .kind = MXIO__KIND_DETECTION,
+     .infer_shape = box_encode_infer,
      .inputs = contrib_box_encode_inputs,
      .num_outputs = 2},
     {.name = "_contrib_box_iou",
      .kind = MXIO__KIND_DETECTION,
+     .infer_shape = box_iou_infer,
      .params = contrib_box_iou_params,
      .inputs = contrib_box_iou_inputs},
     {.name = "_contrib_bipartite_matching",
      .kind = MXIO__KIND_DETECTION,
+     .infer_shape = bipartite_infer,
      .params = contrib_bipartite_matching_params,
      .inputs = contrib_bipartite_matching_inputs,
      .num_outputs = 2},
     {.name = "_contrib_Proposal",
      .kind = MXIO__KIND_DETECTION,
+     .infer_shape = proposal_infer,
      .params = contrib_Proposal_params,
      .inputs = contrib_Proposal_inputs,
      .count_outputs = proposal_outputs,
      .output_names = proposal_output_names},
     {.name = "_contrib_MultiProposal",
      .kind = MXIO__KIND_DETECTION,
+     .infer_shape = proposal_infer,
      .params = contrib_MultiProposal_params,
      .inputs = contrib_MultiProposal_inputs,
      .count_outputs = proposal_outputs,
