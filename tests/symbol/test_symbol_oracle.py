@@ -26,11 +26,13 @@ def test_gluon_export_roundtrip(mx, build_dir, tmp_path, name):
 
 
 @pytest.mark.parametrize("case", ["cnn_softmax", "multi_head_group", "shared_weight", "wide_concat",
-                                  "control_flow"])
+                                  "control_flow", "mkldnn_fused"])
 def test_symbol_api_roundtrip(mx, build_dir, tmp_path, case):
     sym = so.symbol_nets(mx)[case]
     src = tmp_path / "net-symbol.json"
     sym.save(str(src))
+    if case == "mkldnn_fused":
+        assert "_sg_mkldnn_conv" in src.read_text()
     dst = tmp_path / "out.json"
     p = so.roundtrip(build_dir, src, dst)
     assert p.returncode == 0, p.stderr
