@@ -748,20 +748,39 @@ static bool known_any_type(const char *t) {
 static mxio_status read_graph_attrs(rd *r, const where *w, struct mxio_symbol *s) {
     mxio_status st = begin(r, w, '{', "graph \"attrs\"");
     if (st) return st;
+    /* a repeated "attrs" replaces the earlier one, a repeated key its value */
+    for (size_t i = 0; i < s->ngraph_attrs; i++) {
+        free(s->graph_attrs[i].key);
+        free(s->graph_attrs[i].type);
+        free(s->graph_attrs[i].value_json);
+    }
+    free(s->graph_attrs);
+    s->graph_attrs = NULL;
+    s->ngraph_attrs = 0;
+    s->file_version = 800;
     size_t cap = 0;
     bool first = true;
     int more;
     while ((more = next_member(r, w, &first, &st)) == 1) {
-        if (s->ngraph_attrs == MXIO__SYMBOL_MAX_ATTRS)
-            return fail(r, r->pos, MXIO_E_LIMIT, w, "graph \"attrs\" has more than %zu keys",
-                        MXIO__SYMBOL_MAX_ATTRS);
-        if (!grow((void **)&s->graph_attrs, &cap, s->ngraph_attrs + 1, sizeof *s->graph_attrs))
-            return fail(r, r->pos, MXIO_E_NOMEM, w, "out of memory");
-        mxio__graph_attr *g = &s->graph_attrs[s->ngraph_attrs];
-        memset(g, 0, sizeof *g);
-        g->key = mxio__strndup(r->scratch.data, r->scratch.len);
-        if (!g->key) return fail(r, r->pos, MXIO_E_NOMEM, w, "out of memory");
-        s->ngraph_attrs++;
+        mxio__graph_attr *g = NULL;
+        for (size_t i = 0; i < s->ngraph_attrs && !g; i++)
+            if (strcmp(s->graph_attrs[i].key, r->scratch.data) == 0) g = &s->graph_attrs[i];
+        if (g) {
+            free(g->type);
+            free(g->value_json);
+            g->type = g->value_json = NULL;
+        } else {
+            if (s->ngraph_attrs == MXIO__SYMBOL_MAX_ATTRS)
+                return fail(r, r->pos, MXIO_E_LIMIT, w, "graph \"attrs\" has more than %zu keys",
+                            MXIO__SYMBOL_MAX_ATTRS);
+            if (!grow((void **)&s->graph_attrs, &cap, s->ngraph_attrs + 1, sizeof *s->graph_attrs))
+                return fail(r, r->pos, MXIO_E_NOMEM, w, "out of memory");
+            g = &s->graph_attrs[s->ngraph_attrs];
+            memset(g, 0, sizeof *g);
+            g->key = mxio__strndup(r->scratch.data, r->scratch.len);
+            if (!g->key) return fail(r, r->pos, MXIO_E_NOMEM, w, "out of memory");
+            s->ngraph_attrs++;
+        }
         char q[64];
         mxio__printable(q, sizeof q, g->key, strlen(g->key));
         size_t at = r->pos;

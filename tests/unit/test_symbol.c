@@ -363,6 +363,25 @@ static void test_strings_and_duplicates(void) {
     mxio_symbol_free(s);
 }
 
+static void test_repeated_graph_attrs(void) {
+    const char *j = "{\"nodes\": [], \"arg_nodes\": [], \"heads\": [], \"attrs\": {\"mxnet_version\": "
+                    "[\"int\", 900], \"a\": [\"str\", \"x\"], \"mxnet_version\": [\"int\", 10500]}}";
+    mxio_error err;
+    mxio_status st;
+    mxio_symbol *s = read_str(j, MXIO_SYMBOL_NO_UPGRADE, &st, &err);
+    CHECK_EQ_INT(st, MXIO_OK);
+    CHECK_EQ_INT(mxio_symbol_file_version(s), 10500);
+    char *out = s ? write_str(s) : NULL;
+    CHECK_CONTAINS(out, "\"mxnet_version\": [\"int\", 10500], \n    \"a\": [\"str\", \"x\"]");
+    mxio_free(out);
+    mxio_symbol_free(s);
+    const char *k = "{\"nodes\": [], \"arg_nodes\": [], \"heads\": [], \"attrs\": {\"mxnet_version\": "
+                    "[\"int\", 900]}, \"attrs\": {}}";
+    s = read_str(k, MXIO_SYMBOL_NO_UPGRADE, &st, &err);
+    CHECK_EQ_INT(mxio_symbol_file_version(s), 800);
+    mxio_symbol_free(s);
+}
+
 static void test_node_attr_helpers(void) {
     mxio__node n;
     memset(&n, 0, sizeof n);
@@ -417,6 +436,7 @@ int main(void) {
     test_limits();
     test_node_attr_helpers();
     test_strings_and_duplicates();
+    test_repeated_graph_attrs();
     test_write_file();
     CHECK_DONE();
 }
