@@ -24,6 +24,7 @@
 typedef struct rd {
     const char *p;
     size_t n, pos;
+    size_t key_pos; /* where the last object key started, for "unknown key" messages */
     const char *label;
     mxio_error *err;
     mxio__buf scratch; /* decoded string, reused */
@@ -349,6 +350,7 @@ static int next_member(rd *r, const where *w, bool *first, mxio_status *st) {
         *st = syntax(r, w, "a quoted key");
         return -1;
     }
+    r->key_pos = r->pos;
     if ((*st = read_string(r, w, "an object key"))) return -1;
     if ((*st = expect(r, w, ':', "':'"))) return -1;
     return 1;
@@ -676,7 +678,7 @@ static mxio_status read_node(rd *r, mxio__node *n, size_t id, int depth, const c
         } else {
             char q[80];
             mxio__printable(q, sizeof q, r->scratch.data, r->scratch.len);
-            st = fail(r, r->pos, MXIO_E_CORRUPT, &w,
+            st = fail(r, r->key_pos, MXIO_E_CORRUPT, &w,
                       "unknown key \"%s\" (a node has op, name, inputs, attrs/attr/param, "
                       "control_deps, subgraphs, backward_source_id)",
                       q);
@@ -889,7 +891,7 @@ static mxio_status read_graph(rd *r, struct mxio_symbol *s, int depth, const cha
         } else {
             char q[80];
             mxio__printable(q, sizeof q, r->scratch.data, r->scratch.len);
-            return fail(r, r->pos, MXIO_E_CORRUPT, &w,
+            return fail(r, r->key_pos, MXIO_E_CORRUPT, &w,
                         "unknown top-level key \"%s\" (a symbol has nodes, arg_nodes, "
                         "node_row_ptr, heads, attrs)",
                         q);
@@ -912,7 +914,7 @@ static mxio_status read_graph(rd *r, struct mxio_symbol *s, int depth, const cha
 mxio_status mxio__symbol_parse(const char *json, size_t len, const char *label,
                                struct mxio_symbol **out, mxio_error *err) {
     *out = NULL;
-    rd r = {json, len, 0, label ? label : "<buffer>", err, {0}};
+    rd r = {json, len, 0, 0, label ? label : "<buffer>", err, {0}};
     if (len > MXIO__SYMBOL_MAX_TEXT)
         return mxio__fail(err, MXIO_E_LIMIT, "%s: %zu bytes of JSON (limit %zu)", r.label, len,
                           MXIO__SYMBOL_MAX_TEXT);

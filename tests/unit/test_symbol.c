@@ -206,6 +206,27 @@ static void expect_fail(const char *json, mxio_status code, const char *needle) 
     mxio_symbol_free(s);
 }
 
+static void test_error_fields(void) {
+    mxio_error err;
+    mxio_status st;
+    mxio_symbol *s = read_str("{\"nodes\": [{\"op\": \"null\", \"name\": \"v\", \"inputs\": []},\n"
+                              " {\"op\": \"relu\", \"name\": \"r\", \"inputs\": [[0, 0, 0]], \"bad\": 1}],\n"
+                              " \"arg_nodes\": [0], \"heads\": [[1, 0, 0]]}",
+                              0, &st, &err);
+    CHECK(s == NULL);
+    CHECK_EQ_INT(st, MXIO_E_CORRUPT);
+    CHECK_EQ_INT(err.code, MXIO_E_CORRUPT);
+    CHECK_EQ_INT(err.node, 1);
+    CHECK_EQ_INT(err.offset, 106);
+    CHECK_CONTAINS(err.message, "t.json:2:53: node 1 ('r'): unknown key \"bad\"");
+    s = read_str("{\"nodes\": [{\"op\": \"null\", \"name\": \"v\", \"inputs\": []}], "
+                 "\"arg_nodes\": [0], \"heads\": [[0, 0, 0]]}",
+                 0, &st, &err);
+    CHECK_EQ_INT(st, MXIO_OK);
+    CHECK_EQ_INT(err.code, MXIO_OK); /* a successful call clears the error */
+    mxio_symbol_free(s);
+}
+
 static void test_errors(void) {
     expect_fail("", MXIO_E_FORMAT, "not valid JSON");
     expect_fail("{\"nodes\": [}", MXIO_E_FORMAT, "t.json:1:");
@@ -431,6 +452,7 @@ int main(void) {
     test_legacy_upgrade();
     test_argmax_axis();
     test_errors();
+    test_error_fields();
     test_forward_refs_and_unknown_ops();
     test_big_chain();
     test_limits();
