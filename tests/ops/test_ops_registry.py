@@ -129,6 +129,11 @@ REQUIRED = {
     "_contrib_bipartite_matching": {"threshold": 0.5},
     "RNN": {"state_size": 8, "num_layers": 1, "mode": "lstm"},
     "GridGenerator": {"transform_type": "affine"},
+    "_contrib_interleaved_matmul_selfatt_qk": {"heads": 2},
+    "_contrib_interleaved_matmul_selfatt_valatt": {"heads": 2},
+    "_contrib_interleaved_matmul_encdec_qk": {"heads": 2},
+    "_contrib_interleaved_matmul_encdec_valatt": {"heads": 2},
+    "_random_randint": {"low": 0, "high": 5},
     "SpatialTransformer": {"transform_type": "affine", "sampler_type": "bilinear"},
 }
 
@@ -174,6 +179,7 @@ VARIANTS = [
     ("SequenceLast", {"use_sequence_length": "True"}),
     ("SequenceReverse", {"use_sequence_length": "True"}),
     ("topk", {"ret_typ": "both"}),
+    ("_sample_multinomial", {"get_prob": "True"}),
     ("topk", {"ret_typ": "value"}),
     ("topk", {"ret_typ": "mask"}),
     ("_contrib_Proposal", {"output_score": "True"}),
