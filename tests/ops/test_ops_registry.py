@@ -17,6 +17,9 @@ MX = oracle.registry()
 # Ops whose parameters MXNet parses with a custom parser, so its registry lists
 # none; their tables come from the param structs (see the record's comment).
 CUSTOM_PARSER = {"_sg_mkldnn_conv", "_sg_mkldnn_fully_connected"}
+# Ops MXNet only builds around Python-made body graphs (checked in
+# test_control_flow_nodes_match_mxnet).
+SUBGRAPH_OPS = {"_foreach", "_while_loop", "_cond"}
 
 
 @pytest.fixture(scope="module")
@@ -209,7 +212,7 @@ VARIANTS = [
 
 def variants(records):
     for name in sorted(records):
-        if name in CUSTOM_PARSER or name == "Custom":
+        if name in CUSTOM_PARSER or name in SUBGRAPH_OPS or name == "Custom":
             continue
         yield name, dict(REQUIRED.get(name, {}))
     for name, attrs in VARIANTS:
@@ -316,3 +319,45 @@ def test_every_model_node_counts_outputs_like_mxnet(build_dir, records, models):
                            f"{mine['inputs']} but the node has {len(node['inputs'])}")
     assert seen > 1000
     assert not bad, "\n".join(bad[:50])
+
+
+def control_flow_graphs():
+    data, s0 = mx.sym.var("data"), mx.sym.var("s0")
+
+    def step(x, states):
+        o = x + states[0]
+        return [o * 2, o + 1], [o]
+
+    outs, st = mx.sym.contrib.foreach(step, data, [s0])
+    yield "foreach", mx.sym.Group(outs + st)
+
+    def cond(i, s):
+        return i < 5
+
+    def func(i, s):
+        return [i + s], [i + 1, s + i]
+
+    outs, st = mx.sym.contrib.while_loop(cond, func, [mx.sym.var("i"), mx.sym.var("s")],
+                                         max_iterations=6)
+    yield "while_loop", mx.sym.Group(outs + st)
+    a, b = mx.sym.var("a"), mx.sym.var("b")
+    yield "cond", mx.sym.contrib.cond(mx.sym.var("p") > 0, lambda: a * 2, lambda: a + b)
+
+
+def test_control_flow_nodes_match_mxnet(build_dir):
+    seen = set()
+    for name, sym in control_flow_graphs():
+        g = json.loads(sym.tojson())
+        ptr = g["node_row_ptr"]
+        for i, node in enumerate(g["nodes"]):
+            if not node.get("subgraphs"):
+                continue
+            seen.add(node["op"])
+            mine = oracle.ops_dump(build_dir, "io", node["op"],
+                                   *[f"{k}={v}" for k, v in node["attrs"].items()])
+            assert mine["outputs"] == ptr[i + 1] - ptr[i], name
+            assert mine["visible"] == mine["outputs"]
+            assert mine["ninputs"] == len(node["inputs"]), name
+            # Each graph's heads are all the control node's outputs, in order.
+            assert sym.list_outputs() == [f"{node['name']}_{o}" for o in mine["output_names"]]
+    assert seen == SUBGRAPH_OPS
