@@ -149,6 +149,7 @@ VARIANTS = [
     ("_contrib_DeformableConvolution", {"no_bias": "True"}),
     ("BatchNorm", {"output_mean_var": "True"}),
     ("BatchNorm_v1", {"output_mean_var": "True"}),
+    ("_contrib_BatchNormWithReLU", {"output_mean_var": "True"}),
     ("_contrib_SyncBatchNorm", {"output_mean_var": "True"}),
     ("LayerNorm", {"output_mean_var": "True"}),
     ("GroupNorm", {"output_mean_var": "True"}),

@@ -55,6 +55,8 @@ CASES = [
     ("BatchNorm_v1", {"output_mean_var": True}, {"data": D4}),
     ("_contrib_SyncBatchNorm", {"key": "k"}, {"data": D4}),
     ("LayerNorm", {}, {"data": D4}),
+    ("_contrib_BatchNormWithReLU", {"output_mean_var": True}, {"data": D4}),
+    ("IdentityAttachKLSparseReg", {}, {"data": (4, 6)}),
     ("LayerNorm", {"axis": 1, "output_mean_var": True}, {"data": D4}),
     ("InstanceNorm", {}, {"data": D4}),
     ("GroupNorm", {"num_groups": 3, "output_mean_var": True}, {"data": (2, 6, 5, 5)}),
