@@ -27,13 +27,20 @@ def records(build_dir):
     return {r["name"]: r for r in oracle.ops_dump(build_dir, "registry")}
 
 
+# Plugin ops real files use but the pip build lacks; their records follow the
+# plugin source at 1.9.1 (plugin/warpctc). If a build has them, compare them.
+PLUGIN_OPS = {"WarpCTC"}
+
+
 def test_every_record_is_a_canonical_mxnet_op(records):
-    missing = [n for n in records if n not in MX]
+    missing = [n for n in records if n not in MX and n not in PLUGIN_OPS]
     assert not missing, f"not canonical MXNet 1.9.1 op names: {missing}"
 
 
 def test_aliases_match_mxnet(records):
     for name, r in records.items():
+        if name not in MX:
+            continue
         for a in r["aliases"]:
             h = oracle.op_handle(a)
             assert h is not None and h == oracle.op_handle(name), f"{a} is not an alias of {name}"
@@ -52,6 +59,9 @@ def same_value(kind, mine, theirs):
 def test_parameters_match_mxnet(records):
     bad = []
     for name, r in records.items():
+        if name not in MX:
+            assert name in PLUGIN_OPS
+            continue
         theirs = [(a, t) for a, t in MX[name]["args"] if not oracle.is_input_type(t)]
         if name in CUSTOM_PARSER:
             assert not theirs
@@ -213,7 +223,7 @@ VARIANTS = [
 
 def variants(records):
     for name in sorted(records):
-        if name in CUSTOM_PARSER or name in SUBGRAPH_OPS or name == "Custom":
+        if name in CUSTOM_PARSER or name in SUBGRAPH_OPS or name == "Custom" or name not in MX:
             continue
         yield name, dict(REQUIRED.get(name, {}))
     for name, attrs in VARIANTS:
