@@ -489,6 +489,9 @@ static mxio_status upsampling_infer(mxio__shape_ctx *c) {
         if (KNOWN(d[2]) && KNOWN(y->d[2]) && d[2] % y->d[2] != 0)
             return mxio__shape_fail(c, "input %d height does not divide the output's", i);
         if (!sum) d[1] = KNOWN(d[1]) && KNOWN(y->d[1]) ? d[1] + y->d[1] : 0;
+        else if (KNOWN(d[1]) && KNOWN(y->d[1]) && d[1] != y->d[1])
+            return mxio__shape_fail(c, "sum mode needs equal channels (input %d has %lld, not %lld)", i,
+                                    (long long)y->d[1], (long long)d[1]);
     }
     return out_shape(c, 4, d);
 }
