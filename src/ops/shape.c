@@ -220,6 +220,7 @@ static mxio_status squeeze_infer(mxio__shape_ctx *c) {
             if (!mxio__axis(axes[i], x->ndim, &ax)) return mxio__shape_fail(c, "axis is out of range");
             if (KNOWN(x->d[ax]) && x->d[ax] != 1)
                 return mxio__shape_fail(c, "cannot squeeze axis %d of size %lld", ax, (long long)x->d[ax]);
+            if (drop[ax]) return mxio__shape_fail(c, "duplicate value in axis");
             drop[ax] = true;
         }
     }
