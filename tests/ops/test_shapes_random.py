@@ -1,0 +1,173 @@
+"""Seeded random attribute/shape combinations for the rules with the most
+arithmetic (convolution, deconvolution, pooling, slicing, reshape codes,
+broadcasting, reductions), each checked against MXNet's infer_shape: same
+shapes, or both refuse."""
+import pathlib
+import random
+import sys
+
+import pytest
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from test_shapes_oracle import fmt, mxio_shapes, mxnet_shapes  # noqa: E402
+
+
+def rand_conv(r):
+    nk = r.choice([1, 2, 2, 3])
+    k = tuple(r.randint(1, 4) for _ in range(nk))
+    sp = tuple(r.randint(1, 12) for _ in range(nk))
+    g = r.choice([1, 1, 2])
+    attrs = {"kernel": k, "num_filter": g * r.randint(1, 3), "num_group": g}
+    if r.random() < 0.6:
+        attrs["stride"] = tuple(r.randint(1, 3) for _ in range(nk))
+    if r.random() < 0.5:
+        attrs["pad"] = tuple(r.randint(0, 2) for _ in range(nk))
+    if r.random() < 0.4:
+        attrs["dilate"] = tuple(r.randint(1, 3) for _ in range(nk))
+    if r.random() < 0.3:
+        attrs["no_bias"] = True
+    return attrs, {"data": (2, g * r.randint(1, 2)) + sp}
+
+
+def rand_deconv(r):
+    attrs, shapes = rand_conv(r)
+    nk = len(attrs["kernel"])
+    if r.random() < 0.4:
+        attrs["adj"] = tuple(r.randint(0, 1) for _ in range(nk))
+    if r.random() < 0.3:
+        attrs["target_shape"] = tuple(r.randint(4, 30) for _ in range(nk))
+    attrs.pop("dilate", None) if nk == 3 else None
+    return attrs, shapes
+
+
+def rand_pool(r):
+    nk = r.choice([1, 2, 2, 3])
+    attrs = {"kernel": tuple(r.randint(1, 4) for _ in range(nk)),
+             "pool_type": r.choice(["max", "avg", "sum"]),
+             "pooling_convention": r.choice(["valid", "full"])}
+    if r.random() < 0.6:
+        attrs["stride"] = tuple(r.randint(1, 3) for _ in range(nk))
+    if r.random() < 0.5:
+        attrs["pad"] = tuple(r.randint(0, 2) for _ in range(nk))
+    if r.random() < 0.15:
+        attrs["global_pool"] = True
+    return attrs, {"data": (2, 3) + tuple(r.randint(1, 12) for _ in range(nk))}
+
+
+def rand_slice(r):
+    nd = r.randint(1, 4)
+    shape = tuple(r.randint(1, 9) for _ in range(nd))
+    n = r.randint(1, nd)
+
+    def val():
+        return None if r.random() < 0.25 else r.randint(-10, 10)
+
+    attrs = {"begin": tuple(val() for _ in range(n)), "end": tuple(val() for _ in range(n))}
+    if r.random() < 0.6:
+        attrs["step"] = tuple(r.choice([None, 1, 2, 3, -1, -2]) for _ in range(n))
+    return attrs, {"data": shape}
+
+
+def rand_reshape(r):
+    nd = r.randint(1, 5)
+    shape = tuple(r.randint(1, 6) for _ in range(nd))
+    codes = []
+    for _ in range(r.randint(1, 5)):
+        c = r.choice([0, -1, -2, -3, -4, 1, 2, 3, 6])
+        if c == -4:
+            codes += [-4, r.choice([-1, 1, 2, 3]), r.choice([-1, 1, 2, 3])]
+        else:
+            codes.append(c)
+    return {"shape": tuple(codes), "reverse": r.random() < 0.3}, {"data": shape}
+
+
+def rand_broadcast(r):
+    a = tuple(r.choice([1, 2, 3]) for _ in range(r.randint(1, 4)))
+    b = tuple(r.choice([1, 2, 3]) for _ in range(r.randint(1, 4)))
+    return {}, {"lhs": a, "rhs": b}
+
+
+def rand_reduce(r):
+    nd = r.randint(1, 4)
+    shape = tuple(r.randint(1, 5) for _ in range(nd))
+    attrs = {}
+    if r.random() < 0.8:
+        attrs["axis"] = tuple(sorted(set(r.randint(-nd, nd - 1) for _ in range(r.randint(1, nd)))))
+    if r.random() < 0.5:
+        attrs["keepdims"] = True
+    if r.random() < 0.3:
+        attrs["exclude"] = True
+    return attrs, {"data": shape}
+
+
+def rand_slice_axis(r):
+    nd = r.randint(1, 4)
+    shape = tuple(r.randint(1, 9) for _ in range(nd))
+    end = r.choice(["None", r.randint(-10, 10)])
+    return {"axis": r.randint(-nd, nd - 1), "begin": r.randint(-10, 9), "end": end}, {"data": shape}
+
+
+def rand_split(r):
+    nd = r.randint(1, 4)
+    shape = tuple(r.choice([1, 2, 4, 6]) for _ in range(nd))
+    return ({"num_outputs": r.choice([1, 2, 3]), "axis": r.randint(-nd, nd - 1),
+             "squeeze_axis": r.random() < 0.3}, {"data": shape})
+
+
+def rand_tile(r):
+    nd = r.randint(1, 4)
+    return ({"reps": tuple(r.randint(1, 3) for _ in range(r.randint(1, 4)))},
+            {"data": tuple(r.randint(1, 4) for _ in range(nd))})
+
+
+def rand_fc(r):
+    nd = r.randint(1, 4)
+    attrs = {"num_hidden": r.randint(1, 5), "flatten": r.random() < 0.5, "no_bias": r.random() < 0.3}
+    return attrs, {"data": tuple(r.randint(1, 4) for _ in range(nd))}
+
+
+def rand_squeeze(r):
+    nd = r.randint(1, 4)
+    shape = tuple(r.choice([1, 1, 2]) for _ in range(nd))
+    attrs = {}
+    if r.random() < 0.6:
+        attrs["axis"] = tuple(sorted(set(r.randint(-nd, nd - 1) for _ in range(r.randint(1, nd)))))
+    return attrs, {"data": shape}
+
+
+def rand_argmax(r):
+    nd = r.randint(1, 4)
+    attrs = {"keepdims": r.random() < 0.5}
+    if r.random() < 0.7:
+        attrs["axis"] = r.randint(-nd, nd - 1)
+    return attrs, {"data": tuple(r.randint(1, 5) for _ in range(nd))}
+
+
+GENERATORS = [("slice_axis", rand_slice_axis), ("SliceChannel", rand_split), ("tile", rand_tile),
+              ("FullyConnected", rand_fc), ("squeeze", rand_squeeze), ("argmax", rand_argmax),
+              ("Convolution", rand_conv), ("Deconvolution", rand_deconv), ("Pooling", rand_pool),
+              ("slice", rand_slice), ("Reshape", rand_reshape), ("broadcast_add", rand_broadcast),
+              ("sum", rand_reduce)]
+
+
+@pytest.mark.parametrize("op,gen", GENERATORS, ids=[g[0] for g in GENERATORS])
+def test_random_variants_match_mxnet(build_dir, op, gen):
+    r = random.Random(f"mxio-{op}")
+    agreed = refused = 0
+    for _ in range(120):
+        attrs, shapes = gen(r)
+        attrs = {k: fmt(v) for k, v in attrs.items()}
+        want_args, want_outs = mxnet_shapes(op, attrs, shapes)
+        got_args, got_outs = mxio_shapes(build_dir, op, attrs, shapes)
+        case = f"{op} {attrs} {shapes}"
+        if want_args is None:
+            assert got_args is None, f"{case}: MXNet refuses ({want_outs}), mxio gives {got_outs}"
+            refused += 1
+            continue
+        if any(0 in s for s in want_outs):  # zero-size results: mxio refuses (0 = unknown)
+            continue
+        assert got_args is not None, f"{case}: mxio refuses: {got_outs}; MXNet {want_outs}"
+        assert got_args == {k: tuple(v) for k, v in want_args.items()}, case
+        assert got_outs == [tuple(s) for s in want_outs], case
+        agreed += 1
+    assert agreed >= 30, (agreed, refused)
