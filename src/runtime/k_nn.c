@@ -170,15 +170,37 @@ typedef struct bn_impl {
     int64_t outer, c, inner;
 } bn_impl;
 
+static inline float bn_scale(const mxio__bn_params *p, const float *gamma, const float *var,
+                             int64_t c) {
+    return (p->fix_gamma ? 1.0f : gamma[c]) * (1.0f / sqrtf(var[c] + p->eps));
+}
+
+void mxio__bn_scale_shift(const mxio__bn_params *p, int64_t channels, const float *gamma,
+                          const float *beta, const float *mean, const float *var, float *scale,
+                          float *shift) {
+    for (int64_t c = 0; c < channels; c++) {
+        scale[c] = bn_scale(p, gamma, var, c);
+        shift[c] = beta[c] - mean[c] * scale[c];
+    }
+}
+
+void mxio__bn_fold_into_conv(const mxio__bn_params *p, int64_t out_channels,
+                             int64_t weights_per_out, const float *gamma, const float *beta,
+                             const float *mean, const float *var, float *weight, float *bias) {
+    for (int64_t o = 0; o < out_channels; o++) {
+        float s = bn_scale(p, gamma, var, o);
+        for (int64_t i = 0; i < weights_per_out; i++) weight[o * weights_per_out + i] *= s;
+        bias[o] = (bias[o] - mean[o]) * s + beta[o];
+    }
+}
+
 static mxio_status bn_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
                           void *const *out, void *scratch, mxio_error *err) {
     const bn_impl *q = k->impl;
     const float *x = in[0], *gamma = in[1], *beta = in[2], *mean = in[3], *var = in[4];
     float *y = out[0];
     for (int64_t c = 0; c < q->c; c++) {
-        float invstd = 1.0f / sqrtf(var[c] + q->p.eps);
-        float g = q->p.fix_gamma ? 1.0f : gamma[c];
-        float scale = g * invstd, m = mean[c], b = beta[c];
+        float scale = bn_scale(&q->p, gamma, var, c), m = mean[c], b = beta[c];
         for (int64_t o = 0; o < q->outer; o++) {
             const float *xp = x + (o * q->c + c) * q->inner;
             float *yp = y + (o * q->c + c) * q->inner;

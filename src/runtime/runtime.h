@@ -110,6 +110,17 @@ typedef struct mxio__bn_params {
 mxio_status mxio__k_batchnorm_create(const mxio__rt_ctx *ctx, const mxio__bn_params *p,
                                      const mxio__tdesc *in, mxio__kernel **out, mxio_error *err);
 
+/* BatchNorm at inference as y = x * scale[c] + shift[c] (what the kernel computes). */
+void mxio__bn_scale_shift(const mxio__bn_params *p, int64_t channels, const float *gamma,
+                          const float *beta, const float *mean, const float *var, float *scale,
+                          float *shift);
+/* Fold a following BatchNorm (over the output channels) into Convolution
+ * weights (O, I/g, k...) and bias: w[o] *= scale[o], bias = bias * scale + shift.
+ * `bias` has O entries (zeros when the conv had no_bias; the folded conv has one). */
+void mxio__bn_fold_into_conv(const mxio__bn_params *p, int64_t out_channels,
+                             int64_t weights_per_out, const float *gamma, const float *beta,
+                             const float *mean, const float *var, float *weight, float *bias);
+
 typedef enum mxio__l2n_mode { MXIO__L2N_INSTANCE, MXIO__L2N_CHANNEL, MXIO__L2N_SPATIAL } mxio__l2n_mode;
 typedef struct mxio__l2norm_params {
     mxio__l2n_mode mode;

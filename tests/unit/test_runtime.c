@@ -228,6 +228,63 @@ static void test_post_ops(mxio__rt_ctx *ctx, mxio__rt_exec *ex) {
     free(b);
 }
 
+/* conv (no bias) -> BatchNorm equals the conv with the BN folded in. */
+static void test_bn_fold(mxio__rt_ctx *ctx, mxio__rt_exec *ex) {
+    mxio_error err;
+    int64_t dims[4] = {2, 4, 5, 5};
+    mxio__tdesc x;
+    mxio__tdesc_plain(&x, 4, dims);
+    mxio__conv_params p = {0};
+    p.nspatial = 2;
+    p.kernel[0] = p.kernel[1] = 3;
+    p.stride[0] = p.stride[1] = p.dilate[0] = p.dilate[1] = 1;
+    p.pad[0] = p.pad[1] = 1;
+    p.num_filter = 6;
+    p.num_group = 2;
+    p.no_bias = true;
+    size_t wn = 6 * 2 * 9, n = 2 * 4 * 25, on = 2 * 6 * 25;
+    float w[6 * 2 * 9], g[6], be[6], m[6], v[6], bias[6] = {0};
+    fill(w, wn, 41);
+    fill(g, 6, 42);
+    fill(be, 6, 43);
+    fill(m, 6, 44);
+    fill(v, 6, 45);
+    for (int i = 0; i < 6; i++) v[i] += 1.0f;
+    for (int fix = 0; fix < 2; fix++) {
+        mxio__bn_params bp = {1e-3f, fix, false, 1};
+        mxio__kernel *conv, *bn, *folded;
+        CHECK_EQ_INT(mxio__k_conv_create(ctx, &p, &x, w, NULL, &conv, &err), MXIO_OK);
+        CHECK_EQ_INT(mxio__k_batchnorm_create(ctx, &bp, &conv->out[0], &bn, &err), MXIO_OK);
+        float fw[6 * 2 * 9], fb[6] = {0};
+        memcpy(fw, w, sizeof fw);
+        memcpy(fb, bias, sizeof fb);
+        mxio__bn_fold_into_conv(&bp, 6, 2 * 9, g, be, m, v, fw, fb);
+        mxio__conv_params fp = p;
+        fp.no_bias = false;
+        CHECK_EQ_INT(mxio__k_conv_create(ctx, &fp, &x, fw, fb, &folded, &err), MXIO_OK);
+        float *in = mxio__rt_alloc(n * 4), *c = mxio__rt_alloc(on * 4), *ref = mxio__rt_alloc(on * 4),
+              *got = mxio__rt_alloc(on * 4);
+        fill(in, n, 46);
+        run1(conv, ex, in, NULL, NULL, c);
+        mxio_error e2;
+        const void *bin[5] = {c, g, be, m, v};
+        void *bout[1] = {ref};
+        CHECK_EQ_INT(mxio__kernel_run(bn, ex, bin, bout, NULL, &e2), MXIO_OK);
+        run1(folded, ex, in, NULL, NULL, got);
+        CHECK(max_diff(ref, got, on) < 1e-5f);
+        float sc[6], sh[6];
+        mxio__bn_scale_shift(&bp, 6, g, be, m, v, sc, sh);
+        CHECK(fabsf(sc[0] - (fix ? 1.0f : g[0]) / sqrtf(v[0] + 1e-3f)) < 1e-6f);
+        mxio__kernel_free(conv);
+        mxio__kernel_free(bn);
+        mxio__kernel_free(folded);
+        mxio__rt_free(in);
+        mxio__rt_free(c);
+        mxio__rt_free(ref);
+        mxio__rt_free(got);
+    }
+}
+
 /* One kernel, two threads, each with its own stream, scratch and tensors. */
 typedef struct job {
     const mxio__kernel *k;
@@ -334,6 +391,7 @@ int main(void) {
     test_blocked_chain(&ctx, &ex);
     test_blocked_elementwise(&ctx, &ex);
     test_post_ops(&ctx, &ex);
+    test_bn_fold(&ctx, &ex);
     test_concurrent_runs(&ctx, &ex);
     test_descriptors_and_errors(&ctx);
     mxio__rt_exec_free(&ex);
