@@ -287,16 +287,18 @@ static mxio_status conv_like(const mxio__rt_ctx *ctx, const mxio__conv_params *p
     if (data->dtype != MXIO_DTYPE_FLOAT32)
         return mxio__fail(err, MXIO_E_UNSUPPORTED, "runtime: %s: data must be float32", op);
     int64_t g = p->num_group, C = data->dims[1], O = p->num_filter;
-    if (g < 1 || C % g != 0 || O % g != 0 || O < 1)
+    if (g < 1 || C % g != 0 || O % g != 0 || O < 1 || O > (INT64_C(1) << 31))
         return mxio__fail(err, MXIO_E_SHAPE,
                           "runtime: %s: channels %lld and num_filter %lld must divide by num_group %lld",
                           op, (long long)C, (long long)O, (long long)g);
     int64_t odims[5] = {data->dims[0], O};
     dnnl_dims_t strides, dil, pad_l, pad_r;
+    const int64_t big = INT64_C(1) << 31; /* attrs beyond this are nonsense, and keep the math below in range */
     for (int i = 0; i < ns; i++) {
         int64_t x = data->dims[2 + i], k = p->kernel[i], s = p->stride[i], dl = p->dilate[i];
-        if (k < 1 || s < 1 || dl < 1 || p->pad[i] < 0)
-            return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: bad kernel/stride/dilate/pad", op);
+        if (k < 1 || s < 1 || dl < 1 || p->pad[i] < 0 || p->adj[i] < 0 || k > big || s > big ||
+            dl > big || p->pad[i] > big || p->adj[i] > big || x > big)
+            return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: bad kernel/stride/dilate/pad/adj", op);
         int64_t ke = dl * (k - 1) + 1;
         int64_t o;
         if (deconv) {
@@ -340,8 +342,13 @@ static mxio_status conv_like(const mxio__rt_ctx *ctx, const mxio__conv_params *p
     wdims[1] = O / g;
     wdims[2] = C / g;
     for (int i = 0; i < ns; i++) wdims[3 + i] = p->kernel[i];
-    int64_t ksz = 1;
-    for (int i = 0; i < ns; i++) ksz *= p->kernel[i];
+    int64_t ksz = 1, wn;
+    for (int i = 0; i < ns; i++)
+        if (!mxio__rt_mul_i64(ksz, p->kernel[i], &ksz)) ksz = -1;
+    if (ksz < 0 || !mxio__rt_mul_i64(ksz, (O / g) * (C / g), &wn) || !mxio__rt_mul_i64(wn, g, &wn)) {
+        mxio__kernel_free(k);
+        return mxio__fail(err, MXIO_E_LIMIT, "runtime: %s: weight size overflows", op);
+    }
     if (!deconv) {
         wstr[2] = ksz;
         wstr[1] = (C / g) * ksz;
@@ -404,8 +411,7 @@ fail:
         mxio__kernel_free(k);
         return status;
     }
-    *out = k;
-    return MXIO_OK;
+    return mxio__rt_kernel_done(k, out, err);
 }
 
 mxio_status mxio__k_conv_create(const mxio__rt_ctx *ctx, const mxio__conv_params *p,
@@ -511,8 +517,7 @@ fail:
         mxio__kernel_free(k);
         return status;
     }
-    *out = k;
-    return MXIO_OK;
+    return mxio__rt_kernel_done(k, out, err);
 }
 
 /* ---- Pooling on oneDNN (the cases where it computes exactly MXNet's function) ---- */
@@ -570,6 +575,5 @@ fail:
         mxio__kernel_free(k);
         return status;
     }
-    *out = k;
-    return MXIO_OK;
+    return mxio__rt_kernel_done(k, out, err);
 }

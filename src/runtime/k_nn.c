@@ -117,7 +117,9 @@ mxio_status mxio__k_pool_create(const mxio__rt_ctx *ctx, const mxio__pool_params
             stride[i] = p->stride[i];
             pad[i] = p->pad[i];
         }
-        if (kernel[i] < 1 || stride[i] < 1 || pad[i] < 0 || kernel[i] > x + 2 * pad[i])
+        const int64_t big = INT64_C(1) << 31;
+        if (kernel[i] < 1 || stride[i] < 1 || pad[i] < 0 || kernel[i] > big || stride[i] > big ||
+            pad[i] > big || x > big || kernel[i] > x + 2 * pad[i])
             return mxio__fail(err, MXIO_E_SHAPE,
                               "runtime: %s: kernel %lld exceeds input %lld padded by %lld", op,
                               (long long)kernel[i], (long long)x, (long long)pad[i]);
@@ -159,8 +161,7 @@ mxio_status mxio__k_pool_create(const mxio__rt_ctx *ctx, const mxio__pool_params
     }
     q->planes = data->dims[0] * data->dims[1];
     k->out[0] = od;
-    *out = k;
-    return MXIO_OK;
+    return mxio__rt_kernel_done(k, out, err);
 }
 
 /* ---- BatchNorm ---------------------------------------------------------------- */
@@ -227,8 +228,7 @@ mxio_status mxio__k_batchnorm_create(const mxio__rt_ctx *ctx, const mxio__bn_par
     q->p = *p;
     split_axis(&in[0], axis, &q->outer, &q->c, &q->inner);
     k->in_place_ok = true;
-    *out = k;
-    return MXIO_OK;
+    return mxio__rt_kernel_done(k, out, err);
 }
 
 /* ---- L2Normalization, LRN, InstanceNorm, LayerNorm ------------------------------ */
@@ -280,8 +280,7 @@ mxio_status mxio__k_l2norm_create(const mxio__rt_ctx *ctx, const mxio__l2norm_pa
     } else {
         q->outer = data->dims[0] * data->dims[1], q->n = spatial, q->inner = 1;
     }
-    *out = k;
-    return MXIO_OK;
+    return mxio__rt_kernel_done(k, out, err);
 }
 
 static mxio_status lrn_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
@@ -319,8 +318,7 @@ mxio_status mxio__k_lrn_create(const mxio__rt_ctx *ctx, const mxio__lrn_params *
     norm_impl *q = k->impl;
     q->alpha = p->alpha, q->beta = p->beta, q->knorm = p->knorm, q->nsize = p->nsize;
     split_axis(data, 1, &q->outer, &q->n, &q->inner);
-    *out = k;
-    return MXIO_OK;
+    return mxio__rt_kernel_done(k, out, err);
 }
 
 /* Mean/variance over `n` contiguous-or-strided elements, then scale by
@@ -377,8 +375,7 @@ mxio_status mxio__k_instnorm_create(const mxio__rt_ctx *ctx, const mxio__instnor
     q->n = 1;
     for (int i = 2; i < in[0].ndim; i++) q->n *= in[0].dims[i];
     q->inner = 1;
-    *out = k;
-    return MXIO_OK;
+    return mxio__rt_kernel_done(k, out, err);
 }
 
 mxio_status mxio__k_layernorm_create(const mxio__rt_ctx *ctx, const mxio__layernorm_params *p,
@@ -399,8 +396,7 @@ mxio_status mxio__k_layernorm_create(const mxio__rt_ctx *ctx, const mxio__layern
     q->layer = true;
     q->channels = 1;
     split_axis(&in[0], axis, &q->outer, &q->n, &q->inner);
-    *out = k;
-    return MXIO_OK;
+    return mxio__rt_kernel_done(k, out, err);
 }
 
 /* ---- Activation / LeakyReLU / clip ---------------------------------------------- */
@@ -496,8 +492,7 @@ mxio_status mxio__k_act_create(const mxio__rt_ctx *ctx, const mxio__act_params *
     } else {
         q->outer = 1, q->c = 1, q->inner = count;
     }
-    *out = k;
-    return MXIO_OK;
+    return mxio__rt_kernel_done(k, out, err);
 }
 
 /* ---- softmax family -------------------------------------------------------------- */
@@ -550,8 +545,7 @@ static mxio_status sm_make(const char *op, const mxio__tdesc *data, int64_t oute
     sm_impl *q = k->impl;
     q->outer = outer, q->n = n, q->inner = inner, q->temperature = temperature, q->log = log;
     k->in_place_ok = true;
-    *out = k;
-    return MXIO_OK;
+    return mxio__rt_kernel_done(k, out, err);
 }
 
 mxio_status mxio__k_softmax_create(const mxio__rt_ctx *ctx, const mxio__softmax_params *p,
@@ -633,6 +627,5 @@ mxio_status mxio__k_embedding_create(const mxio__rt_ctx *ctx, int64_t input_dim,
     q->input_dim = input_dim, q->output_dim = output_dim, q->count = mxio__tdesc_numel(&in[0]);
     k->out[0].ndim = in[0].ndim + 1;
     k->out[0].dims[in[0].ndim] = output_dim;
-    *out = k;
-    return MXIO_OK;
+    return mxio__rt_kernel_done(k, out, err);
 }

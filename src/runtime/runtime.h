@@ -281,6 +281,12 @@ void mxio__kernel_default_destroy(mxio__kernel *k);
 mxio_status mxio__rt_check_plain_f32(const char *op, int nin, const mxio__tdesc *in,
                                      mxio_error *err);
 int mxio__rt_axis(int axis, int ndim);
+/* End of every create: refuse outputs whose size overflows, then hand over k
+ * (freed on failure). */
+mxio_status mxio__rt_kernel_done(mxio__kernel *k, mxio__kernel **out, mxio_error *err);
+/* int64 products and sums of untrusted values; false on overflow. */
+bool mxio__rt_mul_i64(int64_t a, int64_t b, int64_t *out);
+bool mxio__rt_add_i64(int64_t a, int64_t b, int64_t *out);
 /* Inputs of an element-wise op: all plain fp32, or all in one oneDNN layout
  * (padded layouts only when keeps_zero: f(0) = 0). *count = elements to run. */
 mxio_status mxio__rt_elementwise_count(const char *op, int nin, const mxio__tdesc *in,

@@ -380,6 +380,28 @@ static void test_descriptors_and_errors(mxio__rt_ctx *ctx) {
     mxio__tdesc_plain(&h, 2, big);
     CHECK_EQ_INT(mxio__tdesc_numel(&h), -1);
     CHECK_EQ_INT(mxio__k_unary_create(ctx, MXIO__UN_EXP, &h, &k, &err), MXIO_E_SHAPE);
+
+    /* Untrusted attrs asking for absurd outputs fail cleanly (no overflow). */
+    int64_t reps[2] = {INT64_MAX / 2, 3};
+    CHECK_EQ_INT(mxio__k_tile_create(ctx, 2, reps, &t, &k, &err), MXIO_E_LIMIT);
+    int64_t reps2[2] = {INT64_C(1) << 40, INT64_C(1) << 20};
+    CHECK_EQ_INT(mxio__k_tile_create(ctx, 2, reps2, &t, &k, &err), MXIO_E_LIMIT);
+    CHECK_EQ_INT(mxio__k_repeat_create(ctx, INT64_MAX, true, 0, &t, &k, &err), MXIO_E_LIMIT);
+    mxio__pad_params pp = {.mode = MXIO__PAD_CONSTANT, .n = 6};
+    pp.pad_width[5] = INT64_MAX;
+    CHECK_EQ_INT(mxio__k_pad_create(ctx, &pp, &t, &k, &err), MXIO_E_LIMIT);
+    int64_t d4[4] = {1, 2, 3, 3};
+    mxio__tdesc t4;
+    mxio__tdesc_plain(&t4, 4, d4);
+    CHECK_EQ_INT(mxio__k_upsampling_create(ctx, INT32_MAX, false, 1, &t4, &k, &err), MXIO_E_LIMIT);
+    p.kernel[0] = p.kernel[1] = INT64_MAX;
+    p.stride[0] = p.stride[1] = p.dilate[0] = p.dilate[1] = 1;
+    CHECK_EQ_INT(mxio__k_conv_create(ctx, &p, &t4, NULL, NULL, &k, &err), MXIO_E_SHAPE);
+    p.kernel[0] = p.kernel[1] = 1;
+    p.dilate[0] = INT64_MAX;
+    CHECK_EQ_INT(mxio__k_deconv_create(ctx, &p, &t4, NULL, NULL, &k, &err), MXIO_E_SHAPE);
+    mxio__pool_params pool = {.nspatial = 2, .kernel = {INT64_MAX, 1}, .stride = {1, 1}};
+    CHECK_EQ_INT(mxio__k_pool_create(ctx, &pool, &t4, &k, &err), MXIO_E_SHAPE);
 }
 
 int main(void) {
