@@ -577,3 +577,65 @@ fail:
     }
     return mxio__rt_kernel_done(k, out, err);
 }
+
+/* ---- reorder --------------------------------------------------------------------- */
+
+typedef struct reorder_impl {
+    dnnl_primitive_t prim;
+    dnnl_memory_desc_t from, to;
+} reorder_impl;
+
+static void reorder_destroy(mxio__kernel *k) {
+    reorder_impl *r = k->impl;
+    if (r && r->prim) dnnl_primitive_destroy(r->prim);
+    free(r);
+    k->impl = NULL;
+}
+
+static mxio_status reorder_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
+                               void *const *out, void *scratch, mxio_error *err) {
+    const reorder_impl *r = k->impl;
+    if (!r->prim) {
+        memcpy(out[0], in[0], mxio__tdesc_bytes(&k->out[0]));
+        return MXIO_OK;
+    }
+    dnnl_status_t st = run_reorder(r->prim, &r->from, in[0], &r->to, out[0], ex->ctx->engine, ex->stream);
+    if (st != dnnl_success)
+        return mxio__fail(err, MXIO_E_UNSUPPORTED, "runtime: reorder: oneDNN execution failed (status %d)",
+                          (int)st);
+    return MXIO_OK;
+}
+
+mxio_status mxio__k_reorder_create(const mxio__rt_ctx *ctx, const mxio__tdesc *from,
+                                   const mxio__tdesc *to, mxio__kernel **out, mxio_error *err) {
+    const char *op = "reorder";
+    mxio_status status = MXIO_OK;
+    if (from->dtype != MXIO_DTYPE_FLOAT32 || from->ndim < 1 || from->ndim > 6 ||
+        (to && (to->ndim != from->ndim || memcmp(to->dims, from->dims, sizeof(int64_t) * (size_t)from->ndim))))
+        return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: needs fp32 tensors of one shape, rank 1-6", op);
+    mxio__kernel *k = mxio__kernel_new(op, 1, from, 0);
+    reorder_impl *r = calloc(1, sizeof *r);
+    if (!k || !r) {
+        free(k);
+        free(r);
+        return mxio__fail(err, MXIO_E_NOMEM, "runtime: %s", op);
+    }
+    k->impl = r;
+    k->destroy = reorder_destroy;
+    k->run = reorder_run;
+    if (to) {
+        k->out[0] = *to;
+    } else {
+        mxio__tdesc_plain(&k->out[0], from->ndim, from->dims);
+    }
+    DNNL_TRY(user_src(&r->from, from), "input descriptor");
+    DNNL_TRY(user_src(&r->to, &k->out[0]), "output descriptor");
+    if (!dnnl_memory_desc_equal(&r->from, &r->to))
+        DNNL_TRY(make_reorder(&r->prim, &r->from, &r->to, ctx->engine), "reorder");
+fail:
+    if (status != MXIO_OK) {
+        mxio__kernel_free(k);
+        return status;
+    }
+    return mxio__rt_kernel_done(k, out, err);
+}

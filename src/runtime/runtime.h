@@ -68,6 +68,12 @@ mxio_status mxio__k_deconv_create(const mxio__rt_ctx *ctx, const mxio__conv_para
 mxio_status mxio__deconv_apply_target_shape(mxio__conv_params *p, const mxio__tdesc *data,
                                             const int64_t *target, mxio_error *err);
 
+/* Layout change of one fp32 tensor: `from` to `to` (same dims; either may be
+ * plain or a oneDNN layout; to == NULL means plain). For graph outputs and
+ * for C kernels fed by oneDNN ones. */
+mxio_status mxio__k_reorder_create(const mxio__rt_ctx *ctx, const mxio__tdesc *from,
+                                   const mxio__tdesc *to, mxio__kernel **out, mxio_error *err);
+
 typedef struct mxio__fc_params {
     int64_t num_hidden;
     bool no_bias;

@@ -271,6 +271,7 @@ MISC = [
     case("Crop", {"num_args": 1, "h_w": [3, 4], "center_crop": True}, [rnd(1, 2, 6, 7)]),
     case("Crop", {"num_args": 2}, [rnd(1, 2, 6, 7), rnd(1, 5, 4, 4, seed=1)]),
     case("Crop", {"num_args": 2, "center_crop": True}, [rnd(1, 2, 7, 8), rnd(1, 1, 4, 5, seed=1)]),
+    case("Crop", {"num_args": 2, "offset": [1, 2]}, [rnd(1, 2, 7, 8), rnd(1, 1, 4, 5, seed=1)]),
     case("tile", {"reps": [2, 3]}, [rnd(2, 3)]),
     case("tile", {"reps": [2, 1, 2]}, [rnd(2, 3)]),
     case("tile", {"reps": [3]}, [rnd(2, 3)]),

@@ -91,6 +91,19 @@ static void test_blocked_chain(mxio__rt_ctx *ctx, mxio__rt_exec *ex) {
     run1(b2, ex, t1, NULL, NULL, t2);
     run1(b3, ex, t2, NULL, NULL, yb);
     CHECK(max_diff(ya, yb, 16 * 6 * 6) < 1e-4f);
+    /* An explicit reorder of the blocked conv output equals the plain one, and back. */
+    mxio__kernel *to_plain, *to_blocked;
+    CHECK_EQ_INT(mxio__k_reorder_create(ctx, &b2->out[0], NULL, &to_plain, &err), MXIO_OK);
+    CHECK_EQ_INT(mxio__k_reorder_create(ctx, &to_plain->out[0], &b2->out[0], &to_blocked, &err), MXIO_OK);
+    float *rp = mxio__rt_alloc(n * 4), *rb = mxio__rt_alloc(mxio__tdesc_bytes(&b2->out[0]));
+    run1(to_plain, ex, t2, NULL, NULL, rp);
+    CHECK(max_diff(rp, p2, n) < 1e-4f);
+    run1(to_blocked, ex, rp, NULL, NULL, rb);
+    CHECK(memcmp(rb, t2, mxio__tdesc_bytes(&b2->out[0])) == 0);
+    mxio__kernel_free(to_plain);
+    mxio__kernel_free(to_blocked);
+    mxio__rt_free(rp);
+    mxio__rt_free(rb);
     mxio__kernel *ks[] = {a1, a2, a3, b1, b2, b3};
     for (int i = 0; i < 6; i++) mxio__kernel_free(ks[i]);
     void *bufs[] = {in, t1, t2, p1, p2, ya, yb};
