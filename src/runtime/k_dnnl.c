@@ -447,6 +447,19 @@ mxio_status mxio__deconv_apply_target_shape(mxio__conv_params *p, const mxio__td
     return MXIO_OK;
 }
 
+void mxio__upsampling_bilinear_params(int scale, int64_t num_filter, mxio__conv_params *p) {
+    memset(p, 0, sizeof *p);
+    p->nspatial = 2;
+    for (int i = 0; i < 2; i++) {
+        p->kernel[i] = 2 * scale - scale % 2;
+        p->stride[i] = scale;
+        p->pad[i] = scale / 2; /* ceil((s - 1) / 2) */
+        p->dilate[i] = 1;
+    }
+    p->num_filter = p->num_group = num_filter;
+    p->no_bias = true;
+}
+
 /* ---- FullyConnected ---------------------------------------------------------------- */
 
 mxio_status mxio__k_fc_create(const mxio__rt_ctx *ctx, const mxio__fc_params *p,

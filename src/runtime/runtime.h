@@ -74,6 +74,11 @@ mxio_status mxio__deconv_apply_target_shape(mxio__conv_params *p, const mxio__td
 mxio_status mxio__k_reorder_create(const mxio__rt_ctx *ctx, const mxio__tdesc *from,
                                    const mxio__tdesc *to, mxio__kernel **out, mxio_error *err);
 
+/* UpSampling sample_type=bilinear is a depthwise Deconvolution (MXNet's
+ * GetDeconvolutionParam): kernel 2s - s%2, stride s, pad ceil((s-1)/2), groups =
+ * num_filter, no bias; its weight input is (C, 1, k, k). */
+void mxio__upsampling_bilinear_params(int scale, int64_t num_filter, mxio__conv_params *p);
+
 typedef struct mxio__fc_params {
     int64_t num_hidden;
     bool no_bias;

@@ -320,6 +320,11 @@ static mxio_status create(const mxio__rt_ctx *ctx, const char *op, int nin, cons
         p.constant_value = pfloat("constant_value", 0);
         return mxio__k_pad_create(ctx, &p, &t[0], k, err);
     }
+    if (!strcmp(op, "UpSampling") && !strcmp(pstr("sample_type", "nearest"), "bilinear")) {
+        mxio__conv_params c;
+        mxio__upsampling_bilinear_params((int)pint("scale", 1), pint("num_filter", 0), &c);
+        return mxio__k_deconv_create(ctx, &c, &t[0], w, NULL, k, err);
+    }
     if (!strcmp(op, "UpSampling"))
         return mxio__k_upsampling_create(ctx, (int)pint("scale", 1),
                                          !strcmp(pstr("multi_input_mode", "concat"), "sum"), nin, t,
