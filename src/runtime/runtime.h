@@ -285,6 +285,51 @@ mxio_status mxio__k_embedding_create(const mxio__rt_ctx *ctx, int64_t input_dim,
                                      int64_t output_dim, const mxio__tdesc *in,
                                      mxio__kernel **out, mxio_error *err);
 
+/* ---- linear algebra, reductions, more data movement (k_extra.c) -------------- */
+
+/* dot: MXNet's DotShape (lhs contracted on its last axis, or its first when
+ * transpose_a; rhs on its first, or its last when transpose_b). oneDNN sgemm. */
+mxio_status mxio__k_dot_create(const mxio__rt_ctx *ctx, bool transpose_a, bool transpose_b,
+                               const mxio__tdesc *in, mxio__kernel **out, mxio_error *err);
+/* batch_dot: (B..., M, K) x (B..., K, N) with the same leading dims. */
+mxio_status mxio__k_batch_dot_create(const mxio__rt_ctx *ctx, bool transpose_a, bool transpose_b,
+                                     const mxio__tdesc *in, mxio__kernel **out, mxio_error *err);
+
+typedef enum mxio__reduce_op {
+    MXIO__RED_SUM, MXIO__RED_MEAN, MXIO__RED_PROD, MXIO__RED_MAX, MXIO__RED_MIN, MXIO__RED_NORM
+} mxio__reduce_op;
+typedef struct mxio__reduce_params {
+    mxio__reduce_op op; /* NORM: L2 (norm with ord=2) */
+    int naxes;          /* 0: all axes (MXNet axis=None / ()) */
+    int axes[MXIO__RT_MAX_DIMS];
+    bool keepdims, exclude;
+} mxio__reduce_params;
+/* sum, mean, prod, max, min, norm; accumulates in double. */
+mxio_status mxio__k_reduce_create(const mxio__rt_ctx *ctx, const mxio__reduce_params *p,
+                                  const mxio__tdesc *data, mxio__kernel **out, mxio_error *err);
+
+/* SliceChannel / split: num_outputs equal pieces along axis (k->nout outputs). */
+mxio_status mxio__k_split_create(const mxio__rt_ctx *ctx, int num_outputs, int axis,
+                                 bool squeeze_axis, const mxio__tdesc *data, mxio__kernel **out,
+                                 mxio_error *err);
+
+/* broadcast_to (shape entries 0 keep the input size); broadcast_axis and
+ * broadcast_like reduce to it once the caller has the target shape. `nin` = 2
+ * when a second (shape-only) input is taken, as broadcast_like's. */
+mxio_status mxio__k_broadcast_to_create(const mxio__rt_ctx *ctx, int ndim, const int64_t *shape,
+                                        int nin, const mxio__tdesc *in, mxio__kernel **out,
+                                        mxio_error *err);
+
+/* hard_sigmoid: max(0, min(1, alpha * x + beta)). */
+mxio_status mxio__k_hard_sigmoid_create(const mxio__rt_ctx *ctx, float alpha, float beta,
+                                        const mxio__tdesc *data, mxio__kernel **out,
+                                        mxio_error *err);
+
+/* Reshape, Flatten, expand_dims, squeeze: a copy (or nothing, in place) with the
+ * output dims the caller computed; counts must match. */
+mxio_status mxio__k_reshape_create(const mxio__rt_ctx *ctx, int ndim, const int64_t *dims,
+                                   const mxio__tdesc *data, mxio__kernel **out, mxio_error *err);
+
 /* ---- shared by the kernel files -------------------------------------------- */
 
 mxio__kernel *mxio__kernel_new(const char *op, int nin, const mxio__tdesc *in, size_t impl_size);

@@ -286,7 +286,45 @@ MISC = [
          [np.array([[0, 3.7, 9], [12, -3, 5]], np.float32), rnd(10, 4)]),
 ]
 
-ALL = CONV + POOL + NORM + ACT + SOFTMAX + BINARY + SCALAR + UNARY + MISC
+EXTRA = [
+    case("dot", {}, [rnd(3, 4), rnd(4, 5, seed=1)]),
+    case("dot", {"transpose_a": True}, [rnd(4, 3), rnd(4, 5, seed=1)]),
+    case("dot", {"transpose_b": True}, [rnd(3, 4), rnd(5, 4, seed=1)]),
+    case("dot", {"transpose_a": True, "transpose_b": True}, [rnd(4, 3), rnd(5, 4, seed=1)]),
+    case("dot", {}, [rnd(2, 3, 4), rnd(4, 2, 3, seed=1)]),
+    case("dot", {"transpose_a": True}, [rnd(4, 2, 3), rnd(4, 5, seed=1)]),
+    case("dot", {}, [rnd(6), rnd(6, seed=1)]),
+    case("dot", {}, [rnd(6), rnd(6, 2, seed=1)]),
+    case("batch_dot", {}, [rnd(3, 2, 4), rnd(3, 4, 5, seed=1)]),
+    case("batch_dot", {"transpose_a": True, "transpose_b": True}, [rnd(3, 4, 2), rnd(3, 5, 4, seed=1)]),
+    case("sum", {}, [rnd(3, 4, 5)]),
+    case("sum", {"axis": [1]}, [rnd(3, 4, 5)]),
+    case("mean", {"axis": [2, 3], "keepdims": True}, [rnd(2, 3, 4, 5)]),
+    case("mean", {"axis": [1], "exclude": True}, [rnd(2, 3, 4)]),
+    case("max", {"axis": [0, 2]}, [rnd(3, 4, 5)]),
+    case("min", {"axis": [-1]}, [rnd(3, 4, 5)]),
+    case("prod", {"axis": [1]}, [rnd(3, 4, 2, lo=0.5, hi=1.5)]),
+    case("norm", {"axis": [1]}, [rnd(3, 4, 2)]),
+    case("norm", {}, [rnd(3, 4)]),
+    case("SliceChannel", {"num_outputs": 3}, [rnd(2, 6, 4)]),
+    case("SliceChannel", {"num_outputs": 2, "axis": -1}, [rnd(2, 3, 4)]),
+    case("SliceChannel", {"num_outputs": 3, "axis": 0, "squeeze_axis": True}, [rnd(3, 2, 5)]),
+    case("broadcast_to", {"shape": [2, 3, 4]}, [rnd(2, 1, 4)]),
+    case("broadcast_to", {"shape": [0, 5]}, [rnd(3, 1)]),
+    case("broadcast_axis", {"axis": [0, 2], "size": [3, 4]}, [rnd(1, 2, 1)]),
+    case("broadcast_like", {}, [rnd(1, 3, 1), rnd(2, 3, 4, seed=1)]),
+    case("broadcast_like", {"lhs_axes": [0], "rhs_axes": [2]}, [rnd(1, 3), rnd(2, 3, 4, seed=1)]),
+    case("hard_sigmoid", {}, [rnd(3, 5, lo=-5, hi=5)]),
+    case("hard_sigmoid", {"alpha": 0.3, "beta": 0.1}, [rnd(3, 5, lo=-5, hi=5)]),
+    case("Flatten", {}, [rnd(2, 3, 4)]),
+    case("expand_dims", {"axis": 1}, [rnd(2, 3)]),
+    case("expand_dims", {"axis": -1}, [rnd(2, 3)]),
+    case("squeeze", {}, [rnd(2, 1, 3, 1)]),
+    case("squeeze", {"axis": [1]}, [rnd(2, 1, 3, 1)]),
+    case("Reshape", {"shape": [3, -1]}, [rnd(2, 3, 4)]),
+]
+
+ALL = CONV + POOL + NORM + ACT + SOFTMAX + BINARY + SCALAR + UNARY + MISC + EXTRA
 
 
 @pytest.mark.parametrize("op,params,inputs,kw", ALL)
