@@ -500,6 +500,7 @@ mxio_status mxio__k_act_create(const mxio__rt_ctx *ctx, const mxio__act_params *
 typedef struct sm_impl {
     float temperature;
     bool log;
+    mxio_dtype length_dtype; /* when k->nin == 2 */
     int64_t outer, n, inner;
 } sm_impl;
 
@@ -514,22 +515,31 @@ static mxio_status sm_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *
             const float *xp = x + o * q->n * q->inner + i;
             float *yp = y + o * q->n * q->inner + i;
             const int64_t st = q->inner;
+            int64_t n = q->n;
+            if (k->nin == 2) { /* MXNet: the first `length` entries, the rest 0 */
+                int64_t row = o * q->inner + i;
+                double l = q->length_dtype == MXIO_DTYPE_INT32 ? (double)((const int32_t *)in[1])[row]
+                                                                 : (double)((const float *)in[1])[row];
+                n = l != l || l <= 0 ? 0 : l >= (double)q->n ? q->n : (int64_t)l;
+                for (int64_t j = n; j < q->n; j++) yp[j * st] = 0.0f;
+                if (n == 0) continue;
+            }
             float mx = -FLT_MAX;
-            for (int64_t j = 0; j < q->n; j++)
+            for (int64_t j = 0; j < n; j++)
                 if (xp[j * st] > mx) mx = xp[j * st];
             double sum = 0;
             if (q->log) {
-                for (int64_t j = 0; j < q->n; j++) sum += expf((xp[j * st] - mx) / t);
+                for (int64_t j = 0; j < n; j++) sum += expf((xp[j * st] - mx) / t);
                 float ls = (float)log(sum);
-                for (int64_t j = 0; j < q->n; j++) yp[j * st] = (xp[j * st] - mx) / t - ls;
+                for (int64_t j = 0; j < n; j++) yp[j * st] = (xp[j * st] - mx) / t - ls;
             } else {
-                for (int64_t j = 0; j < q->n; j++) {
+                for (int64_t j = 0; j < n; j++) {
                     float e = expf((xp[j * st] - mx) / t);
                     yp[j * st] = e;
                     sum += e;
                 }
                 float inv = (float)sum;
-                for (int64_t j = 0; j < q->n; j++) yp[j * st] /= inv;
+                for (int64_t j = 0; j < n; j++) yp[j * st] /= inv;
             }
         }
     return MXIO_OK;
@@ -556,7 +566,22 @@ mxio_status mxio__k_softmax_create(const mxio__rt_ctx *ctx, const mxio__softmax_
         return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: axis %d out of range", op, p->axis);
     int64_t o, n, i;
     split_axis(data, axis, &o, &n, &i);
-    return sm_make(op, data, o, n, i, p->temperature, p->log, out, err);
+    if (!p->use_length) return sm_make(op, data, o, n, i, p->temperature, p->log, out, err);
+    const mxio__tdesc *len = &data[1];
+    if (len->layout != MXIO__LAYOUT_PLAIN ||
+        (len->dtype != MXIO_DTYPE_FLOAT32 && len->dtype != MXIO_DTYPE_INT32) ||
+        mxio__tdesc_numel(len) != o * i)
+        return mxio__fail(err, MXIO_E_SHAPE,
+                          "runtime: %s: length must be float32/int32 with one entry per softmax row", op);
+    mxio__kernel *k = NULL;
+    mxio_status st = sm_make(op, data, o, n, i, p->temperature, p->log, &k, err);
+    if (st != MXIO_OK) return st;
+    k->nin = 2;
+    k->in[1] = *len;
+    k->in_place_ok = false;
+    ((sm_impl *)k->impl)->length_dtype = len->dtype;
+    *out = k;
+    return MXIO_OK;
 }
 
 mxio_status mxio__k_softmax_activation_create(const mxio__rt_ctx *ctx, bool channel_mode,

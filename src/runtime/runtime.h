@@ -167,6 +167,8 @@ typedef struct mxio__softmax_params {
     int axis;
     float temperature; /* 1 when MXNet's is None */
     bool log;          /* log_softmax */
+    bool use_length;   /* second input: valid length per position (data shape without
+                        * `axis`, float32 or int32); entries past it are 0 */
 } mxio__softmax_params;
 mxio_status mxio__k_softmax_create(const mxio__rt_ctx *ctx, const mxio__softmax_params *p,
                                    const mxio__tdesc *data, mxio__kernel **out, mxio_error *err);

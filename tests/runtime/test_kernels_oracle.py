@@ -168,6 +168,8 @@ SOFTMAX = [
     case("softmax", {"axis": 0, "temperature": 2.5}, [rnd(4, 3)]),
     case("log_softmax", {}, [rnd(3, 6)]),
     case("log_softmax", {"axis": 1, "temperature": 0.5}, [rnd(2, 5, 3)]),
+    case("softmax", {"use_length": True}, [rnd(3, 6), np.array([1, 6, 3], np.int32)]),
+    case("softmax", {"axis": 1, "use_length": True}, [rnd(2, 5, 3), np.array([[1, 5, 2], [4, 0, 3]], np.int32)]),
     case("SoftmaxActivation", {}, [rnd(3, 7)]),
     case("SoftmaxActivation", {}, [rnd(2, 3, 4, 5)]),
     case("SoftmaxActivation", {"mode": "channel"}, [rnd(2, 4, 3, 3)]),

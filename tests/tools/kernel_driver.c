@@ -255,7 +255,7 @@ static mxio_status create(const mxio__rt_ctx *ctx, const char *op, int nin, cons
     }
     if (!strcmp(op, "softmax") || !strcmp(op, "log_softmax")) {
         mxio__softmax_params s = {(int)pint("axis", -1), (float)pfloat("temperature", 1.0),
-                                  op[0] == 'l'};
+                                  op[0] == 'l', pbool("use_length", false)};
         return mxio__k_softmax_create(ctx, &s, &t[0], k, err);
     }
     if (!strcmp(op, "SoftmaxActivation"))

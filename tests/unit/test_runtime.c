@@ -385,7 +385,7 @@ static void test_descriptors_and_errors(mxio__rt_ctx *ctx) {
     CHECK(strstr(err.message, "Convolution") != NULL);
     int axes[2] = {0, 0};
     CHECK_EQ_INT(mxio__k_transpose_create(ctx, 2, axes, &t, &k, &err), MXIO_E_SHAPE);
-    mxio__softmax_params sp = {5, 1.0f, false};
+    mxio__softmax_params sp = {5, 1.0f, false, false};
     CHECK_EQ_INT(mxio__k_softmax_create(ctx, &sp, &t, &k, &err), MXIO_E_SHAPE);
     CHECK_EQ_INT(mxio__k_dropout_create(ctx, true, &t, &k, &err), MXIO_E_UNSUPPORTED);
     int64_t big[2] = {INT64_MAX / 2, 4};
