@@ -382,3 +382,218 @@ mxio_status mxio__k_reshape_create(const mxio__rt_ctx *ctx, int ndim, const int6
     k->in_place_ok = true;
     return mxio__rt_kernel_done(k, out, err);
 }
+
+/* ---- argmax / argmin ------------------------------------------------------------- */
+
+typedef struct arg_impl {
+    bool is_min;
+    int64_t outer, n, inner;
+} arg_impl;
+
+static mxio_status arg_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
+                           void *const *out, void *scratch, mxio_error *err) {
+    const arg_impl *q = k->impl;
+    const float *x = in[0];
+    float *y = out[0];
+    for (int64_t o = 0; o < q->outer; o++)
+        for (int64_t i = 0; i < q->inner; i++) {
+            const float *xp = x + o * q->n * q->inner + i;
+            int64_t best = 0;
+            for (int64_t j = 1; j < q->n; j++) {
+                float v = xp[j * q->inner], b = xp[best * q->inner];
+                if (q->is_min ? v < b : v > b) best = j;
+            }
+            y[o * q->inner + i] = (float)best;
+        }
+    return MXIO_OK;
+}
+
+mxio_status mxio__k_argmax_create(const mxio__rt_ctx *ctx, bool is_min, bool axis_none, int axis,
+                                  bool keepdims, const mxio__tdesc *data, mxio__kernel **out,
+                                  mxio_error *err) {
+    const char *op = is_min ? "argmin" : "argmax";
+    mxio_status st = mxio__rt_check_plain_f32(op, 1, data, err);
+    if (st != MXIO_OK) return st;
+    int a = mxio__rt_axis(axis, data->ndim);
+    if (!axis_none && (a < 0 || a >= data->ndim))
+        return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: axis %d out of range", op, axis);
+    mxio__kernel *k = new_kernel(op, 1, data, sizeof(arg_impl), arg_run, err);
+    if (!k) return MXIO_E_NOMEM;
+    arg_impl *q = k->impl;
+    q->is_min = is_min;
+    mxio__tdesc *o = &k->out[0];
+    if (axis_none) {
+        q->outer = q->inner = 1;
+        q->n = mxio__tdesc_numel(data);
+        o->ndim = keepdims ? data->ndim : 1;
+        for (int d = 0; d < o->ndim; d++) o->dims[d] = 1;
+    } else {
+        q->outer = prod(data->dims, 0, a);
+        q->n = data->dims[a];
+        q->inner = prod(data->dims, a + 1, data->ndim);
+        if (keepdims) {
+            o->dims[a] = 1;
+        } else {
+            for (int d = a; d < o->ndim - 1; d++) o->dims[d] = o->dims[d + 1];
+            o->ndim--;
+            if (o->ndim == 0) o->ndim = 1, o->dims[0] = 1;
+        }
+    }
+    if (q->n == 0) {
+        mxio__kernel_free(k);
+        return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: empty axis", op);
+    }
+    return mxio__rt_kernel_done(k, out, err);
+}
+
+/* ---- zeros_like / ones_like ------------------------------------------------------- */
+
+static mxio_status fill_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
+                            void *const *out, void *scratch, mxio_error *err) {
+    float v = *(const float *)k->impl, *y = out[0];
+    int64_t n = mxio__tdesc_numel(&k->out[0]);
+    for (int64_t i = 0; i < n; i++) y[i] = v;
+    return MXIO_OK;
+}
+
+mxio_status mxio__k_fill_like_create(const mxio__rt_ctx *ctx, float value, const mxio__tdesc *data,
+                                     mxio__kernel **out, mxio_error *err) {
+    mxio_status st = mxio__rt_check_plain_f32("fill", 1, data, err);
+    if (st != MXIO_OK) return st;
+    mxio__kernel *k = new_kernel(value == 0.0f ? "zeros_like" : "ones_like", 1, data, sizeof(float),
+                                 fill_run, err);
+    if (!k) return MXIO_E_NOMEM;
+    *(float *)k->impl = value;
+    k->in_place_ok = true;
+    return mxio__rt_kernel_done(k, out, err);
+}
+
+/* ---- one_hot, take, pick -------------------------------------------------------------- */
+
+typedef struct index_impl {
+    int64_t outer, n, inner, count; /* count: indices per outer step */
+    int64_t depth;
+    float on, off;
+    bool wrap;
+} index_impl;
+
+/* MXNet's index rule: truncate, then clip to [0, n-1] or wrap modulo n. */
+static int64_t fix_index(float f, int64_t n, bool wrap) {
+    if (f != f) f = 0.0f;
+    double d = (double)f;
+    if (d >= 9.2e18) d = 9.2e18;
+    if (d <= -9.2e18) d = -9.2e18;
+    int64_t j = (int64_t)d;
+    if (wrap) {
+        j %= n;
+        return j < 0 ? j + n : j;
+    }
+    return j < 0 ? 0 : j >= n ? n - 1 : j;
+}
+
+static mxio_status one_hot_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
+                               void *const *out, void *scratch, mxio_error *err) {
+    const index_impl *q = k->impl;
+    const float *x = in[0];
+    float *y = out[0];
+    for (int64_t i = 0; i < q->count; i++) {
+        float *row = y + i * q->depth;
+        for (int64_t j = 0; j < q->depth; j++) row[j] = q->off;
+        float f = x[i];
+        if (f == f && f >= 0.0f && f < (float)q->depth) row[(int64_t)f] = q->on;
+    }
+    return MXIO_OK;
+}
+
+mxio_status mxio__k_one_hot_create(const mxio__rt_ctx *ctx, int64_t depth, float on_value,
+                                   float off_value, const mxio__tdesc *indices, mxio__kernel **out,
+                                   mxio_error *err) {
+    const char *op = "one_hot";
+    mxio_status st = mxio__rt_check_plain_f32(op, 1, indices, err);
+    if (st != MXIO_OK) return st;
+    if (depth < 1 || indices->ndim + 1 > MXIO__RT_MAX_DIMS)
+        return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: bad depth or rank", op);
+    mxio__kernel *k = new_kernel(op, 1, indices, sizeof(index_impl), one_hot_run, err);
+    if (!k) return MXIO_E_NOMEM;
+    index_impl *q = k->impl;
+    q->depth = depth, q->on = on_value, q->off = off_value, q->count = mxio__tdesc_numel(indices);
+    k->out[0].dims[k->out[0].ndim++] = depth;
+    return mxio__rt_kernel_done(k, out, err);
+}
+
+static mxio_status take_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
+                            void *const *out, void *scratch, mxio_error *err) {
+    const index_impl *q = k->impl;
+    const float *a = in[0], *idx = in[1];
+    float *y = out[0];
+    for (int64_t o = 0; o < q->outer; o++)
+        for (int64_t i = 0; i < q->count; i++) {
+            int64_t j = fix_index(idx[i], q->n, q->wrap);
+            memcpy(y + (o * q->count + i) * q->inner, a + (o * q->n + j) * q->inner,
+                   (size_t)q->inner * sizeof(float));
+        }
+    return MXIO_OK;
+}
+
+mxio_status mxio__k_take_create(const mxio__rt_ctx *ctx, int axis, bool wrap, const mxio__tdesc *in,
+                                mxio__kernel **out, mxio_error *err) {
+    const char *op = "take";
+    mxio_status st = mxio__rt_check_plain_f32(op, 2, in, err);
+    if (st != MXIO_OK) return st;
+    int a = mxio__rt_axis(axis, in[0].ndim);
+    if (a < 0 || a >= in[0].ndim || in[0].dims[a] < 1 || in[0].ndim + in[1].ndim - 1 > MXIO__RT_MAX_DIMS)
+        return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: bad axis or ranks", op);
+    mxio__kernel *k = new_kernel(op, 2, in, sizeof(index_impl), take_run, err);
+    if (!k) return MXIO_E_NOMEM;
+    index_impl *q = k->impl;
+    q->outer = prod(in[0].dims, 0, a);
+    q->n = in[0].dims[a];
+    q->inner = prod(in[0].dims, a + 1, in[0].ndim);
+    q->count = mxio__tdesc_numel(&in[1]);
+    q->wrap = wrap;
+    mxio__tdesc *o = &k->out[0];
+    o->ndim = 0;
+    for (int d = 0; d < a; d++) o->dims[o->ndim++] = in[0].dims[d];
+    for (int d = 0; d < in[1].ndim; d++) o->dims[o->ndim++] = in[1].dims[d];
+    for (int d = a + 1; d < in[0].ndim; d++) o->dims[o->ndim++] = in[0].dims[d];
+    return mxio__rt_kernel_done(k, out, err);
+}
+
+static mxio_status pick_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
+                            void *const *out, void *scratch, mxio_error *err) {
+    const index_impl *q = k->impl;
+    const float *a = in[0], *idx = in[1];
+    float *y = out[0];
+    for (int64_t o = 0; o < q->outer; o++)
+        for (int64_t i = 0; i < q->inner; i++) {
+            int64_t j = fix_index(idx[o * q->inner + i], q->n, q->wrap);
+            y[o * q->inner + i] = a[(o * q->n + j) * q->inner + i];
+        }
+    return MXIO_OK;
+}
+
+mxio_status mxio__k_pick_create(const mxio__rt_ctx *ctx, int axis, bool keepdims, bool wrap,
+                                const mxio__tdesc *in, mxio__kernel **out, mxio_error *err) {
+    const char *op = "pick";
+    mxio_status st = mxio__rt_check_plain_f32(op, 2, in, err);
+    if (st != MXIO_OK) return st;
+    int a = mxio__rt_axis(axis, in[0].ndim);
+    if (a < 0 || a >= in[0].ndim || in[0].dims[a] < 1)
+        return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: axis %d out of range", op, axis);
+    int64_t outer = prod(in[0].dims, 0, a), inner = prod(in[0].dims, a + 1, in[0].ndim);
+    if (mxio__tdesc_numel(&in[1]) != outer * inner)
+        return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: index must have the data's shape without axis", op);
+    mxio__kernel *k = new_kernel(op, 2, in, sizeof(index_impl), pick_run, err);
+    if (!k) return MXIO_E_NOMEM;
+    index_impl *q = k->impl;
+    q->outer = outer, q->n = in[0].dims[a], q->inner = inner, q->wrap = wrap;
+    mxio__tdesc *o = &k->out[0];
+    if (keepdims) {
+        o->dims[a] = 1;
+    } else {
+        for (int d = a; d < o->ndim - 1; d++) o->dims[d] = o->dims[d + 1];
+        o->ndim--;
+        if (o->ndim == 0) o->ndim = 1, o->dims[0] = 1;
+    }
+    return mxio__rt_kernel_done(k, out, err);
+}

@@ -154,6 +154,15 @@ typedef struct mxio__instnorm_params {
 mxio_status mxio__k_instnorm_create(const mxio__rt_ctx *ctx, const mxio__instnorm_params *p,
                                     const mxio__tdesc *in, mxio__kernel **out, mxio_error *err);
 
+/* GroupNorm (MXNet 1.9.1: gamma and beta have num_groups entries). Inputs data,
+ * gamma, beta. */
+typedef struct mxio__groupnorm_params {
+    int num_groups;
+    float eps;
+} mxio__groupnorm_params;
+mxio_status mxio__k_groupnorm_create(const mxio__rt_ctx *ctx, const mxio__groupnorm_params *p,
+                                     const mxio__tdesc *in, mxio__kernel **out, mxio_error *err);
+
 typedef struct mxio__layernorm_params {
     int axis;
     float eps;
@@ -331,6 +340,25 @@ mxio_status mxio__k_hard_sigmoid_create(const mxio__rt_ctx *ctx, float alpha, fl
  * output dims the caller computed; counts must match. */
 mxio_status mxio__k_reshape_create(const mxio__rt_ctx *ctx, int ndim, const int64_t *dims,
                                    const mxio__tdesc *data, mxio__kernel **out, mxio_error *err);
+
+/* argmax / argmin along one axis (axis_none: over the flattened data, MXNet
+ * axis=None); float indices, first occurrence on ties. */
+mxio_status mxio__k_argmax_create(const mxio__rt_ctx *ctx, bool is_min, bool axis_none, int axis,
+                                  bool keepdims, const mxio__tdesc *data, mxio__kernel **out,
+                                  mxio_error *err);
+/* zeros_like / ones_like / _full-like fill with `value`, shape of in[0]. */
+mxio_status mxio__k_fill_like_create(const mxio__rt_ctx *ctx, float value, const mxio__tdesc *data,
+                                     mxio__kernel **out, mxio_error *err);
+/* one_hot: indices (float, truncated; out of [0, depth) gives an all-off row). */
+mxio_status mxio__k_one_hot_create(const mxio__rt_ctx *ctx, int64_t depth, float on_value,
+                                   float off_value, const mxio__tdesc *indices, mxio__kernel **out,
+                                   mxio_error *err);
+/* take(a, indices, axis, mode clip|wrap): indices float, truncated. */
+mxio_status mxio__k_take_create(const mxio__rt_ctx *ctx, int axis, bool wrap, const mxio__tdesc *in,
+                                mxio__kernel **out, mxio_error *err);
+/* pick(data, index, axis, keepdims, mode clip|wrap). */
+mxio_status mxio__k_pick_create(const mxio__rt_ctx *ctx, int axis, bool keepdims, bool wrap,
+                                const mxio__tdesc *in, mxio__kernel **out, mxio_error *err);
 
 /* ---- shared by the kernel files -------------------------------------------- */
 

@@ -324,6 +324,23 @@ EXTRA = [
     case("squeeze", {}, [rnd(2, 1, 3, 1)]),
     case("squeeze", {"axis": [1]}, [rnd(2, 1, 3, 1)]),
     case("Reshape", {"shape": [3, -1]}, [rnd(2, 3, 4)]),
+    case("GroupNorm", {"num_groups": 2}, [rnd(2, 4, 3, 3), rnd(2), rnd(2, seed=1)]),
+    case("GroupNorm", {"num_groups": 3, "eps": 1e-3}, [rnd(1, 6, 5), rnd(3), rnd(3, seed=1)]),
+    case("SwapAxis", {"dim1": 1, "dim2": 2}, [rnd(2, 3, 4)]),
+    case("SwapAxis", {"dim1": 0, "dim2": -1}, [rnd(2, 3, 4)]),
+    case("argmax", {"axis": 1}, [rnd(3, 5, 2)]),
+    case("argmax", {"axis": -1, "keepdims": True}, [rnd(3, 5)]),
+    case("argmin", {"axis": 0}, [rnd(4, 3)]),
+    case("argmax", {}, [rnd(3, 4)]),
+    case("zeros_like", {}, [rnd(2, 3)]),
+    case("ones_like", {}, [rnd(2, 3)]),
+    case("one_hot", {"depth": 5}, [np.array([0, 2, 4, 1.7, 7, -1], np.float32)]),
+    case("one_hot", {"depth": 3, "on_value": 2.5, "off_value": -1.0}, [np.array([[0, 2], [1, 0]], np.float32)]),
+    case("take", {}, [rnd(5, 3), np.array([0, 4, 2, 9, -3], np.float32)]),
+    case("take", {"axis": 1, "mode": "wrap"}, [rnd(2, 4, 3), np.array([[1, 5], [-1, 2]], np.float32)]),
+    case("pick", {"axis": 1}, [rnd(3, 4), np.array([0, 3, 2], np.float32)]),
+    case("pick", {"axis": 0, "keepdims": True}, [rnd(3, 4), np.array([0, 2, 1, 5], np.float32)]),
+    case("pick", {"axis": -1, "mode": "wrap"}, [rnd(2, 3), np.array([4, -1], np.float32)]),
 ]
 
 ALL = CONV + POOL + NORM + ACT + SOFTMAX + BINARY + SCALAR + UNARY + MISC + EXTRA

@@ -445,6 +445,33 @@ static mxio_status create(const mxio__rt_ctx *ctx, const char *op, int nin, cons
         }
         return mxio__k_reshape_create(ctx, n, d, &t[0], k, err);
     }
+    if (!strcmp(op, "GroupNorm")) {
+        mxio__groupnorm_params p = {(int)pint("num_groups", 1), (float)pfloat("eps", 1e-5)};
+        return mxio__k_groupnorm_create(ctx, &p, t, k, err);
+    }
+    if (!strcmp(op, "SwapAxis") || !strcmp(op, "swapaxes")) {
+        int axes[MXIO__RT_MAX_DIMS], nd = t[0].ndim;
+        for (int i = 0; i < nd; i++) axes[i] = i;
+        int a = mxio__rt_axis((int)pint("dim1", 0), nd), b = mxio__rt_axis((int)pint("dim2", 0), nd);
+        if (a < 0 || b < 0 || a >= nd || b >= nd) return mxio__fail(err, MXIO_E_SHAPE, "bad dims");
+        axes[a] = b;
+        axes[b] = a;
+        return mxio__k_transpose_create(ctx, nd, axes, &t[0], k, err);
+    }
+    if (!strcmp(op, "argmax") || !strcmp(op, "argmin"))
+        return mxio__k_argmax_create(ctx, op[3] == 'm' && op[4] == 'i', pnull("axis") || !json_object_get(P, "axis"),
+                                     (int)pint("axis", 0), pbool("keepdims", false), &t[0], k, err);
+    if (!strcmp(op, "zeros_like") || !strcmp(op, "ones_like"))
+        return mxio__k_fill_like_create(ctx, op[0] == 'o' ? 1.0f : 0.0f, &t[0], k, err);
+    if (!strcmp(op, "one_hot"))
+        return mxio__k_one_hot_create(ctx, pint("depth", 0), (float)pfloat("on_value", 1),
+                                      (float)pfloat("off_value", 0), &t[0], k, err);
+    if (!strcmp(op, "take"))
+        return mxio__k_take_create(ctx, (int)pint("axis", 0), !strcmp(pstr("mode", "clip"), "wrap"), t,
+                                   k, err);
+    if (!strcmp(op, "pick"))
+        return mxio__k_pick_create(ctx, (int)pint("axis", -1), pbool("keepdims", false),
+                                   !strcmp(pstr("mode", "clip"), "wrap"), t, k, err);
     if (!strcmp(op, "Embedding"))
         return mxio__k_embedding_create(ctx, pint("input_dim", 0), pint("output_dim", 0), t, k, err);
     return mxio__fail(err, MXIO_E_UNKNOWN_OP, "kernel_driver: no kernel for op %s", op);
