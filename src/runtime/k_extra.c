@@ -597,3 +597,76 @@ mxio_status mxio__k_pick_create(const mxio__rt_ctx *ctx, int axis, bool keepdims
     }
     return mxio__rt_kernel_done(k, out, err);
 }
+
+/* ---- SequenceMask / SequenceLast -------------------------------------------------- */
+
+typedef struct seq_impl {
+    bool last, batch_first;
+    float value;
+    int64_t T, N, rest;
+} seq_impl;
+
+static int64_t seq_len(const seq_impl *q, const void *const *in, int nin, int64_t b) {
+    if (nin < 2) return q->T;
+    float f = ((const float *)in[1])[b];
+    return f != f || f <= 0.0f ? 0 : f >= (float)q->T ? q->T : (int64_t)f;
+}
+
+static mxio_status seq_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
+                           void *const *out, void *scratch, mxio_error *err) {
+    const seq_impl *q = k->impl;
+    const float *x = in[0];
+    float *y = out[0];
+    size_t row = (size_t)q->rest * sizeof(float);
+    for (int64_t b = 0; b < q->N; b++) {
+        int64_t len = seq_len(q, in, k->nin, b);
+        if (q->last) {
+            int64_t t = len > 0 ? len - 1 : 0;
+            int64_t at = q->batch_first ? b * q->T + t : t * q->N + b;
+            memcpy(y + b * q->rest, x + at * q->rest, row);
+            continue;
+        }
+        for (int64_t t = 0; t < q->T; t++) {
+            int64_t at = (q->batch_first ? b * q->T + t : t * q->N + b) * q->rest;
+            if (t < len) {
+                if (x != y) memcpy(y + at, x + at, row);
+            } else {
+                for (int64_t i = 0; i < q->rest; i++) y[at + i] = q->value;
+            }
+        }
+    }
+    return MXIO_OK;
+}
+
+mxio_status mxio__k_sequence_create(const mxio__rt_ctx *ctx, bool last, bool use_length, int axis,
+                                    float value, const mxio__tdesc *in, mxio__kernel **out,
+                                    mxio_error *err) {
+    const char *op = last ? "SequenceLast" : "SequenceMask";
+    int nin = use_length ? 2 : 1;
+    mxio_status st = mxio__rt_check_plain_f32(op, nin, in, err);
+    if (st != MXIO_OK) return st;
+    if ((axis != 0 && axis != 1) || in[0].ndim < 2)
+        return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: axis must be 0 or 1 on data of rank >= 2", op);
+    mxio__kernel *k = new_kernel(op, nin, in, sizeof(seq_impl), seq_run, err);
+    if (!k) return MXIO_E_NOMEM;
+    seq_impl *q = k->impl;
+    q->last = last;
+    q->batch_first = axis == 1;
+    q->value = value;
+    q->T = in[0].dims[axis];
+    q->N = in[0].dims[1 - axis];
+    q->rest = prod(in[0].dims, 2, in[0].ndim);
+    if (use_length && mxio__tdesc_numel(&in[1]) != q->N) {
+        mxio__kernel_free(k);
+        return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: sequence_length must have %lld entries", op,
+                          (long long)q->N);
+    }
+    if (last) {
+        mxio__tdesc *o = &k->out[0];
+        for (int d = axis; d < o->ndim - 1; d++) o->dims[d] = o->dims[d + 1];
+        o->ndim--;
+    } else {
+        k->in_place_ok = true;
+    }
+    return mxio__rt_kernel_done(k, out, err);
+}

@@ -360,6 +360,14 @@ mxio_status mxio__k_take_create(const mxio__rt_ctx *ctx, int axis, bool wrap, co
 mxio_status mxio__k_pick_create(const mxio__rt_ctx *ctx, int axis, bool keepdims, bool wrap,
                                 const mxio__tdesc *in, mxio__kernel **out, mxio_error *err);
 
+/* SequenceMask / SequenceLast (axis 0: (T, N, ...), axis 1: (N, T, ...)).
+ * Inputs data[, sequence_length (N,)] when use_sequence_length. Mask sets
+ * steps t >= length[n] to `value`; Last returns step length[n]-1 (T-1 without
+ * lengths), shape without the time axis. */
+mxio_status mxio__k_sequence_create(const mxio__rt_ctx *ctx, bool last, bool use_length, int axis,
+                                    float value, const mxio__tdesc *in, mxio__kernel **out,
+                                    mxio_error *err);
+
 /* ---- shared by the kernel files -------------------------------------------- */
 
 mxio__kernel *mxio__kernel_new(const char *op, int nin, const mxio__tdesc *in, size_t impl_size);
