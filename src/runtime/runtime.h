@@ -368,6 +368,22 @@ mxio_status mxio__k_sequence_create(const mxio__rt_ctx *ctx, bool last, bool use
                                     float value, const mxio__tdesc *in, mxio__kernel **out,
                                     mxio_error *err);
 
+/* ---- RNN (k_rnn.c) -------------------------------------------------------------- */
+
+typedef enum mxio__rnn_mode { MXIO__RNN_RELU, MXIO__RNN_TANH, MXIO__RNN_LSTM, MXIO__RNN_GRU } mxio__rnn_mode;
+typedef struct mxio__rnn_params {
+    mxio__rnn_mode mode;
+    int64_t state_size;
+    int num_layers;
+    bool bidirectional;
+    bool state_outputs; /* outputs 1 (and 2 for lstm): final hidden (and cell) states */
+} mxio__rnn_params;
+/* Fused RNN at inference. Inputs data (T, N, C), parameters (flat), state
+ * (L*D, N, H)[, state_cell (L*D, N, H) for lstm]. Not supported (the caller
+ * refuses them): projection_size, lstm_state_clip_*, use_sequence_length. */
+mxio_status mxio__k_rnn_create(const mxio__rt_ctx *ctx, const mxio__rnn_params *p,
+                               const mxio__tdesc *in, mxio__kernel **out, mxio_error *err);
+
 /* ---- shared by the kernel files -------------------------------------------- */
 
 mxio__kernel *mxio__kernel_new(const char *op, int nin, const mxio__tdesc *in, size_t impl_size);

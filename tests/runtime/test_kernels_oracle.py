@@ -350,7 +350,31 @@ EXTRA = [
     case("pick", {"axis": -1, "mode": "wrap"}, [rnd(2, 3), np.array([4, -1], np.float32)]),
 ]
 
-ALL = CONV + POOL + NORM + ACT + SOFTMAX + BINARY + SCALAR + UNARY + MISC + EXTRA
+def rnn_case(mode, T, N, I, H, L, bidir, state_outputs=True, seed=0):
+    G = {"lstm": 4, "gru": 3}.get(mode, 1)
+    D = 2 if bidir else 1
+    size = sum(D * G * H * ((I if l == 0 else D * H) + H + 2) for l in range(L))
+    r = np.random.default_rng(seed)
+    ins = [rnd(T, N, I, seed=seed), r.uniform(-0.5, 0.5, size).astype(np.float32),
+           r.uniform(-1, 1, (L * D, N, H)).astype(np.float32)]
+    if mode == "lstm":
+        ins.append(r.uniform(-1, 1, (L * D, N, H)).astype(np.float32))
+    p = {"mode": mode, "state_size": H, "num_layers": L, "bidirectional": bidir,
+         "state_outputs": state_outputs}
+    return case("RNN", p, ins)
+
+
+RNN = [
+    rnn_case("lstm", 5, 2, 3, 4, 1, False),
+    rnn_case("lstm", 4, 3, 5, 3, 2, True, seed=1),
+    rnn_case("lstm", 3, 1, 2, 2, 1, False, state_outputs=False, seed=2),
+    rnn_case("gru", 5, 2, 3, 4, 1, False, seed=3),
+    rnn_case("gru", 4, 2, 3, 3, 2, True, seed=4),
+    rnn_case("rnn_tanh", 4, 2, 3, 5, 2, False, seed=5),
+    rnn_case("rnn_relu", 4, 2, 3, 5, 1, True, seed=6),
+]
+
+ALL = CONV + POOL + NORM + ACT + SOFTMAX + BINARY + SCALAR + UNARY + MISC + EXTRA + RNN
 
 
 @pytest.mark.parametrize("op,params,inputs,kw", ALL)

@@ -475,6 +475,14 @@ static mxio_status create(const mxio__rt_ctx *ctx, const char *op, int nin, cons
     if (!strcmp(op, "SequenceMask") || !strcmp(op, "SequenceLast"))
         return mxio__k_sequence_create(ctx, op[8] == 'L', pbool("use_sequence_length", false),
                                        (int)pint("axis", 0), (float)pfloat("value", 0), t, k, err);
+    if (!strcmp(op, "RNN")) {
+        static const char *const modes[] = {"rnn_relu", "rnn_tanh", "lstm", "gru", NULL};
+        mxio__rnn_params r = {(mxio__rnn_mode)pick(pstr("mode", ""), modes), pint("state_size", 0),
+                              (int)pint("num_layers", 1), pbool("bidirectional", false),
+                              pbool("state_outputs", false)};
+        if ((int)r.mode < 0) return mxio__fail(err, MXIO_E_UNSUPPORTED, "RNN: bad mode");
+        return mxio__k_rnn_create(ctx, &r, t, k, err);
+    }
     if (!strcmp(op, "Embedding"))
         return mxio__k_embedding_create(ctx, pint("input_dim", 0), pint("output_dim", 0), t, k, err);
     return mxio__fail(err, MXIO_E_UNKNOWN_OP, "kernel_driver: no kernel for op %s", op);
