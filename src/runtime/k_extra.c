@@ -670,3 +670,148 @@ mxio_status mxio__k_sequence_create(const mxio__rt_ctx *ctx, bool last, bool use
     }
     return mxio__rt_kernel_done(k, out, err);
 }
+
+/* ---- depth_to_space / space_to_depth ------------------------------------------------ */
+
+mxio_status mxio__k_depth_space_create(const mxio__rt_ctx *ctx, bool to_space, int64_t block,
+                                       const mxio__tdesc *data, mxio__kernel **out,
+                                       mxio_error *err) {
+    const char *op = to_space ? "depth_to_space" : "space_to_depth";
+    mxio_status st = mxio__rt_check_plain_f32(op, 1, data, err);
+    if (st != MXIO_OK) return st;
+    if (data->ndim != 4 || block < 1 || block > (INT64_C(1) << 20))
+        return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: needs (N, C, H, W) and block_size >= 1", op);
+    int64_t N = data->dims[0], C = data->dims[1], H = data->dims[2], W = data->dims[3], b = block;
+    if (to_space ? C % (b * b) : (H % b || W % b))
+        return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: shape does not divide by block_size %lld", op,
+                          (long long)b);
+    mxio__kernel *k = new_kernel(op, 1, data, sizeof(bcast_impl), bcast_run, err);
+    if (!k) return MXIO_E_NOMEM;
+    bcast_impl *q = k->impl;
+    /* A 6-D view of the input, permuted (a gather with the permuted strides). */
+    int64_t v[6], vs[6];
+    int perm[6];
+    if (to_space) { /* (N, b, b, C', H, W) -> (N, C', H, b, W, b) */
+        int64_t c2 = C / (b * b);
+        int64_t dv[6] = {N, b, b, c2, H, W};
+        int pv[6] = {0, 3, 4, 1, 5, 2};
+        memcpy(v, dv, sizeof v);
+        memcpy(perm, pv, sizeof perm);
+        k->out[0].dims[1] = c2, k->out[0].dims[2] = H * b, k->out[0].dims[3] = W * b;
+    } else { /* (N, C, H', b, W', b) -> (N, b, b, C, H', W') */
+        int64_t dv[6] = {N, C, H / b, b, W / b, b};
+        int pv[6] = {0, 3, 5, 1, 2, 4};
+        memcpy(v, dv, sizeof v);
+        memcpy(perm, pv, sizeof perm);
+        k->out[0].dims[1] = C * b * b, k->out[0].dims[2] = H / b, k->out[0].dims[3] = W / b;
+    }
+    int64_t s = 1;
+    for (int d = 5; d >= 0; d--) {
+        vs[d] = s;
+        s *= v[d];
+    }
+    q->ndim = 6;
+    for (int d = 0; d < 6; d++) {
+        q->dims[d] = v[perm[d]];
+        q->st[d] = vs[perm[d]];
+    }
+    return mxio__rt_kernel_done(k, out, err);
+}
+
+/* ---- AdaptiveAvgPooling2D, BilinearResize2D -------------------------------------------- */
+
+typedef struct resize_impl {
+    int64_t planes, H, W, oh, ow;
+    bool align_corners;
+} resize_impl;
+
+static mxio_status adaptive_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
+                                void *const *out, void *scratch, mxio_error *err) {
+    const resize_impl *q = k->impl;
+    const float *x = in[0];
+    float *y = out[0];
+    for (int64_t p = 0; p < q->planes; p++) {
+        const float *xp = x + p * q->H * q->W;
+        for (int64_t i = 0; i < q->oh; i++) {
+            /* MXNet's START_IND/END_IND compute in float */
+            int64_t h0 = (int64_t)floorf((float)(i * q->H) / (float)q->oh);
+            int64_t h1 = (int64_t)ceilf((float)((i + 1) * q->H) / (float)q->oh);
+            for (int64_t j = 0; j < q->ow; j++) {
+                int64_t w0 = (int64_t)floorf((float)(j * q->W) / (float)q->ow);
+                int64_t w1 = (int64_t)ceilf((float)((j + 1) * q->W) / (float)q->ow);
+                float sum = 0.0f;
+                for (int64_t h = h0; h < h1; h++)
+                    for (int64_t w = w0; w < w1; w++) sum += xp[h * q->W + w];
+                y[(p * q->oh + i) * q->ow + j] = sum / (float)((h1 - h0) * (w1 - w0));
+            }
+        }
+    }
+    return MXIO_OK;
+}
+
+static float src_index(float scale, int64_t dst, bool align_corners) {
+    if (align_corners) return scale * (float)dst;
+    float s = scale * ((float)dst + 0.5f) - 0.5f;
+    return s < 0.0f ? 0.0f : s;
+}
+
+static mxio_status bilinear_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
+                                void *const *out, void *scratch, mxio_error *err) {
+    const resize_impl *q = k->impl;
+    const float *x = in[0];
+    float *y = out[0];
+    int64_t H = q->H, W = q->W;
+    if (H == q->oh && W == q->ow) {
+        memcpy(y, x, (size_t)(q->planes * H * W) * sizeof(float));
+        return MXIO_OK;
+    }
+    bool ac = q->align_corners;
+    float rh = q->oh > 1 ? (ac ? (float)(H - 1) / (float)(q->oh - 1) : (float)H / (float)q->oh) : 0.0f;
+    float rw = q->ow > 1 ? (ac ? (float)(W - 1) / (float)(q->ow - 1) : (float)W / (float)q->ow) : 0.0f;
+    for (int64_t i = 0; i < q->oh; i++) {
+        float hr = src_index(rh, i, ac);
+        int64_t h1 = (int64_t)hr, h1p = h1 < H - 1 ? 1 : 0;
+        float hl1 = hr - (float)h1, hl0 = 1.0f - hl1;
+        for (int64_t j = 0; j < q->ow; j++) {
+            float wr = src_index(rw, j, ac);
+            int64_t w1 = (int64_t)wr, w1p = w1 < W - 1 ? 1 : 0;
+            float wl1 = wr - (float)w1, wl0 = 1.0f - wl1;
+            for (int64_t p = 0; p < q->planes; p++) {
+                const float *a = x + p * H * W + h1 * W + w1;
+                y[(p * q->oh + i) * q->ow + j] =
+                    hl0 * (wl0 * a[0] + wl1 * a[w1p]) + hl1 * (wl0 * a[h1p * W] + wl1 * a[h1p * W + w1p]);
+            }
+        }
+    }
+    return MXIO_OK;
+}
+
+static mxio_status resize_make(const char *op, int64_t oh, int64_t ow, bool align_corners, int nin,
+                               const mxio__tdesc *in, mxio__kernel_run_fn run, mxio__kernel **out,
+                               mxio_error *err) {
+    mxio_status st = mxio__rt_check_plain_f32(op, 1, in, err);
+    if (st != MXIO_OK) return st;
+    if (in[0].ndim != 4 || oh < 1 || ow < 1 || in[0].dims[2] < 1 || in[0].dims[3] < 1)
+        return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: needs (N, C, H, W) and an output size >= 1", op);
+    mxio__kernel *k = new_kernel(op, nin, in, sizeof(resize_impl), run, err);
+    if (!k) return MXIO_E_NOMEM;
+    resize_impl *q = k->impl;
+    q->planes = in[0].dims[0] * in[0].dims[1];
+    q->H = in[0].dims[2], q->W = in[0].dims[3], q->oh = oh, q->ow = ow;
+    q->align_corners = align_corners;
+    k->out[0].dims[2] = oh;
+    k->out[0].dims[3] = ow;
+    return mxio__rt_kernel_done(k, out, err);
+}
+
+mxio_status mxio__k_adaptive_avg_pool_create(const mxio__rt_ctx *ctx, int64_t oh, int64_t ow,
+                                             const mxio__tdesc *data, mxio__kernel **out,
+                                             mxio_error *err) {
+    return resize_make("AdaptiveAvgPooling2D", oh, ow, false, 1, data, adaptive_run, out, err);
+}
+
+mxio_status mxio__k_bilinear_resize_create(const mxio__rt_ctx *ctx, int64_t oh, int64_t ow,
+                                           bool align_corners, int nin, const mxio__tdesc *in,
+                                           mxio__kernel **out, mxio_error *err) {
+    return resize_make("BilinearResize2D", oh, ow, align_corners, nin, in, bilinear_run, out, err);
+}

@@ -368,6 +368,20 @@ mxio_status mxio__k_sequence_create(const mxio__rt_ctx *ctx, bool last, bool use
                                     float value, const mxio__tdesc *in, mxio__kernel **out,
                                     mxio_error *err);
 
+/* depth_to_space (DCR) / space_to_depth with block_size, on (N, C, H, W). */
+mxio_status mxio__k_depth_space_create(const mxio__rt_ctx *ctx, bool to_space, int64_t block,
+                                       const mxio__tdesc *data, mxio__kernel **out,
+                                       mxio_error *err);
+/* _contrib_AdaptiveAvgPooling2D to (oh, ow): window [floor(i*H/oh), ceil((i+1)*H/oh)). */
+mxio_status mxio__k_adaptive_avg_pool_create(const mxio__rt_ctx *ctx, int64_t oh, int64_t ow,
+                                             const mxio__tdesc *data, mxio__kernel **out,
+                                             mxio_error *err);
+/* _contrib_BilinearResize2D to (oh, ow) (the caller resolves the mode); nin 2
+ * when a `like` input is taken. */
+mxio_status mxio__k_bilinear_resize_create(const mxio__rt_ctx *ctx, int64_t oh, int64_t ow,
+                                           bool align_corners, int nin, const mxio__tdesc *in,
+                                           mxio__kernel **out, mxio_error *err);
+
 /* ---- RNN (k_rnn.c) -------------------------------------------------------------- */
 
 typedef enum mxio__rnn_mode { MXIO__RNN_RELU, MXIO__RNN_TANH, MXIO__RNN_LSTM, MXIO__RNN_GRU } mxio__rnn_mode;

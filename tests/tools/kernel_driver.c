@@ -483,6 +483,36 @@ static mxio_status create(const mxio__rt_ctx *ctx, const char *op, int nin, cons
         if ((int)r.mode < 0) return mxio__fail(err, MXIO_E_UNSUPPORTED, "RNN: bad mode");
         return mxio__k_rnn_create(ctx, &r, t, k, err);
     }
+    if (!strcmp(op, "depth_to_space") || !strcmp(op, "space_to_depth"))
+        return mxio__k_depth_space_create(ctx, op[0] == 'd', pint("block_size", 0), &t[0], k, err);
+    if (!strcmp(op, "_contrib_AdaptiveAvgPooling2D")) {
+        int64_t o[2] = {1, 1};
+        int n = ptuple("output_size", o, 2);
+        if (n == 1) o[1] = o[0];
+        return mxio__k_adaptive_avg_pool_create(ctx, o[0], o[1], &t[0], k, err);
+    }
+    if (!strcmp(op, "_contrib_BilinearResize2D")) {
+        const char *mode = pstr("mode", "size");
+        int64_t H = t[0].dims[2], W = t[0].dims[3], oh, ow;
+        bool sh = json_is_number(json_object_get(P, "scale_height"));
+        if (!strcmp(mode, "like")) {
+            oh = t[1].dims[2], ow = t[1].dims[3];
+        } else if (!strcmp(mode, "size")) { /* MXNet checks scale_height for both */
+            oh = sh ? (int64_t)(pfloat("scale_height", 1) * (double)H) : pint("height", 1);
+            ow = sh ? (int64_t)(pfloat("scale_width", 1) * (double)W) : pint("width", 1);
+        } else if (!strcmp(mode, "odd_scale")) {
+            oh = H % 2 == 0 ? (int64_t)((double)H * pfloat("scale_height", 1))
+                            : (int64_t)((double)(H - 1) * pfloat("scale_height", 1)) + 1;
+            ow = W % 2 == 0 ? (int64_t)((double)W * pfloat("scale_width", 1))
+                            : (int64_t)((double)(W - 1) * pfloat("scale_width", 1)) + 1;
+        } else {
+            bool even = !strncmp(mode, "to_even", 7), up = strstr(mode, "_up") != NULL;
+            oh = (H % 2 == (even ? 0 : 1)) ? H : H + (up ? 1 : -1);
+            ow = (W % 2 == (even ? 0 : 1)) ? W : W + (up ? 1 : -1);
+        }
+        return mxio__k_bilinear_resize_create(ctx, oh, ow, pbool("align_corners", true),
+                                              !strcmp(mode, "like") ? 2 : 1, t, k, err);
+    }
     if (!strcmp(op, "Embedding"))
         return mxio__k_embedding_create(ctx, pint("input_dim", 0), pint("output_dim", 0), t, k, err);
     return mxio__fail(err, MXIO_E_UNKNOWN_OP, "kernel_driver: no kernel for op %s", op);
