@@ -815,3 +815,67 @@ mxio_status mxio__k_bilinear_resize_create(const mxio__rt_ctx *ctx, int64_t oh, 
                                            mxio__kernel **out, mxio_error *err) {
     return resize_make("BilinearResize2D", oh, ow, align_corners, nin, in, bilinear_run, out, err);
 }
+
+/* ---- MultiBoxPrior ------------------------------------------------------------------- */
+
+typedef struct prior_impl {
+    mxio__multibox_prior_params p;
+    int in_h, in_w;
+} prior_impl;
+
+static void put_box(float *o, float cx, float cy, float w, float h, bool clip) {
+    float b[4] = {cx - w, cy - h, cx + w, cy + h};
+    for (int i = 0; i < 4; i++) o[i] = clip ? fminf(fmaxf(b[i], 0.0f), 1.0f) : b[i];
+}
+
+static mxio_status prior_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
+                             void *const *out, void *scratch, mxio_error *err) {
+    const prior_impl *q = k->impl;
+    const mxio__multibox_prior_params *p = &q->p;
+    const int H = q->in_h, W = q->in_w;
+    float step_y = p->steps[0], step_x = p->steps[1];
+    if (step_y <= 0.0f || step_x <= 0.0f) {
+        step_y = 1.0f / (float)H;
+        step_x = 1.0f / (float)W;
+    }
+    float *o = out[0];
+    /* Same float expression order as MXNet's MultiBoxPriorForward. */
+    for (int r = 0; r < H; ++r) {
+        float cy = ((float)r + p->offsets[0]) * step_y;
+        for (int c = 0; c < W; ++c) {
+            float cx = ((float)c + p->offsets[1]) * step_x;
+            float ratio = p->nratios > 0 ? sqrtf(p->ratios[0]) : 1.0f;
+            for (int i = 0; i < p->nsizes; ++i, o += 4) {
+                float size = p->sizes[i];
+                put_box(o, cx, cy, size * (float)H / (float)W * ratio / 2, size / ratio / 2, p->clip);
+            }
+            float size = p->sizes[0];
+            for (int j = 1; j < p->nratios; ++j, o += 4) {
+                float rr = sqrtf(p->ratios[j]);
+                put_box(o, cx, cy, size * (float)H / (float)W * rr / 2, size / rr / 2, p->clip);
+            }
+        }
+    }
+    return MXIO_OK;
+}
+
+mxio_status mxio__k_multibox_prior_create(const mxio__rt_ctx *ctx,
+                                          const mxio__multibox_prior_params *p,
+                                          const mxio__tdesc *data, mxio__kernel **out,
+                                          mxio_error *err) {
+    const char *op = "MultiBoxPrior";
+    if (data->ndim != 4 || p->nsizes < 1 || p->nsizes > MXIO__MAX_ANCHOR_PARAMS || p->nratios < 0 ||
+        p->nratios > MXIO__MAX_ANCHOR_PARAMS || data->dims[2] > INT32_MAX || data->dims[3] > INT32_MAX)
+        return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: needs (N, C, H, W) data and 1..%d sizes",
+                          op, MXIO__MAX_ANCHOR_PARAMS);
+    mxio__kernel *k = new_kernel(op, 1, data, sizeof(prior_impl), prior_run, err);
+    if (!k) return MXIO_E_NOMEM;
+    prior_impl *q = k->impl;
+    q->p = *p;
+    q->in_h = (int)data->dims[2];
+    q->in_w = (int)data->dims[3];
+    int64_t anchors = p->nsizes + (p->nratios > 0 ? p->nratios - 1 : 0);
+    int64_t od[3] = {1, data->dims[2] * data->dims[3] * anchors, 4};
+    mxio__tdesc_plain(&k->out[0], 3, od);
+    return mxio__rt_kernel_done(k, out, err);
+}

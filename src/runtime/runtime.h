@@ -382,6 +382,21 @@ mxio_status mxio__k_bilinear_resize_create(const mxio__rt_ctx *ctx, int64_t oh, 
                                            bool align_corners, int nin, const mxio__tdesc *in,
                                            mxio__kernel **out, mxio_error *err);
 
+/* _contrib_MultiBoxPrior: anchors (1, H*W*A, 4) for data (N, C, H, W); the data
+ * values are not read. Steps <= 0 mean 1/H and 1/W. */
+#define MXIO__MAX_ANCHOR_PARAMS 32
+typedef struct mxio__multibox_prior_params {
+    int nsizes, nratios;
+    float sizes[MXIO__MAX_ANCHOR_PARAMS], ratios[MXIO__MAX_ANCHOR_PARAMS];
+    bool clip;
+    float steps[2];   /* (y, x) */
+    float offsets[2]; /* (y, x) */
+} mxio__multibox_prior_params;
+mxio_status mxio__k_multibox_prior_create(const mxio__rt_ctx *ctx,
+                                          const mxio__multibox_prior_params *p,
+                                          const mxio__tdesc *data, mxio__kernel **out,
+                                          mxio_error *err);
+
 /* ---- RNN (k_rnn.c) -------------------------------------------------------------- */
 
 typedef enum mxio__rnn_mode { MXIO__RNN_RELU, MXIO__RNN_TANH, MXIO__RNN_LSTM, MXIO__RNN_GRU } mxio__rnn_mode;

@@ -143,6 +143,22 @@ static int ptuple(const char *k, int64_t *vals, int cap) {
     }
     return n;
 }
+/* Float tuple; absent: one value `dflt` (MXNet's (1,) style defaults). */
+static int pfloats(const char *k, float *vals, int cap, float dflt) {
+    json_t *v = json_object_get(P, k);
+    if (json_is_number(v)) {
+        vals[0] = (float)json_number_value(v);
+        return 1;
+    }
+    if (!json_is_array(v)) {
+        vals[0] = dflt;
+        return 1;
+    }
+    int n = 0;
+    for (size_t i = 0; i < json_array_size(v) && n < cap; i++)
+        vals[n++] = (float)json_number_value(json_array_get(v, i));
+    return n;
+}
 static int pick(const char *s, const char *const *names) {
     for (int i = 0; names[i]; i++)
         if (strcmp(s, names[i]) == 0) return i;
@@ -512,6 +528,19 @@ static mxio_status create(const mxio__rt_ctx *ctx, const char *op, int nin, cons
         }
         return mxio__k_bilinear_resize_create(ctx, oh, ow, pbool("align_corners", true),
                                               !strcmp(mode, "like") ? 2 : 1, t, k, err);
+    }
+    if (!strcmp(op, "_contrib_MultiBoxPrior")) {
+        mxio__multibox_prior_params m;
+        memset(&m, 0, sizeof m);
+        m.nsizes = pfloats("sizes", m.sizes, MXIO__MAX_ANCHOR_PARAMS, 1.0f);
+        m.nratios = pfloats("ratios", m.ratios, MXIO__MAX_ANCHOR_PARAMS, 1.0f);
+        m.clip = pbool("clip", false);
+        float st[2] = {-1, -1}, of[2] = {0.5f, 0.5f};
+        pfloats("steps", st, 2, -1.0f);
+        pfloats("offsets", of, 2, 0.5f);
+        memcpy(m.steps, st, sizeof st);
+        memcpy(m.offsets, of, sizeof of);
+        return mxio__k_multibox_prior_create(ctx, &m, &t[0], k, err);
     }
     if (!strcmp(op, "Embedding"))
         return mxio__k_embedding_create(ctx, pint("input_dim", 0), pint("output_dim", 0), t, k, err);
