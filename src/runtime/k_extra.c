@@ -879,3 +879,124 @@ mxio_status mxio__k_multibox_prior_create(const mxio__rt_ctx *ctx,
     mxio__tdesc_plain(&k->out[0], 3, od);
     return mxio__rt_kernel_done(k, out, err);
 }
+
+/* ---- MultiBoxDetection ------------------------------------------------------------------ */
+
+typedef struct det_impl {
+    mxio__multibox_detection_params p;
+    int64_t batches, classes, anchors;
+} det_impl;
+
+static float box_overlap(const float *a, const float *b) {
+    float w = fmaxf(0.0f, fminf(a[2], b[2]) - fmaxf(a[0], b[0]));
+    float h = fmaxf(0.0f, fminf(a[3], b[3]) - fmaxf(a[1], b[1]));
+    float i = w * h;
+    float u = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - i;
+    return u <= 0.0f ? 0.0f : i / u;
+}
+
+/* Stable sort of row indices by score, descending (std::stable_sort in MXNet). */
+static void sort_desc(int64_t *idx, int64_t n, const float *rows, int64_t *tmp) {
+    for (int64_t width = 1; width < n; width *= 2) {
+        for (int64_t lo = 0; lo < n; lo += 2 * width) {
+            int64_t mid = lo + width < n ? lo + width : n, hi = lo + 2 * width < n ? lo + 2 * width : n;
+            int64_t a = lo, b = mid, o = lo;
+            while (a < mid && b < hi)
+                tmp[o++] = rows[idx[b] * 6 + 1] > rows[idx[a] * 6 + 1] ? idx[b++] : idx[a++];
+            while (a < mid) tmp[o++] = idx[a++];
+            while (b < hi) tmp[o++] = idx[b++];
+        }
+        memcpy(idx, tmp, (size_t)n * sizeof *idx);
+    }
+}
+
+static mxio_status det_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
+                           void *const *out, void *scratch, mxio_error *err) {
+    const det_impl *q = k->impl;
+    const mxio__multibox_detection_params *p = &q->p;
+    const int64_t A = q->anchors, C = q->classes;
+    const float *anchors = in[2];
+    float *rows = scratch; /* A * 6 decoded rows, then A * 6 for the sorted copy */
+    float *valid = rows + A * 6;
+    int64_t *idx = (int64_t *)(valid + A * 6), *tmp = idx + A;
+    for (int64_t b = 0; b < q->batches; b++) {
+        const float *cls = (const float *)in[0] + b * C * A, *loc = (const float *)in[1] + b * A * 4;
+        float *o = (float *)out[0] + b * A * 6;
+        for (int64_t i = 0; i < A * 6; i++) o[i] = -1.0f;
+        for (int64_t i = 0; i < A; i++) {
+            float score = -1.0f;
+            int64_t id = 0;
+            for (int64_t j = 1; j < C; j++) {
+                float v = cls[j * A + i];
+                if (v > score) {
+                    score = v;
+                    id = j;
+                }
+            }
+            if (id > 0 && score < p->threshold) id = 0;
+            float *r = rows + i * 6;
+            r[0] = (float)(id - 1);
+            r[1] = score;
+            const float *an = anchors + i * 4, *lp = loc + i * 4;
+            float aw = an[2] - an[0], ah = an[3] - an[1];
+            float ax = (an[0] + an[2]) / 2.f, ay = (an[1] + an[3]) / 2.f;
+            float ox = lp[0] * p->variances[0] * aw + ax, oy = lp[1] * p->variances[1] * ah + ay;
+            float ow = expf(lp[2] * p->variances[2]) * aw / 2, oh = expf(lp[3] * p->variances[3]) * ah / 2;
+            float box[4] = {ox - ow, oy - oh, ox + ow, oy + oh};
+            for (int c = 0; c < 4; c++) r[2 + c] = p->clip ? fmaxf(0.0f, fminf(1.0f, box[c])) : box[c];
+        }
+        int64_t nvalid = 0;
+        for (int64_t i = 0; i < A; i++)
+            if (rows[i * 6] >= 0) memcpy(o + 6 * nvalid++, rows + i * 6, 6 * sizeof(float));
+        if (nvalid < 1 || p->nms_threshold <= 0 || p->nms_threshold > 1) continue;
+        memcpy(valid, o, (size_t)(nvalid * 6) * sizeof(float));
+        for (int64_t i = 0; i < nvalid; i++) idx[i] = i;
+        sort_desc(idx, nvalid, valid, tmp);
+        int64_t keep = nvalid;
+        if (p->nms_topk > 0 && p->nms_topk < keep) {
+            keep = p->nms_topk;
+            for (int64_t i = keep; i < nvalid; i++) o[i * 6] = -1.0f;
+        }
+        for (int64_t i = 0; i < keep; i++) memcpy(o + i * 6, valid + idx[i] * 6, 6 * sizeof(float));
+        for (int64_t i = 0; i < keep; i++) {
+            if (o[i * 6] < 0) continue;
+            for (int64_t j = i + 1; j < keep; j++) {
+                if (o[j * 6] < 0) continue;
+                if ((p->force_suppress || o[i * 6] == o[j * 6]) &&
+                    box_overlap(o + i * 6 + 2, o + j * 6 + 2) >= p->nms_threshold)
+                    o[j * 6] = -1.0f;
+            }
+        }
+    }
+    return MXIO_OK;
+}
+
+mxio_status mxio__k_multibox_detection_create(const mxio__rt_ctx *ctx,
+                                              const mxio__multibox_detection_params *p,
+                                              const mxio__tdesc *in, mxio__kernel **out,
+                                              mxio_error *err) {
+    const char *op = "MultiBoxDetection";
+    mxio_status st = mxio__rt_check_plain_f32(op, 3, in, err);
+    if (st != MXIO_OK) return st;
+    if (in[0].ndim != 3 || in[0].dims[1] < 1)
+        return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: cls_prob must be (N, classes, anchors)", op);
+    int64_t N = in[0].dims[0], C = in[0].dims[1], A = in[0].dims[2];
+    if (mxio__tdesc_numel(&in[1]) != N * A * 4 || mxio__tdesc_numel(&in[2]) != A * 4)
+        return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: loc_pred (N, A*4) and anchors (1, A, 4) expected",
+                          op);
+    mxio__kernel *k = new_kernel(op, 3, in, sizeof(det_impl), det_run, err);
+    if (!k) return MXIO_E_NOMEM;
+    det_impl *q = k->impl;
+    q->p = *p;
+    q->batches = N, q->classes = C, q->anchors = A;
+    int64_t od[3] = {N, A, 6};
+    mxio__tdesc_plain(&k->out[0], 3, od);
+    size_t per, bytes;
+    if (!mxio__mul_size((size_t)A, 12 * sizeof(float) + 2 * sizeof(int64_t), &per) ||
+        !mxio__add_size(per, 64, &bytes)) {
+        mxio__kernel_free(k);
+        return mxio__fail(err, MXIO_E_LIMIT, "runtime: %s: scratch overflows", op);
+    }
+    k->scratch_bytes = bytes;
+    return mxio__rt_kernel_done(k, out, err);
+}

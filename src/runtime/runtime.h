@@ -397,6 +397,22 @@ mxio_status mxio__k_multibox_prior_create(const mxio__rt_ctx *ctx,
                                           const mxio__tdesc *data, mxio__kernel **out,
                                           mxio_error *err);
 
+/* _contrib_MultiBoxDetection (MXNet's CPU kernel: background is class 0,
+ * background_id is not read there either). Inputs cls_prob (N, classes, A),
+ * loc_pred (N, A*4), anchors (1, A, 4); output (N, A, 6) rows [id, score,
+ * xmin, ymin, xmax, ymax], -1 rows after the valid ones and for suppressed ids. */
+typedef struct mxio__multibox_detection_params {
+    bool clip;
+    float threshold, nms_threshold;
+    bool force_suppress;
+    float variances[4];
+    int nms_topk;
+} mxio__multibox_detection_params;
+mxio_status mxio__k_multibox_detection_create(const mxio__rt_ctx *ctx,
+                                              const mxio__multibox_detection_params *p,
+                                              const mxio__tdesc *in, mxio__kernel **out,
+                                              mxio_error *err);
+
 /* ---- RNN (k_rnn.c) -------------------------------------------------------------- */
 
 typedef enum mxio__rnn_mode { MXIO__RNN_RELU, MXIO__RNN_TANH, MXIO__RNN_LSTM, MXIO__RNN_GRU } mxio__rnn_mode;

@@ -288,6 +288,17 @@ MISC = [
          [np.array([[0, 3.7, 9], [12, -3, 5]], np.float32), rnd(10, 4)]),
 ]
 
+def det_inputs(n, classes, anchors, seed=0):
+    r = np.random.default_rng(seed)
+    logits = r.uniform(-3, 3, (n, classes, anchors))
+    prob = (np.exp(logits) / np.exp(logits).sum(1, keepdims=True)).astype(np.float32)
+    loc = r.uniform(-1, 1, (n, anchors * 4)).astype(np.float32)
+    c = r.uniform(0.1, 0.9, (anchors, 2))
+    wh = r.uniform(0.05, 0.4, (anchors, 2))
+    anc = np.concatenate([c - wh / 2, c + wh / 2], 1)[None].astype(np.float32)
+    return [prob, loc, anc]
+
+
 EXTRA = [
     case("dot", {}, [rnd(3, 4), rnd(4, 5, seed=1)]),
     case("dot", {"transpose_a": True}, [rnd(4, 3), rnd(4, 5, seed=1)]),
@@ -350,6 +361,12 @@ EXTRA = [
          [rnd(1, 3, 5, 3)]),
     case("_contrib_MultiBoxPrior", {"sizes": [0.5], "ratios": [2, 1], "steps": [0.1, 0.2],
                                     "offsets": [0.3, 0.6]}, [rnd(2, 3, 3, 4)]),
+    case("_contrib_MultiBoxDetection", {}, det_inputs(2, 4, 30)),
+    case("_contrib_MultiBoxDetection", {"threshold": 0.2, "nms_threshold": 0.3, "force_suppress": True},
+         det_inputs(1, 3, 40, seed=1)),
+    case("_contrib_MultiBoxDetection", {"clip": False, "nms_topk": 5, "variances": [0.2, 0.2, 0.1, 0.1]},
+         det_inputs(2, 5, 25, seed=2)),
+    case("_contrib_MultiBoxDetection", {"nms_threshold": 0.0}, det_inputs(1, 3, 12, seed=3)),
     case("GroupNorm", {"num_groups": 2}, [rnd(2, 4, 3, 3), rnd(2), rnd(2, seed=1)]),
     case("GroupNorm", {"num_groups": 3, "eps": 1e-3}, [rnd(1, 6, 5), rnd(3), rnd(3, seed=1)]),
     case("SwapAxis", {"dim1": 1, "dim2": 2}, [rnd(2, 3, 4)]),

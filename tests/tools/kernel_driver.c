@@ -542,6 +542,14 @@ static mxio_status create(const mxio__rt_ctx *ctx, const char *op, int nin, cons
         memcpy(m.offsets, of, sizeof of);
         return mxio__k_multibox_prior_create(ctx, &m, &t[0], k, err);
     }
+    if (!strcmp(op, "_contrib_MultiBoxDetection")) {
+        mxio__multibox_detection_params m = {pbool("clip", true), (float)pfloat("threshold", 0.01),
+                                             (float)pfloat("nms_threshold", 0.5),
+                                             pbool("force_suppress", false), {0.1f, 0.1f, 0.2f, 0.2f},
+                                             (int)pint("nms_topk", -1)};
+        if (json_object_get(P, "variances")) pfloats("variances", m.variances, 4, 0.1f);
+        return mxio__k_multibox_detection_create(ctx, &m, t, k, err);
+    }
     if (!strcmp(op, "Embedding"))
         return mxio__k_embedding_create(ctx, pint("input_dim", 0), pint("output_dim", 0), t, k, err);
     return mxio__fail(err, MXIO_E_UNKNOWN_OP, "kernel_driver: no kernel for op %s", op);
