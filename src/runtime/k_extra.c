@@ -1000,3 +1000,120 @@ mxio_status mxio__k_multibox_detection_create(const mxio__rt_ctx *ctx,
     k->scratch_bytes = bytes;
     return mxio__rt_kernel_done(k, out, err);
 }
+
+/* ---- box_nms ------------------------------------------------------------------------ */
+
+typedef struct nms_impl {
+    mxio__box_nms_params p;
+    int64_t batches, num, width;
+} nms_impl;
+
+static float nms_area(const float *b, bool center) {
+    float w = center ? b[2] : b[2] - b[0], h = center ? b[3] : b[3] - b[1];
+    return w < 0 || h < 0 ? 0.0f : w * h;
+}
+
+static float nms_intersect_1d(float a1, float a2, float b1, float b2, bool center) {
+    float left, right;
+    if (!center) {
+        left = a1 > b1 ? a1 : b1;
+        right = a2 < b2 ? a2 : b2;
+    } else {
+        float aw = a2 / 2, bw = b2 / 2, al = a1 - aw, ar = a1 + aw, bl = b1 - bw, br = b1 + bw;
+        left = bl > al ? bl : al;
+        right = br < ar ? br : ar;
+    }
+    float w = right - left;
+    return w > 0 ? w : 0.0f;
+}
+
+static mxio_status nms_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
+                           void *const *out, void *scratch, mxio_error *err) {
+    const nms_impl *q = k->impl;
+    const mxio__box_nms_params *p = &q->p;
+    const int64_t M = q->num, W = q->width, cs = p->coord_start;
+    int64_t *idx = scratch, *tmp = idx + M;
+    float *area = (float *)(tmp + M), *keys = area + M;
+    int64_t topk = p->topk < 0 ? M : (p->topk < M ? p->topk : M);
+    for (int64_t b = 0; b < q->batches; b++) {
+        const float *x = (const float *)in[0] + b * M * W;
+        float *y = (float *)out[0] + b * M * W;
+        if (topk < 1) {
+            memcpy(y, x, (size_t)(M * W) * sizeof(float));
+            continue;
+        }
+        int64_t n = 0;
+        for (int64_t i = 0; i < M; i++) {
+            float score = x[i * W + p->score_index];
+            bool ok = score > p->valid_thresh;
+            if (p->id_index >= 0) ok = ok && x[i * W + p->id_index] != p->background_id;
+            if (ok) idx[n++] = i;
+        }
+        for (int64_t i = 0; i < M * W; i++) y[i] = -1.0f;
+        /* Stable sort by score, descending; sort_desc reads keys as rows of 6
+         * with the score in column 1 (MultiBoxDetection's layout). */
+        for (int64_t i = 0; i < n; i++) keys[idx[i] * 6 + 1] = x[idx[i] * W + p->score_index];
+        sort_desc(idx, n, keys, tmp);
+        int64_t kk = n < topk ? n : topk;
+        for (int64_t i = 0; i < kk; i++) area[idx[i]] = nms_area(x + idx[i] * W + cs, p->in_center);
+        for (int64_t r = 0; r < kk; r++) {
+            if (idx[r] < 0) continue;
+            const float *a = x + idx[r] * W;
+            for (int64_t j = r + 1; j < kk; j++) {
+                if (idx[j] < 0) continue;
+                const float *c = x + idx[j] * W;
+                if (!p->force_suppress && p->id_index >= 0 &&
+                    (int64_t)a[p->id_index] != (int64_t)c[p->id_index])
+                    continue;
+                float inter = nms_intersect_1d(a[cs], a[cs + 2], c[cs], c[cs + 2], p->in_center) *
+                              nms_intersect_1d(a[cs + 1], a[cs + 3], c[cs + 1], c[cs + 3], p->in_center);
+                float iou = inter / (area[idx[r]] + area[idx[j]] - inter);
+                if (iou > p->overlap_thresh) idx[j] = -1;
+            }
+        }
+        int64_t count = 0;
+        for (int64_t i = 0; i < kk; i++)
+            if (idx[i] >= 0) memcpy(y + W * count++, x + idx[i] * W, (size_t)W * sizeof(float));
+        if (p->in_center != p->out_center)
+            for (int64_t i = 0; i < M; i++) {
+                float *c = y + i * W + cs;
+                if (c[0] < 0) continue; /* MXNet skips rows whose first coordinate is negative */
+                if (p->out_center) {
+                    float l = c[0], t = c[1], r = c[2], bt = c[3];
+                    c[0] = (l + r) / 2, c[1] = (t + bt) / 2, c[2] = r - l, c[3] = bt - t;
+                } else {
+                    float cx = c[0], cy = c[1], w = c[2] / 2, h = c[3] / 2;
+                    c[0] = cx - w, c[1] = cy - h, c[2] = cx + w, c[3] = cy + h;
+                }
+            }
+    }
+    return MXIO_OK;
+}
+
+mxio_status mxio__k_box_nms_create(const mxio__rt_ctx *ctx, const mxio__box_nms_params *p,
+                                   const mxio__tdesc *data, mxio__kernel **out, mxio_error *err) {
+    const char *op = "box_nms";
+    mxio_status st = mxio__rt_check_plain_f32(op, 1, data, err);
+    if (st != MXIO_OK) return st;
+    if (data->ndim < 2)
+        return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: data must be (..., num_elem, width)", op);
+    int64_t W = data->dims[data->ndim - 1];
+    if (p->coord_start < 0 || p->coord_start + 4 > W || p->score_index < 0 || p->score_index >= W ||
+        p->id_index >= W)
+        return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: coord_start/score_index/id_index outside width %lld",
+                          op, (long long)W);
+    mxio__kernel *k = new_kernel(op, 1, data, sizeof(nms_impl), nms_run, err);
+    if (!k) return MXIO_E_NOMEM;
+    nms_impl *q = k->impl;
+    q->p = *p;
+    q->num = data->dims[data->ndim - 2];
+    q->width = W;
+    q->batches = data->ndim <= 2 ? 1 : prod(data->dims, 0, data->ndim - 2);
+    size_t bytes;
+    if (!mxio__mul_size((size_t)q->num, 2 * sizeof(int64_t) + 7 * sizeof(float), &bytes)) {
+        mxio__kernel_free(k);
+        return mxio__fail(err, MXIO_E_LIMIT, "runtime: %s: scratch overflows", op);
+    }
+    k->scratch_bytes = bytes + 64;
+    return mxio__rt_kernel_done(k, out, err);
+}

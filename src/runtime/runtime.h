@@ -413,6 +413,23 @@ mxio_status mxio__k_multibox_detection_create(const mxio__rt_ctx *ctx,
                                               const mxio__tdesc *in, mxio__kernel **out,
                                               mxio_error *err);
 
+/* _contrib_box_nms (box_non_maximum_suppression), MXNet's CPU algorithm: per
+ * batch, boxes with score > valid_thresh (and id != background_id when id_index
+ * >= 0) are stably sorted by score, the first topk are suppressed greedily
+ * (IoU > overlap_thresh, same id unless force_suppress), survivors are packed
+ * to the front, the rest of the rows are -1; coordinates converted when
+ * in_format != out_format. Data (..., num_elem, width). The hidden index
+ * output is not produced. */
+typedef struct mxio__box_nms_params {
+    float overlap_thresh, valid_thresh;
+    int topk, coord_start, score_index, id_index;
+    float background_id;
+    bool force_suppress;
+    bool in_center, out_center; /* false = corner */
+} mxio__box_nms_params;
+mxio_status mxio__k_box_nms_create(const mxio__rt_ctx *ctx, const mxio__box_nms_params *p,
+                                   const mxio__tdesc *data, mxio__kernel **out, mxio_error *err);
+
 /* ---- RNN (k_rnn.c) -------------------------------------------------------------- */
 
 typedef enum mxio__rnn_mode { MXIO__RNN_RELU, MXIO__RNN_TANH, MXIO__RNN_LSTM, MXIO__RNN_GRU } mxio__rnn_mode;

@@ -299,6 +299,22 @@ def det_inputs(n, classes, anchors, seed=0):
     return [prob, loc, anc]
 
 
+def nms_input(b, n, w, seed=0, layout="isxyxy", center=False):
+    r = np.random.default_rng(seed)
+    c = r.uniform(0.1, 0.9, (b, n, 2))
+    wh = r.uniform(0.05, 0.5, (b, n, 2))
+    box = np.concatenate([c, wh], -1) if center else np.concatenate([c - wh / 2, c + wh / 2], -1)
+    score = r.uniform(0, 1, (b, n, 1))
+    if n >= 6:
+        score[:, :3, 0] = score[:, 3:6, 0]  # ties: the sort must be stable
+    ids = r.integers(0, 3, (b, n, 1)).astype(np.float64)
+    if layout == "xyxys":
+        x = np.concatenate([box, score], -1)
+    else:
+        x = np.concatenate([ids, score, box], -1)
+    return x[..., :w].astype(np.float32)
+
+
 EXTRA = [
     case("dot", {}, [rnd(3, 4), rnd(4, 5, seed=1)]),
     case("dot", {"transpose_a": True}, [rnd(4, 3), rnd(4, 5, seed=1)]),
@@ -367,6 +383,16 @@ EXTRA = [
     case("_contrib_MultiBoxDetection", {"clip": False, "nms_topk": 5, "variances": [0.2, 0.2, 0.1, 0.1]},
          det_inputs(2, 5, 25, seed=2)),
     case("_contrib_MultiBoxDetection", {"nms_threshold": 0.0}, det_inputs(1, 3, 12, seed=3)),
+    case("_contrib_box_nms", {}, [nms_input(1, 30, 6)]),
+    case("_contrib_box_nms", {"overlap_thresh": 0.3, "topk": 10, "id_index": 0, "valid_thresh": 0.2},
+         [nms_input(2, 25, 6, seed=1)]),
+    case("_contrib_box_nms", {"id_index": 0, "force_suppress": True, "background_id": 0},
+         [nms_input(2, 20, 6, seed=2)]),
+    case("_contrib_box_nms", {"coord_start": 0, "score_index": 4, "out_format": "center"},
+         [nms_input(3, 15, 5, seed=3, layout="xyxys")]),
+    case("_contrib_box_nms", {"in_format": "center", "out_format": "corner", "id_index": 0},
+         [nms_input(1, 18, 6, seed=4, center=True)]),
+    case("_contrib_box_nms", {"topk": 0}, [nms_input(1, 5, 6, seed=5)]),
     case("GroupNorm", {"num_groups": 2}, [rnd(2, 4, 3, 3), rnd(2), rnd(2, seed=1)]),
     case("GroupNorm", {"num_groups": 3, "eps": 1e-3}, [rnd(1, 6, 5), rnd(3), rnd(3, seed=1)]),
     case("SwapAxis", {"dim1": 1, "dim2": 2}, [rnd(2, 3, 4)]),

@@ -550,6 +550,15 @@ static mxio_status create(const mxio__rt_ctx *ctx, const char *op, int nin, cons
         if (json_object_get(P, "variances")) pfloats("variances", m.variances, 4, 0.1f);
         return mxio__k_multibox_detection_create(ctx, &m, t, k, err);
     }
+    if (!strcmp(op, "_contrib_box_nms") || !strcmp(op, "_contrib_box_non_maximum_suppression")) {
+        mxio__box_nms_params b = {(float)pfloat("overlap_thresh", 0.5), (float)pfloat("valid_thresh", 0),
+                                  (int)pint("topk", -1), (int)pint("coord_start", 2),
+                                  (int)pint("score_index", 1), (int)pint("id_index", -1),
+                                  (float)pfloat("background_id", -1), pbool("force_suppress", false),
+                                  !strcmp(pstr("in_format", "corner"), "center"),
+                                  !strcmp(pstr("out_format", "corner"), "center")};
+        return mxio__k_box_nms_create(ctx, &b, &t[0], k, err);
+    }
     if (!strcmp(op, "Embedding"))
         return mxio__k_embedding_create(ctx, pint("input_dim", 0), pint("output_dim", 0), t, k, err);
     return mxio__fail(err, MXIO_E_UNKNOWN_OP, "kernel_driver: no kernel for op %s", op);
