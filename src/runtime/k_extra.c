@@ -1117,3 +1117,160 @@ mxio_status mxio__k_box_nms_create(const mxio__rt_ctx *ctx, const mxio__box_nms_
     k->scratch_bytes = bytes + 64;
     return mxio__rt_kernel_done(k, out, err);
 }
+
+/* ---- box_decode ------------------------------------------------------------------------ */
+
+typedef struct dec_impl {
+    mxio__box_decode_params p;
+    int64_t b, n;
+} dec_impl;
+
+static mxio_status dec_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
+                           void *const *out, void *scratch, mxio_error *err) {
+    const dec_impl *q = k->impl;
+    const mxio__box_decode_params *p = &q->p;
+    const float *x = in[0], *anc = in[1];
+    float *y = out[0];
+    for (int64_t i = 0; i < q->b * q->n; i++) {
+        const float *a = anc + (i % q->n) * 4, *d = x + i * 4;
+        float ax = a[0], ay = a[1], aw = a[2], ah = a[3];
+        if (p->anchors_corner) { /* MXNet mixes in double here (the 0.5 literals) */
+            aw = aw - ax;
+            ah = ah - ay;
+            ax = (float)(ax + aw * 0.5);
+            ay = (float)(ay + ah * 0.5);
+        }
+        float ox = d[0] * p->std[0] * aw + ax, oy = d[1] * p->std[1] * ah + ay;
+        float dw = d[2] * p->std[2], dh = d[3] * p->std[3];
+        if (p->clip > 0.0f) {
+            dw = dw < p->clip ? dw : p->clip;
+            dh = dh < p->clip ? dh : p->clip;
+        }
+        dw = expf(dw);
+        dh = expf(dh);
+        float ow = (float)(dw * aw * 0.5), oh = (float)(dh * ah * 0.5);
+        y[i * 4 + 0] = ox - ow;
+        y[i * 4 + 1] = oy - oh;
+        y[i * 4 + 2] = ox + ow;
+        y[i * 4 + 3] = oy + oh;
+    }
+    return MXIO_OK;
+}
+
+mxio_status mxio__k_box_decode_create(const mxio__rt_ctx *ctx, const mxio__box_decode_params *p,
+                                      const mxio__tdesc *in, mxio__kernel **out, mxio_error *err) {
+    const char *op = "box_decode";
+    mxio_status st = mxio__rt_check_plain_f32(op, 2, in, err);
+    if (st != MXIO_OK) return st;
+    if (in[0].ndim != 3 || in[0].dims[2] != 4 || mxio__tdesc_numel(&in[1]) != in[0].dims[1] * 4)
+        return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: data (B, N, 4) and anchors (1, N, 4) expected", op);
+    mxio__kernel *k = new_kernel(op, 2, in, sizeof(dec_impl), dec_run, err);
+    if (!k) return MXIO_E_NOMEM;
+    dec_impl *q = k->impl;
+    q->p = *p;
+    q->b = in[0].dims[0];
+    q->n = in[0].dims[1];
+    return mxio__rt_kernel_done(k, out, err);
+}
+
+/* ---- ROIAlign ---------------------------------------------------------------------------- */
+
+typedef struct roi_impl {
+    mxio__roi_align_params p;
+    int64_t N, C, H, W, R, cols, cout;
+} roi_impl;
+
+/* One bilinear sample, as MXNet's pre_calc_for_bilinear_interpolate. */
+static float roi_sample(const float *plane, int64_t H, int64_t W, float y, float x) {
+    if (y < -1.0f || y > (float)H || x < -1.0f || x > (float)W) return 0.0f;
+    if (y <= 0) y = 0;
+    if (x <= 0) x = 0;
+    int64_t yl = (int64_t)y, xl = (int64_t)x, yh, xh;
+    if (yl >= H - 1) {
+        yh = yl = H - 1;
+        y = (float)yl;
+    } else {
+        yh = yl + 1;
+    }
+    if (xl >= W - 1) {
+        xh = xl = W - 1;
+        x = (float)xl;
+    } else {
+        xh = xl + 1;
+    }
+    float ly = y - (float)yl, lx = x - (float)xl, hy = 1.0f - ly, hx = 1.0f - lx;
+    return hy * hx * plane[yl * W + xl] + hy * lx * plane[yl * W + xh] + ly * hx * plane[yh * W + xl] +
+           ly * lx * plane[yh * W + xh];
+}
+
+static mxio_status roi_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
+                           void *const *out, void *scratch, mxio_error *err) {
+    const roi_impl *q = k->impl;
+    const mxio__roi_align_params *p = &q->p;
+    const float *x = in[0], *rois = in[1];
+    float *y = out[0];
+    const int64_t PH = p->pooled[0], PW = p->pooled[1], plane = q->H * q->W;
+    for (int64_t n = 0; n < q->R; n++) {
+        const float *r = rois + n * q->cols;
+        float *yo = y + n * q->cout * PH * PW;
+        int64_t b = 0;
+        if (q->cols == 5) {
+            b = (int64_t)r[0];
+            r++;
+        }
+        if (b < 0 || b >= q->N) { /* MXNet leaves such rows unset; zeros here */
+            memset(yo, 0, (size_t)(q->cout * PH * PW) * sizeof(float));
+            continue;
+        }
+        float off = p->aligned ? 0.5f : 0.0f;
+        float sw = r[0] * p->spatial_scale - off, sh = r[1] * p->spatial_scale - off;
+        float ew = r[2] * p->spatial_scale - off, eh = r[3] * p->spatial_scale - off;
+        float rw = ew - sw, rh = eh - sh;
+        if (!p->aligned) {
+            rw = fmaxf(rw, 1.0f);
+            rh = fmaxf(rh, 1.0f);
+        }
+        float bh = rh / (float)PH, bw = rw / (float)PW;
+        int64_t gh = p->sample_ratio > 0 ? p->sample_ratio : (int64_t)ceilf(rh / (float)PH);
+        int64_t gw = p->sample_ratio > 0 ? p->sample_ratio : (int64_t)ceilf(rw / (float)PW);
+        float count = (float)(gh * gw);
+        for (int64_t c = 0; c < q->cout; c++)
+            for (int64_t ph = 0; ph < PH; ph++)
+                for (int64_t pw = 0; pw < PW; pw++) {
+                    int64_t cu = p->position_sensitive ? (c * PH + ph) * PW + pw : c;
+                    const float *pl = x + (b * q->C + cu) * plane;
+                    float acc = 0.0f;
+                    for (int64_t iy = 0; iy < gh; iy++) {
+                        float yy = sh + (float)ph * bh + (float)((float)iy + .5f) * bh / (float)gh;
+                        for (int64_t ix = 0; ix < gw; ix++) {
+                            float xx = sw + (float)pw * bw + (float)((float)ix + .5f) * bw / (float)gw;
+                            acc += roi_sample(pl, q->H, q->W, yy, xx);
+                        }
+                    }
+                    yo[(c * PH + ph) * PW + pw] = acc / count;
+                }
+    }
+    return MXIO_OK;
+}
+
+mxio_status mxio__k_roi_align_create(const mxio__rt_ctx *ctx, const mxio__roi_align_params *p,
+                                     const mxio__tdesc *in, mxio__kernel **out, mxio_error *err) {
+    const char *op = "ROIAlign";
+    mxio_status st = mxio__rt_check_plain_f32(op, 2, in, err);
+    if (st != MXIO_OK) return st;
+    int64_t PH = p->pooled[0], PW = p->pooled[1];
+    if (in[0].ndim != 4 || in[1].ndim != 2 || (in[1].dims[1] != 4 && in[1].dims[1] != 5) || PH < 1 ||
+        PW < 1 || PH > (1 << 20) || PW > (1 << 20) || (p->position_sensitive && in[0].dims[1] % (PH * PW)))
+        return mxio__fail(err, MXIO_E_SHAPE,
+                          "runtime: %s: data (N, C, H, W), rois (R, 5) or (R, 4), pooled_size >= 1 expected", op);
+    mxio__kernel *k = new_kernel(op, 2, in, sizeof(roi_impl), roi_run, err);
+    if (!k) return MXIO_E_NOMEM;
+    roi_impl *q = k->impl;
+    q->p = *p;
+    q->N = in[0].dims[0], q->C = in[0].dims[1], q->H = in[0].dims[2], q->W = in[0].dims[3];
+    q->R = in[1].dims[0], q->cols = in[1].dims[1];
+    q->cout = p->position_sensitive ? q->C / (PH * PW) : q->C;
+    int64_t od[4] = {q->R, q->cout, PH, PW};
+    mxio__tdesc_plain(&k->out[0], 4, od);
+    return mxio__rt_kernel_done(k, out, err);
+}

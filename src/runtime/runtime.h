@@ -430,6 +430,29 @@ typedef struct mxio__box_nms_params {
 mxio_status mxio__k_box_nms_create(const mxio__rt_ctx *ctx, const mxio__box_nms_params *p,
                                    const mxio__tdesc *data, mxio__kernel **out, mxio_error *err);
 
+/* _contrib_box_decode: data (B, N, 4) deltas, anchors (1, N, 4) in `corner` or
+ * `center` format; output corners. clip > 0 caps the scaled log-sizes. */
+typedef struct mxio__box_decode_params {
+    float std[4];
+    float clip;
+    bool anchors_corner;
+} mxio__box_decode_params;
+mxio_status mxio__k_box_decode_create(const mxio__rt_ctx *ctx, const mxio__box_decode_params *p,
+                                      const mxio__tdesc *in, mxio__kernel **out, mxio_error *err);
+
+/* _contrib_ROIAlign: data (N, C, H, W), rois (R, 5) [batch, x1, y1, x2, y2] (or
+ * (R, 4), batch 0); output (R, C', ph, pw) with C' = C / (ph*pw) when
+ * position_sensitive. MXNet's CPU algorithm (bilinear samples on a
+ * sample_ratio grid, or ceil(roi/pooled) when <= 0; aligned = half-pixel). */
+typedef struct mxio__roi_align_params {
+    int64_t pooled[2];
+    float spatial_scale;
+    int sample_ratio;
+    bool position_sensitive, aligned;
+} mxio__roi_align_params;
+mxio_status mxio__k_roi_align_create(const mxio__rt_ctx *ctx, const mxio__roi_align_params *p,
+                                     const mxio__tdesc *in, mxio__kernel **out, mxio_error *err);
+
 /* ---- RNN (k_rnn.c) -------------------------------------------------------------- */
 
 typedef enum mxio__rnn_mode { MXIO__RNN_RELU, MXIO__RNN_TANH, MXIO__RNN_LSTM, MXIO__RNN_GRU } mxio__rnn_mode;

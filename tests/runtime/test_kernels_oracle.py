@@ -315,6 +315,24 @@ def nms_input(b, n, w, seed=0, layout="isxyxy", center=False):
     return x[..., :w].astype(np.float32)
 
 
+def dec_anchors(n, center=False, seed=0):
+    r = np.random.default_rng(seed)
+    c = r.uniform(0.2, 0.8, (n, 2))
+    wh = r.uniform(0.1, 0.4, (n, 2))
+    a = np.concatenate([c, wh], 1) if center else np.concatenate([c - wh / 2, c + wh / 2], 1)
+    return a[None].astype(np.float32)
+
+
+def roi_boxes(n, batches, w, h, seed=0):
+    r = np.random.default_rng(seed)
+    x1 = r.uniform(0, w * 0.6, n)
+    y1 = r.uniform(0, h * 0.6, n)
+    x2 = x1 + r.uniform(1.5, w * 0.4, n)
+    y2 = y1 + r.uniform(1.5, h * 0.4, n)
+    b = r.integers(0, batches, n)
+    return np.stack([b, x1, y1, x2, y2], 1).astype(np.float32)
+
+
 EXTRA = [
     case("dot", {}, [rnd(3, 4), rnd(4, 5, seed=1)]),
     case("dot", {"transpose_a": True}, [rnd(4, 3), rnd(4, 5, seed=1)]),
@@ -393,6 +411,19 @@ EXTRA = [
     case("_contrib_box_nms", {"in_format": "center", "out_format": "corner", "id_index": 0},
          [nms_input(1, 18, 6, seed=4, center=True)]),
     case("_contrib_box_nms", {"topk": 0}, [nms_input(1, 5, 6, seed=5)]),
+    case("_contrib_box_decode", {}, [rnd(2, 6, 4, lo=-1, hi=1), dec_anchors(6, center=True)]),
+    case("_contrib_box_decode", {"format": "corner", "std0": 0.1, "std1": 0.1, "std2": 0.2, "std3": 0.2},
+         [rnd(2, 6, 4, lo=-1, hi=1), dec_anchors(6)]),
+    case("_contrib_box_decode", {"format": "corner", "clip": 0.3, "std2": 2.0, "std3": 2.0},
+         [rnd(1, 5, 4, lo=-1, hi=1), dec_anchors(5)]),
+    case("_contrib_ROIAlign", {"pooled_size": [3, 3], "spatial_scale": 0.5},
+         [rnd(2, 3, 10, 12), roi_boxes(5, 2, 24, 20)]),
+    case("_contrib_ROIAlign", {"pooled_size": [2, 3], "spatial_scale": 0.25, "sample_ratio": 2},
+         [rnd(1, 2, 8, 9), roi_boxes(4, 1, 36, 32, seed=1)]),
+    case("_contrib_ROIAlign", {"pooled_size": [2, 2], "spatial_scale": 1.0, "aligned": True},
+         [rnd(2, 3, 7, 7), roi_boxes(3, 2, 7, 7, seed=2)]),
+    case("_contrib_ROIAlign", {"pooled_size": [2, 2], "spatial_scale": 1.0, "position_sensitive": True,
+                               "sample_ratio": 1}, [rnd(1, 8, 6, 6), roi_boxes(3, 1, 6, 6, seed=3)]),
     case("GroupNorm", {"num_groups": 2}, [rnd(2, 4, 3, 3), rnd(2), rnd(2, seed=1)]),
     case("GroupNorm", {"num_groups": 3, "eps": 1e-3}, [rnd(1, 6, 5), rnd(3), rnd(3, seed=1)]),
     case("SwapAxis", {"dim1": 1, "dim2": 2}, [rnd(2, 3, 4)]),

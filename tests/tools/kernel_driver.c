@@ -559,6 +559,24 @@ static mxio_status create(const mxio__rt_ctx *ctx, const char *op, int nin, cons
                                   !strcmp(pstr("out_format", "corner"), "center")};
         return mxio__k_box_nms_create(ctx, &b, &t[0], k, err);
     }
+    if (!strcmp(op, "_contrib_box_decode")) {
+        mxio__box_decode_params b = {{(float)pfloat("std0", 1), (float)pfloat("std1", 1),
+                                      (float)pfloat("std2", 1), (float)pfloat("std3", 1)},
+                                     (float)pfloat("clip", -1),
+                                     !strcmp(pstr("format", "center"), "corner")};
+        return mxio__k_box_decode_create(ctx, &b, t, k, err);
+    }
+    if (!strcmp(op, "_contrib_ROIAlign")) {
+        mxio__roi_align_params r;
+        memset(&r, 0, sizeof r);
+        int n = ptuple("pooled_size", r.pooled, 2);
+        if (n == 1) r.pooled[1] = r.pooled[0];
+        r.spatial_scale = (float)pfloat("spatial_scale", 1);
+        r.sample_ratio = (int)pint("sample_ratio", -1);
+        r.position_sensitive = pbool("position_sensitive", false);
+        r.aligned = pbool("aligned", false);
+        return mxio__k_roi_align_create(ctx, &r, t, k, err);
+    }
     if (!strcmp(op, "Embedding"))
         return mxio__k_embedding_create(ctx, pint("input_dim", 0), pint("output_dim", 0), t, k, err);
     return mxio__fail(err, MXIO_E_UNKNOWN_OP, "kernel_driver: no kernel for op %s", op);
