@@ -263,7 +263,10 @@ mxio_status mxio__k_split_create(const mxio__rt_ctx *ctx, int num_outputs, int a
     split_impl *q = k->impl;
     q->outer = prod(data->dims, 0, a);
     q->piece = data->dims[a] / num_outputs * prod(data->dims, a + 1, data->ndim);
-    k->nout = num_outputs;
+    if (!mxio__kernel_set_nout(k, num_outputs)) {
+        mxio__kernel_free(k);
+        return mxio__fail(err, MXIO_E_NOMEM, "runtime: %s: out of memory", op);
+    }
     mxio__tdesc o = *data;
     o.dims[a] /= num_outputs;
     if (squeeze_axis) {

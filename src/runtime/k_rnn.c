@@ -140,14 +140,13 @@ mxio_status mxio__k_rnn_create(const mxio__rt_ctx *ctx, const mxio__rnn_params *
     q->G = G, q->D = D, q->T = T, q->N = N, q->I = I, q->H = H;
     int64_t od[3] = {T, N, D * H};
     mxio__tdesc_plain(&k->out[0], 3, od);
-    k->nout = 1;
     if (p->state_outputs) {
-        mxio__tdesc_plain(&k->out[1], 3, sdims);
-        k->nout = 2;
-        if (lstm) {
-            mxio__tdesc_plain(&k->out[2], 3, sdims);
-            k->nout = 3;
+        if (!mxio__kernel_set_nout(k, lstm ? 3 : 2)) {
+            mxio__kernel_free(k);
+            return mxio__fail(err, MXIO_E_NOMEM, "runtime: %s", op);
         }
+        mxio__tdesc_plain(&k->out[1], 3, sdims);
+        if (lstm) mxio__tdesc_plain(&k->out[2], 3, sdims);
     }
     /* Scratch: input projections of one direction, one step's hidden projection,
      * two layer outputs (ping-pong), h and c. */
