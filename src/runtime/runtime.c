@@ -88,7 +88,32 @@ mxio_status mxio__kernel_run(const mxio__kernel *k, mxio__rt_exec *ex, const voi
 void mxio__kernel_free(mxio__kernel *k) {
     if (!k) return;
     if (k->destroy) k->destroy(k);
+    free(k->in);
+    free(k->out);
     free(k);
+}
+
+static bool grow(mxio__tdesc **arr, int *cap, int n) {
+    if (n < 0 || n > MXIO__RT_MAX_IO) return false;
+    if (n <= *cap) return true;
+    mxio__tdesc *p = mxio__realloc_array(*arr, (size_t)n, sizeof **arr);
+    if (!p) return false;
+    memset(p + *cap, 0, (size_t)(n - *cap) * sizeof *p);
+    *arr = p;
+    *cap = n;
+    return true;
+}
+
+bool mxio__kernel_set_nin(mxio__kernel *k, int n) {
+    if (!grow(&k->in, &k->in_cap, n)) return false;
+    k->nin = n;
+    return true;
+}
+
+bool mxio__kernel_set_nout(mxio__kernel *k, int n) {
+    if (!grow(&k->out, &k->out_cap, n)) return false;
+    k->nout = n;
+    return true;
 }
 
 void *mxio__rt_alloc(size_t bytes) {
@@ -107,16 +132,15 @@ mxio__kernel *mxio__kernel_new(const char *op, int nin, const mxio__tdesc *in, s
     mxio__kernel *k = calloc(1, sizeof *k);
     if (!k) return NULL;
     k->op = op;
+    /* Room for weight and bias descriptors that conv-like kernels add. */
+    if (!grow(&k->in, &k->in_cap, nin > 3 ? nin : 3) || !grow(&k->out, &k->out_cap, 1) ||
+        (impl_size && !(k->impl = calloc(1, impl_size)))) {
+        mxio__kernel_free(k);
+        return NULL;
+    }
     k->nin = nin;
     for (int i = 0; i < nin; i++) k->in[i] = in[i];
     k->nout = 1;
-    if (impl_size) {
-        k->impl = calloc(1, impl_size);
-        if (!k->impl) {
-            free(k);
-            return NULL;
-        }
-    }
     return k;
 }
 
@@ -165,3 +189,30 @@ mxio_status mxio__rt_elementwise_count(const char *op, int nin, const mxio__tdes
     *count = (int64_t)(dnnl_memory_desc_get_size(md) / sizeof(float));
     return MXIO_OK;
 }
+
+mxio_status mxio__rt_kernel_done(mxio__kernel *k, mxio__kernel **out, mxio_error *err) {
+    for (int i = 0; i < k->nin + k->nout; i++) { /* inputs too: weight shapes come from attrs */
+        const mxio__tdesc *t = i < k->nin ? &k->in[i] : &k->out[i - k->nin];
+        bool ok = t->ndim >= 0 && t->ndim <= MXIO__RT_MAX_DIMS;
+        for (int d = 0; ok && d < t->ndim; d++) ok = t->dims[d] >= 0;
+        /* Element count and byte size must fit: untrusted attrs (reps, pads,
+         * scales) can ask for outputs no buffer could hold. */
+        if (ok && t->layout == MXIO__LAYOUT_PLAIN) ok = mxio__tdesc_numel(t) >= 0 &&
+                                                         (mxio__tdesc_numel(t) == 0 || mxio__tdesc_bytes(t) > 0);
+        if (!ok) {
+            char buf[160];
+            mxio__tdesc_str(t, buf, sizeof buf);
+            const char *op = k->op;
+            bool is_in = i < k->nin;
+            int at = is_in ? i : i - k->nin;
+            mxio__kernel_free(k);
+            return mxio__fail(err, MXIO_E_LIMIT, "runtime: %s: %s %d of shape %s is too large", op,
+                              is_in ? "input" : "output", at, buf);
+        }
+    }
+    *out = k;
+    return MXIO_OK;
+}
+
+bool mxio__rt_mul_i64(int64_t a, int64_t b, int64_t *out) { return !__builtin_mul_overflow(a, b, out); }
+bool mxio__rt_add_i64(int64_t a, int64_t b, int64_t *out) { return !__builtin_add_overflow(a, b, out); }

@@ -68,6 +68,17 @@ mxio_status mxio__k_deconv_create(const mxio__rt_ctx *ctx, const mxio__conv_para
 mxio_status mxio__deconv_apply_target_shape(mxio__conv_params *p, const mxio__tdesc *data,
                                             const int64_t *target, mxio_error *err);
 
+/* Layout change of one fp32 tensor: `from` to `to` (same dims; either may be
+ * plain or a oneDNN layout; to == NULL means plain). For graph outputs and
+ * for C kernels fed by oneDNN ones. */
+mxio_status mxio__k_reorder_create(const mxio__rt_ctx *ctx, const mxio__tdesc *from,
+                                   const mxio__tdesc *to, mxio__kernel **out, mxio_error *err);
+
+/* UpSampling sample_type=bilinear is a depthwise Deconvolution (MXNet's
+ * GetDeconvolutionParam): kernel 2s - s%2, stride s, pad ceil((s-1)/2), groups =
+ * num_filter, no bias; its weight input is (C, 1, k, k). */
+void mxio__upsampling_bilinear_params(int scale, int64_t num_filter, mxio__conv_params *p);
+
 typedef struct mxio__fc_params {
     int64_t num_hidden;
     bool no_bias;
@@ -110,6 +121,17 @@ typedef struct mxio__bn_params {
 mxio_status mxio__k_batchnorm_create(const mxio__rt_ctx *ctx, const mxio__bn_params *p,
                                      const mxio__tdesc *in, mxio__kernel **out, mxio_error *err);
 
+/* BatchNorm at inference as y = x * scale[c] + shift[c] (what the kernel computes). */
+void mxio__bn_scale_shift(const mxio__bn_params *p, int64_t channels, const float *gamma,
+                          const float *beta, const float *mean, const float *var, float *scale,
+                          float *shift);
+/* Fold a following BatchNorm (over the output channels) into Convolution
+ * weights (O, I/g, k...) and bias: w[o] *= scale[o], bias = bias * scale + shift.
+ * `bias` has O entries (zeros when the conv had no_bias; the folded conv has one). */
+void mxio__bn_fold_into_conv(const mxio__bn_params *p, int64_t out_channels,
+                             int64_t weights_per_out, const float *gamma, const float *beta,
+                             const float *mean, const float *var, float *weight, float *bias);
+
 typedef enum mxio__l2n_mode { MXIO__L2N_INSTANCE, MXIO__L2N_CHANNEL, MXIO__L2N_SPATIAL } mxio__l2n_mode;
 typedef struct mxio__l2norm_params {
     mxio__l2n_mode mode;
@@ -132,6 +154,15 @@ typedef struct mxio__instnorm_params {
 mxio_status mxio__k_instnorm_create(const mxio__rt_ctx *ctx, const mxio__instnorm_params *p,
                                     const mxio__tdesc *in, mxio__kernel **out, mxio_error *err);
 
+/* GroupNorm (MXNet 1.9.1: gamma and beta have num_groups entries). Inputs data,
+ * gamma, beta. */
+typedef struct mxio__groupnorm_params {
+    int num_groups;
+    float eps;
+} mxio__groupnorm_params;
+mxio_status mxio__k_groupnorm_create(const mxio__rt_ctx *ctx, const mxio__groupnorm_params *p,
+                                     const mxio__tdesc *in, mxio__kernel **out, mxio_error *err);
+
 typedef struct mxio__layernorm_params {
     int axis;
     float eps;
@@ -145,6 +176,8 @@ typedef struct mxio__softmax_params {
     int axis;
     float temperature; /* 1 when MXNet's is None */
     bool log;          /* log_softmax */
+    bool use_length;   /* second input: valid length per position (data shape without
+                        * `axis`, float32 or int32); entries past it are 0 */
 } mxio__softmax_params;
 mxio_status mxio__k_softmax_create(const mxio__rt_ctx *ctx, const mxio__softmax_params *p,
                                    const mxio__tdesc *data, mxio__kernel **out, mxio_error *err);
@@ -263,6 +296,179 @@ mxio_status mxio__k_embedding_create(const mxio__rt_ctx *ctx, int64_t input_dim,
                                      int64_t output_dim, const mxio__tdesc *in,
                                      mxio__kernel **out, mxio_error *err);
 
+/* ---- linear algebra, reductions, more data movement (k_extra.c) -------------- */
+
+/* dot: MXNet's DotShape (lhs contracted on its last axis, or its first when
+ * transpose_a; rhs on its first, or its last when transpose_b). oneDNN sgemm. */
+mxio_status mxio__k_dot_create(const mxio__rt_ctx *ctx, bool transpose_a, bool transpose_b,
+                               const mxio__tdesc *in, mxio__kernel **out, mxio_error *err);
+/* batch_dot: (B..., M, K) x (B..., K, N) with the same leading dims. */
+mxio_status mxio__k_batch_dot_create(const mxio__rt_ctx *ctx, bool transpose_a, bool transpose_b,
+                                     const mxio__tdesc *in, mxio__kernel **out, mxio_error *err);
+
+typedef enum mxio__reduce_op {
+    MXIO__RED_SUM, MXIO__RED_MEAN, MXIO__RED_PROD, MXIO__RED_MAX, MXIO__RED_MIN, MXIO__RED_NORM
+} mxio__reduce_op;
+typedef struct mxio__reduce_params {
+    mxio__reduce_op op; /* NORM: L2 (norm with ord=2) */
+    int naxes;          /* 0: all axes (MXNet axis=None / ()) */
+    int axes[MXIO__RT_MAX_DIMS];
+    bool keepdims, exclude;
+} mxio__reduce_params;
+/* sum, mean, prod, max, min, norm; accumulates in double. */
+mxio_status mxio__k_reduce_create(const mxio__rt_ctx *ctx, const mxio__reduce_params *p,
+                                  const mxio__tdesc *data, mxio__kernel **out, mxio_error *err);
+
+/* SliceChannel / split: num_outputs equal pieces along axis (k->nout outputs). */
+mxio_status mxio__k_split_create(const mxio__rt_ctx *ctx, int num_outputs, int axis,
+                                 bool squeeze_axis, const mxio__tdesc *data, mxio__kernel **out,
+                                 mxio_error *err);
+
+/* broadcast_to (shape entries 0 keep the input size); broadcast_axis and
+ * broadcast_like reduce to it once the caller has the target shape. `nin` = 2
+ * when a second (shape-only) input is taken, as broadcast_like's. */
+mxio_status mxio__k_broadcast_to_create(const mxio__rt_ctx *ctx, int ndim, const int64_t *shape,
+                                        int nin, const mxio__tdesc *in, mxio__kernel **out,
+                                        mxio_error *err);
+
+/* hard_sigmoid: max(0, min(1, alpha * x + beta)). */
+mxio_status mxio__k_hard_sigmoid_create(const mxio__rt_ctx *ctx, float alpha, float beta,
+                                        const mxio__tdesc *data, mxio__kernel **out,
+                                        mxio_error *err);
+
+/* Reshape, Flatten, expand_dims, squeeze: a copy (or nothing, in place) with the
+ * output dims the caller computed; counts must match. */
+mxio_status mxio__k_reshape_create(const mxio__rt_ctx *ctx, int ndim, const int64_t *dims,
+                                   const mxio__tdesc *data, mxio__kernel **out, mxio_error *err);
+
+/* argmax / argmin along one axis (axis_none: over the flattened data, MXNet
+ * axis=None); float indices, first occurrence on ties. */
+mxio_status mxio__k_argmax_create(const mxio__rt_ctx *ctx, bool is_min, bool axis_none, int axis,
+                                  bool keepdims, const mxio__tdesc *data, mxio__kernel **out,
+                                  mxio_error *err);
+/* zeros_like / ones_like / _full-like fill with `value`, shape of in[0]. */
+mxio_status mxio__k_fill_like_create(const mxio__rt_ctx *ctx, float value, const mxio__tdesc *data,
+                                     mxio__kernel **out, mxio_error *err);
+/* one_hot: indices (float, truncated; out of [0, depth) gives an all-off row). */
+mxio_status mxio__k_one_hot_create(const mxio__rt_ctx *ctx, int64_t depth, float on_value,
+                                   float off_value, const mxio__tdesc *indices, mxio__kernel **out,
+                                   mxio_error *err);
+/* take(a, indices, axis, mode clip|wrap): indices float, truncated. */
+mxio_status mxio__k_take_create(const mxio__rt_ctx *ctx, int axis, bool wrap, const mxio__tdesc *in,
+                                mxio__kernel **out, mxio_error *err);
+/* pick(data, index, axis, keepdims, mode clip|wrap). */
+mxio_status mxio__k_pick_create(const mxio__rt_ctx *ctx, int axis, bool keepdims, bool wrap,
+                                const mxio__tdesc *in, mxio__kernel **out, mxio_error *err);
+
+/* SequenceMask / SequenceLast (axis 0: (T, N, ...), axis 1: (N, T, ...)).
+ * Inputs data[, sequence_length (N,)] when use_sequence_length. Mask sets
+ * steps t >= length[n] to `value`; Last returns step length[n]-1 (T-1 without
+ * lengths), shape without the time axis. */
+mxio_status mxio__k_sequence_create(const mxio__rt_ctx *ctx, bool last, bool use_length, int axis,
+                                    float value, const mxio__tdesc *in, mxio__kernel **out,
+                                    mxio_error *err);
+
+/* depth_to_space (DCR) / space_to_depth with block_size, on (N, C, H, W). */
+mxio_status mxio__k_depth_space_create(const mxio__rt_ctx *ctx, bool to_space, int64_t block,
+                                       const mxio__tdesc *data, mxio__kernel **out,
+                                       mxio_error *err);
+/* _contrib_AdaptiveAvgPooling2D to (oh, ow): window [floor(i*H/oh), ceil((i+1)*H/oh)). */
+mxio_status mxio__k_adaptive_avg_pool_create(const mxio__rt_ctx *ctx, int64_t oh, int64_t ow,
+                                             const mxio__tdesc *data, mxio__kernel **out,
+                                             mxio_error *err);
+/* _contrib_BilinearResize2D to (oh, ow) (the caller resolves the mode); nin 2
+ * when a `like` input is taken. */
+mxio_status mxio__k_bilinear_resize_create(const mxio__rt_ctx *ctx, int64_t oh, int64_t ow,
+                                           bool align_corners, int nin, const mxio__tdesc *in,
+                                           mxio__kernel **out, mxio_error *err);
+
+/* _contrib_MultiBoxPrior: anchors (1, H*W*A, 4) for data (N, C, H, W); the data
+ * values are not read. Steps <= 0 mean 1/H and 1/W. */
+#define MXIO__MAX_ANCHOR_PARAMS 32
+typedef struct mxio__multibox_prior_params {
+    int nsizes, nratios;
+    float sizes[MXIO__MAX_ANCHOR_PARAMS], ratios[MXIO__MAX_ANCHOR_PARAMS];
+    bool clip;
+    float steps[2];   /* (y, x) */
+    float offsets[2]; /* (y, x) */
+} mxio__multibox_prior_params;
+mxio_status mxio__k_multibox_prior_create(const mxio__rt_ctx *ctx,
+                                          const mxio__multibox_prior_params *p,
+                                          const mxio__tdesc *data, mxio__kernel **out,
+                                          mxio_error *err);
+
+/* _contrib_MultiBoxDetection (MXNet's CPU kernel: background is class 0,
+ * background_id is not read there either). Inputs cls_prob (N, classes, A),
+ * loc_pred (N, A*4), anchors (1, A, 4); output (N, A, 6) rows [id, score,
+ * xmin, ymin, xmax, ymax], -1 rows after the valid ones and for suppressed ids. */
+typedef struct mxio__multibox_detection_params {
+    bool clip;
+    float threshold, nms_threshold;
+    bool force_suppress;
+    float variances[4];
+    int nms_topk;
+} mxio__multibox_detection_params;
+mxio_status mxio__k_multibox_detection_create(const mxio__rt_ctx *ctx,
+                                              const mxio__multibox_detection_params *p,
+                                              const mxio__tdesc *in, mxio__kernel **out,
+                                              mxio_error *err);
+
+/* _contrib_box_nms (box_non_maximum_suppression), MXNet's CPU algorithm: per
+ * batch, boxes with score > valid_thresh (and id != background_id when id_index
+ * >= 0) are stably sorted by score, the first topk are suppressed greedily
+ * (IoU > overlap_thresh, same id unless force_suppress), survivors are packed
+ * to the front, the rest of the rows are -1; coordinates converted when
+ * in_format != out_format. Data (..., num_elem, width). The hidden index
+ * output is not produced. */
+typedef struct mxio__box_nms_params {
+    float overlap_thresh, valid_thresh;
+    int topk, coord_start, score_index, id_index;
+    float background_id;
+    bool force_suppress;
+    bool in_center, out_center; /* false = corner */
+} mxio__box_nms_params;
+mxio_status mxio__k_box_nms_create(const mxio__rt_ctx *ctx, const mxio__box_nms_params *p,
+                                   const mxio__tdesc *data, mxio__kernel **out, mxio_error *err);
+
+/* _contrib_box_decode: data (B, N, 4) deltas, anchors (1, N, 4) in `corner` or
+ * `center` format; output corners. clip > 0 caps the scaled log-sizes. */
+typedef struct mxio__box_decode_params {
+    float std[4];
+    float clip;
+    bool anchors_corner;
+} mxio__box_decode_params;
+mxio_status mxio__k_box_decode_create(const mxio__rt_ctx *ctx, const mxio__box_decode_params *p,
+                                      const mxio__tdesc *in, mxio__kernel **out, mxio_error *err);
+
+/* _contrib_ROIAlign: data (N, C, H, W), rois (R, 5) [batch, x1, y1, x2, y2] (or
+ * (R, 4), batch 0); output (R, C', ph, pw) with C' = C / (ph*pw) when
+ * position_sensitive. MXNet's CPU algorithm (bilinear samples on a
+ * sample_ratio grid, or ceil(roi/pooled) when <= 0; aligned = half-pixel). */
+typedef struct mxio__roi_align_params {
+    int64_t pooled[2];
+    float spatial_scale;
+    int sample_ratio;
+    bool position_sensitive, aligned;
+} mxio__roi_align_params;
+mxio_status mxio__k_roi_align_create(const mxio__rt_ctx *ctx, const mxio__roi_align_params *p,
+                                     const mxio__tdesc *in, mxio__kernel **out, mxio_error *err);
+
+/* ---- RNN (k_rnn.c) -------------------------------------------------------------- */
+
+typedef enum mxio__rnn_mode { MXIO__RNN_RELU, MXIO__RNN_TANH, MXIO__RNN_LSTM, MXIO__RNN_GRU } mxio__rnn_mode;
+typedef struct mxio__rnn_params {
+    mxio__rnn_mode mode;
+    int64_t state_size;
+    int num_layers;
+    bool bidirectional;
+    bool state_outputs; /* outputs 1 (and 2 for lstm): final hidden (and cell) states */
+} mxio__rnn_params;
+/* Fused RNN at inference. Inputs data (T, N, C), parameters (flat), state
+ * (L*D, N, H)[, state_cell (L*D, N, H) for lstm]. Not supported (the caller
+ * refuses them): projection_size, lstm_state_clip_*, use_sequence_length. */
+mxio_status mxio__k_rnn_create(const mxio__rt_ctx *ctx, const mxio__rnn_params *p,
+                               const mxio__tdesc *in, mxio__kernel **out, mxio_error *err);
+
 /* ---- shared by the kernel files -------------------------------------------- */
 
 mxio__kernel *mxio__kernel_new(const char *op, int nin, const mxio__tdesc *in, size_t impl_size);
@@ -270,6 +476,12 @@ void mxio__kernel_default_destroy(mxio__kernel *k);
 mxio_status mxio__rt_check_plain_f32(const char *op, int nin, const mxio__tdesc *in,
                                      mxio_error *err);
 int mxio__rt_axis(int axis, int ndim);
+/* End of every create: refuse outputs whose size overflows, then hand over k
+ * (freed on failure). */
+mxio_status mxio__rt_kernel_done(mxio__kernel *k, mxio__kernel **out, mxio_error *err);
+/* int64 products and sums of untrusted values; false on overflow. */
+bool mxio__rt_mul_i64(int64_t a, int64_t b, int64_t *out);
+bool mxio__rt_add_i64(int64_t a, int64_t b, int64_t *out);
 /* Inputs of an element-wise op: all plain fp32, or all in one oneDNN layout
  * (padded layouts only when keeps_zero: f(0) = 0). *count = elements to run. */
 mxio_status mxio__rt_elementwise_count(const char *op, int nin, const mxio__tdesc *in,

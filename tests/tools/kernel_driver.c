@@ -143,6 +143,22 @@ static int ptuple(const char *k, int64_t *vals, int cap) {
     }
     return n;
 }
+/* Float tuple; absent: one value `dflt` (MXNet's (1,) style defaults). */
+static int pfloats(const char *k, float *vals, int cap, float dflt) {
+    json_t *v = json_object_get(P, k);
+    if (json_is_number(v)) {
+        vals[0] = (float)json_number_value(v);
+        return 1;
+    }
+    if (!json_is_array(v)) {
+        vals[0] = dflt;
+        return 1;
+    }
+    int n = 0;
+    for (size_t i = 0; i < json_array_size(v) && n < cap; i++)
+        vals[n++] = (float)json_number_value(json_array_get(v, i));
+    return n;
+}
 static int pick(const char *s, const char *const *names) {
     for (int i = 0; names[i]; i++)
         if (strcmp(s, names[i]) == 0) return i;
@@ -255,7 +271,7 @@ static mxio_status create(const mxio__rt_ctx *ctx, const char *op, int nin, cons
     }
     if (!strcmp(op, "softmax") || !strcmp(op, "log_softmax")) {
         mxio__softmax_params s = {(int)pint("axis", -1), (float)pfloat("temperature", 1.0),
-                                  op[0] == 'l'};
+                                  op[0] == 'l', pbool("use_length", false)};
         return mxio__k_softmax_create(ctx, &s, &t[0], k, err);
     }
     if (!strcmp(op, "SoftmaxActivation"))
@@ -320,6 +336,11 @@ static mxio_status create(const mxio__rt_ctx *ctx, const char *op, int nin, cons
         p.constant_value = pfloat("constant_value", 0);
         return mxio__k_pad_create(ctx, &p, &t[0], k, err);
     }
+    if (!strcmp(op, "UpSampling") && !strcmp(pstr("sample_type", "nearest"), "bilinear")) {
+        mxio__conv_params c;
+        mxio__upsampling_bilinear_params((int)pint("scale", 1), pint("num_filter", 0), &c);
+        return mxio__k_deconv_create(ctx, &c, &t[0], w, NULL, k, err);
+    }
     if (!strcmp(op, "UpSampling"))
         return mxio__k_upsampling_create(ctx, (int)pint("scale", 1),
                                          !strcmp(pstr("multi_input_mode", "concat"), "sum"), nin, t,
@@ -360,6 +381,202 @@ static mxio_status create(const mxio__rt_ctx *ctx, const char *op, int nin, cons
         mxio__layernorm_params p = {(int)pint("axis", -1), (float)pfloat("eps", 1e-5)};
         return mxio__k_layernorm_create(ctx, &p, t, k, err);
     }
+    if (!strcmp(op, "dot") || !strcmp(op, "batch_dot"))
+        return (op[0] == 'd' ? mxio__k_dot_create : mxio__k_batch_dot_create)(
+            ctx, pbool("transpose_a", false), pbool("transpose_b", false), t, k, err);
+    static const char *const reds[] = {"sum", "mean", "prod", "max", "min", "norm", NULL};
+    int red = pick(op, reds);
+    if (red < 0 && !strcmp(op, "sum_axis")) red = 0;
+    if (red >= 0) {
+        mxio__reduce_params r;
+        memset(&r, 0, sizeof r);
+        r.op = (mxio__reduce_op)red;
+        int64_t v[MXIO__RT_MAX_DIMS];
+        int n = ptuple("axis", v, MXIO__RT_MAX_DIMS);
+        r.naxes = n < 0 ? 0 : n;
+        for (int i = 0; i < r.naxes; i++) r.axes[i] = (int)v[i];
+        r.keepdims = pbool("keepdims", false);
+        r.exclude = pbool("exclude", false);
+        if (red == MXIO__RED_NORM && pint("ord", 2) != 2)
+            return mxio__fail(err, MXIO_E_UNSUPPORTED, "norm: only ord=2");
+        return mxio__k_reduce_create(ctx, &r, &t[0], k, err);
+    }
+    if (!strcmp(op, "SliceChannel") || !strcmp(op, "split"))
+        return mxio__k_split_create(ctx, (int)pint("num_outputs", 1), (int)pint("axis", 1),
+                                    pbool("squeeze_axis", false), &t[0], k, err);
+    if (!strcmp(op, "broadcast_to") || !strcmp(op, "broadcast_axis") || !strcmp(op, "broadcast_like")) {
+        int64_t shape[MXIO__RT_MAX_DIMS];
+        int n = t[0].ndim;
+        memcpy(shape, t[0].dims, sizeof shape);
+        if (op[10] == 't') {
+            n = ptuple("shape", shape, MXIO__RT_MAX_DIMS);
+        } else if (op[10] == 'a') {
+            int64_t ax[MXIO__RT_MAX_DIMS], sz[MXIO__RT_MAX_DIMS];
+            int na = ptuple("axis", ax, MXIO__RT_MAX_DIMS), ns = ptuple("size", sz, MXIO__RT_MAX_DIMS);
+            if (na != ns) return mxio__fail(err, MXIO_E_SHAPE, "axis/size lengths differ");
+            for (int i = 0; i < na; i++) shape[mxio__rt_axis((int)ax[i], n)] = sz[i];
+        } else {
+            int64_t la[MXIO__RT_MAX_DIMS], ra[MXIO__RT_MAX_DIMS];
+            int nl = ptuple("lhs_axes", la, MXIO__RT_MAX_DIMS), nr = ptuple("rhs_axes", ra, MXIO__RT_MAX_DIMS);
+            if (nl <= 0) memcpy(shape, t[1].dims, sizeof shape), n = t[1].ndim;
+            else
+                for (int i = 0; i < nl && i < nr; i++)
+                    shape[mxio__rt_axis((int)la[i], n)] = t[1].dims[mxio__rt_axis((int)ra[i], t[1].ndim)];
+        }
+        return mxio__k_broadcast_to_create(ctx, n, shape, op[10] == 'l' ? 2 : 1, t, k, err);
+    }
+    if (!strcmp(op, "hard_sigmoid"))
+        return mxio__k_hard_sigmoid_create(ctx, (float)pfloat("alpha", 0.2), (float)pfloat("beta", 0.5),
+                                           &t[0], k, err);
+    if (!strcmp(op, "Flatten") || !strcmp(op, "expand_dims") || !strcmp(op, "squeeze") ||
+        !strcmp(op, "Reshape")) {
+        int64_t d[MXIO__RT_MAX_DIMS];
+        int n = 0;
+        if (op[0] == 'F') {
+            d[n++] = t[0].dims[0];
+            d[n++] = t[0].ndim > 1 ? mxio__tdesc_numel(&t[0]) / (t[0].dims[0] ? t[0].dims[0] : 1) : 1;
+        } else if (op[0] == 'e') {
+            int a = (int)pint("axis", 0);
+            if (a < 0) a += t[0].ndim + 1;
+            for (int i = 0; i <= t[0].ndim; i++) d[n++] = i == a ? 1 : t[0].dims[i - (i > a)];
+        } else if (op[0] == 's') {
+            int64_t ax[MXIO__RT_MAX_DIMS];
+            int na = ptuple("axis", ax, MXIO__RT_MAX_DIMS);
+            for (int i = 0; i < t[0].ndim; i++) {
+                bool drop = false;
+                for (int j = 0; j < na; j++) drop |= mxio__rt_axis((int)ax[j], t[0].ndim) == i;
+                if (na <= 0) drop = t[0].dims[i] == 1;
+                if (!drop) d[n++] = t[0].dims[i];
+            }
+            if (n == 0) d[n++] = 1;
+        } else { /* positive dims and at most one -1; MXNet's special codes are the op record's job */
+            n = ptuple("shape", d, MXIO__RT_MAX_DIMS);
+            int64_t known = 1;
+            int infer = -1;
+            for (int i = 0; i < n; i++) {
+                if (d[i] == -1) infer = i;
+                else known *= d[i];
+            }
+            if (infer >= 0) d[infer] = known ? mxio__tdesc_numel(&t[0]) / known : 0;
+        }
+        return mxio__k_reshape_create(ctx, n, d, &t[0], k, err);
+    }
+    if (!strcmp(op, "GroupNorm")) {
+        mxio__groupnorm_params p = {(int)pint("num_groups", 1), (float)pfloat("eps", 1e-5)};
+        return mxio__k_groupnorm_create(ctx, &p, t, k, err);
+    }
+    if (!strcmp(op, "SwapAxis") || !strcmp(op, "swapaxes")) {
+        int axes[MXIO__RT_MAX_DIMS], nd = t[0].ndim;
+        for (int i = 0; i < nd; i++) axes[i] = i;
+        int a = mxio__rt_axis((int)pint("dim1", 0), nd), b = mxio__rt_axis((int)pint("dim2", 0), nd);
+        if (a < 0 || b < 0 || a >= nd || b >= nd) return mxio__fail(err, MXIO_E_SHAPE, "bad dims");
+        axes[a] = b;
+        axes[b] = a;
+        return mxio__k_transpose_create(ctx, nd, axes, &t[0], k, err);
+    }
+    if (!strcmp(op, "argmax") || !strcmp(op, "argmin"))
+        return mxio__k_argmax_create(ctx, op[3] == 'm' && op[4] == 'i', pnull("axis") || !json_object_get(P, "axis"),
+                                     (int)pint("axis", 0), pbool("keepdims", false), &t[0], k, err);
+    if (!strcmp(op, "zeros_like") || !strcmp(op, "ones_like"))
+        return mxio__k_fill_like_create(ctx, op[0] == 'o' ? 1.0f : 0.0f, &t[0], k, err);
+    if (!strcmp(op, "one_hot"))
+        return mxio__k_one_hot_create(ctx, pint("depth", 0), (float)pfloat("on_value", 1),
+                                      (float)pfloat("off_value", 0), &t[0], k, err);
+    if (!strcmp(op, "take"))
+        return mxio__k_take_create(ctx, (int)pint("axis", 0), !strcmp(pstr("mode", "clip"), "wrap"), t,
+                                   k, err);
+    if (!strcmp(op, "pick"))
+        return mxio__k_pick_create(ctx, (int)pint("axis", -1), pbool("keepdims", false),
+                                   !strcmp(pstr("mode", "clip"), "wrap"), t, k, err);
+    if (!strcmp(op, "SequenceMask") || !strcmp(op, "SequenceLast"))
+        return mxio__k_sequence_create(ctx, op[8] == 'L', pbool("use_sequence_length", false),
+                                       (int)pint("axis", 0), (float)pfloat("value", 0), t, k, err);
+    if (!strcmp(op, "RNN")) {
+        static const char *const modes[] = {"rnn_relu", "rnn_tanh", "lstm", "gru", NULL};
+        mxio__rnn_params r = {(mxio__rnn_mode)pick(pstr("mode", ""), modes), pint("state_size", 0),
+                              (int)pint("num_layers", 1), pbool("bidirectional", false),
+                              pbool("state_outputs", false)};
+        if ((int)r.mode < 0) return mxio__fail(err, MXIO_E_UNSUPPORTED, "RNN: bad mode");
+        return mxio__k_rnn_create(ctx, &r, t, k, err);
+    }
+    if (!strcmp(op, "depth_to_space") || !strcmp(op, "space_to_depth"))
+        return mxio__k_depth_space_create(ctx, op[0] == 'd', pint("block_size", 0), &t[0], k, err);
+    if (!strcmp(op, "_contrib_AdaptiveAvgPooling2D")) {
+        int64_t o[2] = {1, 1};
+        int n = ptuple("output_size", o, 2);
+        if (n == 1) o[1] = o[0];
+        return mxio__k_adaptive_avg_pool_create(ctx, o[0], o[1], &t[0], k, err);
+    }
+    if (!strcmp(op, "_contrib_BilinearResize2D")) {
+        const char *mode = pstr("mode", "size");
+        int64_t H = t[0].dims[2], W = t[0].dims[3], oh, ow;
+        bool sh = json_is_number(json_object_get(P, "scale_height"));
+        if (!strcmp(mode, "like")) {
+            oh = t[1].dims[2], ow = t[1].dims[3];
+        } else if (!strcmp(mode, "size")) { /* MXNet checks scale_height for both */
+            oh = sh ? (int64_t)(pfloat("scale_height", 1) * (double)H) : pint("height", 1);
+            ow = sh ? (int64_t)(pfloat("scale_width", 1) * (double)W) : pint("width", 1);
+        } else if (!strcmp(mode, "odd_scale")) {
+            oh = H % 2 == 0 ? (int64_t)((double)H * pfloat("scale_height", 1))
+                            : (int64_t)((double)(H - 1) * pfloat("scale_height", 1)) + 1;
+            ow = W % 2 == 0 ? (int64_t)((double)W * pfloat("scale_width", 1))
+                            : (int64_t)((double)(W - 1) * pfloat("scale_width", 1)) + 1;
+        } else {
+            bool even = !strncmp(mode, "to_even", 7), up = strstr(mode, "_up") != NULL;
+            oh = (H % 2 == (even ? 0 : 1)) ? H : H + (up ? 1 : -1);
+            ow = (W % 2 == (even ? 0 : 1)) ? W : W + (up ? 1 : -1);
+        }
+        return mxio__k_bilinear_resize_create(ctx, oh, ow, pbool("align_corners", true),
+                                              !strcmp(mode, "like") ? 2 : 1, t, k, err);
+    }
+    if (!strcmp(op, "_contrib_MultiBoxPrior")) {
+        mxio__multibox_prior_params m;
+        memset(&m, 0, sizeof m);
+        m.nsizes = pfloats("sizes", m.sizes, MXIO__MAX_ANCHOR_PARAMS, 1.0f);
+        m.nratios = pfloats("ratios", m.ratios, MXIO__MAX_ANCHOR_PARAMS, 1.0f);
+        m.clip = pbool("clip", false);
+        float st[2] = {-1, -1}, of[2] = {0.5f, 0.5f};
+        pfloats("steps", st, 2, -1.0f);
+        pfloats("offsets", of, 2, 0.5f);
+        memcpy(m.steps, st, sizeof st);
+        memcpy(m.offsets, of, sizeof of);
+        return mxio__k_multibox_prior_create(ctx, &m, &t[0], k, err);
+    }
+    if (!strcmp(op, "_contrib_MultiBoxDetection")) {
+        mxio__multibox_detection_params m = {pbool("clip", true), (float)pfloat("threshold", 0.01),
+                                             (float)pfloat("nms_threshold", 0.5),
+                                             pbool("force_suppress", false), {0.1f, 0.1f, 0.2f, 0.2f},
+                                             (int)pint("nms_topk", -1)};
+        if (json_object_get(P, "variances")) pfloats("variances", m.variances, 4, 0.1f);
+        return mxio__k_multibox_detection_create(ctx, &m, t, k, err);
+    }
+    if (!strcmp(op, "_contrib_box_nms") || !strcmp(op, "_contrib_box_non_maximum_suppression")) {
+        mxio__box_nms_params b = {(float)pfloat("overlap_thresh", 0.5), (float)pfloat("valid_thresh", 0),
+                                  (int)pint("topk", -1), (int)pint("coord_start", 2),
+                                  (int)pint("score_index", 1), (int)pint("id_index", -1),
+                                  (float)pfloat("background_id", -1), pbool("force_suppress", false),
+                                  !strcmp(pstr("in_format", "corner"), "center"),
+                                  !strcmp(pstr("out_format", "corner"), "center")};
+        return mxio__k_box_nms_create(ctx, &b, &t[0], k, err);
+    }
+    if (!strcmp(op, "_contrib_box_decode")) {
+        mxio__box_decode_params b = {{(float)pfloat("std0", 1), (float)pfloat("std1", 1),
+                                      (float)pfloat("std2", 1), (float)pfloat("std3", 1)},
+                                     (float)pfloat("clip", -1),
+                                     !strcmp(pstr("format", "center"), "corner")};
+        return mxio__k_box_decode_create(ctx, &b, t, k, err);
+    }
+    if (!strcmp(op, "_contrib_ROIAlign")) {
+        mxio__roi_align_params r;
+        memset(&r, 0, sizeof r);
+        int n = ptuple("pooled_size", r.pooled, 2);
+        if (n == 1) r.pooled[1] = r.pooled[0];
+        r.spatial_scale = (float)pfloat("spatial_scale", 1);
+        r.sample_ratio = (int)pint("sample_ratio", -1);
+        r.position_sensitive = pbool("position_sensitive", false);
+        r.aligned = pbool("aligned", false);
+        return mxio__k_roi_align_create(ctx, &r, t, k, err);
+    }
     if (!strcmp(op, "Embedding"))
         return mxio__k_embedding_create(ctx, pint("input_dim", 0), pint("output_dim", 0), t, k, err);
     return mxio__fail(err, MXIO_E_UNKNOWN_OP, "kernel_driver: no kernel for op %s", op);
@@ -397,16 +614,28 @@ int main(int argc, char **argv) {
         bool ok = k->in[i].ndim == 0 || mxio__tdesc_numel(&k->in[i]) == mxio__tdesc_numel(&in[i].t);
         if (!ok) return fprintf(stderr, "%s: input %d has the wrong size\n", op, i), 1;
     }
-    size_t obytes = mxio__tdesc_bytes(&k->out[0]);
-    void *outbuf = mxio__rt_alloc(obytes ? obytes : 1);
+    void *outs[MXIO__RT_MAX_IO];
+    for (int j = 0; j < k->nout; j++) {
+        size_t obytes = mxio__tdesc_bytes(&k->out[j]);
+        outs[j] = mxio__rt_alloc(obytes ? obytes : 1);
+    }
     void *scratch = k->scratch_bytes ? mxio__rt_alloc(k->scratch_bytes) : NULL;
     const void *ins[MXIO__RT_MAX_IO];
-    void *outs[1] = {outbuf};
     for (int i = 0; i < nin; i++) ins[i] = in[i].data;
     if (mxio__kernel_run(k, &ex, ins, outs, scratch, &err))
         return fprintf(stderr, "%s\n", err.message), 1;
-    int rc = npy_write(argv[2], &k->out[0], outbuf);
-    mxio__rt_free(outbuf);
+    /* Output j > 0 goes to OUT.<j>.npy beside OUT.npy. */
+    int rc = 0;
+    for (int j = 0; j < k->nout; j++) {
+        char path[4096];
+        size_t len = strlen(argv[2]);
+        if (j == 0) snprintf(path, sizeof path, "%s", argv[2]);
+        else if (len > 4 && !strcmp(argv[2] + len - 4, ".npy"))
+            snprintf(path, sizeof path, "%.*s.%d.npy", (int)(len - 4), argv[2], j);
+        else snprintf(path, sizeof path, "%s.%d", argv[2], j);
+        rc |= npy_write(path, &k->out[j], outs[j]);
+        mxio__rt_free(outs[j]);
+    }
     mxio__rt_free(scratch);
     for (int i = 0; i < nin; i++) mxio__rt_free(in[i].data);
     mxio__kernel_free(k);
