@@ -1,6 +1,28 @@
 /* activation.c - activation functions. One record per op; see op.h. */
 #include "op.h"
 
+/* ---- shape rules ---------------------------------------------------------- */
+
+/* LeakyReLU: prelu's gamma defaults to (C,) with C = data dim 1
+ * (LeakyReLUShape); rrelu's mask is shaped like the data. */
+static mxio_status leaky_infer(mxio__shape_ctx *c) {
+    mxio__dtype_same(c);
+    const mxio__shape *x = &c->in[0];
+    if (!mxio__shape_rank_known(x)) return MXIO_OK;
+    mxio_status st;
+    if (c->nin > 1 && !mxio__shape_rank_known(&c->in[1])) {
+        if (x->ndim < 2) return mxio__shape_fail(c, "prelu data needs a channel axis");
+        mxio__shape_make(&c->in[1], 1, &x->d[1]);
+    }
+    for (int i = 0; i < c->nout; i++)
+        if ((st = mxio__shape_assign_out(c, i, x))) return st;
+    return MXIO_OK;
+}
+
+static mxio_status qact_infer(mxio__shape_ctx *c) {
+    return mxio__infer_quantized(c, mxio__infer_first, 1, -1);
+}
+
 /* ---- Activation */
 static const mxio__attr_spec Activation_params[] = {
     {"act_type", MXIO__ATTR_ENUM, NULL, "relu|sigmoid|softrelu|softsign|tanh"},
@@ -76,11 +98,13 @@ static const char *const contrib_quantized_act_inputs[] = {"data", "min_data", "
 const mxio__op mxio__ops_activation[] = {
     {.name = "Activation",
      .kind = MXIO__KIND_ACTIVATION,
+     .infer_shape = mxio__infer_first,
      .aliases = (const char *const[]){"_npx_activation", NULL},
      .params = Activation_params,
      .inputs = Activation_inputs},
     {.name = "LeakyReLU",
      .kind = MXIO__KIND_ACTIVATION,
+     .infer_shape = leaky_infer,
      .aliases = (const char *const[]){"_npx_leaky_relu", NULL},
      .params = LeakyReLU_params,
      .list_inputs = leaky_inputs,
@@ -90,30 +114,37 @@ const mxio__op mxio__ops_activation[] = {
      .compose_attrs = leaky_compose},
     {.name = "clip",
      .kind = MXIO__KIND_ACTIVATION,
+     .infer_shape = mxio__infer_first,
      .aliases = (const char *const[]){"_npi_clip", "_sparse_clip", NULL},
      .params = clip_params,
      .inputs = clip_inputs},
     {.name = "relu",
      .kind = MXIO__KIND_ACTIVATION,
+     .infer_shape = mxio__infer_first,
      .aliases = (const char *const[]){"_sparse_relu", NULL},
      .inputs = relu_inputs},
     {.name = "sigmoid",
      .kind = MXIO__KIND_ACTIVATION,
+     .infer_shape = mxio__infer_first,
      .aliases = (const char *const[]){"_sparse_sigmoid", NULL},
      .inputs = sigmoid_inputs},
     {.name = "tanh",
      .kind = MXIO__KIND_ACTIVATION,
+     .infer_shape = mxio__infer_first,
      .aliases = (const char *const[]){"_sparse_tanh", NULL},
      .inputs = tanh_inputs},
     {.name = "softsign",
      .kind = MXIO__KIND_ACTIVATION,
+     .infer_shape = mxio__infer_first,
      .inputs = softsign_inputs},
     {.name = "hard_sigmoid",
      .kind = MXIO__KIND_ACTIVATION,
+     .infer_shape = mxio__infer_first,
      .params = hard_sigmoid_params,
      .inputs = hard_sigmoid_inputs},
     {.name = "_contrib_quantized_act",
      .kind = MXIO__KIND_ACTIVATION,
+     .infer_shape = qact_infer,
      .params = contrib_quantized_act_params,
      .inputs = contrib_quantized_act_inputs,
      .num_outputs = 3,

@@ -2,6 +2,81 @@
  * Custom. One record per op; see op.h. */
 #include "op.h"
 
+/* ---- shape rules ---------------------------------------------------------- */
+
+static mxio_status data_shape(mxio__shape_ctx *c) {
+    if (c->nout > 0 && c->nin > 0) return mxio__shape_assign_out(c, 0, &c->in[0]);
+    return MXIO_OK;
+}
+
+/* quantize_v2: int8 (or uint8; auto picks uint8 for a non-negative calibrated
+ * range) data plus float32 (1,) min and max. */
+static mxio_status quantize_v2_infer(mxio__shape_ctx *c) {
+    const char *t = mxio__attr_str(c->attrs, "out_type");
+    double lo = -1;
+    bool calib = mxio__attr_float(c->attrs, "min_calib_range", &lo);
+    int dt = t && strcmp(t, "uint8") == 0 ? MXIO_DTYPE_UINT8 : MXIO_DTYPE_INT8;
+    if (t && strcmp(t, "auto") == 0) dt = calib && lo >= 0 ? MXIO_DTYPE_UINT8 : MXIO_DTYPE_INT8;
+    if (c->nin > 0 && c->in_dtype[0] < 0) c->in_dtype[0] = MXIO_DTYPE_FLOAT32;
+    return mxio__infer_quantized(c, data_shape, 1, dt);
+}
+
+static mxio_status quantize_infer(mxio__shape_ctx *c) {
+    const char *t = mxio__attr_str(c->attrs, "out_type");
+    return mxio__infer_quantized(c, data_shape, 1,
+                                 t && strcmp(t, "int8") == 0 ? MXIO_DTYPE_INT8 : MXIO_DTYPE_UINT8);
+}
+
+static mxio_status dequantize_infer(mxio__shape_ctx *c) {
+    return mxio__infer_quantized(c, data_shape, 1, MXIO_DTYPE_FLOAT32);
+}
+
+static mxio_status requantize_infer(mxio__shape_ctx *c) {
+    return mxio__infer_quantized(c, data_shape, 1, MXIO_DTYPE_INT8);
+}
+
+/* topk: the selected axis (None: the flattened data) shrinks to k; indices
+ * take `dtype`. */
+static mxio_status topk_infer(mxio__shape_ctx *c) {
+    int64_t k = 1, axis = -1;
+    const char *t = mxio__attr_str(c->attrs, "ret_typ");
+    int it = mxio__dtype_of_name(mxio__attr_str(c->attrs, "dtype"));
+    mxio__dtype_same(c);
+    bool indices = !t || strcmp(t, "indices") == 0, both = t && strcmp(t, "both") == 0;
+    bool mask = t && strcmp(t, "mask") == 0;
+    if (indices && c->nout > 0) c->out_dtype[0] = it < 0 ? MXIO_DTYPE_FLOAT32 : it;
+    if (both && c->nout > 1) c->out_dtype[1] = it < 0 ? MXIO_DTYPE_FLOAT32 : it;
+    const mxio__shape *x = &c->in[0];
+    if (!mxio__shape_rank_known(x)) return MXIO_OK;
+    if (mask) return mxio__shape_assign_out(c, 0, x);
+    mxio__attr_int(c->attrs, "k", &k);
+    const char *a = mxio__attr_str(c->attrs, "axis");
+    mxio__shape o = *x;
+    if (!a || strcmp(a, "None") == 0) {
+        o.ndim = 1;
+        o.d[0] = k;
+    } else {
+        int ax;
+        if (!mxio__parse_int(a, &axis) || !mxio__axis(axis, x->ndim, &ax))
+            return mxio__shape_fail(c, "axis is out of range");
+        if (k < 1) k = x->d[ax];
+        o.d[ax] = k;
+    }
+    for (int i = 0; i < c->nout; i++) {
+        mxio_status st = mxio__shape_assign_out(c, i, &o);
+        if (st) return st;
+    }
+    return MXIO_OK;
+}
+
+/* argsort: shape kept, dtype from the attr. */
+static mxio_status argsort_infer(mxio__shape_ctx *c) {
+    int it = mxio__dtype_of_name(mxio__attr_str(c->attrs, "dtype"));
+    mxio_status st = mxio__infer_first(c);
+    if (c->nout > 0) c->out_dtype[0] = it < 0 ? MXIO_DTYPE_FLOAT32 : it;
+    return st;
+}
+
 /* ---- Dropout */
 static const char *const dropout_outputs[] = {"output", "mask", NULL};
 static const mxio__attr_spec Dropout_params[] = {
@@ -185,6 +260,7 @@ static const mxio__attr_spec Custom_params[] = {
 const mxio__op mxio__ops_misc[] = {
     {.name = "Dropout",
      .kind = MXIO__KIND_OTHER,
+     .infer_shape = mxio__infer_first,
      .aliases = (const char *const[]){"_npx_dropout", NULL},
      .params = Dropout_params,
      .inputs = Dropout_inputs,
@@ -201,12 +277,14 @@ const mxio__op mxio__ops_misc[] = {
      .output_names = rnn_output_names},
     {.name = "topk",
      .kind = MXIO__KIND_OTHER,
+     .infer_shape = topk_infer,
      .aliases = (const char *const[]){"_npx_topk", NULL},
      .params = topk_params,
      .inputs = topk_inputs,
      .count_outputs = topk_outputs},
     {.name = "sort",
      .kind = MXIO__KIND_OTHER,
+     .infer_shape = mxio__infer_first,
      .aliases = (const char *const[]){"_npi_sort", NULL},
      .params = sort_params,
      .inputs = sort_inputs,
@@ -214,6 +292,7 @@ const mxio__op mxio__ops_misc[] = {
      .num_visible = 1},
     {.name = "argsort",
      .kind = MXIO__KIND_OTHER,
+     .infer_shape = argsort_infer,
      .aliases = (const char *const[]){"_npi_argsort", NULL},
      .params = argsort_params,
      .inputs = argsort_inputs},
@@ -257,20 +336,24 @@ const mxio__op mxio__ops_misc[] = {
      .output_names = (const char *const[]){"output", "tmp1", "tmp2", NULL}},
     {.name = "_contrib_quantize_v2",
      .kind = MXIO__KIND_OTHER,
+     .infer_shape = quantize_v2_infer,
      .params = contrib_quantize_v2_params,
      .inputs = contrib_quantize_v2_inputs,
      .num_outputs = 3},
     {.name = "_contrib_quantize",
      .kind = MXIO__KIND_OTHER,
+     .infer_shape = quantize_infer,
      .params = contrib_quantize_params,
      .inputs = contrib_quantize_inputs,
      .num_outputs = 3},
     {.name = "_contrib_dequantize",
      .kind = MXIO__KIND_OTHER,
+     .infer_shape = dequantize_infer,
      .params = contrib_dequantize_params,
      .inputs = contrib_dequantize_inputs},
     {.name = "_contrib_requantize",
      .kind = MXIO__KIND_OTHER,
+     .infer_shape = requantize_infer,
      .params = contrib_requantize_params,
      .inputs = contrib_requantize_inputs,
      .num_outputs = 3},
