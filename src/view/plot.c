@@ -73,28 +73,43 @@ static const struct key_rule {
     key_style style;
     const char *prefix; /* BARE: before the value; ATTACH: before the value */
     int64_t unit;       /* ATTACH: a tuple of only this value (or empty) is not shown */
+    const char *also_default; /* "a|b": values that mean what the default means */
 } key_rules[] = {
-    {"kernel", KEY_BARE, "", 0},
-    {"stride", KEY_ATTACH, "/", 1},
-    {"dilate", KEY_ATTACH, " d", 1},
-    {"pad", KEY_ATTACH, " p", 0},
-    {"num_filter", KEY_BARE, "", 0},
-    {"num_hidden", KEY_BARE, "", 0},
-    {"num_group", KEY_BARE, "group ", 0},
-    {"act_type", KEY_ALWAYS, "", 0},
-    {"pool_type", KEY_ALWAYS, "", 0},
-    {"op_type", KEY_BARE, "", 0},
+    {"kernel", KEY_BARE, "", 0, NULL},
+    {"stride", KEY_ATTACH, "/", 1, NULL},
+    {"dilate", KEY_ATTACH, " d", 1, NULL},
+    {"pad", KEY_ATTACH, " p", 0, NULL},
+    {"num_filter", KEY_BARE, "", 0, NULL},
+    {"num_hidden", KEY_BARE, "", 0, NULL},
+    {"num_group", KEY_BARE, "group ", 0, NULL},
+    {"act_type", KEY_ALWAYS, "", 0, NULL},
+    {"pool_type", KEY_ALWAYS, "", 0, NULL},
+    {"op_type", KEY_BARE, "", 0, NULL},
     /* structure the edges already show, hyperparameters and tuning knobs */
-    {"no_bias", KEY_QUIET, "", 0},
-    {"num_args", KEY_QUIET, "", 0},
-    {"eps", KEY_QUIET, "", 0},
-    {"momentum", KEY_QUIET, "", 0},
-    {"fix_gamma", KEY_QUIET, "", 0},
-    {"use_global_stats", KEY_QUIET, "", 0},
-    {"workspace", KEY_QUIET, "", 0},
-    {"cudnn_tune", KEY_QUIET, "", 0},
-    {"cudnn_off", KEY_QUIET, "", 0},
+    {"no_bias", KEY_QUIET, "", 0, NULL},
+    {"num_args", KEY_QUIET, "", 0, NULL},
+    {"eps", KEY_QUIET, "", 0, NULL},
+    {"momentum", KEY_QUIET, "", 0, NULL},
+    {"fix_gamma", KEY_QUIET, "", 0, NULL},
+    {"use_global_stats", KEY_QUIET, "", 0, NULL},
+    {"workspace", KEY_QUIET, "", 0, NULL},
+    {"cudnn_tune", KEY_QUIET, "", 0, NULL},
+    {"cudnn_off", KEY_QUIET, "", 0, NULL},
+    /* layout None is channel-first: Gluon spells it out on every conv and pool */
+    {"layout", KEY_NAMED, "", 0, "NCW|NCHW|NCDHW"},
 };
+
+/* Is `value` one of the '|'-separated `list`? */
+static bool in_list(const char *list, const char *value) {
+    size_t n = strlen(value);
+    for (const char *p = list; p && *p;) {
+        const char *bar = strchr(p, '|');
+        size_t len = bar ? (size_t)(bar - p) : strlen(p);
+        if (len == n && strncmp(p, value, n) == 0) return true;
+        p = bar ? bar + 1 : NULL;
+    }
+    return false;
+}
 
 static const struct key_rule *key_rule_for(const char *param) {
     for (size_t i = 0; i < sizeof key_rules / sizeof key_rules[0]; i++)
@@ -106,7 +121,10 @@ static const struct key_rule *key_rule_for(const char *param) {
 #define KEY_ITEM_CAP 72
 #define KEY_VALUE_CAP 28
 
-/* A tuple value "(3, 3)" as "3x3"; with `collapse`, "(2, 2)" as "2". */
+/* A tuple value "(3, 3)" as "3x3"; with `collapse` (stride, pad: zeros are
+ * sizes too), "(2, 2)" as "2" and "(0, 3)" as "0x3". Other tuples with zero,
+ * negative or None entries are not sizes (Reshape's "(0, -1)"): those keep their
+ * brackets, compactly, "(0,-1)". */
 static bool tuple_text(const char *value, bool collapse, char *buf, size_t cap) {
     int64_t v[MXIO__MAX_DIMS];
     int n = 0;
@@ -116,18 +134,23 @@ static bool tuple_text(const char *value, bool collapse, char *buf, size_t cap) 
         snprintf(buf, cap, "None");
         return true;
     }
-    bool same = n > 0;
-    for (int i = 1; i < n; i++) same = same && v[i] == v[0];
+    bool same = n > 0, sizes = true;
+    for (int i = 0; i < n; i++) {
+        same = same && v[i] == v[0];
+        sizes = sizes && (v[i] > 0 || (collapse && v[i] == 0));
+    }
     if (collapse && same) n = 1;
+    const char *sep = sizes ? "x" : ",";
     size_t len = 0;
     buf[0] = '\0';
+    if (!sizes) len = (size_t)snprintf(buf, cap, "(");
     for (int i = 0; i < n && len + 1 < cap; i++) {
-        int w = v[i] == INT64_MIN ? snprintf(buf + len, cap - len, "%s?", i ? "x" : "")
-                                  : snprintf(buf + len, cap - len, "%s%" PRId64, i ? "x" : "", v[i]);
+        int w = v[i] == INT64_MIN ? snprintf(buf + len, cap - len, "%sNone", i ? sep : "")
+                                  : snprintf(buf + len, cap - len, "%s%" PRId64, i ? sep : "", v[i]);
         if (w < 0) return false;
         len += (size_t)w;
     }
-    if (n == 0) snprintf(buf, cap, "()");
+    if (!sizes && len + 1 < cap) snprintf(buf + len, cap - len, ")");
     return true;
 }
 
@@ -225,6 +248,7 @@ static void key_add(key_items *k, const char *name, const char *value, const mxi
     key_style style = rule ? rule->style : KEY_NAMED;
     if (style == KEY_QUIET) return;
     if (style != KEY_ALWAYS && spec && equals_default(spec, value)) return;
+    if (rule && in_list(rule->also_default, value)) return;
     bool tuple = spec ? spec->type == MXIO__ATTR_SHAPE || spec->type == MXIO__ATTR_OPT_SHAPE
                       : value[0] == '(' || value[0] == '[';
     char val[40];
