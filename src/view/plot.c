@@ -307,8 +307,9 @@ void mxio__plot_key_attrs(const mxio__node *n, const mxio__op *op, mxio__buf *ou
 
 /* ---- text escaping -------------------------------------------------------- */
 
-/* Append `s` escaped for a Graphviz HTML-like label. Control bytes, which XML
- * cannot hold, become '?'. */
+/* Append `s` escaped for a Graphviz HTML-like label. Graphviz expands \N, \G ...
+ * in HTML labels too (entities are decoded first), so a backslash is doubled.
+ * Control bytes, which XML cannot hold, become '?'. */
 static void put_html(mxio__buf *b, const char *s) {
     for (; *s; s++) {
         unsigned char c = (unsigned char)*s;
@@ -317,18 +318,23 @@ static void put_html(mxio__buf *b, const char *s) {
         case '<': mxio__buf_puts(b, "&lt;"); break;
         case '>': mxio__buf_puts(b, "&gt;"); break;
         case '"': mxio__buf_puts(b, "&quot;"); break;
+        case '\\': mxio__buf_puts(b, "\\\\"); break;
         default: mxio__buf_putc(b, c < 0x20 || c == 0x7f ? '?' : (char)c);
         }
     }
 }
 
-/* Append `s` escaped for a Graphviz escString (tooltips): a backslash would start
- * an escape such as \N, so it is doubled; control bytes become '?'. */
-static void put_esc(mxio__buf *b, const char *s) {
+/* Append `s` for a plain (non-HTML) Graphviz string: `backslash` stands for
+ * each backslash, control bytes become '?'. Graphviz 2.42 unescapes a label
+ * once (an escString: \N and friends) and a tooltip twice (again while writing
+ * the SVG), so a backslash takes two or four. */
+#define ESC_LABEL "\\\\"
+#define ESC_TOOLTIP "\\\\\\\\"
+static void put_esc(mxio__buf *b, const char *s, const char *backslash) {
     for (; *s; s++) {
         unsigned char c = (unsigned char)*s;
         if (c == '\\')
-            mxio__buf_puts(b, "\\\\");
+            mxio__buf_puts(b, backslash);
         else
             mxio__buf_putc(b, c < 0x20 || c == 0x7f ? '?' : (char)c);
     }
@@ -455,26 +461,26 @@ static void put_tooltip(plot *p, size_t i) {
     const mxio__node *n = &p->s->nodes[i];
     const mxio__op *op = p->ops[i];
     mxio__buf *b = &p->text;
-    put_esc(b, n->name);
+    put_esc(b, n->name, ESC_TOOLTIP);
     mxio__buf_puts(b, "\n");
     if (is_variable(n)) {
         mxio__buf_printf(b, "variable (%s)", mxio_role_name((mxio_role)p->roles[i]));
     } else {
         mxio__buf_puts(b, "op ");
-        put_esc(b, n->op);
+        put_esc(b, n->op, ESC_TOOLTIP);
         mxio__buf_printf(b, " (%s)", mxio__plot_kind_name(op ? op->kind : MXIO__KIND_OTHER));
     }
     for (size_t k = 0; k < n->nattrs; k++) {
         mxio__buf_puts(b, "\n");
-        put_esc(b, n->attrs[k].key);
+        put_esc(b, n->attrs[k].key, ESC_TOOLTIP);
         mxio__buf_puts(b, " = ");
-        put_esc(b, n->attrs[k].value);
+        put_esc(b, n->attrs[k].value, ESC_TOOLTIP);
     }
     if (op && op->params)
         for (const mxio__attr_spec *spec = op->params; spec->name; spec++) {
             if (!spec->dflt || mxio__node_attr(n, spec->name)) continue;
             mxio__buf_printf(b, "\n%s = ", spec->name);
-            put_esc(b, spec->dflt);
+            put_esc(b, spec->dflt, ESC_TOOLTIP);
             mxio__buf_puts(b, " (default)");
         }
     if (n->ninputs) {
@@ -482,7 +488,7 @@ static void put_tooltip(plot *p, size_t i) {
         for (size_t k = 0; k < n->ninputs; k++) {
             const mxio__entry *e = &n->inputs[k];
             mxio__buf_puts(b, k ? ", " : " ");
-            put_esc(b, e->node < p->s->nnodes ? p->s->nodes[e->node].name : "?");
+            put_esc(b, e->node < p->s->nnodes ? p->s->nodes[e->node].name : "?", ESC_TOOLTIP);
             if (e->index) mxio__buf_printf(b, "[%" PRIu32 "]", e->index);
         }
     }
@@ -675,7 +681,7 @@ static bool set_graph_defaults(plot *p) {
               agattr(g, AGEDGE, "arrowsize", "0.5") && agattr(g, AGEDGE, "penwidth", "0.8");
     if (p->opt->title) {
         p->text.len = 0;
-        put_esc(&p->text, p->opt->title);
+        put_esc(&p->text, p->opt->title, ESC_LABEL);
         ok = ok && set_attr(p, g, AGRAPH, "label", scratch(p), false) &&
              set_attr(p, g, AGRAPH, "labelloc", "b", false) &&
              set_attr(p, g, AGRAPH, "fontsize", "14", false);

@@ -265,3 +265,36 @@ def test_five_thousand_op_nodes(mx, build_dir, tmp_path):
     print(f"5,000-op graph: {p.stderr.strip()} ({seconds:.1f} s with reading)")
     assert seconds < 180
     check_graph(Svg(tmp_path / "g.svg"), sym, nodes, mxnet_data_inputs(sym, nodes))
+
+
+def test_names_that_need_escaping(mx, build_dir, tmp_path):
+    """Markup characters, backslashes (Graphviz escapes such as \\N) and non-ASCII
+    in names and attributes still give valid XML and show the names as written.
+    (Control bytes, which XML cannot hold, are tested in tests/unit/test_plot.c.)"""
+    @mx.operator.register("my<op>&")
+    class _Prop(mx.operator.CustomOpProp):  # only its name matters: the graph is never run
+        pass
+
+    s = mx.sym
+    x = s.var("in<&>\"'put é中")
+    y = s.Convolution(x, kernel=(3, 3), num_filter=4, name='conv "a" <b> & \\N \\G')
+    y = s.Activation(y, act_type="relu", name="\\")
+    y = s.Custom(y, op_type="my<op>&", name="custom")
+    path = tmp_path / "odd-symbol.json"
+    y.save(str(path))
+    sym, nodes, _ = mxnet_graph(mx, path)
+    title = "odd \\N <names> & \\"
+    for fmt in ("svg", "png"):
+        run_plot(build_dir, path, tmp_path / f"g.{fmt}", "--title", title)
+    svg = Svg(tmp_path / "g.svg")
+    texts = [t.text for t in svg.root.iter("{http://www.w3.org/2000/svg}text")]
+    assert title in texts
+    for i, n in enumerate(nodes):
+        if f"n{i}" not in svg.nodes:
+            assert n["name"].endswith(("_weight", "_bias"))
+            continue
+        _, texts, tip = svg.nodes[f"n{i}"]
+        assert texts[-1] == n["name"] and tip.split("\n")[0] == n["name"]
+    custom = next(i for i, n in enumerate(nodes) if n["name"] == "custom")
+    assert "my<op>&" in " ".join(svg.nodes[f"n{custom}"][1])
+    assert "op_type = my<op>&" in svg.nodes[f"n{custom}"][2]
