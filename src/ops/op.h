@@ -17,6 +17,7 @@
 
 #define MXIO__MAX_DIMS 32
 #define MXIO__MAX_OP_INPUTS 64
+#define MXIO__INPUTS_FREE (-2)
 
 /* ---- parameters ---------------------------------------------------------- */
 
@@ -47,6 +48,7 @@ typedef struct mxio__attrs {
     const mxio__kv *kv;
     size_t n;
     const struct mxio__op *op;
+    const mxio__node *node; /* the node itself, or NULL; fused ops read their subgraphs */
 } mxio__attrs;
 
 /* The string value of `key`: the node's own, else the op's default, else NULL. */
@@ -115,12 +117,16 @@ typedef struct mxio__op {
 
     /* Argument names in order (FListInputNames), data first. Static list, or a
      * function when the list depends on attrs (Concat num_args, no_bias,
-     * LeakyReLU prelu, ...). The function returns the count, <= cap, or -1. */
+     * LeakyReLU prelu, ...). The function returns the count, <= cap, or -1;
+     * MXIO__INPUTS_FREE means the op takes whatever the node gives it (Custom). */
     const char *const *inputs;
     int (*list_inputs)(const mxio__attrs *a, const char **names, int cap);
     uint32_t weight_mask; /* bit i: argument i is a learnable weight (saved as arg:) */
     uint32_t aux_mask;    /* bit i: argument i is an auxiliary state (FMutateInputs, aux:) */
     uint32_t label_mask;  /* bit i: argument i is a training label */
+    /* When the roles move with the attrs (fused ops, UpSampling): fills all three
+     * masks and the static ones are ignored. */
+    void (*input_masks)(const mxio__attrs *a, uint32_t *weight, uint32_t *aux, uint32_t *label);
     /* Arguments in none of the masks are data: real inputs of the net unless a
      * params file holds a variable of that name (a learned constant). */
 
@@ -155,10 +161,34 @@ const mxio__op *mxio__op_at(size_t i);
 
 /* Argument names of `op` given its attrs; returns count or -1. */
 int mxio__op_inputs(const mxio__op *op, const mxio__attrs *a, const char **names, int cap);
+/* Weight, aux and label masks of `op` given its attrs. */
+void mxio__op_masks(const mxio__op *op, const mxio__attrs *a, uint32_t *weight, uint32_t *aux,
+                    uint32_t *label);
 /* Total and visible output counts. */
 int mxio__op_outputs(const mxio__op *op, const mxio__attrs *a, int *visible);
 /* Name of output i ("output", "mean", "output0", ...) into buf. */
 const char *mxio__op_output_name(const mxio__op *op, const mxio__attrs *a, int i, char *buf,
                                  size_t cap);
+
+/* ---- shared pieces of records (src/ops/common.c) ------------------------ */
+
+/* "arg0", "arg1", ...: the names MXNet gives variadic inputs. */
+extern const char *const mxio__arg_names[MXIO__MAX_OP_INPUTS];
+/* data, weight[, bias] by no_bias. */
+int mxio__inputs_no_bias(const mxio__attrs *a, const char **names, int cap);
+/* arg0 .. arg<num_args-1>. */
+int mxio__inputs_num_args(const mxio__attrs *a, const char **names, int cap);
+/* data[, sequence_length] by use_sequence_length. */
+int mxio__inputs_sequence_length(const mxio__attrs *a, const char **names, int cap);
+/* data[, length] by use_length (softmax family). */
+int mxio__inputs_softmax_length(const mxio__attrs *a, const char **names, int cap);
+/* Custom: defined by Python code, so whatever the node has. */
+int mxio__inputs_custom(const mxio__attrs *a, const char **names, int cap);
+/* Three outputs (output, mean, var|std); visible 3 when output_mean_var. */
+int mxio__outputs_mean_var(const mxio__attrs *a, int *visible);
+/* "output0", "output1", ... even for a single output (SliceChannel). */
+extern const char *const mxio__indexed_output_names[MXIO__MAX_OP_INPUTS + 1];
+/* output, min_output, max_output of quantized ops. */
+extern const char *const mxio__quantized_output_names[];
 
 #endif /* MXIO_OPS_OP_H */

@@ -4,7 +4,8 @@
 #include "op.h"
 
 /* Each family file defines one table. Add a family here and nowhere else. */
-#define MXIO__FAMILIES(X) X(core)
+#define MXIO__FAMILIES(X)                                                                  \
+    X(conv) X(norm) X(activation) X(pool) X(elementwise) X(shape) X(output) X(detection) X(misc)
 
 #define MXIO__DECLARE(f) extern const mxio__op mxio__ops_##f[];
 MXIO__FAMILIES(MXIO__DECLARE)
@@ -52,6 +53,17 @@ int mxio__op_inputs(const mxio__op *op, const mxio__attrs *a, const char **names
             names[n++] = *p;
         }
     return n;
+}
+
+void mxio__op_masks(const mxio__op *op, const mxio__attrs *a, uint32_t *weight, uint32_t *aux,
+                    uint32_t *label) {
+    if (op->input_masks) {
+        op->input_masks(a, weight, aux, label);
+        return;
+    }
+    *weight = op->weight_mask;
+    *aux = op->aux_mask;
+    *label = op->label_mask;
 }
 
 int mxio__op_outputs(const mxio__op *op, const mxio__attrs *a, int *visible) {

@@ -1,0 +1,122 @@
+/* activation.c - activation functions. One record per op; see op.h. */
+#include "op.h"
+
+/* ---- Activation */
+static const mxio__attr_spec Activation_params[] = {
+    {"act_type", MXIO__ATTR_ENUM, NULL, "relu|sigmoid|softrelu|softsign|tanh"},
+    {NULL, 0, NULL, NULL},
+};
+static const char *const Activation_inputs[] = {"data", NULL};
+
+/* ---- LeakyReLU */
+static int leaky_inputs(const mxio__attrs *a, const char **names, int cap) {
+    const char *t = mxio__attr_str(a, "act_type");
+    int n = t && strcmp(t, "prelu") == 0 ? 2 : 1;
+    if (cap < n) return -1;
+    names[0] = "data";
+    if (n == 2) names[1] = "gamma";
+    return n;
+}
+
+/* rrelu also returns its random mask (visible: LeakyReLU sets no FNumVisibleOutputs). */
+static int leaky_outputs(const mxio__attrs *a, int *visible) {
+    const char *t = mxio__attr_str(a, "act_type");
+    int n = t && strcmp(t, "rrelu") == 0 ? 2 : 1;
+    if (visible) *visible = n;
+    return n;
+}
+static const char *const leaky_output_names[] = {"output", "mask", NULL};
+static const mxio__var_attr leaky_compose[] = {
+    {1, "__init__", "[\"Constant\", {\"value\": 0.25}]"},
+    {-1, NULL, NULL},
+};
+static const mxio__attr_spec LeakyReLU_params[] = {
+    {"act_type", MXIO__ATTR_ENUM, "leaky", "elu|gelu|leaky|prelu|rrelu|selu"},
+    {"slope", MXIO__ATTR_FLOAT, "0.25", NULL},
+    {"lower_bound", MXIO__ATTR_FLOAT, "0.125", NULL},
+    {"upper_bound", MXIO__ATTR_FLOAT, "0.333999991", NULL},
+    {NULL, 0, NULL, NULL},
+};
+
+/* ---- clip */
+static const mxio__attr_spec clip_params[] = {
+    {"a_min", MXIO__ATTR_FLOAT, NULL, NULL},
+    {"a_max", MXIO__ATTR_FLOAT, NULL, NULL},
+    {NULL, 0, NULL, NULL},
+};
+static const char *const clip_inputs[] = {"data", NULL};
+
+/* ---- relu */
+static const char *const relu_inputs[] = {"data", NULL};
+
+/* ---- sigmoid */
+static const char *const sigmoid_inputs[] = {"data", NULL};
+
+/* ---- tanh */
+static const char *const tanh_inputs[] = {"data", NULL};
+
+/* ---- softsign */
+static const char *const softsign_inputs[] = {"data", NULL};
+
+/* ---- hard_sigmoid */
+static const mxio__attr_spec hard_sigmoid_params[] = {
+    {"alpha", MXIO__ATTR_FLOAT, "0.200000003", NULL},
+    {"beta", MXIO__ATTR_FLOAT, "0.5", NULL},
+    {NULL, 0, NULL, NULL},
+};
+static const char *const hard_sigmoid_inputs[] = {"data", NULL};
+
+/* ---- _contrib_quantized_act */
+static const mxio__attr_spec contrib_quantized_act_params[] = {
+    {"act_type", MXIO__ATTR_ENUM, NULL, "relu|sigmoid|softrelu|softsign|tanh"},
+    {NULL, 0, NULL, NULL},
+};
+static const char *const contrib_quantized_act_inputs[] = {"data", "min_data", "max_data", NULL};
+
+const mxio__op mxio__ops_activation[] = {
+    {.name = "Activation",
+     .kind = MXIO__KIND_ACTIVATION,
+     .aliases = (const char *const[]){"_npx_activation", NULL},
+     .params = Activation_params,
+     .inputs = Activation_inputs},
+    {.name = "LeakyReLU",
+     .kind = MXIO__KIND_ACTIVATION,
+     .aliases = (const char *const[]){"_npx_leaky_relu", NULL},
+     .params = LeakyReLU_params,
+     .list_inputs = leaky_inputs,
+     .weight_mask = 1u << 1,
+     .count_outputs = leaky_outputs,
+     .output_names = leaky_output_names,
+     .compose_attrs = leaky_compose},
+    {.name = "clip",
+     .kind = MXIO__KIND_ACTIVATION,
+     .aliases = (const char *const[]){"_npi_clip", "_sparse_clip", NULL},
+     .params = clip_params,
+     .inputs = clip_inputs},
+    {.name = "relu",
+     .kind = MXIO__KIND_ACTIVATION,
+     .aliases = (const char *const[]){"_sparse_relu", NULL},
+     .inputs = relu_inputs},
+    {.name = "sigmoid",
+     .kind = MXIO__KIND_ACTIVATION,
+     .aliases = (const char *const[]){"_sparse_sigmoid", NULL},
+     .inputs = sigmoid_inputs},
+    {.name = "tanh",
+     .kind = MXIO__KIND_ACTIVATION,
+     .aliases = (const char *const[]){"_sparse_tanh", NULL},
+     .inputs = tanh_inputs},
+    {.name = "softsign",
+     .kind = MXIO__KIND_ACTIVATION,
+     .inputs = softsign_inputs},
+    {.name = "hard_sigmoid",
+     .kind = MXIO__KIND_ACTIVATION,
+     .params = hard_sigmoid_params,
+     .inputs = hard_sigmoid_inputs},
+    {.name = "_contrib_quantized_act",
+     .kind = MXIO__KIND_ACTIVATION,
+     .params = contrib_quantized_act_params,
+     .inputs = contrib_quantized_act_inputs,
+     .num_outputs = 3,
+     .output_names = mxio__quantized_output_names},
+    {0},
+};

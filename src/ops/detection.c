@@ -1,0 +1,181 @@
+/* detection.c - anchor, box and proposal ops (mostly _contrib_*). One record per op;
+ * see op.h. */
+#include "op.h"
+
+/* ---- _contrib_MultiBoxPrior */
+static const mxio__attr_spec contrib_MultiBoxPrior_params[] = {
+    {"sizes", MXIO__ATTR_FLOATS, "[1]", NULL},
+    {"ratios", MXIO__ATTR_FLOATS, "[1]", NULL},
+    {"clip", MXIO__ATTR_BOOL, "False", NULL},
+    {"steps", MXIO__ATTR_FLOATS, "[-1,-1]", NULL},
+    {"offsets", MXIO__ATTR_FLOATS, "[0.5,0.5]", NULL},
+    {NULL, 0, NULL, NULL},
+};
+static const char *const contrib_MultiBoxPrior_inputs[] = {"data", NULL};
+
+/* ---- _contrib_MultiBoxDetection */
+static const mxio__attr_spec contrib_MultiBoxDetection_params[] = {
+    {"clip", MXIO__ATTR_BOOL, "True", NULL},
+    {"threshold", MXIO__ATTR_FLOAT, "0.00999999978", NULL},
+    {"background_id", MXIO__ATTR_INT, "0", NULL},
+    {"nms_threshold", MXIO__ATTR_FLOAT, "0.5", NULL},
+    {"force_suppress", MXIO__ATTR_BOOL, "False", NULL},
+    {"variances", MXIO__ATTR_FLOATS, "[0.1,0.1,0.2,0.2]", NULL},
+    {"nms_topk", MXIO__ATTR_INT, "-1", NULL},
+    {NULL, 0, NULL, NULL},
+};
+static const char *const contrib_MultiBoxDetection_inputs[] = {"cls_prob", "loc_pred", "anchor", NULL};
+
+/* ---- _contrib_MultiBoxTarget */
+static const mxio__attr_spec contrib_MultiBoxTarget_params[] = {
+    {"overlap_threshold", MXIO__ATTR_FLOAT, "0.5", NULL},
+    {"ignore_label", MXIO__ATTR_FLOAT, "-1", NULL},
+    {"negative_mining_ratio", MXIO__ATTR_FLOAT, "-1", NULL},
+    {"negative_mining_thresh", MXIO__ATTR_FLOAT, "0.5", NULL},
+    {"minimum_negative_samples", MXIO__ATTR_INT, "0", NULL},
+    {"variances", MXIO__ATTR_FLOATS, "[0.1,0.1,0.2,0.2]", NULL},
+    {NULL, 0, NULL, NULL},
+};
+static const char *const contrib_MultiBoxTarget_inputs[] = {"anchor", "label", "cls_pred", NULL};
+
+/* ---- _contrib_box_nms */
+static const mxio__attr_spec contrib_box_nms_params[] = {
+    {"overlap_thresh", MXIO__ATTR_FLOAT, "0.5", NULL},
+    {"valid_thresh", MXIO__ATTR_FLOAT, "0", NULL},
+    {"topk", MXIO__ATTR_INT, "-1", NULL},
+    {"coord_start", MXIO__ATTR_INT, "2", NULL},
+    {"score_index", MXIO__ATTR_INT, "1", NULL},
+    {"id_index", MXIO__ATTR_INT, "-1", NULL},
+    {"background_id", MXIO__ATTR_INT, "-1", NULL},
+    {"force_suppress", MXIO__ATTR_BOOL, "False", NULL},
+    {"in_format", MXIO__ATTR_ENUM, "corner", "center|corner"},
+    {"out_format", MXIO__ATTR_ENUM, "corner", "center|corner"},
+    {NULL, 0, NULL, NULL},
+};
+static const char *const contrib_box_nms_inputs[] = {"data", NULL};
+
+/* ---- _contrib_box_decode */
+static const mxio__attr_spec contrib_box_decode_params[] = {
+    {"std0", MXIO__ATTR_FLOAT, "1", NULL},
+    {"std1", MXIO__ATTR_FLOAT, "1", NULL},
+    {"std2", MXIO__ATTR_FLOAT, "1", NULL},
+    {"std3", MXIO__ATTR_FLOAT, "1", NULL},
+    {"clip", MXIO__ATTR_FLOAT, "-1", NULL},
+    {"format", MXIO__ATTR_ENUM, "center", "center|corner"},
+    {NULL, 0, NULL, NULL},
+};
+static const char *const contrib_box_decode_inputs[] = {"data", "anchors", NULL};
+
+/* ---- _contrib_box_encode */
+static const char *const contrib_box_encode_inputs[] = {"samples", "matches", "anchors", "refs", "means", "stds", NULL};
+
+/* ---- _contrib_box_iou */
+static const mxio__attr_spec contrib_box_iou_params[] = {
+    {"format", MXIO__ATTR_ENUM, "corner", "center|corner"},
+    {NULL, 0, NULL, NULL},
+};
+static const char *const contrib_box_iou_inputs[] = {"lhs", "rhs", NULL};
+
+/* ---- _contrib_bipartite_matching */
+static const mxio__attr_spec contrib_bipartite_matching_params[] = {
+    {"is_ascend", MXIO__ATTR_BOOL, "False", NULL},
+    {"threshold", MXIO__ATTR_FLOAT, NULL, NULL},
+    {"topk", MXIO__ATTR_INT, "-1", NULL},
+    {NULL, 0, NULL, NULL},
+};
+static const char *const contrib_bipartite_matching_inputs[] = {"data", NULL};
+
+/* ---- _contrib_Proposal */
+/* (rois, score): the score output is hidden unless output_score. */
+static int proposal_outputs(const mxio__attrs *a, int *visible) {
+    bool score = false;
+    mxio__attr_bool(a, "output_score", &score);
+    if (visible) *visible = score ? 2 : 1;
+    return 2;
+}
+static const char *const proposal_output_names[] = {"output", "score", NULL};
+static const mxio__attr_spec contrib_Proposal_params[] = {
+    {"rpn_pre_nms_top_n", MXIO__ATTR_INT, "6000", NULL},
+    {"rpn_post_nms_top_n", MXIO__ATTR_INT, "300", NULL},
+    {"threshold", MXIO__ATTR_FLOAT, "0.699999988", NULL},
+    {"rpn_min_size", MXIO__ATTR_INT, "16", NULL},
+    {"scales", MXIO__ATTR_FLOATS, "[4,8,16,32]", NULL},
+    {"ratios", MXIO__ATTR_FLOATS, "[0.5,1,2]", NULL},
+    {"feature_stride", MXIO__ATTR_INT, "16", NULL},
+    {"output_score", MXIO__ATTR_BOOL, "False", NULL},
+    {"iou_loss", MXIO__ATTR_BOOL, "False", NULL},
+    {NULL, 0, NULL, NULL},
+};
+static const char *const contrib_Proposal_inputs[] = {"cls_prob", "bbox_pred", "im_info", NULL};
+
+/* ---- _contrib_MultiProposal */
+static const mxio__attr_spec contrib_MultiProposal_params[] = {
+    {"rpn_pre_nms_top_n", MXIO__ATTR_INT, "6000", NULL},
+    {"rpn_post_nms_top_n", MXIO__ATTR_INT, "300", NULL},
+    {"threshold", MXIO__ATTR_FLOAT, "0.699999988", NULL},
+    {"rpn_min_size", MXIO__ATTR_INT, "16", NULL},
+    {"scales", MXIO__ATTR_FLOATS, "[4,8,16,32]", NULL},
+    {"ratios", MXIO__ATTR_FLOATS, "[0.5,1,2]", NULL},
+    {"feature_stride", MXIO__ATTR_INT, "16", NULL},
+    {"output_score", MXIO__ATTR_BOOL, "False", NULL},
+    {"iou_loss", MXIO__ATTR_BOOL, "False", NULL},
+    {NULL, 0, NULL, NULL},
+};
+static const char *const contrib_MultiProposal_inputs[] = {"cls_prob", "bbox_pred", "im_info", NULL};
+
+const mxio__op mxio__ops_detection[] = {
+    {.name = "_contrib_MultiBoxPrior",
+     .kind = MXIO__KIND_DETECTION,
+     .aliases = (const char *const[]){"_npx_multibox_prior", NULL},
+     .params = contrib_MultiBoxPrior_params,
+     .inputs = contrib_MultiBoxPrior_inputs},
+    {.name = "_contrib_MultiBoxDetection",
+     .kind = MXIO__KIND_DETECTION,
+     .aliases = (const char *const[]){"_npx_multibox_detection", NULL},
+     .params = contrib_MultiBoxDetection_params,
+     .inputs = contrib_MultiBoxDetection_inputs},
+    {.name = "_contrib_MultiBoxTarget",
+     .kind = MXIO__KIND_DETECTION,
+     .aliases = (const char *const[]){"_npx_multibox_target", NULL},
+     .params = contrib_MultiBoxTarget_params,
+     .inputs = contrib_MultiBoxTarget_inputs,
+     .num_outputs = 3,
+     .output_names = (const char *const[]){"loc_target", "loc_mask", "cls_target", NULL}},
+    {.name = "_contrib_box_nms",
+     .kind = MXIO__KIND_DETECTION,
+     .aliases = (const char *const[]){"_contrib_box_non_maximum_suppression", NULL},
+     .params = contrib_box_nms_params,
+     .inputs = contrib_box_nms_inputs,
+     .num_outputs = 2,
+     .num_visible = 1},
+    {.name = "_contrib_box_decode",
+     .kind = MXIO__KIND_DETECTION,
+     .params = contrib_box_decode_params,
+     .inputs = contrib_box_decode_inputs},
+    {.name = "_contrib_box_encode",
+     .kind = MXIO__KIND_DETECTION,
+     .inputs = contrib_box_encode_inputs,
+     .num_outputs = 2},
+    {.name = "_contrib_box_iou",
+     .kind = MXIO__KIND_DETECTION,
+     .params = contrib_box_iou_params,
+     .inputs = contrib_box_iou_inputs},
+    {.name = "_contrib_bipartite_matching",
+     .kind = MXIO__KIND_DETECTION,
+     .params = contrib_bipartite_matching_params,
+     .inputs = contrib_bipartite_matching_inputs,
+     .num_outputs = 2},
+    {.name = "_contrib_Proposal",
+     .kind = MXIO__KIND_DETECTION,
+     .params = contrib_Proposal_params,
+     .inputs = contrib_Proposal_inputs,
+     .count_outputs = proposal_outputs,
+     .output_names = proposal_output_names},
+    {.name = "_contrib_MultiProposal",
+     .kind = MXIO__KIND_DETECTION,
+     .params = contrib_MultiProposal_params,
+     .inputs = contrib_MultiProposal_inputs,
+     .count_outputs = proposal_outputs,
+     .output_names = proposal_output_names},
+    {0},
+};

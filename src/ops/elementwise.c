@@ -1,0 +1,812 @@
+/* elementwise.c - binary, broadcast, scalar and unary math ops, and reductions.
+ * One record per op; see op.h. */
+#include "op.h"
+
+/* ---- elemwise_add */
+static const char *const elemwise_add_inputs[] = {"lhs", "rhs", NULL};
+
+/* ---- elemwise_sub */
+static const char *const elemwise_sub_inputs[] = {"lhs", "rhs", NULL};
+
+/* ---- elemwise_mul */
+static const char *const elemwise_mul_inputs[] = {"lhs", "rhs", NULL};
+
+/* ---- elemwise_div */
+static const char *const elemwise_div_inputs[] = {"lhs", "rhs", NULL};
+
+/* ---- _maximum */
+static const char *const maximum_inputs[] = {"lhs", "rhs", NULL};
+
+/* ---- _minimum */
+static const char *const minimum_inputs[] = {"lhs", "rhs", NULL};
+
+/* ---- _power */
+static const char *const power_inputs[] = {"lhs", "rhs", NULL};
+
+/* ---- _mod */
+static const char *const mod_inputs[] = {"lhs", "rhs", NULL};
+
+/* ---- _equal */
+static const char *const equal_inputs[] = {"lhs", "rhs", NULL};
+
+/* ---- _not_equal */
+static const char *const not_equal_inputs[] = {"lhs", "rhs", NULL};
+
+/* ---- _greater */
+static const char *const greater_inputs[] = {"lhs", "rhs", NULL};
+
+/* ---- _greater_equal */
+static const char *const greater_equal_inputs[] = {"lhs", "rhs", NULL};
+
+/* ---- _lesser */
+static const char *const lesser_inputs[] = {"lhs", "rhs", NULL};
+
+/* ---- _lesser_equal */
+static const char *const lesser_equal_inputs[] = {"lhs", "rhs", NULL};
+
+/* ---- add_n */
+static const mxio__attr_spec add_n_params[] = {
+    {"num_args", MXIO__ATTR_INT, NULL, NULL},
+    {NULL, 0, NULL, NULL},
+};
+
+/* ---- broadcast_add */
+static const char *const broadcast_add_inputs[] = {"lhs", "rhs", NULL};
+
+/* ---- broadcast_sub */
+static const char *const broadcast_sub_inputs[] = {"lhs", "rhs", NULL};
+
+/* ---- broadcast_mul */
+static const char *const broadcast_mul_inputs[] = {"lhs", "rhs", NULL};
+
+/* ---- broadcast_div */
+static const char *const broadcast_div_inputs[] = {"lhs", "rhs", NULL};
+
+/* ---- broadcast_mod */
+static const char *const broadcast_mod_inputs[] = {"lhs", "rhs", NULL};
+
+/* ---- broadcast_power */
+static const char *const broadcast_power_inputs[] = {"lhs", "rhs", NULL};
+
+/* ---- broadcast_maximum */
+static const char *const broadcast_maximum_inputs[] = {"lhs", "rhs", NULL};
+
+/* ---- broadcast_minimum */
+static const char *const broadcast_minimum_inputs[] = {"lhs", "rhs", NULL};
+
+/* ---- broadcast_equal */
+static const char *const broadcast_equal_inputs[] = {"lhs", "rhs", NULL};
+
+/* ---- broadcast_not_equal */
+static const char *const broadcast_not_equal_inputs[] = {"lhs", "rhs", NULL};
+
+/* ---- broadcast_greater */
+static const char *const broadcast_greater_inputs[] = {"lhs", "rhs", NULL};
+
+/* ---- broadcast_greater_equal */
+static const char *const broadcast_greater_equal_inputs[] = {"lhs", "rhs", NULL};
+
+/* ---- broadcast_lesser */
+static const char *const broadcast_lesser_inputs[] = {"lhs", "rhs", NULL};
+
+/* ---- broadcast_lesser_equal */
+static const char *const broadcast_lesser_equal_inputs[] = {"lhs", "rhs", NULL};
+
+/* ---- broadcast_logical_and */
+static const char *const broadcast_logical_and_inputs[] = {"lhs", "rhs", NULL};
+
+/* ---- broadcast_logical_or */
+static const char *const broadcast_logical_or_inputs[] = {"lhs", "rhs", NULL};
+
+/* ---- broadcast_hypot */
+static const char *const broadcast_hypot_inputs[] = {"lhs", "rhs", NULL};
+
+/* ---- _plus_scalar */
+static const mxio__attr_spec plus_scalar_params[] = {
+    {"scalar", MXIO__ATTR_FLOAT, "1", NULL},
+    {"is_int", MXIO__ATTR_BOOL, "True", NULL},
+    {NULL, 0, NULL, NULL},
+};
+static const char *const plus_scalar_inputs[] = {"data", NULL};
+
+/* ---- _minus_scalar */
+static const mxio__attr_spec minus_scalar_params[] = {
+    {"scalar", MXIO__ATTR_FLOAT, "1", NULL},
+    {"is_int", MXIO__ATTR_BOOL, "True", NULL},
+    {NULL, 0, NULL, NULL},
+};
+static const char *const minus_scalar_inputs[] = {"data", NULL};
+
+/* ---- _rminus_scalar */
+static const mxio__attr_spec rminus_scalar_params[] = {
+    {"scalar", MXIO__ATTR_FLOAT, "1", NULL},
+    {"is_int", MXIO__ATTR_BOOL, "True", NULL},
+    {NULL, 0, NULL, NULL},
+};
+static const char *const rminus_scalar_inputs[] = {"data", NULL};
+
+/* ---- _mul_scalar */
+static const mxio__attr_spec mul_scalar_params[] = {
+    {"scalar", MXIO__ATTR_FLOAT, "1", NULL},
+    {"is_int", MXIO__ATTR_BOOL, "True", NULL},
+    {NULL, 0, NULL, NULL},
+};
+static const char *const mul_scalar_inputs[] = {"data", NULL};
+
+/* ---- _div_scalar */
+static const mxio__attr_spec div_scalar_params[] = {
+    {"scalar", MXIO__ATTR_FLOAT, "1", NULL},
+    {"is_int", MXIO__ATTR_BOOL, "True", NULL},
+    {NULL, 0, NULL, NULL},
+};
+static const char *const div_scalar_inputs[] = {"data", NULL};
+
+/* ---- _rdiv_scalar */
+static const mxio__attr_spec rdiv_scalar_params[] = {
+    {"scalar", MXIO__ATTR_FLOAT, "1", NULL},
+    {"is_int", MXIO__ATTR_BOOL, "True", NULL},
+    {NULL, 0, NULL, NULL},
+};
+static const char *const rdiv_scalar_inputs[] = {"data", NULL};
+
+/* ---- _mod_scalar */
+static const mxio__attr_spec mod_scalar_params[] = {
+    {"scalar", MXIO__ATTR_FLOAT, "1", NULL},
+    {"is_int", MXIO__ATTR_BOOL, "True", NULL},
+    {NULL, 0, NULL, NULL},
+};
+static const char *const mod_scalar_inputs[] = {"data", NULL};
+
+/* ---- _rmod_scalar */
+static const mxio__attr_spec rmod_scalar_params[] = {
+    {"scalar", MXIO__ATTR_FLOAT, "1", NULL},
+    {"is_int", MXIO__ATTR_BOOL, "True", NULL},
+    {NULL, 0, NULL, NULL},
+};
+static const char *const rmod_scalar_inputs[] = {"data", NULL};
+
+/* ---- _power_scalar */
+static const mxio__attr_spec power_scalar_params[] = {
+    {"scalar", MXIO__ATTR_FLOAT, "1", NULL},
+    {"is_int", MXIO__ATTR_BOOL, "True", NULL},
+    {NULL, 0, NULL, NULL},
+};
+static const char *const power_scalar_inputs[] = {"data", NULL};
+
+/* ---- _rpower_scalar */
+static const mxio__attr_spec rpower_scalar_params[] = {
+    {"scalar", MXIO__ATTR_FLOAT, "1", NULL},
+    {"is_int", MXIO__ATTR_BOOL, "True", NULL},
+    {NULL, 0, NULL, NULL},
+};
+static const char *const rpower_scalar_inputs[] = {"data", NULL};
+
+/* ---- _maximum_scalar */
+static const mxio__attr_spec maximum_scalar_params[] = {
+    {"scalar", MXIO__ATTR_FLOAT, "1", NULL},
+    {"is_int", MXIO__ATTR_BOOL, "True", NULL},
+    {NULL, 0, NULL, NULL},
+};
+static const char *const maximum_scalar_inputs[] = {"data", NULL};
+
+/* ---- _minimum_scalar */
+static const mxio__attr_spec minimum_scalar_params[] = {
+    {"scalar", MXIO__ATTR_FLOAT, "1", NULL},
+    {"is_int", MXIO__ATTR_BOOL, "True", NULL},
+    {NULL, 0, NULL, NULL},
+};
+static const char *const minimum_scalar_inputs[] = {"data", NULL};
+
+/* ---- _greater_scalar */
+static const mxio__attr_spec greater_scalar_params[] = {
+    {"scalar", MXIO__ATTR_FLOAT, "1", NULL},
+    {"is_int", MXIO__ATTR_BOOL, "True", NULL},
+    {NULL, 0, NULL, NULL},
+};
+static const char *const greater_scalar_inputs[] = {"data", NULL};
+
+/* ---- _greater_equal_scalar */
+static const mxio__attr_spec greater_equal_scalar_params[] = {
+    {"scalar", MXIO__ATTR_FLOAT, "1", NULL},
+    {"is_int", MXIO__ATTR_BOOL, "True", NULL},
+    {NULL, 0, NULL, NULL},
+};
+static const char *const greater_equal_scalar_inputs[] = {"data", NULL};
+
+/* ---- _lesser_scalar */
+static const mxio__attr_spec lesser_scalar_params[] = {
+    {"scalar", MXIO__ATTR_FLOAT, "1", NULL},
+    {"is_int", MXIO__ATTR_BOOL, "True", NULL},
+    {NULL, 0, NULL, NULL},
+};
+static const char *const lesser_scalar_inputs[] = {"data", NULL};
+
+/* ---- _lesser_equal_scalar */
+static const mxio__attr_spec lesser_equal_scalar_params[] = {
+    {"scalar", MXIO__ATTR_FLOAT, "1", NULL},
+    {"is_int", MXIO__ATTR_BOOL, "True", NULL},
+    {NULL, 0, NULL, NULL},
+};
+static const char *const lesser_equal_scalar_inputs[] = {"data", NULL};
+
+/* ---- _equal_scalar */
+static const mxio__attr_spec equal_scalar_params[] = {
+    {"scalar", MXIO__ATTR_FLOAT, "1", NULL},
+    {"is_int", MXIO__ATTR_BOOL, "True", NULL},
+    {NULL, 0, NULL, NULL},
+};
+static const char *const equal_scalar_inputs[] = {"data", NULL};
+
+/* ---- _not_equal_scalar */
+static const mxio__attr_spec not_equal_scalar_params[] = {
+    {"scalar", MXIO__ATTR_FLOAT, "1", NULL},
+    {"is_int", MXIO__ATTR_BOOL, "True", NULL},
+    {NULL, 0, NULL, NULL},
+};
+static const char *const not_equal_scalar_inputs[] = {"data", NULL};
+
+/* ---- exp */
+static const char *const exp_inputs[] = {"data", NULL};
+
+/* ---- log */
+static const char *const log_inputs[] = {"data", NULL};
+
+/* ---- sqrt */
+static const char *const sqrt_inputs[] = {"data", NULL};
+
+/* ---- rsqrt */
+static const char *const rsqrt_inputs[] = {"data", NULL};
+
+/* ---- square */
+static const char *const square_inputs[] = {"data", NULL};
+
+/* ---- abs */
+static const char *const abs_inputs[] = {"data", NULL};
+
+/* ---- negative */
+static const char *const negative_inputs[] = {"data", NULL};
+
+/* ---- reciprocal */
+static const char *const reciprocal_inputs[] = {"data", NULL};
+
+/* ---- floor */
+static const char *const floor_inputs[] = {"data", NULL};
+
+/* ---- ceil */
+static const char *const ceil_inputs[] = {"data", NULL};
+
+/* ---- round */
+static const char *const round_inputs[] = {"data", NULL};
+
+/* ---- rint */
+static const char *const rint_inputs[] = {"data", NULL};
+
+/* ---- fix */
+static const char *const fix_inputs[] = {"data", NULL};
+
+/* ---- trunc */
+static const char *const trunc_inputs[] = {"data", NULL};
+
+/* ---- sign */
+static const char *const sign_inputs[] = {"data", NULL};
+
+/* ---- cos */
+static const char *const cos_inputs[] = {"data", NULL};
+
+/* ---- sin */
+static const char *const sin_inputs[] = {"data", NULL};
+
+/* ---- tan */
+static const char *const tan_inputs[] = {"data", NULL};
+
+/* ---- log1p */
+static const char *const log1p_inputs[] = {"data", NULL};
+
+/* ---- expm1 */
+static const char *const expm1_inputs[] = {"data", NULL};
+
+/* ---- log2 */
+static const char *const log2_inputs[] = {"data", NULL};
+
+/* ---- log10 */
+static const char *const log10_inputs[] = {"data", NULL};
+
+/* ---- cbrt */
+static const char *const cbrt_inputs[] = {"data", NULL};
+
+/* ---- erf */
+static const char *const erf_inputs[] = {"data", NULL};
+
+/* ---- logical_not */
+static const char *const logical_not_inputs[] = {"data", NULL};
+
+/* ---- _copy */
+static const char *const copy_inputs[] = {"data", NULL};
+
+/* ---- zeros_like */
+static const char *const zeros_like_inputs[] = {"data", NULL};
+
+/* ---- ones_like */
+static const char *const ones_like_inputs[] = {"data", NULL};
+
+/* ---- _contrib_div_sqrt_dim */
+static const char *const contrib_div_sqrt_dim_inputs[] = {"data", NULL};
+
+/* ---- where */
+static const char *const where_inputs[] = {"condition", "x", "y", NULL};
+
+/* ---- _contrib_quantized_elemwise_add */
+static const mxio__attr_spec contrib_quantized_elemwise_add_params[] = {
+    {"min_calib_range", MXIO__ATTR_OPT_FLOAT, "None", NULL},
+    {"max_calib_range", MXIO__ATTR_OPT_FLOAT, "None", NULL},
+    {NULL, 0, NULL, NULL},
+};
+static const char *const contrib_quantized_elemwise_add_inputs[] = {"lhs", "rhs", "lhs_min", "lhs_max", "rhs_min", "rhs_max", NULL};
+
+/* ---- sum */
+static const mxio__attr_spec sum_params[] = {
+    {"axis", MXIO__ATTR_SHAPE, "None", NULL},
+    {"keepdims", MXIO__ATTR_BOOL, "False", NULL},
+    {"exclude", MXIO__ATTR_BOOL, "False", NULL},
+    {NULL, 0, NULL, NULL},
+};
+static const char *const sum_inputs[] = {"data", NULL};
+
+/* ---- mean */
+static const mxio__attr_spec mean_params[] = {
+    {"axis", MXIO__ATTR_SHAPE, "None", NULL},
+    {"keepdims", MXIO__ATTR_BOOL, "False", NULL},
+    {"exclude", MXIO__ATTR_BOOL, "False", NULL},
+    {NULL, 0, NULL, NULL},
+};
+static const char *const mean_inputs[] = {"data", NULL};
+
+/* ---- max */
+static const mxio__attr_spec max_params[] = {
+    {"axis", MXIO__ATTR_SHAPE, "None", NULL},
+    {"keepdims", MXIO__ATTR_BOOL, "False", NULL},
+    {"exclude", MXIO__ATTR_BOOL, "False", NULL},
+    {NULL, 0, NULL, NULL},
+};
+static const char *const max_inputs[] = {"data", NULL};
+
+/* ---- min */
+static const mxio__attr_spec min_params[] = {
+    {"axis", MXIO__ATTR_SHAPE, "None", NULL},
+    {"keepdims", MXIO__ATTR_BOOL, "False", NULL},
+    {"exclude", MXIO__ATTR_BOOL, "False", NULL},
+    {NULL, 0, NULL, NULL},
+};
+static const char *const min_inputs[] = {"data", NULL};
+
+/* ---- prod */
+static const mxio__attr_spec prod_params[] = {
+    {"axis", MXIO__ATTR_SHAPE, "None", NULL},
+    {"keepdims", MXIO__ATTR_BOOL, "False", NULL},
+    {"exclude", MXIO__ATTR_BOOL, "False", NULL},
+    {NULL, 0, NULL, NULL},
+};
+static const char *const prod_inputs[] = {"data", NULL};
+
+/* ---- nansum */
+static const mxio__attr_spec nansum_params[] = {
+    {"axis", MXIO__ATTR_SHAPE, "None", NULL},
+    {"keepdims", MXIO__ATTR_BOOL, "False", NULL},
+    {"exclude", MXIO__ATTR_BOOL, "False", NULL},
+    {NULL, 0, NULL, NULL},
+};
+static const char *const nansum_inputs[] = {"data", NULL};
+
+/* ---- nanprod */
+static const mxio__attr_spec nanprod_params[] = {
+    {"axis", MXIO__ATTR_SHAPE, "None", NULL},
+    {"keepdims", MXIO__ATTR_BOOL, "False", NULL},
+    {"exclude", MXIO__ATTR_BOOL, "False", NULL},
+    {NULL, 0, NULL, NULL},
+};
+static const char *const nanprod_inputs[] = {"data", NULL};
+
+/* ---- norm */
+static const mxio__attr_spec norm_params[] = {
+    {"ord", MXIO__ATTR_INT, "2", NULL},
+    {"axis", MXIO__ATTR_SHAPE, "None", NULL},
+    {"out_dtype", MXIO__ATTR_ENUM, "None", "None|float16|float32|float64|int32|int64|int8"},
+    {"keepdims", MXIO__ATTR_BOOL, "False", NULL},
+    {NULL, 0, NULL, NULL},
+};
+static const char *const norm_inputs[] = {"data", NULL};
+
+/* ---- argmax */
+static const mxio__attr_spec argmax_params[] = {
+    {"axis", MXIO__ATTR_OPT_INT, "None", NULL},
+    {"keepdims", MXIO__ATTR_BOOL, "False", NULL},
+    {NULL, 0, NULL, NULL},
+};
+static const char *const argmax_inputs[] = {"data", NULL};
+
+/* ---- argmin */
+static const mxio__attr_spec argmin_params[] = {
+    {"axis", MXIO__ATTR_OPT_INT, "None", NULL},
+    {"keepdims", MXIO__ATTR_BOOL, "False", NULL},
+    {NULL, 0, NULL, NULL},
+};
+static const char *const argmin_inputs[] = {"data", NULL};
+
+const mxio__op mxio__ops_elementwise[] = {
+    {.name = "elemwise_add",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .aliases = (const char *const[]){"_Plus", "_add", "_plus", "_sparse_elemwise_add", NULL},
+     .inputs = elemwise_add_inputs},
+    {.name = "elemwise_sub",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .aliases = (const char *const[]){"_Minus", "_minus", "_sparse_elemwise_sub", "_sub", NULL},
+     .inputs = elemwise_sub_inputs},
+    {.name = "elemwise_mul",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .aliases = (const char *const[]){"_Mul", "_mul", "_sparse_elemwise_mul", NULL},
+     .inputs = elemwise_mul_inputs},
+    {.name = "elemwise_div",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .aliases = (const char *const[]){"_Div", "_div", "_sparse_elemwise_div", NULL},
+     .inputs = elemwise_div_inputs},
+    {.name = "_maximum",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .aliases = (const char *const[]){"_Maximum", NULL},
+     .inputs = maximum_inputs},
+    {.name = "_minimum",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .aliases = (const char *const[]){"_Minimum", NULL},
+     .inputs = minimum_inputs},
+    {.name = "_power",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .aliases = (const char *const[]){"_Power", NULL},
+     .inputs = power_inputs},
+    {.name = "_mod",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .aliases = (const char *const[]){"_Mod", NULL},
+     .inputs = mod_inputs},
+    {.name = "_equal",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .aliases = (const char *const[]){"_Equal", NULL},
+     .inputs = equal_inputs},
+    {.name = "_not_equal",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .aliases = (const char *const[]){"_Not_Equal", NULL},
+     .inputs = not_equal_inputs},
+    {.name = "_greater",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .aliases = (const char *const[]){"_Greater", NULL},
+     .inputs = greater_inputs},
+    {.name = "_greater_equal",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .aliases = (const char *const[]){"_Greater_Equal", NULL},
+     .inputs = greater_equal_inputs},
+    {.name = "_lesser",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .aliases = (const char *const[]){"_Lesser", NULL},
+     .inputs = lesser_inputs},
+    {.name = "_lesser_equal",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .aliases = (const char *const[]){"_Lesser_Equal", NULL},
+     .inputs = lesser_equal_inputs},
+    {.name = "add_n",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .aliases = (const char *const[]){"ElementWiseSum", "_sparse_ElementWiseSum", "_sparse_add_n", NULL},
+     .params = add_n_params,
+     .list_inputs = mxio__inputs_num_args},
+    {.name = "broadcast_add",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .aliases = (const char *const[]){"_sparse_broadcast_add", "_sparse_broadcast_plus", "broadcast_plus", NULL},
+     .inputs = broadcast_add_inputs},
+    {.name = "broadcast_sub",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .aliases = (const char *const[]){"_sparse_broadcast_minus", "_sparse_broadcast_sub", "broadcast_minus", NULL},
+     .inputs = broadcast_sub_inputs},
+    {.name = "broadcast_mul",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .aliases = (const char *const[]){"_sparse_broadcast_mul", NULL},
+     .inputs = broadcast_mul_inputs},
+    {.name = "broadcast_div",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .aliases = (const char *const[]){"_sparse_broadcast_div", NULL},
+     .inputs = broadcast_div_inputs},
+    {.name = "broadcast_mod",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .inputs = broadcast_mod_inputs},
+    {.name = "broadcast_power",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .inputs = broadcast_power_inputs},
+    {.name = "broadcast_maximum",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .aliases = (const char *const[]){"_npi_maximum", NULL},
+     .inputs = broadcast_maximum_inputs},
+    {.name = "broadcast_minimum",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .aliases = (const char *const[]){"_npi_minimum", NULL},
+     .inputs = broadcast_minimum_inputs},
+    {.name = "broadcast_equal",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .inputs = broadcast_equal_inputs},
+    {.name = "broadcast_not_equal",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .inputs = broadcast_not_equal_inputs},
+    {.name = "broadcast_greater",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .inputs = broadcast_greater_inputs},
+    {.name = "broadcast_greater_equal",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .inputs = broadcast_greater_equal_inputs},
+    {.name = "broadcast_lesser",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .inputs = broadcast_lesser_inputs},
+    {.name = "broadcast_lesser_equal",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .inputs = broadcast_lesser_equal_inputs},
+    {.name = "broadcast_logical_and",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .inputs = broadcast_logical_and_inputs},
+    {.name = "broadcast_logical_or",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .inputs = broadcast_logical_or_inputs},
+    {.name = "broadcast_hypot",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .inputs = broadcast_hypot_inputs},
+    {.name = "_plus_scalar",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .aliases = (const char *const[]){"_PlusScalar", NULL},
+     .params = plus_scalar_params,
+     .inputs = plus_scalar_inputs},
+    {.name = "_minus_scalar",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .aliases = (const char *const[]){"_MinusScalar", NULL},
+     .params = minus_scalar_params,
+     .inputs = minus_scalar_inputs},
+    {.name = "_rminus_scalar",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .aliases = (const char *const[]){"_RMinusScalar", NULL},
+     .params = rminus_scalar_params,
+     .inputs = rminus_scalar_inputs},
+    {.name = "_mul_scalar",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .aliases = (const char *const[]){"_MulScalar", NULL},
+     .params = mul_scalar_params,
+     .inputs = mul_scalar_inputs},
+    {.name = "_div_scalar",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .aliases = (const char *const[]){"_DivScalar", NULL},
+     .params = div_scalar_params,
+     .inputs = div_scalar_inputs},
+    {.name = "_rdiv_scalar",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .aliases = (const char *const[]){"_RDivScalar", NULL},
+     .params = rdiv_scalar_params,
+     .inputs = rdiv_scalar_inputs},
+    {.name = "_mod_scalar",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .aliases = (const char *const[]){"_ModScalar", NULL},
+     .params = mod_scalar_params,
+     .inputs = mod_scalar_inputs},
+    {.name = "_rmod_scalar",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .aliases = (const char *const[]){"_RModScalar", NULL},
+     .params = rmod_scalar_params,
+     .inputs = rmod_scalar_inputs},
+    {.name = "_power_scalar",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .aliases = (const char *const[]){"_PowerScalar", NULL},
+     .params = power_scalar_params,
+     .inputs = power_scalar_inputs},
+    {.name = "_rpower_scalar",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .aliases = (const char *const[]){"_RPowerScalar", NULL},
+     .params = rpower_scalar_params,
+     .inputs = rpower_scalar_inputs},
+    {.name = "_maximum_scalar",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .aliases = (const char *const[]){"_MaximumScalar", "_npi_maximum_scalar", NULL},
+     .params = maximum_scalar_params,
+     .inputs = maximum_scalar_inputs},
+    {.name = "_minimum_scalar",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .aliases = (const char *const[]){"_MinimumScalar", "_npi_minimum_scalar", NULL},
+     .params = minimum_scalar_params,
+     .inputs = minimum_scalar_inputs},
+    {.name = "_greater_scalar",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .aliases = (const char *const[]){"_GreaterScalar", NULL},
+     .params = greater_scalar_params,
+     .inputs = greater_scalar_inputs},
+    {.name = "_greater_equal_scalar",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .aliases = (const char *const[]){"_GreaterEqualScalar", NULL},
+     .params = greater_equal_scalar_params,
+     .inputs = greater_equal_scalar_inputs},
+    {.name = "_lesser_scalar",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .aliases = (const char *const[]){"_LesserScalar", NULL},
+     .params = lesser_scalar_params,
+     .inputs = lesser_scalar_inputs},
+    {.name = "_lesser_equal_scalar",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .aliases = (const char *const[]){"_LesserEqualScalar", NULL},
+     .params = lesser_equal_scalar_params,
+     .inputs = lesser_equal_scalar_inputs},
+    {.name = "_equal_scalar",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .aliases = (const char *const[]){"_EqualScalar", NULL},
+     .params = equal_scalar_params,
+     .inputs = equal_scalar_inputs},
+    {.name = "_not_equal_scalar",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .aliases = (const char *const[]){"_NotEqualScalar", NULL},
+     .params = not_equal_scalar_params,
+     .inputs = not_equal_scalar_inputs},
+    {.name = "exp",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .aliases = (const char *const[]){"_sparse_exp", NULL},
+     .inputs = exp_inputs},
+    {.name = "log",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .aliases = (const char *const[]){"_sparse_log", NULL},
+     .inputs = log_inputs},
+    {.name = "sqrt",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .aliases = (const char *const[]){"_sparse_sqrt", NULL},
+     .inputs = sqrt_inputs},
+    {.name = "rsqrt",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .aliases = (const char *const[]){"_sparse_rsqrt", NULL},
+     .inputs = rsqrt_inputs},
+    {.name = "square",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .aliases = (const char *const[]){"_sparse_square", NULL},
+     .inputs = square_inputs},
+    {.name = "abs",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .aliases = (const char *const[]){"_sparse_abs", NULL},
+     .inputs = abs_inputs},
+    {.name = "negative",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .aliases = (const char *const[]){"_sparse_negative", NULL},
+     .inputs = negative_inputs},
+    {.name = "reciprocal",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .inputs = reciprocal_inputs},
+    {.name = "floor",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .aliases = (const char *const[]){"_sparse_floor", NULL},
+     .inputs = floor_inputs},
+    {.name = "ceil",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .aliases = (const char *const[]){"_sparse_ceil", NULL},
+     .inputs = ceil_inputs},
+    {.name = "round",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .aliases = (const char *const[]){"_sparse_round", NULL},
+     .inputs = round_inputs},
+    {.name = "rint",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .aliases = (const char *const[]){"_sparse_rint", NULL},
+     .inputs = rint_inputs},
+    {.name = "fix",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .aliases = (const char *const[]){"_sparse_fix", NULL},
+     .inputs = fix_inputs},
+    {.name = "trunc",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .aliases = (const char *const[]){"_sparse_trunc", NULL},
+     .inputs = trunc_inputs},
+    {.name = "sign",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .aliases = (const char *const[]){"_sparse_sign", NULL},
+     .inputs = sign_inputs},
+    {.name = "cos",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .aliases = (const char *const[]){"_sparse_cos", NULL},
+     .inputs = cos_inputs},
+    {.name = "sin",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .aliases = (const char *const[]){"_sparse_sin", NULL},
+     .inputs = sin_inputs},
+    {.name = "tan",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .aliases = (const char *const[]){"_sparse_tan", NULL},
+     .inputs = tan_inputs},
+    {.name = "log1p",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .aliases = (const char *const[]){"_sparse_log1p", NULL},
+     .inputs = log1p_inputs},
+    {.name = "expm1",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .aliases = (const char *const[]){"_sparse_expm1", NULL},
+     .inputs = expm1_inputs},
+    {.name = "log2",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .aliases = (const char *const[]){"_sparse_log2", NULL},
+     .inputs = log2_inputs},
+    {.name = "log10",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .aliases = (const char *const[]){"_sparse_log10", NULL},
+     .inputs = log10_inputs},
+    {.name = "cbrt",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .aliases = (const char *const[]){"_sparse_cbrt", NULL},
+     .inputs = cbrt_inputs},
+    {.name = "erf",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .aliases = (const char *const[]){"_npx_erf", NULL},
+     .inputs = erf_inputs},
+    {.name = "logical_not",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .inputs = logical_not_inputs},
+    {.name = "_copy",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .aliases = (const char *const[]){"identity", NULL},
+     .inputs = copy_inputs},
+    {.name = "zeros_like",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .aliases = (const char *const[]){"_sparse_zeros_like", NULL},
+     .inputs = zeros_like_inputs},
+    {.name = "ones_like",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .inputs = ones_like_inputs},
+    {.name = "_contrib_div_sqrt_dim",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .inputs = contrib_div_sqrt_dim_inputs},
+    {.name = "where",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .aliases = (const char *const[]){"_sparse_where", NULL},
+     .inputs = where_inputs},
+    {.name = "_contrib_quantized_elemwise_add",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .params = contrib_quantized_elemwise_add_params,
+     .inputs = contrib_quantized_elemwise_add_inputs,
+     .num_outputs = 3,
+     .output_names = mxio__quantized_output_names},
+    {.name = "sum",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .aliases = (const char *const[]){"_sparse_sum", "sum_axis", NULL},
+     .params = sum_params,
+     .inputs = sum_inputs},
+    {.name = "mean",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .aliases = (const char *const[]){"_sparse_mean", NULL},
+     .params = mean_params,
+     .inputs = mean_inputs},
+    {.name = "max",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .aliases = (const char *const[]){"max_axis", NULL},
+     .params = max_params,
+     .inputs = max_inputs},
+    {.name = "min",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .aliases = (const char *const[]){"min_axis", NULL},
+     .params = min_params,
+     .inputs = min_inputs},
+    {.name = "prod",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .params = prod_params,
+     .inputs = prod_inputs},
+    {.name = "nansum",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .params = nansum_params,
+     .inputs = nansum_inputs},
+    {.name = "nanprod",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .params = nanprod_params,
+     .inputs = nanprod_inputs},
+    {.name = "norm",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .aliases = (const char *const[]){"_sparse_norm", NULL},
+     .params = norm_params,
+     .inputs = norm_inputs},
+    {.name = "argmax",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .params = argmax_params,
+     .inputs = argmax_inputs},
+    {.name = "argmin",
+     .kind = MXIO__KIND_ELEMENTWISE,
+     .params = argmin_params,
+     .inputs = argmin_inputs},
+    {0},
+};

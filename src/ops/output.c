@@ -1,0 +1,190 @@
+/* output.c - softmax family, training heads (SoftmaxOutput, regression outputs,
+ * losses) and gradient blockers. One record per op; see op.h. */
+#include "op.h"
+
+/* ---- softmax */
+static const mxio__attr_spec softmax_params[] = {
+    {"axis", MXIO__ATTR_INT, "-1", NULL},
+    {"temperature", MXIO__ATTR_OPT_FLOAT, "None", NULL},
+    {"dtype", MXIO__ATTR_ENUM, "None", "None|float16|float32|float64"},
+    {"use_length", MXIO__ATTR_OPT_BOOL, "False", NULL},
+    {NULL, 0, NULL, NULL},
+};
+
+/* ---- log_softmax */
+static const mxio__attr_spec log_softmax_params[] = {
+    {"axis", MXIO__ATTR_INT, "-1", NULL},
+    {"temperature", MXIO__ATTR_OPT_FLOAT, "None", NULL},
+    {"dtype", MXIO__ATTR_ENUM, "None", "None|float16|float32|float64"},
+    {"use_length", MXIO__ATTR_OPT_BOOL, "False", NULL},
+    {NULL, 0, NULL, NULL},
+};
+static const char *const log_softmax_inputs[] = {"data", NULL};
+
+/* ---- softmin */
+static const mxio__attr_spec softmin_params[] = {
+    {"axis", MXIO__ATTR_INT, "-1", NULL},
+    {"temperature", MXIO__ATTR_OPT_FLOAT, "None", NULL},
+    {"dtype", MXIO__ATTR_ENUM, "None", "None|float16|float32|float64"},
+    {"use_length", MXIO__ATTR_OPT_BOOL, "False", NULL},
+    {NULL, 0, NULL, NULL},
+};
+static const char *const softmin_inputs[] = {"data", NULL};
+
+/* ---- SoftmaxActivation */
+static const mxio__attr_spec SoftmaxActivation_params[] = {
+    {"mode", MXIO__ATTR_ENUM, "instance", "channel|instance"},
+    {NULL, 0, NULL, NULL},
+};
+static const char *const SoftmaxActivation_inputs[] = {"data", NULL};
+
+/* ---- SoftmaxOutput */
+static const mxio__attr_spec SoftmaxOutput_params[] = {
+    {"grad_scale", MXIO__ATTR_FLOAT, "1", NULL},
+    {"ignore_label", MXIO__ATTR_FLOAT, "-1", NULL},
+    {"multi_output", MXIO__ATTR_BOOL, "False", NULL},
+    {"use_ignore", MXIO__ATTR_BOOL, "False", NULL},
+    {"preserve_shape", MXIO__ATTR_BOOL, "False", NULL},
+    {"normalization", MXIO__ATTR_ENUM, "null", "batch|null|valid"},
+    {"out_grad", MXIO__ATTR_BOOL, "False", NULL},
+    {"smooth_alpha", MXIO__ATTR_FLOAT, "0", NULL},
+    {NULL, 0, NULL, NULL},
+};
+static const char *const SoftmaxOutput_inputs[] = {"data", "label", NULL};
+
+/* ---- LinearRegressionOutput */
+static const mxio__attr_spec LinearRegressionOutput_params[] = {
+    {"grad_scale", MXIO__ATTR_FLOAT, "1", NULL},
+    {NULL, 0, NULL, NULL},
+};
+static const char *const LinearRegressionOutput_inputs[] = {"data", "label", NULL};
+
+/* ---- LogisticRegressionOutput */
+static const mxio__attr_spec LogisticRegressionOutput_params[] = {
+    {"grad_scale", MXIO__ATTR_FLOAT, "1", NULL},
+    {NULL, 0, NULL, NULL},
+};
+static const char *const LogisticRegressionOutput_inputs[] = {"data", "label", NULL};
+
+/* ---- MAERegressionOutput */
+static const mxio__attr_spec MAERegressionOutput_params[] = {
+    {"grad_scale", MXIO__ATTR_FLOAT, "1", NULL},
+    {NULL, 0, NULL, NULL},
+};
+static const char *const MAERegressionOutput_inputs[] = {"data", "label", NULL};
+
+/* ---- SVMOutput */
+static const mxio__attr_spec SVMOutput_params[] = {
+    {"margin", MXIO__ATTR_FLOAT, "1", NULL},
+    {"regularization_coefficient", MXIO__ATTR_FLOAT, "1", NULL},
+    {"use_linear", MXIO__ATTR_BOOL, "False", NULL},
+    {NULL, 0, NULL, NULL},
+};
+static const char *const SVMOutput_inputs[] = {"data", "label", NULL};
+
+/* ---- MakeLoss */
+static const mxio__attr_spec MakeLoss_params[] = {
+    {"grad_scale", MXIO__ATTR_FLOAT, "1", NULL},
+    {"valid_thresh", MXIO__ATTR_FLOAT, "0", NULL},
+    {"normalization", MXIO__ATTR_ENUM, "null", "batch|null|valid"},
+    {NULL, 0, NULL, NULL},
+};
+static const char *const MakeLoss_inputs[] = {"data", NULL};
+
+/* ---- make_loss */
+static const char *const make_loss_inputs[] = {"data", NULL};
+
+/* ---- BlockGrad */
+static const char *const BlockGrad_inputs[] = {"data", NULL};
+
+/* ---- CTCLoss */
+static int ctc_inputs(const mxio__attrs *a, const char **names, int cap) {
+    bool dl = false, ll = false;
+    mxio__attr_bool(a, "use_data_lengths", &dl);
+    mxio__attr_bool(a, "use_label_lengths", &ll);
+    int n = 0;
+    if (cap < 4) return -1;
+    names[n++] = "data";
+    names[n++] = "label";
+    if (dl) names[n++] = "data_lengths";
+    if (ll) names[n++] = "label_lengths";
+    return n;
+}
+static const mxio__attr_spec CTCLoss_params[] = {
+    {"use_data_lengths", MXIO__ATTR_BOOL, "False", NULL},
+    {"use_label_lengths", MXIO__ATTR_BOOL, "False", NULL},
+    {"blank_label", MXIO__ATTR_ENUM, "first", "first|last"},
+    {NULL, 0, NULL, NULL},
+};
+
+const mxio__op mxio__ops_output[] = {
+    {.name = "softmax",
+     .kind = MXIO__KIND_OUTPUT,
+     .aliases = (const char *const[]){"_npx_softmax", NULL},
+     .params = softmax_params,
+     .list_inputs = mxio__inputs_softmax_length},
+    {.name = "log_softmax",
+     .kind = MXIO__KIND_OUTPUT,
+     .aliases = (const char *const[]){"_npx_log_softmax", NULL},
+     .params = log_softmax_params,
+     .inputs = log_softmax_inputs},
+    {.name = "softmin",
+     .kind = MXIO__KIND_OUTPUT,
+     .params = softmin_params,
+     .inputs = softmin_inputs},
+    {.name = "SoftmaxActivation",
+     .kind = MXIO__KIND_OUTPUT,
+     .params = SoftmaxActivation_params,
+     .inputs = SoftmaxActivation_inputs},
+    {.name = "SoftmaxOutput",
+     .kind = MXIO__KIND_OUTPUT,
+     .aliases = (const char *const[]){"Softmax", NULL},
+     .params = SoftmaxOutput_params,
+     .inputs = SoftmaxOutput_inputs,
+     .label_mask = 1u << 1},
+    {.name = "LinearRegressionOutput",
+     .kind = MXIO__KIND_OUTPUT,
+     .aliases = (const char *const[]){"_sparse_LinearRegressionOutput", NULL},
+     .params = LinearRegressionOutput_params,
+     .inputs = LinearRegressionOutput_inputs,
+     .label_mask = 1u << 1},
+    {.name = "LogisticRegressionOutput",
+     .kind = MXIO__KIND_OUTPUT,
+     .aliases = (const char *const[]){"_sparse_LogisticRegressionOutput", NULL},
+     .params = LogisticRegressionOutput_params,
+     .inputs = LogisticRegressionOutput_inputs,
+     .label_mask = 1u << 1},
+    {.name = "MAERegressionOutput",
+     .kind = MXIO__KIND_OUTPUT,
+     .aliases = (const char *const[]){"_sparse_MAERegressionOutput", NULL},
+     .params = MAERegressionOutput_params,
+     .inputs = MAERegressionOutput_inputs,
+     .label_mask = 1u << 1},
+    {.name = "SVMOutput",
+     .kind = MXIO__KIND_OUTPUT,
+     .params = SVMOutput_params,
+     .inputs = SVMOutput_inputs,
+     .label_mask = 1u << 1},
+    {.name = "MakeLoss",
+     .kind = MXIO__KIND_OUTPUT,
+     .params = MakeLoss_params,
+     .inputs = MakeLoss_inputs},
+    {.name = "make_loss",
+     .kind = MXIO__KIND_OUTPUT,
+     .aliases = (const char *const[]){"_sparse_make_loss", NULL},
+     .inputs = make_loss_inputs,
+     .output_names = (const char *const[]){"loss", NULL}},
+    {.name = "BlockGrad",
+     .kind = MXIO__KIND_OUTPUT,
+     .aliases = (const char *const[]){"_sparse_stop_gradient", "stop_gradient", NULL},
+     .inputs = BlockGrad_inputs},
+    {.name = "CTCLoss",
+     .kind = MXIO__KIND_OUTPUT,
+     .aliases = (const char *const[]){"_contrib_CTCLoss", "_contrib_ctc_loss", "ctc_loss", NULL},
+     .params = CTCLoss_params,
+     .list_inputs = ctc_inputs,
+     .label_mask = 1u << 1,
+     .num_outputs = 2,
+     .num_visible = 1},
+    {0},
+};
