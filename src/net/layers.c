@@ -532,6 +532,19 @@ mxio_status mxio__layer_unapply(const mxio__layer_rule *rule, const mxio__layer 
         if (!m->attr) continue;
         int oi = mxio__layer_type_option(l->type, m->option);
         if (oi < 0) continue;
+        /* Leave out what MXNet would take as its default anyway (compared as
+         * values: "[]" and "()" are the same default). */
+        const mxio__attrs none = {.kv = NULL, .n = 0, .op = op, .node = NULL};
+        const char *dflt = op ? mxio__attr_str(&none, m->attr) : NULL;
+        if (dflt) {
+            char *mapped = m->values && !is_none(dflt) ? value_map(m->values, dflt, true) : NULL;
+            char *dj = NULL;
+            bool same = mxio__lopt_from_attr(l->type->options[oi].type, mapped ? mapped : dflt, &dj) &&
+                        strcmp(dj, l->values[oi]) == 0;
+            free(mapped);
+            free(dj);
+            if (same) continue;
+        }
         char *s = NULL;
         if (!mxio__lopt_to_attr(l->type->options[oi].type, l->values[oi], &s)) goto bad;
         if (m->values && strcmp(s, "None") != 0) {
@@ -539,17 +552,6 @@ mxio_status mxio__layer_unapply(const mxio__layer_rule *rule, const mxio__layer 
             free(s);
             if (!back) goto bad;
             s = back;
-        }
-        /* Leave out what MXNet would take as its default anyway. */
-        const mxio__attrs none = {NULL, 0, op};
-        const char *dflt = op ? mxio__attr_str(&none, m->attr) : NULL;
-        if (dflt && strcmp(dflt, s) == 0) {
-            free(s);
-            continue;
-        }
-        if (strcmp(s, "None") == 0 && dflt && is_none(dflt)) {
-            free(s);
-            continue;
         }
         mxio__kv *nkv = mxio__realloc_array(kv, n + 1, sizeof *kv);
         char *k = mxio__strdup(m->attr);

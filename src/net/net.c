@@ -196,15 +196,18 @@ static void compute_roles(builder *b) {
             const mxio__node *nd = &s->nodes[j];
             const mxio__op *op = mxio__op_find(nd->op);
             if (!op || strcmp(nd->op, "null") == 0) continue;
+            mxio__attrs a = {.kv = nd->attrs, .n = nd->nattrs, .op = op, .node = nd};
+            uint32_t wm = 0, am = 0, lm = 0;
+            mxio__op_masks(op, &a, &wm, &am, &lm);
             for (size_t k = 0; k < nd->ninputs && k < 32; k++) {
                 uint32_t src = nd->inputs[k].node;
                 if (b->roles[src] == MXIO_ROLE_OP) continue;
                 mxio_role r = MXIO_ROLE_DATA;
-                if (op->aux_mask & (1u << k))
+                if (am & (1u << k))
                     r = MXIO_ROLE_AUX;
-                else if (op->weight_mask & (1u << k))
+                else if (wm & (1u << k))
                     r = MXIO_ROLE_WEIGHT;
-                else if (op->label_mask & (1u << k))
+                else if (lm & (1u << k))
                     r = MXIO_ROLE_LABEL;
                 /* The strongest claim wins: aux > weight > label > data. */
                 static const int rank[] = {0, 1, 3, 4, 2};
@@ -330,7 +333,7 @@ static mxio_status translate(builder *b, uint32_t n, mxio__layer *l) {
         b->net->nfailures++;
         return set_failure(l, "op %s%s is not supported", nd->op, "");
     }
-    mxio__attrs a = {nd->attrs, nd->nattrs, op};
+    mxio__attrs a = {.kv = nd->attrs, .n = nd->nattrs, .op = op, .node = nd};
     mxio_error terr;
     mxio__error_clear(&terr);
     mxio_status st;
@@ -359,7 +362,7 @@ static mxio_status wire(builder *b, uint32_t n, size_t li) {
     const char *names[MXIO__MAX_OP_INPUTS];
     int nnames = 0;
     if (op) {
-        mxio__attrs a = {nd->attrs, nd->nattrs, op};
+        mxio__attrs a = {.kv = nd->attrs, .n = nd->nattrs, .op = op, .node = nd};
         nnames = mxio__op_inputs(op, &a, names, MXIO__MAX_OP_INPUTS);
         if (nnames < 0) nnames = 0;
     }
@@ -489,7 +492,7 @@ static mxio_status select_heads(builder *b, const char *want, mxio__entry *head)
             continue;
         }
         const mxio__op *op = mxio__op_find(nd->op);
-        mxio__attrs a = {nd->attrs, nd->nattrs, op};
+        mxio__attrs a = {.kv = nd->attrs, .n = nd->nattrs, .op = op, .node = nd};
         int visible = 1;
         if (op) mxio__op_outputs(op, &a, &visible);
         for (int i = 0; i < visible; i++) {
@@ -528,7 +531,7 @@ static mxio_status add_output(builder *b, mxio__entry e) {
         if (st) return st;
     } else {
         const mxio__op *op = mxio__op_find(nd->op);
-        mxio__attrs a = {nd->attrs, nd->nattrs, op};
+        mxio__attrs a = {.kv = nd->attrs, .n = nd->nattrs, .op = op, .node = nd};
         char out[64];
         if (op)
             mxio__op_output_name(op, &a, (int)e.index, out, sizeof out);
@@ -676,7 +679,7 @@ mxio_status mxio_net_from_symbol(const mxio_symbol *sym, const mxio_params *para
         }
         l->nattrs = nd->nattrs;
         const mxio__op *op = mxio__op_find(nd->op);
-        mxio__attrs a = {nd->attrs, nd->nattrs, op};
+        mxio__attrs a = {.kv = nd->attrs, .n = nd->nattrs, .op = op, .node = nd};
         l->nout = op ? mxio__op_outputs(op, &a, &l->nvisible) : 1;
         if (!op) l->nvisible = 1;
         st = translate(&b, (uint32_t)i, l);

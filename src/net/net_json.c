@@ -426,7 +426,10 @@ mxio_status mxio__net_read_json(const char *text, size_t len, const char *label,
         st = bad(&r, "unsupported version", NULL);
         goto done;
     }
-    net->label = mxio__strdup(label ? label : json_string_value(json_object_get(root, "source")) ?: "net.json");
+    /* The source stays what the writer recorded; `label` only names this text in messages. */
+    const char *source = json_string_value(json_object_get(root, "source"));
+    net->label = mxio__strdup(source ? source : r.label);
+    if (!net->label) goto nomem;
     json_t *mv = json_object_get(root, "mxnet_version");
     net->file_version = json_is_integer(mv) ? (int)json_integer_value(mv) : 0;
     net->initialized = json_is_true(json_object_get(root, "initialized"));

@@ -236,8 +236,45 @@ FN_RULE(sin_rule, "ElementwiseLayer", "Sin");
 FN_RULE(cos_rule, "ElementwiseLayer", "Cos");
 FN_RULE(tan_rule, "ElementwiseLayer", "Tan");
 FN_RULE(erf_rule, "ElementwiseLayer", "Erf");
-FN_RULE(gamma_rule, "ElementwiseLayer", "Gamma");
-FN_RULE(gammaln_rule, "ElementwiseLayer", "LogGamma");
+FN_RULE(rint_rule, "ElementwiseLayer", "Rint");
+FN_RULE(fix_rule, "ElementwiseLayer", "Fix");
+FN_RULE(trunc_rule, "ElementwiseLayer", "Truncate");
+FN_RULE(log1p_rule, "ElementwiseLayer", "Log1p");
+FN_RULE(expm1_rule, "ElementwiseLayer", "Expm1");
+FN_RULE(log2_rule, "ElementwiseLayer", "Log2");
+FN_RULE(log10_rule, "ElementwiseLayer", "Log10");
+FN_RULE(cbrt_rule, "ElementwiseLayer", "CubeRoot");
+FN_RULE(not_rule, "ElementwiseLayer", "Not");
+FN_RULE(mod_rule, "ThreadingLayer", "Mod");
+FN_RULE(equal_rule, "ThreadingLayer", "Equal");
+FN_RULE(not_equal_rule, "ThreadingLayer", "Unequal");
+FN_RULE(greater_rule, "ThreadingLayer", "Greater");
+FN_RULE(greater_equal_rule, "ThreadingLayer", "GreaterEqual");
+FN_RULE(lesser_rule, "ThreadingLayer", "Less");
+FN_RULE(lesser_equal_rule, "ThreadingLayer", "LessEqual");
+BCAST_RULE(bmod_rule, "Mod");
+BCAST_RULE(bequal_rule, "Equal");
+BCAST_RULE(bnot_equal_rule, "Unequal");
+BCAST_RULE(bgreater_rule, "Greater");
+BCAST_RULE(bgreater_equal_rule, "GreaterEqual");
+BCAST_RULE(blesser_rule, "Less");
+BCAST_RULE(blesser_equal_rule, "LessEqual");
+BCAST_RULE(band_rule, "And");
+BCAST_RULE(bor_rule, "Or");
+BCAST_RULE(bhypot_rule, "Hypot");
+SCALAR_RULE(mod_scalar_rule, "Mod");
+SCALAR_RULE(rmod_scalar_rule, "ReverseMod");
+SCALAR_RULE(greater_scalar_rule, "Greater");
+SCALAR_RULE(greater_equal_scalar_rule, "GreaterEqual");
+SCALAR_RULE(lesser_scalar_rule, "Less");
+SCALAR_RULE(lesser_equal_scalar_rule, "LessEqual");
+SCALAR_RULE(equal_scalar_rule, "Equal");
+SCALAR_RULE(not_equal_scalar_rule, "Unequal");
+static const mxio__layer_rule hard_sigmoid_rule = {
+    "ElementwiseLayer",
+    OPTS({"Function", NULL, "\"HardSigmoid\""}, {"Slope", "alpha", NULL}, {"Scalar", "beta", NULL}),
+    NULL};
+
 /* Identity at inference: copies, gradient stops and regression/loss heads. */
 FN_RULE(identity_rule, "ElementwiseLayer", "Identity");
 /* LogisticRegressionOutput's inference form is the logistic sigmoid. */
@@ -292,9 +329,6 @@ static const struct {
     {"_maximum", &maximum_rule, NULL},
     {"_minimum", &minimum_rule, NULL},
     {"_power", &power_rule, NULL},
-    {"_Maximum", &maximum_rule, NULL},
-    {"_Minimum", &minimum_rule, NULL},
-    {"_Power", &power_rule, NULL},
     {"broadcast_add", &badd_rule, NULL},
     {"broadcast_sub", &bsub_rule, NULL},
     {"broadcast_mul", &bmul_rule, NULL},
@@ -333,14 +367,52 @@ static const struct {
     {"cos", &cos_rule, NULL},
     {"tan", &tan_rule, NULL},
     {"erf", &erf_rule, NULL},
-    {"gamma", &gamma_rule, NULL},
-    {"gammaln", &gammaln_rule, NULL},
     {"_copy", &identity_rule, NULL},
     {"BlockGrad", &identity_rule, NULL},
     {"MakeLoss", &identity_rule, NULL},
     {"LinearRegressionOutput", &identity_rule, NULL},
     {"MAERegressionOutput", &identity_rule, NULL},
     {"LogisticRegressionOutput", &logistic_output_rule, NULL},
+    {"Convolution_v1", &conv_rule, NULL},
+    {"BatchNorm_v1", &bn_rule, NULL},
+    {"Pooling_v1", &pool_rule, NULL},
+    {"hard_sigmoid", &hard_sigmoid_rule, NULL},
+    {"rint", &rint_rule, NULL},
+    {"fix", &fix_rule, NULL},
+    {"trunc", &trunc_rule, NULL},
+    {"log1p", &log1p_rule, NULL},
+    {"expm1", &expm1_rule, NULL},
+    {"log2", &log2_rule, NULL},
+    {"log10", &log10_rule, NULL},
+    {"cbrt", &cbrt_rule, NULL},
+    {"logical_not", &not_rule, NULL},
+    {"_mod", &mod_rule, NULL},
+    {"_equal", &equal_rule, NULL},
+    {"_not_equal", &not_equal_rule, NULL},
+    {"_greater", &greater_rule, NULL},
+    {"_greater_equal", &greater_equal_rule, NULL},
+    {"_lesser", &lesser_rule, NULL},
+    {"_lesser_equal", &lesser_equal_rule, NULL},
+    {"broadcast_mod", &bmod_rule, NULL},
+    {"broadcast_equal", &bequal_rule, NULL},
+    {"broadcast_not_equal", &bnot_equal_rule, NULL},
+    {"broadcast_greater", &bgreater_rule, NULL},
+    {"broadcast_greater_equal", &bgreater_equal_rule, NULL},
+    {"broadcast_lesser", &blesser_rule, NULL},
+    {"broadcast_lesser_equal", &blesser_equal_rule, NULL},
+    {"broadcast_logical_and", &band_rule, NULL},
+    {"broadcast_logical_or", &bor_rule, NULL},
+    {"broadcast_hypot", &bhypot_rule, NULL},
+    {"_mod_scalar", &mod_scalar_rule, NULL},
+    {"_rmod_scalar", &rmod_scalar_rule, NULL},
+    {"_greater_scalar", &greater_scalar_rule, NULL},
+    {"_greater_equal_scalar", &greater_equal_scalar_rule, NULL},
+    {"_lesser_scalar", &lesser_scalar_rule, NULL},
+    {"_lesser_equal_scalar", &lesser_equal_scalar_rule, NULL},
+    {"_equal_scalar", &equal_scalar_rule, NULL},
+    {"_not_equal_scalar", &not_equal_scalar_rule, NULL},
+    {"make_loss", &identity_rule, NULL},
+    {"SVMOutput", &identity_rule, NULL},
 };
 
 const mxio__layer_rule *mxio__op_layer_rule(const char *op) {
