@@ -161,10 +161,41 @@ bool mxio__lopt_from_attr(mxio__lopt_type t, const char *s, char **json);
  * *s is malloc'd; NULL value text means None. */
 bool mxio__lopt_to_attr(mxio__lopt_type t, const char *json, char **s);
 
-/* The op -> layer rule for an op with no to_layer hook in its record: the
- * net layer's own table (src/net/op_layers.c), NULL when there is none. */
-typedef mxio_status (*mxio__to_layer_fn)(const mxio__attrs *a, mxio__layer *l, mxio_error *err);
-mxio__to_layer_fn mxio__op_layer_fallback(const char *op);
-const mxio__layer_rule *mxio__op_layer_rule(const char *op);
+/* Insert or replace key=value in a kv list kept sorted by key. */
+mxio_status mxio__kvs_set(mxio__kv **kv, size_t *n, const char *key, const char *value,
+                          mxio_error *err);
+
+/* Translate one node by its op record: the record's to_layer, else its rule,
+ * else the generic layer. */
+mxio_status mxio__layer_from_node(const mxio__attrs *a, mxio__layer *l, mxio_error *err);
+/* The way back for a layer and the op it is to become: the record's from_layer,
+ * else its rule; a generic layer gives back its raw attributes. */
+mxio_status mxio__layer_to_attrs(const mxio__op *op, const mxio__layer *l, mxio__kv **kv,
+                                 size_t *n, mxio_error *err);
+
+/* ---- writing rules in op records ----------------------------------------- */
+
+#define MXIO__OPTS(...) (const mxio__opt_map[]){__VA_ARGS__, {NULL, NULL, NULL}}
+#define MXIO__ARGS(...) (const mxio__arg_map[]){__VA_ARGS__, {NULL, NULL}}
+/* An op that is one function of a layer type: relu -> ElementwiseLayer[Ramp]. */
+#define MXIO__FN_RULE(var, layer, fn) \
+    static const mxio__layer_rule var = {layer, MXIO__OPTS({"Function", NULL, "\"" fn "\""}), NULL}
+/* broadcast_* -> ThreadingLayer[fn] with broadcasting. */
+#define MXIO__BCAST_RULE(var, fn)                                                            \
+    static const mxio__layer_rule var = {                                                    \
+        "ThreadingLayer",                                                                    \
+        MXIO__OPTS({"Function", NULL, "\"" fn "\""}, {"Broadcasting", NULL, "true"}), NULL}
+/* _*_scalar -> ElementwiseLayer[fn] with the scalar. */
+#define MXIO__SCALAR_RULE(var, fn)                                                           \
+    static const mxio__layer_rule var = {                                                    \
+        "ElementwiseLayer",                                                                  \
+        MXIO__OPTS({"Function", NULL, "\"" fn "\""}, {"Scalar", "scalar", NULL}), NULL}
+/* Reductions -> AggregationLayer[fn]. */
+#define MXIO__AGG_RULE(var, fn)                                                              \
+    static const mxio__layer_rule var = {                                                    \
+        "AggregationLayer",                                                                  \
+        MXIO__OPTS({"Function", NULL, "\"" fn "\""}, {"Axes", "axis", NULL},                  \
+                   {"KeepDims", "keepdims", NULL}, {"Exclude", "exclude", NULL}),            \
+        NULL}
 
 #endif /* MXIO_NET_LAYER_H */

@@ -597,3 +597,75 @@ mxio_status mxio__layer_generic(const mxio__attrs *a, const char *op, mxio__laye
     l->values[1] = txt;
     return MXIO_OK;
 }
+
+mxio_status mxio__kvs_set(mxio__kv **kv, size_t *n, const char *key, const char *value,
+                          mxio_error *err) {
+    char *v = mxio__strdup(value);
+    if (!v) return mxio__fail(err, MXIO_E_NOMEM, "out of memory");
+    size_t i = 0;
+    while (i < *n && strcmp((*kv)[i].key, key) < 0) i++;
+    if (i < *n && strcmp((*kv)[i].key, key) == 0) {
+        free((*kv)[i].value);
+        (*kv)[i].value = v;
+        return MXIO_OK;
+    }
+    char *k = mxio__strdup(key);
+    mxio__kv *nkv = k ? mxio__realloc_array(*kv, *n + 1, sizeof **kv) : NULL;
+    if (!nkv) {
+        free(k);
+        free(v);
+        return mxio__fail(err, MXIO_E_NOMEM, "out of memory");
+    }
+    memmove(&nkv[i + 1], &nkv[i], (*n - i) * sizeof *nkv);
+    nkv[i].key = k;
+    nkv[i].value = v;
+    *kv = nkv;
+    (*n)++;
+    return MXIO_OK;
+}
+
+mxio_status mxio__layer_from_node(const mxio__attrs *a, mxio__layer *l, mxio_error *err) {
+    const mxio__op *op = a->op;
+    if (op && op->to_layer) return op->to_layer(a, l, err);
+    if (op && op->layer) return mxio__layer_apply(op->layer, a, l, err);
+    return mxio__layer_generic(a, op ? op->name : "?", l, err);
+}
+
+mxio_status mxio__layer_to_attrs(const mxio__op *op, const mxio__layer *l, mxio__kv **kv,
+                                 size_t *n, mxio_error *err) {
+    *kv = NULL;
+    *n = 0;
+    if (l->type && strcmp(l->type->name, "MXNetOpLayer") == 0) {
+        json_error_t je;
+        json_t *o = json_loads(l->values[1], 0, &je);
+        if (!json_is_object(o)) {
+            json_decref(o);
+            return mxio__fail(err, MXIO_E_CORRUPT, "layer %s: Attributes is not an object",
+                              l->name ? l->name : "?");
+        }
+        const char *k;
+        json_t *v;
+        mxio_status st = MXIO_OK;
+        json_object_foreach(o, k, v) {
+            if (!json_is_string(v)) {
+                st = mxio__fail(err, MXIO_E_CORRUPT, "layer %s: attribute %s is not a string",
+                                l->name ? l->name : "?", k);
+                break;
+            }
+            st = mxio__kvs_set(kv, n, k, json_string_value(v), err);
+            if (st) break;
+        }
+        json_decref(o);
+        if (st) {
+            mxio__kvs_free(*kv, *n);
+            *kv = NULL;
+            *n = 0;
+        }
+        return st;
+    }
+    if (op && op->from_layer) return op->from_layer(l, op, kv, n, err);
+    if (op && op->layer) return mxio__layer_unapply(op->layer, l, op, kv, n, err);
+    return mxio__fail(err, MXIO_E_UNSUPPORTED, "layer %s: op %s has no way back from %s",
+                      l->name ? l->name : "?", op ? op->name : "?",
+                      l->type ? l->type->name : "a failure entry");
+}

@@ -336,15 +336,7 @@ static mxio_status translate(builder *b, uint32_t n, mxio__layer *l) {
     mxio__attrs a = {.kv = nd->attrs, .n = nd->nattrs, .op = op, .node = nd};
     mxio_error terr;
     mxio__error_clear(&terr);
-    mxio_status st;
-    mxio__to_layer_fn fn = mxio__op_layer_fallback(op->name);
-    const mxio__layer_rule *rule = mxio__op_layer_rule(op->name);
-    if (fn)
-        st = fn(&a, l, &terr);
-    else if (rule)
-        st = mxio__layer_apply(rule, &a, l, &terr);
-    else
-        st = mxio__layer_generic(&a, op->name, l, &terr);
+    mxio_status st = mxio__layer_from_node(&a, l, &terr);
     if (st == MXIO_E_NOMEM) return oom(b);
     if (st) {
         b->net->nfailures++;

@@ -1,6 +1,43 @@
 /* norm.c - normalisation layers. One record per op; see op.h. */
 #include "op.h"
 
+#include "../net/layer.h"
+
+/* ---- high-level layers these ops become (src/net/layer.h) */
+static const mxio__layer_rule bn_rule = {
+    "BatchNormalizationLayer",
+    MXIO__OPTS({"Epsilon", "eps", NULL}, {"Momentum", "momentum", NULL},
+         {"FixGamma", "fix_gamma", NULL}, {"UseGlobalStats", "use_global_stats", NULL},
+         {"Axis", "axis", NULL}, {"OutputMeanVar", "output_mean_var", NULL}),
+    MXIO__ARGS({"Scaling", "gamma"}, {"Biases", "beta"}, {"MovingMean", "moving_mean"},
+         {"MovingVariance", "moving_var"})};
+/* BatchNorm_v1 and SyncBatchNorm have no axis (always 1). */
+static const mxio__layer_rule bn_v1_rule = {
+    "BatchNormalizationLayer",
+    MXIO__OPTS({"Epsilon", "eps", NULL}, {"Momentum", "momentum", NULL},
+         {"FixGamma", "fix_gamma", NULL}, {"UseGlobalStats", "use_global_stats", NULL},
+         {"OutputMeanVar", "output_mean_var", NULL}),
+    MXIO__ARGS({"Scaling", "gamma"}, {"Biases", "beta"}, {"MovingMean", "moving_mean"},
+         {"MovingVariance", "moving_var"})};
+static const mxio__layer_rule instance_norm_rule = {
+    "NormalizationLayer", MXIO__OPTS({"Kind", NULL, "\"Instance\""}, {"Epsilon", "eps", NULL}),
+    MXIO__ARGS({"Scaling", "gamma"}, {"Biases", "beta"})};
+static const mxio__layer_rule layer_norm_rule = {
+    "NormalizationLayer",
+    MXIO__OPTS({"Kind", NULL, "\"Layer\""}, {"Axis", "axis", NULL}, {"Epsilon", "eps", NULL}),
+    MXIO__ARGS({"Scaling", "gamma"}, {"Biases", "beta"})};
+static const mxio__layer_rule group_norm_rule = {
+    "NormalizationLayer",
+    MXIO__OPTS({"Kind", NULL, "\"Group\""}, {"Groups", "num_groups", NULL}, {"Epsilon", "eps", NULL}),
+    MXIO__ARGS({"Scaling", "gamma"}, {"Biases", "beta"})};
+static const mxio__layer_rule lrn_rule = {
+    "LocalResponseNormalizationLayer",
+    MXIO__OPTS({"Alpha", "alpha", NULL}, {"Beta", "beta", NULL}, {"Bias", "knorm", NULL},
+         {"Size", "nsize", NULL}),
+    NULL};
+static const mxio__layer_rule l2_rule = {
+    "L2NormalizationLayer", MXIO__OPTS({"Mode", "mode", NULL}, {"Epsilon", "eps", NULL}), NULL};
+
 /* ---- BatchNorm */
 static const mxio__var_attr bn_compose[] = {
     {3, "__init__", "[\"zero\", {}]"},
@@ -94,6 +131,7 @@ static const char *const LRN_inputs[] = {"data", NULL};
 
 const mxio__op mxio__ops_norm[] = {
     {.name = "BatchNorm",
+     .layer = &bn_rule,
      .kind = MXIO__KIND_NORM,
      .aliases = (const char *const[]){"_npx_batch_norm", NULL},
      .params = BatchNorm_params,
@@ -104,6 +142,7 @@ const mxio__op mxio__ops_norm[] = {
      .output_names = bn_outputs,
      .compose_attrs = bn_compose},
     {.name = "BatchNorm_v1",
+     .layer = &bn_v1_rule,
      .kind = MXIO__KIND_NORM,
      .params = BatchNorm_v1_params,
      .inputs = BatchNorm_v1_inputs,
@@ -113,6 +152,7 @@ const mxio__op mxio__ops_norm[] = {
      .output_names = bn_outputs,
      .compose_attrs = bn_compose},
     {.name = "_contrib_SyncBatchNorm",
+     .layer = &bn_v1_rule,
      .kind = MXIO__KIND_NORM,
      .params = contrib_SyncBatchNorm_params,
      .inputs = contrib_SyncBatchNorm_inputs,
@@ -122,6 +162,7 @@ const mxio__op mxio__ops_norm[] = {
      .output_names = bn_outputs,
      .compose_attrs = bn_compose},
     {.name = "LayerNorm",
+     .layer = &layer_norm_rule,
      .kind = MXIO__KIND_NORM,
      .aliases = (const char *const[]){"_npx_layer_norm", NULL},
      .params = LayerNorm_params,
@@ -130,6 +171,7 @@ const mxio__op mxio__ops_norm[] = {
      .count_outputs = mxio__outputs_mean_var,
      .output_names = ln_outputs},
     {.name = "InstanceNorm",
+     .layer = &instance_norm_rule,
      .kind = MXIO__KIND_NORM,
      .params = InstanceNorm_params,
      .inputs = InstanceNorm_inputs,
@@ -138,6 +180,7 @@ const mxio__op mxio__ops_norm[] = {
      .num_visible = 1,
      .output_names = bn_outputs},
     {.name = "GroupNorm",
+     .layer = &group_norm_rule,
      .kind = MXIO__KIND_NORM,
      .params = GroupNorm_params,
      .inputs = GroupNorm_inputs,
@@ -145,6 +188,7 @@ const mxio__op mxio__ops_norm[] = {
      .count_outputs = mxio__outputs_mean_var,
      .output_names = ln_outputs},
     {.name = "L2Normalization",
+     .layer = &l2_rule,
      .kind = MXIO__KIND_NORM,
      .params = L2Normalization_params,
      .inputs = L2Normalization_inputs,
@@ -152,6 +196,7 @@ const mxio__op mxio__ops_norm[] = {
      .num_visible = 1,
      .output_names = l2_outputs},
     {.name = "LRN",
+     .layer = &lrn_rule,
      .kind = MXIO__KIND_NORM,
      .params = LRN_params,
      .inputs = LRN_inputs,

@@ -2,6 +2,40 @@
  * transpose, tiling, padding, resizing, casts and constant makers. One record per op; see op.h. */
 #include "op.h"
 
+#include "../net/layer.h"
+
+/* ---- high-level layers these ops become (src/net/layer.h) */
+static const mxio__layer_rule flatten_rule = {"FlattenLayer", NULL, NULL};
+static const mxio__layer_rule reshape_rule = {
+    "ReshapeLayer", MXIO__OPTS({"Shape", "shape", NULL}, {"Reverse", "reverse", NULL}), NULL};
+static const mxio__layer_rule concat_rule = {"CatenateLayer", MXIO__OPTS({"Axis", "dim", NULL}), NULL};
+static const mxio__layer_rule upsampling_rule = {
+    "ResizeLayer",
+    MXIO__OPTS({"Method", "sample_type", "nearest=Nearest|bilinear=Bilinear"},
+         {"Scale", "scale", NULL}),
+    MXIO__ARGS({"Weights", "weight"})};
+static const mxio__layer_rule bilinear_resize_rule = {
+    "ResizeLayer",
+    MXIO__OPTS({"Method", NULL, "\"Bilinear\""}, {"Height", "height", NULL}, {"Width", "width", NULL},
+         {"ScaleHeight", "scale_height", NULL}, {"ScaleWidth", "scale_width", NULL},
+         {"Mode", "mode", NULL}, {"AlignCorners", "align_corners", NULL}),
+    NULL};
+static const mxio__layer_rule pad_rule = {
+    "PaddingLayer",
+    MXIO__OPTS({"Mode", "mode", NULL}, {"PaddingSize", "pad_width", NULL},
+         {"Value", "constant_value", NULL}),
+    NULL};
+static const mxio__layer_rule transpose_rule = {"TransposeLayer", MXIO__OPTS({"Axes", "axes", NULL}),
+                                                NULL};
+static const mxio__layer_rule slice_axis_rule = {
+    "PartLayer", MXIO__OPTS({"Axis", "axis", NULL}, {"Begin", "begin", NULL}, {"End", "end", NULL}),
+    NULL};
+static const mxio__layer_rule slice_rule = {
+    "PartLayer", MXIO__OPTS({"Begin", "begin", NULL}, {"End", "end", NULL}, {"Step", "step", NULL}),
+    NULL};
+static const mxio__layer_rule expand_dims_rule = {"ReplicateLayer", MXIO__OPTS({"Axis", "axis", NULL}),
+                                                  NULL};
+
 /* ---- Reshape */
 static const mxio__attr_spec Reshape_params[] = {
     {"shape", MXIO__ATTR_SHAPE, "[]", NULL},
@@ -448,20 +482,24 @@ static const mxio__attr_spec contrib_quantized_concat_params[] = {
 
 const mxio__op mxio__ops_shape[] = {
     {.name = "Reshape",
+     .layer = &reshape_rule,
      .kind = MXIO__KIND_SHAPE,
      .aliases = (const char *const[]){"reshape", NULL},
      .params = Reshape_params,
      .inputs = Reshape_inputs},
     {.name = "Flatten",
+     .layer = &flatten_rule,
      .kind = MXIO__KIND_SHAPE,
      .aliases = (const char *const[]){"_npx_batch_flatten", "flatten", NULL},
      .inputs = Flatten_inputs},
     {.name = "Concat",
+     .layer = &concat_rule,
      .kind = MXIO__KIND_SHAPE,
      .aliases = (const char *const[]){"_sparse_concat", "concat", NULL},
      .params = Concat_params,
      .list_inputs = mxio__inputs_num_args},
     {.name = "transpose",
+     .layer = &transpose_rule,
      .kind = MXIO__KIND_SHAPE,
      .params = transpose_params,
      .inputs = transpose_inputs},
@@ -471,6 +509,7 @@ const mxio__op mxio__ops_shape[] = {
      .params = SwapAxis_params,
      .inputs = SwapAxis_inputs},
     {.name = "expand_dims",
+     .layer = &expand_dims_rule,
      .kind = MXIO__KIND_SHAPE,
      .aliases = (const char *const[]){"_npi_expand_dims", NULL},
      .params = expand_dims_params,
@@ -493,11 +532,13 @@ const mxio__op mxio__ops_shape[] = {
      .inputs = split_v2_inputs,
      .count_outputs = split_v2_outputs},
     {.name = "slice",
+     .layer = &slice_rule,
      .kind = MXIO__KIND_SHAPE,
      .aliases = (const char *const[]){"_npi_slice", "_npx_slice", "_sparse_slice", "crop", NULL},
      .params = slice_params,
      .inputs = slice_inputs},
     {.name = "slice_axis",
+     .layer = &slice_axis_rule,
      .kind = MXIO__KIND_SHAPE,
      .params = slice_axis_params,
      .inputs = slice_axis_inputs},
@@ -516,6 +557,7 @@ const mxio__op mxio__ops_shape[] = {
      .params = repeat_params,
      .inputs = repeat_inputs},
     {.name = "Pad",
+     .layer = &pad_rule,
      .kind = MXIO__KIND_SHAPE,
      .aliases = (const char *const[]){"pad", NULL},
      .params = Pad_params,
@@ -525,12 +567,14 @@ const mxio__op mxio__ops_shape[] = {
      .params = Crop_params,
      .list_inputs = mxio__inputs_num_args},
     {.name = "UpSampling",
+     .layer = &upsampling_rule,
      .kind = MXIO__KIND_SHAPE,
      .params = UpSampling_params,
      .list_inputs = upsampling_inputs,
      .input_masks = upsampling_masks,
      .compose_attrs = upsampling_compose},
     {.name = "_contrib_BilinearResize2D",
+     .layer = &bilinear_resize_rule,
      .kind = MXIO__KIND_SHAPE,
      .params = contrib_BilinearResize2D_params,
      .list_inputs = resize_inputs},

@@ -169,11 +169,9 @@ static void test_chain(void) {
     CHECK_EQ_STR(net->labels[0].name, "softmax_label");
 
     /* The way back: options -> the node's attributes (defaults left out). */
-    const mxio__layer_rule *rule = mxio__op_layer_rule("Convolution");
     mxio__kv *kv = NULL;
     size_t n = 0;
-    CHECK_EQ_INT(mxio__layer_unapply(rule, &net->layers[0], mxio__op_find("Convolution"), &kv, &n,
-                                     &err),
+    CHECK_EQ_INT(mxio__layer_to_attrs(mxio__op_find("Convolution"), &net->layers[0], &kv, &n, &err),
                  MXIO_OK);
     CHECK_EQ_INT(n, 3);
     if (n == 3) {
@@ -307,7 +305,36 @@ static void test_bad_json(void) {
     }
 }
 
+/* Every rule in an op record names a real layer type and option, and attributes
+ * the op really has (a typo would silently keep a default). */
+static void test_rules(void) {
+    size_t with_layer = 0;
+    for (size_t i = 0; i < mxio__op_count(); i++) {
+        const mxio__op *op = mxio__op_at(i);
+        if (op->to_layer || op->layer) with_layer++;
+        CHECK((op->to_layer == NULL) == (op->from_layer == NULL));
+        const mxio__layer_rule *r = op->layer;
+        if (!r) continue;
+        const mxio__layer_type *t = mxio__layer_type_find(r->type);
+        CHECK(t != NULL);
+        if (!t) continue;
+        for (const mxio__opt_map *m = r->options; m && m->option; m++) {
+            if (mxio__layer_type_option(t, m->option) < 0)
+                fprintf(stderr, "%s: %s has no option %s\n", op->name, t->name, m->option);
+            CHECK(mxio__layer_type_option(t, m->option) >= 0);
+            if (!m->attr) continue;
+            bool found = false;
+            for (const mxio__attr_spec *p = op->params; p && p->name; p++)
+                found = found || strcmp(p->name, m->attr) == 0;
+            if (!found) fprintf(stderr, "%s has no attribute %s\n", op->name, m->attr);
+            CHECK(found);
+        }
+    }
+    CHECK(with_layer >= 120);
+}
+
 int main(void) {
+    test_rules();
     test_catalogue();
     test_conversions();
     test_chain();
