@@ -158,6 +158,7 @@ typedef struct builder {
     const mxio_params *p;
     struct mxio_net *net;
     mxio_role *roles;
+    bool *constant; /* a "data" variable the params file holds: a learned constant */
     bool *reach;
     int64_t *layer_of; /* node -> layer index, -1 */
     int64_t *input_of; /* node -> net input index, -1 */
@@ -215,10 +216,17 @@ static void compute_roles(builder *b) {
             }
         }
     }
-    /* A "data" variable the params file holds is a learned constant. */
+    /* A "data" variable the params file holds is a learned constant; so is one
+     * that carries an initializer (Gluon Constants such as SSD anchors), with or
+     * without a params file. (__lr_mult__ is no such sign: old symbol-API files set
+     * lr_mult on the data variable itself.) */
     for (size_t i = 0; i < s->nnodes; i++)
-        if (b->roles[i] == MXIO_ROLE_DATA && find_param(b->p, var_name(s, (uint32_t)i), b->roles[i]) >= 0)
+        if (b->roles[i] == MXIO_ROLE_DATA &&
+            (find_param(b->p, var_name(s, (uint32_t)i), b->roles[i]) >= 0 ||
+             mxio__node_attr(&s->nodes[i], "__init__"))) {
             b->roles[i] = MXIO_ROLE_WEIGHT;
+            b->constant[i] = true;
+        }
 }
 
 static void mark_reach(builder *b, uint32_t node) {
@@ -414,7 +422,7 @@ static mxio_status wire(builder *b, uint32_t n, size_t li) {
         const mxio__node *vn = &b->s->nodes[e.node];
         if (!kvs_copy(vn->attrs, vn->nattrs, &arr->attrs)) return oom(b);
         arr->nattrs = vn->nattrs;
-        arr->role = r;
+        arr->role = b->constant[e.node] ? MXIO_ROLE_DATA : r;
         arr->state = MXIO__ARRAY_UNSET;
         src->kind = MXIO__SRC_ARRAY;
         src->index = (uint32_t)slot;
@@ -604,6 +612,7 @@ mxio_status mxio_net_from_symbol(const mxio_symbol *sym, const mxio_params *para
     b.net = mxio__net_new();
     b.roles = mxio__calloc_array(n + 1, sizeof *b.roles);
     b.reach = mxio__calloc_array(n + 1, sizeof *b.reach);
+    b.constant = mxio__calloc_array(n + 1, sizeof *b.constant);
     b.layer_of = mxio__calloc_array(n + 1, sizeof *b.layer_of);
     b.input_of = mxio__calloc_array(n + 1, sizeof *b.input_of);
     b.label_of = mxio__calloc_array(n + 1, sizeof *b.label_of);
@@ -611,7 +620,7 @@ mxio_status mxio_net_from_symbol(const mxio_symbol *sym, const mxio_params *para
     b.used_param = mxio__calloc_array(np + 1, sizeof *b.used_param);
     mxio__buf missing;
     mxio__buf_init(&missing);
-    if (!b.net || !b.roles || !b.reach || !b.layer_of || !b.input_of || !b.label_of ||
+    if (!b.net || !b.roles || !b.reach || !b.constant || !b.layer_of || !b.input_of || !b.label_of ||
         !b.used_param) {
         st = oom(&b);
         goto done;
@@ -739,6 +748,7 @@ done:
     mxio__buf_free(&missing);
     free(b.roles);
     free(b.reach);
+    free(b.constant);
     free(b.layer_of);
     free(b.input_of);
     free(b.label_of);
