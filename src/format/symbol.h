@@ -9,6 +9,15 @@
 
 #include "../base/base.h"
 
+/* Limits on untrusted symbol files, all in one place. A file past any of them is
+ * refused with MXIO_E_LIMIT before anything is allocated for it. */
+#define MXIO__SYMBOL_MAX_TEXT ((size_t)1 << 30)   /* bytes of JSON text */
+#define MXIO__SYMBOL_MAX_NODES ((size_t)1 << 24)  /* nodes per graph */
+#define MXIO__SYMBOL_MAX_INPUTS ((size_t)1 << 16) /* inputs or control deps per node */
+#define MXIO__SYMBOL_MAX_ATTRS ((size_t)1 << 12)  /* attributes per node */
+#define MXIO__SYMBOL_MAX_STRING ((size_t)1 << 20) /* bytes in a name, key or value */
+#define MXIO__SYMBOL_MAX_DEPTH 16                 /* nesting of subgraphs */
+
 typedef struct mxio__kv {
     char *key;
     char *value;
@@ -62,8 +71,11 @@ struct mxio_symbol {
     size_t nheads;
     mxio__graph_attr *graph_attrs; /* in file order */
     size_t ngraph_attrs;
+    uint32_t *file_row_ptr; /* node_row_ptr as read (kept for unknown ops' output counts) */
+    size_t nfile_row_ptr;
     int file_version; /* mxnet_version in the file; 800 if absent */
     int has_graph_attrs_key; /* top-level "attrs" key present */
+    int has_row_ptr_key;     /* top-level "node_row_ptr" key present */
     uint8_t *roles;   /* mxio_role per node, computed by the graph layer; NULL until then */
 };
 
@@ -86,5 +98,23 @@ mxio_status mxio__symbol_parse(const char *json, size_t len, const char *label,
 
 /* Print in MXNet 1.9.1's exact text layout (dmlc JSONWriter), no trailing newline. */
 mxio_status mxio__symbol_print(const struct mxio_symbol *s, mxio__buf *out, mxio_error *err);
+
+/* ---- graph layer (src/graph/) ------------------------------------------- */
+
+/* Structural checks MXNet's loader makes, plus mxio's own (see docs/formats.md):
+ * ids in range, no cycles, unique variable names, arg_nodes are variables,
+ * limits. Recurses into subgraphs. MXIO_E_GRAPH / MXIO_E_LIMIT. */
+mxio_status mxio__symbol_validate(const struct mxio_symbol *s, mxio_error *err);
+
+/* Turn a validated graph into the one MXNet 1.9.1 holds after loading it:
+ * canonical op names, the legacy upgrades in MXNet's order, nodes re-ordered by
+ * the post-order DFS from the heads (unreachable nodes dropped), arg_nodes and
+ * node_row_ptr recomputed, graph attrs = {mxnet_version: 10901}. */
+mxio_status mxio__symbol_upgrade(struct mxio_symbol *s, mxio_error *err);
+
+/* Post-order DFS from the heads over inputs then control deps, exactly as
+ * nnvm's DFSVisit: fills order[] with node ids, returns how many were reached.
+ * `order` must hold s->nnodes ids. false on allocation failure. */
+bool mxio__symbol_post_order(const struct mxio_symbol *s, uint32_t *order, size_t *count);
 
 #endif /* MXIO_FORMAT_SYMBOL_H */
