@@ -299,7 +299,7 @@ mxio_status mxio__npy_parse(mxio__param *e, const uint8_t *buf, size_t len, cons
                              "%s: shape %s %s needs %zu bytes, only %zu remain at offset 0x%" PRIx64, where, s,
                              mxio_dtype_name(dtype), nbytes, len - at, (uint64_t)(base + at));
     }
-    e->dims = mxio__calloc_array(MXIO__DIMS_SLOTS, sizeof(int64_t));
+    e->dims = mxio__calloc_array(ndim > 0 ? (size_t)ndim : 1, sizeof(int64_t));
     if (!e->dims) return mxio__fail(err, MXIO_E_NOMEM, "%s: out of memory", where);
     memcpy(e->dims, shape, (size_t)ndim * sizeof(int64_t));
     mxio_array *a = &e->a;

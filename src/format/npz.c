@@ -164,6 +164,9 @@ mxio_status mxio__npz_parse(mxio_params *p, const uint8_t *buf, size_t len, mxio
     if (n_entries > cd_size / 46)
         return zfail(p, err, MXIO_E_CORRUPT, eocd, "%" PRIu64 " entries cannot fit in a central directory of %"
                      PRIu64 " bytes", n_entries, cd_size);
+    if (n_entries > MXIO_MAX_ARRAYS)
+        return zfail(p, err, MXIO_E_LIMIT, eocd, "%" PRIu64 " members is over the limit of %" PRIu64 " arrays",
+                     n_entries, MXIO_MAX_ARRAYS);
     mxio__reader cd;
     mxio__reader_init(&cd, buf + cd_off, (size_t)cd_size);
     p->has_names = 1;
@@ -260,18 +263,7 @@ mxio_status mxio__npz_parse(mxio_params *p, const uint8_t *buf, size_t len, mxio
         e->a.file_offset = loff;
     }
     /* names must be unique, as in any params list */
-    for (size_t i = 0; i < p->count; i++) {
-        for (size_t j = i + 1; j < p->count && p->count < 4096; j++) {
-            if (p->items[i].a.name_len == p->items[j].a.name_len &&
-                memcmp(p->items[i].a.name, p->items[j].a.name, p->items[i].a.name_len) == 0) {
-                char q[128];
-                return mxio__fail_at(err, MXIO_E_CORRUPT, -1, -1, (int64_t)j, "%s: array %zu%s: duplicate name",
-                                     p->label, j, mxio__quote_name(q, sizeof q, p->items[j].a.name,
-                                                                   p->items[j].a.name_len));
-            }
-        }
-    }
-    return MXIO_OK;
+    return mxio__params_check_duplicates(p, err);
 }
 
 /* ---- writer ------------------------------------------------------------- */

@@ -4,6 +4,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 
 #include "format/npy.h"
 #include "format/params.h"
@@ -305,7 +306,7 @@ static bool is_swapped_magic(uint32_t m) {
     return s == V1_MAGIC || s == V2_MAGIC || s == V3_MAGIC;
 }
 
-static mxio_status parse_record(parse_ctx *c, mxio__param *e) {
+static mxio_status parse_record_body(parse_ctx *c, mxio__param *e, int64_t *tmp) {
     mxio__reader *r = &c->r;
     mxio_array *a = &e->a;
     mxio_status st;
@@ -333,10 +334,8 @@ static mxio_status parse_record(parse_ctx *c, mxio__param *e) {
                         "too many dims (%" PRIu32 " > %d) for a legacy record", magic, magic, MXIO_MAX_DIMS);
     }
 
-    /* one allocation for every shape in the record */
-    e->dims = mxio__calloc_array(MXIO__DIMS_SLOTS, sizeof(int64_t));
-    if (!e->dims) return rec_fail(c, MXIO_E_NOMEM, start, "out of memory");
-    int64_t *shape = e->dims, *sshape = e->dims + MXIO_MAX_DIMS;
+    /* shapes are read into scratch space; parse_record then keeps only what is used */
+    int64_t *shape = tmp, *sshape = tmp + MXIO_MAX_DIMS;
 
     int32_t stype = 0;
     int nad = 0;
@@ -386,7 +385,7 @@ static mxio_status parse_record(parse_ctx *c, mxio__param *e) {
         st = read_type(c, "aux type flag", &a->aux_dtype[i]);
         if (st) return st;
         size_t at = r->pos;
-        int64_t *ad = e->dims + (size_t)MXIO_MAX_DIMS * (2 + i);
+        int64_t *ad = tmp + (size_t)MXIO_MAX_DIMS * (2 + i);
         st = read_shape(c, MXIO_RECORD_V2, "aux shape", ad, &an, &unk, false, 0);
         if (st) return st;
         if (an != 1)
@@ -400,7 +399,7 @@ static mxio_status parse_record(parse_ctx *c, mxio__param *e) {
          * shape holds no elements (NDArray's sparse constructor, ndarray.h) */
         int64_t numel_s;
         if (!mxio__shape_numel(sshape, sndim, &numel_s) || numel_s == 0) {
-            int64_t *raw = e->dims + (size_t)MXIO_MAX_DIMS * 4;
+            int64_t *raw = tmp + (size_t)MXIO_MAX_DIMS * 4;
             memcpy(raw, sshape, (size_t)sndim * sizeof(int64_t));
             e->stored_sndim = sndim;
             e->stored_sshape = raw;
@@ -444,6 +443,42 @@ static mxio_status parse_record(parse_ctx *c, mxio__param *e) {
     return MXIO_OK;
 }
 
+static const int64_t no_dims[1] = {0};
+
+/* Move the shapes of a parsed record from scratch space into one allocation of
+ * exactly the size used, so memory stays proportional to the file. */
+static int64_t *keep_dims(int64_t **at, const int64_t *src, int n) {
+    int64_t *d = *at;
+    if (n > 0) memcpy(d, src, (size_t)n * sizeof(int64_t));
+    *at += n > 0 ? n : 0;
+    return d;
+}
+
+static mxio_status parse_record(parse_ctx *c, mxio__param *e) {
+    int64_t tmp[MXIO__DIMS_SLOTS];
+    mxio_status st = parse_record_body(c, e, tmp);
+    if (st) return st;
+    mxio_array *a = &e->a;
+    int nshape = a->is_none ? (e->none_ndim > 0 ? e->none_ndim : 0) : a->ndim;
+    int nstor = a->storage_shape ? a->storage_ndim : 0;
+    int nraw = e->stored_sshape ? e->stored_sndim : 0;
+    size_t used = (size_t)nshape + (size_t)nstor + (size_t)nraw;
+    for (int i = 0; i < MXIO_MAX_AUX; i++) used += a->aux_shape[i] ? (size_t)a->aux_ndim[i] : 0;
+    if (used == 0) {
+        a->shape = no_dims;
+        return MXIO_OK;
+    }
+    e->dims = mxio__calloc_array(used, sizeof(int64_t));
+    if (!e->dims) return rec_fail(c, MXIO_E_NOMEM, (size_t)a->file_offset, "out of memory");
+    int64_t *at = e->dims;
+    a->shape = keep_dims(&at, a->shape, nshape);
+    if (a->storage_shape) a->storage_shape = keep_dims(&at, a->storage_shape, nstor);
+    for (int i = 0; i < MXIO_MAX_AUX; i++)
+        if (a->aux_shape[i]) a->aux_shape[i] = keep_dims(&at, a->aux_shape[i], a->aux_ndim[i]);
+    if (e->stored_sshape) e->stored_sshape = keep_dims(&at, e->stored_sshape, nraw);
+    return MXIO_OK;
+}
+
 /* open-addressing set of name indices, to refuse duplicates in O(n) */
 static uint64_t name_hash(const char *s, size_t n) {
     uint64_t h = UINT64_C(1469598103934665603);
@@ -451,7 +486,7 @@ static uint64_t name_hash(const char *s, size_t n) {
     return h;
 }
 
-static mxio_status check_duplicates(mxio_params *p, mxio_error *err) {
+mxio_status mxio__params_check_duplicates(mxio_params *p, mxio_error *err) {
     size_t cap = 16;
     while (cap < p->count * 2) cap *= 2;
     size_t *slots = mxio__calloc_array(cap, sizeof *slots); /* index + 1, 0 = empty */
@@ -496,6 +531,10 @@ mxio_status mxio__params_parse(mxio_params *p, const uint8_t *buf, size_t len, m
         return mxio__fail_at(err, MXIO_E_TRUNCATED, 16, -1, -1,
                              "%s: array count %" PRIu64 " cannot fit in the %zu bytes that follow "
                              "(at offset 0x10)", p->label, n, mxio__reader_remaining(&c.r));
+    if (n > MXIO_MAX_ARRAYS)
+        return mxio__fail_at(err, MXIO_E_LIMIT, 16, -1, -1,
+                             "%s: array count %" PRIu64 " is over the limit of %" PRIu64 " arrays (at offset 0x10)",
+                             p->label, n, MXIO_MAX_ARRAYS);
     for (uint64_t i = 0; i < n; i++) {
         c.index = (size_t)i;
         mxio__param *e = mxio__params_push(p);
@@ -540,7 +579,7 @@ mxio_status mxio__params_parse(mxio_params *p, const uint8_t *buf, size_t len, m
         e->a.name = e->name;
         e->a.name_len = (size_t)L;
     }
-    if (k) return check_duplicates(p, err);
+    if (k) return mxio__params_check_duplicates(p, err);
     return MXIO_OK;
 
 bad_magic:
@@ -572,7 +611,14 @@ mxio_status mxio_params_read_file(const char *path, uint32_t flags, mxio_params 
     mxio_params *p = mxio__params_alloc(path);
     if (!p) return mxio__fail(err, MXIO_E_NOMEM, "%s: out of memory", path);
     mxio_status st = mxio__file_open(&p->file, path, (flags & MXIO_READ_COPY) != 0, err);
-    if (st == MXIO_OK) st = parse_any(p, p->file.data, p->file.size, err);
+    if (st == MXIO_OK) {
+        /* indexing touches only the record headers between the payloads: keep the
+         * kernel from reading ahead through the payloads, then restore readahead
+         * for whoever reads the values */
+        if (p->file.mapped) madvise(p->file.mapped, p->file.size, MADV_RANDOM);
+        st = parse_any(p, p->file.data, p->file.size, err);
+        if (p->file.mapped) madvise(p->file.mapped, p->file.size, MADV_NORMAL);
+    }
     if (st) {
         mxio_params_free(p);
         return st;

@@ -12,6 +12,11 @@
  * file says), NumPy caps at 32. */
 #define MXIO_MAX_DIMS 32
 
+/* Most arrays a list may hold (real models have at most tens of thousands).
+ * Each array costs ~250 bytes of bookkeeping whatever its record size, so this
+ * caps what a file of tiny records can make the reader allocate. */
+#define MXIO_MAX_ARRAYS ((uint64_t)1 << 20)
+
 typedef struct mxio__param {
     mxio_array a;   /* the view handed out; pointers into the fields below or the file */
     char *name;     /* owned NUL-terminated copy of the raw name, or NULL */
@@ -47,6 +52,9 @@ void mxio__param_clear(mxio__param *e);
 
 /* Parse a .params container held at buf (the handle keeps it alive). */
 mxio_status mxio__params_parse(mxio_params *p, const uint8_t *buf, size_t len, mxio_error *err);
+
+/* Refuse two arrays with the same name (MXIO_E_CORRUPT naming both indices). */
+mxio_status mxio__params_check_duplicates(mxio_params *p, mxio_error *err);
 
 /* Quote a (possibly binary) name for a message: "'name'" or "" when NULL. */
 const char *mxio__quote_name(char *out, size_t cap, const char *name, size_t len);

@@ -102,3 +102,26 @@ def test_npz_rejects_unsupported(tmp_path):
     np.save(tmp_path / "be.npy", np.arange(3, dtype=">f4"))
     p = run("json", tmp_path / "be.npy", check=False)
     assert p.returncode == E_UNSUPPORTED and b"big-endian" in p.stderr
+
+
+def test_zip64_archive_and_duplicates(tmp_path):
+    """More than 65535 members forces ZIP64 end records (Python's zipfile writes them)."""
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    np.save(buf, np.arange(2, dtype=np.int32))
+    member = buf.getvalue()
+    n = 70000
+    with zipfile.ZipFile(tmp_path / "z64.npz", "w", zipfile.ZIP_STORED, allowZip64=True) as z:
+        for i in range(n):
+            z.writestr(f"a{i}.npy", member)
+    d, blob = dump(tmp_path / "z64.npz", tmp_path, reader="npzjson")
+    assert len(d["arrays"]) == n and d["arrays"][-1]["name"] == f"a{n - 1}"
+    assert blob[-8:] == np.arange(2, dtype=np.int32).tobytes()
+    with zipfile.ZipFile(tmp_path / "dup.npz", "w") as z:
+        z.writestr("x.npy", member)
+        z.writestr("y.npy", member)
+        z.writestr("x.npy", member)
+    p = run("npzjson", tmp_path / "dup.npz", check=False)
+    assert p.returncode == 9 and b"array 2 ('x'): duplicate name (also array 0)" in p.stderr

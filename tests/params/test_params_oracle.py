@@ -159,3 +159,24 @@ def test_render_views(mx, tmp_path):
     assert csv[0] == "index,dtype,shape,bytes" and csv[1] == '0,float32,"(4,3,3,3)",432'
     names_txt = run("render", path, 6, 0).stdout.decode().splitlines()
     assert names_txt == ["arg:conv0_weight", "aux:bn_mean", "plain"]
+
+
+def test_none_record_written_as_v2_none(mx, tmp_path):
+    """A legacy none record (ndim 0, as MXNet <= 0.11 wrote it) is written as a V2
+    record of ndim 0. MXNet 1.9.1's C loader parses that (it is what its V2 reader
+    calls a none array); only the Python front end then refuses the array's
+    undefined storage type. A byte layout MXNet could not parse would fail in the
+    C loader with "Invalid NDArray file format" instead."""
+    import struct
+    leg = (struct.pack("<QQQ", 0x112, 0, 2) + struct.pack("<II", 1, 3) + struct.pack("<iii", 1, 0, 0)
+           + np.arange(3, dtype=np.float32).tobytes() + struct.pack("<I", 0) + struct.pack("<Q", 0))
+    (tmp_path / "leg.params").write_bytes(leg)
+    d, _ = dump(tmp_path / "leg.params", tmp_path)
+    assert [a["is_none"] for a in d["arrays"]] == [0, 1]
+    run("rewrite", tmp_path / "leg.params", tmp_path / "v2.params")
+    with pytest.raises(Exception) as e:
+        mx.nd.load(str(tmp_path / "v2.params"))
+    assert "unknown storage type: -1" in str(e.value)
+    # the dense array alone, as V2, loads and matches
+    d2, blob = dump(tmp_path / "v2.params", tmp_path)
+    assert [a["record"] for a in d2["arrays"]] == [2, 2] and d2["arrays"][1]["is_none"] == 1
