@@ -332,6 +332,17 @@ typedef enum mxio_text_format {
 MXIO_API mxio_status mxio_symbol_render(const mxio_symbol *s, mxio_element element,
                                         mxio_text_format format, char **text, size_t *len,
                                         mxio_error *err);
+/* Same as mxio_symbol_render, given the params file that goes with the symbol
+ * (`p` may be NULL). Roles then use it: a variable that ops take in a data slot
+ * but that the params file holds is a learned constant (a weight), not an input. */
+MXIO_API mxio_status mxio_symbol_render_with_params(const mxio_symbol *s, const mxio_params *p,
+                                                    mxio_element element,
+                                                    mxio_text_format format, char **text,
+                                                    size_t *len, mxio_error *err);
+/* Write `len` bytes of rendered text to `path` atomically (temp file + rename);
+ * refuses to replace an existing file unless flags has MXIO_WRITE_FORCE. */
+MXIO_API mxio_status mxio_write_text_file(const char *path, const char *text, size_t len,
+                                          uint32_t flags, mxio_error *err);
 /* Render a params element (ArrayAssociation, ArrayList, ArrayNames) as text. */
 MXIO_API mxio_status mxio_params_render(const mxio_params *p, mxio_element element,
                                         mxio_text_format format, char **text, size_t *len,

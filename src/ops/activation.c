@@ -44,6 +44,24 @@ static mxio_status leaky_from_layer(const mxio__layer *l, const mxio__op *op, mx
     return mxio__layer_unapply(&leaky_rule, l, op, kv, n, err);
 }
 
+/* ---- shape rules ---------------------------------------------------------- */
+
+/* LeakyReLU: prelu's gamma defaults to (C,) with C = data dim 1
+ * (LeakyReLUShape); rrelu's mask is shaped like the data. */
+static mxio_status leaky_infer(mxio__shape_ctx *c) {
+    mxio__dtype_same(c);
+    const mxio__shape *x = &c->in[0];
+    if (!mxio__shape_rank_known(x)) return MXIO_OK;
+    mxio_status st;
+    if (c->nin > 1 && !mxio__shape_rank_known(&c->in[1])) {
+        if (x->ndim < 2) return mxio__shape_fail(c, "prelu data needs a channel axis");
+        mxio__shape_make(&c->in[1], 1, &x->d[1]);
+    }
+    for (int i = 0; i < c->nout; i++)
+        if ((st = mxio__shape_assign_out(c, i, x))) return st;
+    return MXIO_OK;
+}
+
 /* ---- Activation */
 static const mxio__attr_spec Activation_params[] = {
     {"act_type", MXIO__ATTR_ENUM, NULL, "relu|sigmoid|softrelu|softsign|tanh"},
@@ -120,6 +138,7 @@ const mxio__op mxio__ops_activation[] = {
     {.name = "Activation",
      .layer = &activation_rule,
      .kind = MXIO__KIND_ACTIVATION,
+     .infer_shape = mxio__infer_first,
      .aliases = (const char *const[]){"_npx_activation", NULL},
      .params = Activation_params,
      .inputs = Activation_inputs},
@@ -127,6 +146,7 @@ const mxio__op mxio__ops_activation[] = {
      .to_layer = leaky_to_layer,
      .from_layer = leaky_from_layer,
      .kind = MXIO__KIND_ACTIVATION,
+     .infer_shape = leaky_infer,
      .aliases = (const char *const[]){"_npx_leaky_relu", NULL},
      .params = LeakyReLU_params,
      .list_inputs = leaky_inputs,
@@ -137,31 +157,37 @@ const mxio__op mxio__ops_activation[] = {
     {.name = "clip",
      .layer = &clip_rule,
      .kind = MXIO__KIND_ACTIVATION,
+     .infer_shape = mxio__infer_first,
      .aliases = (const char *const[]){"_npi_clip", "_sparse_clip", NULL},
      .params = clip_params,
      .inputs = clip_inputs},
     {.name = "relu",
      .layer = &relu_rule,
      .kind = MXIO__KIND_ACTIVATION,
+     .infer_shape = mxio__infer_first,
      .aliases = (const char *const[]){"_sparse_relu", NULL},
      .inputs = relu_inputs},
     {.name = "sigmoid",
      .layer = &sigmoid_rule,
      .kind = MXIO__KIND_ACTIVATION,
+     .infer_shape = mxio__infer_first,
      .aliases = (const char *const[]){"_sparse_sigmoid", NULL},
      .inputs = sigmoid_inputs},
     {.name = "tanh",
      .layer = &tanh_rule,
      .kind = MXIO__KIND_ACTIVATION,
+     .infer_shape = mxio__infer_first,
      .aliases = (const char *const[]){"_sparse_tanh", NULL},
      .inputs = tanh_inputs},
     {.name = "softsign",
      .layer = &softsign_rule,
      .kind = MXIO__KIND_ACTIVATION,
+     .infer_shape = mxio__infer_first,
      .inputs = softsign_inputs},
     {.name = "hard_sigmoid",
      .layer = &hard_sigmoid_rule,
      .kind = MXIO__KIND_ACTIVATION,
+     .infer_shape = mxio__infer_first,
      .params = hard_sigmoid_params,
      .inputs = hard_sigmoid_inputs},
     {.name = "_contrib_quantized_act",

@@ -30,6 +30,193 @@ static const mxio__layer_rule embedding_rule = {
     MXIO__OPTS({"InputDimension", "input_dim", NULL}, {"OutputDimension", "output_dim", NULL}),
     MXIO__ARGS({"Weights", "weight"})};
 
+/* ---- shape rules ---------------------------------------------------------- */
+
+/* Channels-last layouts (NWC, NHWC, NDHWC) put C at the end; everything else
+ * (None, NCW, NCHW, NCDHW) at axis 1. */
+static bool channels_last(const mxio__attrs *a) {
+    const char *l = mxio__attr_str(a, "layout");
+    size_t n = l ? strlen(l) : 0;
+    return n >= 3 && l[0] == 'N' && l[n - 1] == 'C';
+}
+
+typedef struct conv_geom {
+    int nk;
+    int64_t kernel[3], stride[3], dilate[3], pad[3], adj[3], target[3];
+    int64_t num_filter, num_group;
+    bool no_bias, last;
+} conv_geom;
+
+static mxio_status conv_read(mxio__shape_ctx *c, const mxio__attrs *a, bool deconv, conv_geom *g) {
+    int64_t k[MXIO__MAX_DIMS];
+    if (!mxio__attr_shape(a, "kernel", k, MXIO__MAX_DIMS, &g->nk, NULL) || g->nk < 1 || g->nk > 3)
+        return mxio__shape_fail(c, "kernel must have 1 to 3 dims");
+    memcpy(g->kernel, k, (size_t)g->nk * sizeof *k);
+    if (!mxio__attr_dims(a, "stride", g->nk, 1, g->stride) ||
+        !mxio__attr_dims(a, "dilate", g->nk, 1, g->dilate) ||
+        !mxio__attr_dims(a, "pad", g->nk, 0, g->pad))
+        return mxio__shape_fail(c, "stride, dilate and pad must have %d dims like the kernel", g->nk);
+    if (deconv && (!mxio__attr_dims(a, "adj", g->nk, 0, g->adj) ||
+                   !mxio__attr_dims(a, "target_shape", g->nk, 0, g->target)))
+        return mxio__shape_fail(c, "adj and target_shape must have %d dims like the kernel", g->nk);
+    g->num_group = 1;
+    g->no_bias = deconv;
+    if (!mxio__attr_int(a, "num_filter", &g->num_filter) || g->num_filter < 1)
+        return mxio__shape_fail(c, "num_filter must be a positive integer");
+    if (!mxio__attr_int(a, "num_group", &g->num_group) || g->num_group < 1)
+        return mxio__shape_fail(c, "num_group must be a positive integer");
+    mxio__attr_bool(a, "no_bias", &g->no_bias);
+    for (int i = 0; i < g->nk; i++)
+        if (g->kernel[i] < 1 || g->stride[i] < 1 || g->dilate[i] < 1 || g->pad[i] < 0)
+            return mxio__shape_fail(c, "kernel, stride and dilate must be positive, pad >= 0");
+    g->last = channels_last(a);
+    return MXIO_OK;
+}
+
+/* A kernel-shaped weight (O, I, k...) or, channels-last, (O, k..., I). */
+static mxio_status assign_kernel_weight(mxio__shape_ctx *c, int input, const conv_geom *g,
+                                        int64_t o, int64_t i) {
+    int64_t w[5];
+    w[0] = o;
+    for (int k = 0; k < g->nk; k++) w[(g->last ? 1 : 2) + k] = g->kernel[k];
+    w[g->last ? g->nk + 1 : 1] = i;
+    return mxio__shape_assign_in(c, input, g->nk + 2, w);
+}
+
+/* Convolution family: ConvolutionShape (src/operator/nn/convolution.cc). Inputs
+ * data, weight[, bias] starting at `first`. */
+static mxio_status conv_shapes(mxio__shape_ctx *c, const mxio__attrs *a, int first) {
+    conv_geom g;
+    mxio_status st = conv_read(c, a, false, &g);
+    if (st) return st;
+    const mxio__shape *x = &c->in[first];
+    if (!mxio__shape_rank_known(x)) return MXIO_OK;
+    if (x->ndim != g.nk + 2)
+        return mxio__shape_fail(c, "data must have %d dims for a %d-D kernel", g.nk + 2, g.nk);
+    int cax = g.last ? x->ndim - 1 : 1, sp = g.last ? 1 : 2;
+    int64_t ch = x->d[cax];
+    if (ch > 0 && ch % g.num_group != 0)
+        return mxio__shape_fail(c, "%lld input channels do not split into %lld groups",
+                                (long long)ch, (long long)g.num_group);
+    if (g.num_filter % g.num_group != 0)
+        return mxio__shape_fail(c, "num_filter %lld does not split into %lld groups",
+                                (long long)g.num_filter, (long long)g.num_group);
+    if ((st = assign_kernel_weight(c, first + 1, &g, g.num_filter, ch > 0 ? ch / g.num_group : 0)))
+        return st;
+    if (!g.no_bias && (st = mxio__shape_assign_in(c, first + 2, 1, &g.num_filter))) return st;
+    mxio__shape o = *x;
+    o.d[cax] = g.num_filter;
+    for (int i = 0; i < g.nk; i++) {
+        int64_t in = x->d[sp + i];
+        if (in <= 0) continue;
+        int64_t span = in + 2 * g.pad[i] - (g.dilate[i] * (g.kernel[i] - 1) + 1);
+        if (span < 0)
+            return mxio__shape_fail(c, "kernel %lld (dilated) exceeds input %lld padded by %lld",
+                                    (long long)g.kernel[i], (long long)in, (long long)g.pad[i]);
+        o.d[sp + i] = span / g.stride[i] + 1;
+    }
+    return mxio__shape_assign_out(c, 0, &o);
+}
+
+static mxio_status conv_infer(mxio__shape_ctx *c) {
+    mxio__dtype_same(c);
+    return conv_shapes(c, c->attrs, 0);
+}
+
+/* Deconvolution: DeconvolutionShape and DeconvolutionParam::InferPad. */
+static mxio_status deconv_infer(mxio__shape_ctx *c) {
+    conv_geom g;
+    mxio__dtype_same(c);
+    mxio_status st = conv_read(c, c->attrs, true, &g);
+    if (st) return st;
+    const mxio__shape *x = &c->in[0];
+    if (!mxio__shape_rank_known(x)) return MXIO_OK;
+    if (x->ndim != g.nk + 2)
+        return mxio__shape_fail(c, "data must have %d dims for a %d-D kernel", g.nk + 2, g.nk);
+    int cax = g.last ? x->ndim - 1 : 1, sp = g.last ? 1 : 2;
+    int64_t ch = x->d[cax];
+    if ((ch > 0 && ch % g.num_group != 0) || g.num_filter % g.num_group != 0)
+        return mxio__shape_fail(c, "channels %lld and num_filter %lld must split into %lld groups",
+                                (long long)ch, (long long)g.num_filter, (long long)g.num_group);
+    if ((st = assign_kernel_weight(c, 1, &g, ch, g.num_filter / g.num_group))) return st;
+    if (!g.no_bias && (st = mxio__shape_assign_in(c, 2, 1, &g.num_filter))) return st;
+    bool by_target = false;
+    for (int i = 0; i < g.nk; i++) by_target |= g.target[i] != 0;
+    mxio__shape o = *x;
+    o.d[cax] = g.num_filter;
+    for (int i = 0; i < g.nk; i++) {
+        int64_t in = x->d[sp + i];
+        if (in <= 0) continue;
+        int64_t full = g.stride[i] * (in - 1) + g.dilate[i] * (g.kernel[i] - 1) + 1;
+        int64_t pad = g.pad[i], adj = g.adj[i];
+        if (by_target) {
+            if (full < g.target[i])
+                return mxio__shape_fail(c, "target_shape %lld is larger than the full output %lld",
+                                        (long long)g.target[i], (long long)full);
+            adj = (full - g.target[i]) % 2;
+            pad = (full - g.target[i] + 1) / 2;
+        }
+        if (adj >= g.stride[i]) return mxio__shape_fail(c, "adj must be smaller than stride");
+        o.d[sp + i] = full - 2 * pad + adj;
+        if (o.d[sp + i] < 1) return mxio__shape_fail(c, "output size is not positive");
+    }
+    return mxio__shape_assign_out(c, 0, &o);
+}
+
+/* FullyConnected: flatten collapses all axes after the first; otherwise only
+ * the last axis is transformed (FullyConnectedShape). */
+static mxio_status fc_infer(mxio__shape_ctx *c) {
+    int64_t hidden;
+    bool flatten = true, no_bias = false;
+    mxio__dtype_same(c);
+    if (!mxio__attr_int(c->attrs, "num_hidden", &hidden) || hidden < 1)
+        return mxio__shape_fail(c, "num_hidden must be a positive integer");
+    mxio__attr_bool(c->attrs, "flatten", &flatten);
+    mxio__attr_bool(c->attrs, "no_bias", &no_bias);
+    mxio_status st;
+    if (!no_bias && (st = mxio__shape_assign_in(c, 2, 1, &hidden))) return st;
+    const mxio__shape *x = &c->in[0];
+    if (!mxio__shape_rank_known(x)) return MXIO_OK;
+    if (x->ndim < 1) return mxio__shape_fail(c, "data must have at least one dim");
+    int64_t in = 1;
+    mxio__shape o;
+    if (flatten) {
+        for (int i = 1; i < x->ndim; i++) in = x->d[i] > 0 && in > 0 ? in * x->d[i] : 0;
+        int64_t od[2] = {x->d[0], hidden};
+        mxio__shape_make(&o, 2, od);
+    } else {
+        in = x->d[x->ndim - 1];
+        o = *x;
+        o.d[x->ndim - 1] = hidden;
+    }
+    int64_t w[2] = {hidden, in > 0 ? in : 0};
+    if ((st = mxio__shape_assign_in(c, 1, 2, w))) return st;
+    return mxio__shape_assign_out(c, 0, &o);
+}
+
+/* Embedding: weight (input_dim, output_dim); out = data.shape + (output_dim,).
+ * The output takes the dtype attr; the indices keep theirs. */
+static mxio_status embedding_infer(mxio__shape_ctx *c) {
+    int64_t in_dim, out_dim;
+    if (!mxio__attr_int(c->attrs, "input_dim", &in_dim) ||
+        !mxio__attr_int(c->attrs, "output_dim", &out_dim))
+        return mxio__shape_fail(c, "input_dim and output_dim are required");
+    int dt = mxio__dtype_of_name(mxio__attr_str(c->attrs, "dtype"));
+    if (dt < 0) dt = MXIO_DTYPE_FLOAT32;
+    if (c->nin > 1 && c->in_dtype[1] < 0) c->in_dtype[1] = dt;
+    if (c->nout > 0 && c->out_dtype[0] < 0) c->out_dtype[0] = dt;
+    if (c->nin > 0 && c->in_dtype[0] < 0) c->in_dtype[0] = dt;
+    int64_t w[2] = {in_dim, out_dim};
+    mxio_status st = mxio__shape_assign_in(c, 1, 2, w);
+    if (st) return st;
+    const mxio__shape *x = &c->in[0];
+    if (!mxio__shape_rank_known(x)) return MXIO_OK;
+    if (x->ndim >= MXIO__MAX_DIMS) return mxio__shape_fail(c, "data has too many dims");
+    mxio__shape o = *x;
+    o.d[o.ndim++] = out_dim;
+    return mxio__shape_assign_out(c, 0, &o);
+}
+
 /* ---- Convolution */
 static const mxio__attr_spec Convolution_params[] = {
     {"kernel", MXIO__ATTR_SHAPE, NULL, NULL},
@@ -241,6 +428,7 @@ const mxio__op mxio__ops_conv[] = {
     {.name = "Convolution",
      .layer = &conv_rule,
      .kind = MXIO__KIND_CONV,
+     .infer_shape = conv_infer,
      .aliases = (const char *const[]){"_npx_convolution", NULL},
      .params = Convolution_params,
      .list_inputs = mxio__inputs_no_bias,
@@ -248,12 +436,14 @@ const mxio__op mxio__ops_conv[] = {
     {.name = "Convolution_v1",
      .layer = &conv_rule,
      .kind = MXIO__KIND_CONV,
+     .infer_shape = conv_infer,
      .params = Convolution_v1_params,
      .list_inputs = mxio__inputs_no_bias,
      .weight_mask = (1u << 1) | (1u << 2)},
     {.name = "Deconvolution",
      .layer = &deconv_rule,
      .kind = MXIO__KIND_CONV,
+     .infer_shape = deconv_infer,
      .aliases = (const char *const[]){"_npx_deconvolution", NULL},
      .params = Deconvolution_params,
      .list_inputs = mxio__inputs_no_bias,
@@ -261,6 +451,7 @@ const mxio__op mxio__ops_conv[] = {
     {.name = "FullyConnected",
      .layer = &fc_rule,
      .kind = MXIO__KIND_CONV,
+     .infer_shape = fc_infer,
      .aliases = (const char *const[]){"_npx_fully_connected", "_sparse_FullyConnected", NULL},
      .params = FullyConnected_params,
      .list_inputs = mxio__inputs_no_bias,
@@ -268,6 +459,7 @@ const mxio__op mxio__ops_conv[] = {
     {.name = "Embedding",
      .layer = &embedding_rule,
      .kind = MXIO__KIND_CONV,
+     .infer_shape = embedding_infer,
      .aliases = (const char *const[]){"_npx_embedding", "_sparse_Embedding", NULL},
      .params = Embedding_params,
      .inputs = Embedding_inputs,

@@ -2,6 +2,62 @@
  * see op.h. */
 #include "op.h"
 
+/* ---- shape rules ---------------------------------------------------------- */
+
+/* MultiBoxPrior: (1, H*W*A, 4) with A = len(sizes) + len(ratios) - 1. */
+static mxio_status multibox_prior_infer(mxio__shape_ctx *c) {
+    double v[MXIO__MAX_DIMS];
+    int ns = 0, nr = 0;
+    mxio__dtype_same(c);
+    if (!mxio__parse_float_tuple(mxio__attr_str(c->attrs, "sizes"), v, MXIO__MAX_DIMS, &ns) ||
+        !mxio__parse_float_tuple(mxio__attr_str(c->attrs, "ratios"), v, MXIO__MAX_DIMS, &nr) ||
+        ns < 1 || nr < 1)
+        return mxio__shape_fail(c, "sizes and ratios must be non-empty");
+    const mxio__shape *x = &c->in[0];
+    if (!mxio__shape_rank_known(x)) return MXIO_OK;
+    if (x->ndim != 4) return mxio__shape_fail(c, "data must be 4-D");
+    int64_t hw = x->d[2] > 0 && x->d[3] > 0 ? x->d[2] * x->d[3] : 0;
+    int64_t d[3] = {1, hw * (ns + nr - 1), 4};
+    mxio__shape o;
+    mxio__shape_make(&o, 3, d);
+    return mxio__shape_assign_out(c, 0, &o);
+}
+
+/* MultiBoxDetection: cls_prob (N, classes, A) -> (N, A, 6). */
+static mxio_status multibox_detection_infer(mxio__shape_ctx *c) {
+    mxio__dtype_same(c);
+    const mxio__shape *p = &c->in[0];
+    if (!mxio__shape_rank_known(p)) return MXIO_OK;
+    if (p->ndim != 3) return mxio__shape_fail(c, "cls_prob must be 3-D");
+    int64_t d[3] = {p->d[0], p->d[2], 6};
+    mxio__shape o;
+    mxio__shape_make(&o, 3, d);
+    return mxio__shape_assign_out(c, 0, &o);
+}
+
+/* box_nms: the output keeps the data's shape (the hidden index output too). */
+static mxio_status box_nms_infer(mxio__shape_ctx *c) {
+    mxio_status st = mxio__infer_first(c);
+    if (c->nout > 1) c->out_dtype[1] = MXIO_DTYPE_FLOAT32;
+    return st;
+}
+
+/* Proposal: (N * post_nms_top_n, 5) boxes and (N * post_nms_top_n, 1) scores. */
+static mxio_status proposal_infer(mxio__shape_ctx *c) {
+    int64_t post = 300;
+    mxio__dtype_same(c);
+    mxio__attr_int(c->attrs, "rpn_post_nms_top_n", &post);
+    const mxio__shape *p = &c->in[0];
+    if (!mxio__shape_rank_known(p)) return MXIO_OK;
+    int64_t n = p->d[0] > 0 ? p->d[0] * post : 0;
+    int64_t d[2] = {n, 5}, s[2] = {n, 1};
+    mxio__shape o, sc;
+    mxio__shape_make(&o, 2, d);
+    mxio__shape_make(&sc, 2, s);
+    mxio_status st = mxio__shape_assign_out(c, 0, &o);
+    return st ? st : mxio__shape_assign_out(c, 1, &sc);
+}
+
 /* ---- _contrib_MultiBoxPrior */
 static const mxio__attr_spec contrib_MultiBoxPrior_params[] = {
     {"sizes", MXIO__ATTR_FLOATS, "[1]", NULL},
@@ -126,11 +182,13 @@ static const char *const contrib_MultiProposal_inputs[] = {"cls_prob", "bbox_pre
 const mxio__op mxio__ops_detection[] = {
     {.name = "_contrib_MultiBoxPrior",
      .kind = MXIO__KIND_DETECTION,
+     .infer_shape = multibox_prior_infer,
      .aliases = (const char *const[]){"_npx_multibox_prior", NULL},
      .params = contrib_MultiBoxPrior_params,
      .inputs = contrib_MultiBoxPrior_inputs},
     {.name = "_contrib_MultiBoxDetection",
      .kind = MXIO__KIND_DETECTION,
+     .infer_shape = multibox_detection_infer,
      .aliases = (const char *const[]){"_npx_multibox_detection", NULL},
      .params = contrib_MultiBoxDetection_params,
      .inputs = contrib_MultiBoxDetection_inputs},
@@ -143,6 +201,7 @@ const mxio__op mxio__ops_detection[] = {
      .output_names = (const char *const[]){"loc_target", "loc_mask", "cls_target", NULL}},
     {.name = "_contrib_box_nms",
      .kind = MXIO__KIND_DETECTION,
+     .infer_shape = box_nms_infer,
      .aliases = (const char *const[]){"_contrib_box_non_maximum_suppression", NULL},
      .params = contrib_box_nms_params,
      .inputs = contrib_box_nms_inputs,
@@ -150,6 +209,7 @@ const mxio__op mxio__ops_detection[] = {
      .num_visible = 1},
     {.name = "_contrib_box_decode",
      .kind = MXIO__KIND_DETECTION,
+     .infer_shape = mxio__infer_first,
      .params = contrib_box_decode_params,
      .inputs = contrib_box_decode_inputs},
     {.name = "_contrib_box_encode",
@@ -167,12 +227,14 @@ const mxio__op mxio__ops_detection[] = {
      .num_outputs = 2},
     {.name = "_contrib_Proposal",
      .kind = MXIO__KIND_DETECTION,
+     .infer_shape = proposal_infer,
      .params = contrib_Proposal_params,
      .inputs = contrib_Proposal_inputs,
      .count_outputs = proposal_outputs,
      .output_names = proposal_output_names},
     {.name = "_contrib_MultiProposal",
      .kind = MXIO__KIND_DETECTION,
+     .infer_shape = proposal_infer,
      .params = contrib_MultiProposal_params,
      .inputs = contrib_MultiProposal_inputs,
      .count_outputs = proposal_outputs,

@@ -38,6 +38,123 @@ static const mxio__layer_rule lrn_rule = {
 static const mxio__layer_rule l2_rule = {
     "L2NormalizationLayer", MXIO__OPTS({"Mode", "mode", NULL}, {"Epsilon", "eps", NULL}), NULL};
 
+/* ---- shape rules ---------------------------------------------------------- */
+
+/* Normalisation statistics stay float32 for half-precision data. */
+static int stats_dtype(int data) {
+    return data == MXIO_DTYPE_FLOAT16 || data == MXIO_DTYPE_BFLOAT16 ? MXIO_DTYPE_FLOAT32 : data;
+}
+
+static void norm_dtypes(mxio__shape_ctx *c) {
+    int t = c->nin > 0 && c->in_dtype[0] >= 0 ? c->in_dtype[0] : MXIO_DTYPE_FLOAT32;
+    if (c->nin > 0 && c->in_dtype[0] < 0) c->in_dtype[0] = t;
+    for (int i = 1; i < c->nin; i++)
+        if (c->in_dtype[i] < 0) c->in_dtype[i] = stats_dtype(t);
+    for (int i = 0; i < c->nout; i++)
+        if (c->out_dtype[i] < 0) c->out_dtype[i] = i == 0 ? t : stats_dtype(t);
+}
+
+/* BatchNorm family: every parameter and both statistics are (C,) with C the
+ * size of `axis` (BatchNormShape). */
+static mxio_status bn_infer(mxio__shape_ctx *c) {
+    norm_dtypes(c);
+    const mxio__shape *x = &c->in[0];
+    if (!mxio__shape_rank_known(x)) return MXIO_OK;
+    int64_t axis = 1;
+    int ax;
+    if (c->attrs->op->params) mxio__attr_int(c->attrs, "axis", &axis);
+    if (!mxio__axis(axis, x->ndim, &ax)) return mxio__shape_fail(c, "axis %lld is out of range", (long long)axis);
+    int64_t ch = x->d[ax];
+    mxio_status st;
+    for (int i = 1; i < 5 && i < c->nin; i++)
+        if ((st = mxio__shape_assign_in(c, i, 1, &ch))) return st;
+    mxio__shape stat;
+    mxio__shape_make(&stat, 1, &ch);
+    if ((st = mxio__shape_assign_out(c, 0, x))) return st;
+    if ((st = mxio__shape_assign_out(c, 1, &stat))) return st;
+    return mxio__shape_assign_out(c, 2, &stat);
+}
+
+/* LayerNorm: gamma/beta (d[axis],); mean and std keep the data shape with the
+ * axis reduced to 1. */
+static mxio_status layernorm_infer(mxio__shape_ctx *c) {
+    norm_dtypes(c);
+    const mxio__shape *x = &c->in[0];
+    if (!mxio__shape_rank_known(x)) return MXIO_OK;
+    int64_t axis = -1;
+    int ax;
+    mxio__attr_int(c->attrs, "axis", &axis);
+    if (!mxio__axis(axis, x->ndim, &ax)) return mxio__shape_fail(c, "axis %lld is out of range", (long long)axis);
+    mxio_status st;
+    for (int i = 1; i < 3; i++)
+        if ((st = mxio__shape_assign_in(c, i, 1, &x->d[ax]))) return st;
+    mxio__shape m = *x;
+    m.d[ax] = 1;
+    if ((st = mxio__shape_assign_out(c, 0, x))) return st;
+    if ((st = mxio__shape_assign_out(c, 1, &m))) return st;
+    return mxio__shape_assign_out(c, 2, &m);
+}
+
+/* InstanceNorm: gamma/beta (C,); hidden mean/var (N, C). */
+static mxio_status instancenorm_infer(mxio__shape_ctx *c) {
+    norm_dtypes(c);
+    const mxio__shape *x = &c->in[0];
+    if (!mxio__shape_rank_known(x)) return MXIO_OK;
+    if (x->ndim < 3) return mxio__shape_fail(c, "data must have at least 3 dims");
+    mxio_status st;
+    for (int i = 1; i < 3; i++)
+        if ((st = mxio__shape_assign_in(c, i, 1, &x->d[1]))) return st;
+    mxio__shape m;
+    mxio__shape_make(&m, 2, x->d);
+    if ((st = mxio__shape_assign_out(c, 0, x))) return st;
+    if ((st = mxio__shape_assign_out(c, 1, &m))) return st;
+    return mxio__shape_assign_out(c, 2, &m);
+}
+
+/* GroupNorm (1.9.1): gamma/beta (num_groups,); mean/std (N, num_groups). */
+static mxio_status groupnorm_infer(mxio__shape_ctx *c) {
+    norm_dtypes(c);
+    int64_t groups = 1;
+    mxio__attr_int(c->attrs, "num_groups", &groups);
+    mxio_status st;
+    for (int i = 1; i < 3; i++)
+        if ((st = mxio__shape_assign_in(c, i, 1, &groups))) return st;
+    const mxio__shape *x = &c->in[0];
+    if (!mxio__shape_rank_known(x)) return MXIO_OK;
+    if (x->ndim < 3) return mxio__shape_fail(c, "data must have at least 3 dims");
+    if (x->d[1] > 0 && x->d[1] % groups != 0)
+        return mxio__shape_fail(c, "%lld channels do not split into %lld groups",
+                                (long long)x->d[1], (long long)groups);
+    int64_t md[2] = {x->d[0], groups};
+    mxio__shape m;
+    mxio__shape_make(&m, 2, md);
+    if ((st = mxio__shape_assign_out(c, 0, x))) return st;
+    if ((st = mxio__shape_assign_out(c, 1, &m))) return st;
+    return mxio__shape_assign_out(c, 2, &m);
+}
+
+/* L2Normalization: output like data; the hidden norm drops the normalised
+ * axes (instance: all but batch; channel: axis 1; spatial: axes 2+). */
+static mxio_status l2norm_infer(mxio__shape_ctx *c) {
+    mxio__dtype_same(c);
+    const mxio__shape *x = &c->in[0];
+    if (!mxio__shape_rank_known(x)) return MXIO_OK;
+    const char *mode = mxio__attr_str(c->attrs, "mode");
+    mxio__shape n = *x;
+    if (!mode || strcmp(mode, "instance") == 0) {
+        n.ndim = 1;
+    } else if (strcmp(mode, "channel") == 0) {
+        if (x->ndim < 2) return mxio__shape_fail(c, "channel mode needs at least 2 dims");
+        for (int i = 1; i + 1 < x->ndim; i++) n.d[i] = x->d[i + 1];
+        n.ndim = x->ndim - 1;
+    } else {
+        if (x->ndim < 3) return mxio__shape_fail(c, "spatial mode needs at least 3 dims");
+        n.ndim = 2;
+    }
+    mxio_status st = mxio__shape_assign_out(c, 0, x);
+    return st ? st : mxio__shape_assign_out(c, 1, &n);
+}
+
 /* ---- BatchNorm */
 static const mxio__var_attr bn_compose[] = {
     {3, "__init__", "[\"zero\", {}]"},
@@ -133,6 +250,7 @@ const mxio__op mxio__ops_norm[] = {
     {.name = "BatchNorm",
      .layer = &bn_rule,
      .kind = MXIO__KIND_NORM,
+     .infer_shape = bn_infer,
      .aliases = (const char *const[]){"_npx_batch_norm", NULL},
      .params = BatchNorm_params,
      .inputs = BatchNorm_inputs,
@@ -144,6 +262,7 @@ const mxio__op mxio__ops_norm[] = {
     {.name = "BatchNorm_v1",
      .layer = &bn_v1_rule,
      .kind = MXIO__KIND_NORM,
+     .infer_shape = bn_infer,
      .params = BatchNorm_v1_params,
      .inputs = BatchNorm_v1_inputs,
      .weight_mask = (1u << 1) | (1u << 2),
@@ -154,6 +273,7 @@ const mxio__op mxio__ops_norm[] = {
     {.name = "_contrib_SyncBatchNorm",
      .layer = &bn_v1_rule,
      .kind = MXIO__KIND_NORM,
+     .infer_shape = bn_infer,
      .params = contrib_SyncBatchNorm_params,
      .inputs = contrib_SyncBatchNorm_inputs,
      .weight_mask = (1u << 1) | (1u << 2),
@@ -164,6 +284,7 @@ const mxio__op mxio__ops_norm[] = {
     {.name = "LayerNorm",
      .layer = &layer_norm_rule,
      .kind = MXIO__KIND_NORM,
+     .infer_shape = layernorm_infer,
      .aliases = (const char *const[]){"_npx_layer_norm", NULL},
      .params = LayerNorm_params,
      .inputs = LayerNorm_inputs,
@@ -173,6 +294,7 @@ const mxio__op mxio__ops_norm[] = {
     {.name = "InstanceNorm",
      .layer = &instance_norm_rule,
      .kind = MXIO__KIND_NORM,
+     .infer_shape = instancenorm_infer,
      .params = InstanceNorm_params,
      .inputs = InstanceNorm_inputs,
      .weight_mask = (1u << 1) | (1u << 2),
@@ -182,6 +304,7 @@ const mxio__op mxio__ops_norm[] = {
     {.name = "GroupNorm",
      .layer = &group_norm_rule,
      .kind = MXIO__KIND_NORM,
+     .infer_shape = groupnorm_infer,
      .params = GroupNorm_params,
      .inputs = GroupNorm_inputs,
      .weight_mask = (1u << 1) | (1u << 2),
@@ -190,6 +313,7 @@ const mxio__op mxio__ops_norm[] = {
     {.name = "L2Normalization",
      .layer = &l2_rule,
      .kind = MXIO__KIND_NORM,
+     .infer_shape = l2norm_infer,
      .params = L2Normalization_params,
      .inputs = L2Normalization_inputs,
      .num_outputs = 2,
@@ -198,6 +322,7 @@ const mxio__op mxio__ops_norm[] = {
     {.name = "LRN",
      .layer = &lrn_rule,
      .kind = MXIO__KIND_NORM,
+     .infer_shape = mxio__infer_first,
      .params = LRN_params,
      .inputs = LRN_inputs,
      .num_outputs = 2,

@@ -91,7 +91,42 @@ typedef struct mxio__shape_ctx {
     mxio__shape *out;
     int *out_dtype;
     mxio_error *err;
+    int64_t node_index; /* for messages; -1 if none */
 } mxio__shape_ctx;
+
+/* ---- shape-rule helpers (src/ops/infer_util.c) ---------------------------- */
+
+/* Rank known and every dim > 0 (0 and -1 mean unknown, as in MXNet 1.x). */
+bool mxio__shape_known(const mxio__shape *s);
+bool mxio__shape_rank_known(const mxio__shape *s);
+void mxio__shape_make(mxio__shape *s, int ndim, const int64_t *d);
+/* "(1,3,224,224)", "?" for an unknown shape. */
+char *mxio__shape_str(const mxio__shape *s, char *buf, size_t cap);
+/* Fail with MXIO_E_SHAPE: "node 7 'conv0' (Convolution): <message>; inputs (..), (..)". */
+mxio_status mxio__shape_fail(mxio__shape_ctx *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Merge `src` into *dst: unknown dims (and an unknown rank) take src's values;
+ * known dims must agree, else an error naming `what` (e.g. "weight"). */
+mxio_status mxio__shape_assign(mxio__shape_ctx *c, mxio__shape *dst, const mxio__shape *src,
+                               const char *what);
+/* Same, for an input by index (its argument name in messages). */
+mxio_status mxio__shape_assign_in(mxio__shape_ctx *c, int i, int ndim, const int64_t *d);
+mxio_status mxio__shape_assign_out(mxio__shape_ctx *c, int i, const mxio__shape *s);
+/* Dtypes: every unknown input and output dtype takes the first known input
+ * dtype (MXNet's ElemwiseType); float32 when none is known. */
+void mxio__dtype_same(mxio__shape_ctx *c);
+/* mxio_dtype of a NumPy dtype name ("float32", "int8", ...), -1 if unknown. */
+int mxio__dtype_of_name(const char *name);
+/* A tuple attribute with defaults for an empty value: n entries of `fill`. */
+bool mxio__attr_dims(const mxio__attrs *a, const char *key, int n, int64_t fill, int64_t *out);
+/* Normalise a possibly negative axis against ndim; false if out of range. */
+bool mxio__axis(int64_t axis, int ndim, int *out);
+
+/* Generic rules shared by many records. */
+mxio_status mxio__infer_same(mxio__shape_ctx *c);      /* all inputs and outputs one shape */
+mxio_status mxio__infer_first(mxio__shape_ctx *c);     /* every output = input 0 */
+mxio_status mxio__infer_broadcast(mxio__shape_ctx *c); /* NumPy broadcasting of 2 inputs */
+mxio_status mxio__infer_label_like(mxio__shape_ctx *c); /* output = data, label = data */
 
 /* ---- the record --------------------------------------------------------- */
 

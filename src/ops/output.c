@@ -47,6 +47,49 @@ static mxio_status softmax_output_from_layer(const mxio__layer *l, const mxio__o
                          err);
 }
 
+/* ---- shape rules ---------------------------------------------------------- */
+
+/* SoftmaxOutput: output like data; the label is data without its last axis,
+ * or (N, spatial size) with multi_output (SoftmaxOutputProp::InferShape). */
+static mxio_status softmax_output_infer(mxio__shape_ctx *c) {
+    bool multi = false;
+    mxio__dtype_same(c);
+    mxio__attr_bool(c->attrs, "multi_output", &multi);
+    const mxio__shape *x = &c->in[0];
+    if (!mxio__shape_rank_known(x)) return MXIO_OK;
+    if (x->ndim < 1) return mxio__shape_fail(c, "data must have at least one dim");
+    int64_t l[MXIO__MAX_DIMS];
+    int nl = 0;
+    if (multi) {
+        /* (N, spatial size); an (N, spatial...) label is accepted too. */
+        if (x->ndim < 2) return mxio__shape_fail(c, "multi_output needs a channel axis");
+        int64_t rest = 1;
+        for (int i = 2; i < x->ndim; i++) rest = rest > 0 && x->d[i] > 0 ? rest * x->d[i] : 0;
+        l[nl++] = x->d[0];
+        l[nl++] = rest;
+    } else {
+        for (int i = 0; i + 1 < x->ndim; i++) l[nl++] = x->d[i];
+    }
+    if (c->nin > 1 && !mxio__shape_rank_known(&c->in[1])) mxio__shape_make(&c->in[1], nl, l);
+    return mxio__shape_assign_out(c, 0, x);
+}
+
+/* SVMOutput: label (N,). */
+static mxio_status svm_output_infer(mxio__shape_ctx *c) {
+    mxio__dtype_same(c);
+    const mxio__shape *x = &c->in[0];
+    if (!mxio__shape_rank_known(x)) return MXIO_OK;
+    mxio_status st = mxio__shape_assign_in(c, 1, 1, x->d);
+    return st ? st : mxio__shape_assign_out(c, 0, x);
+}
+
+/* softmax family: the output dtype may be set by `dtype`. */
+static mxio_status softmax_infer(mxio__shape_ctx *c) {
+    int t = mxio__dtype_of_name(mxio__attr_str(c->attrs, "dtype"));
+    if (t >= 0 && c->nout > 0) c->out_dtype[0] = t;
+    return mxio__infer_first(c);
+}
+
 /* ---- softmax */
 static const mxio__attr_spec softmax_params[] = {
     {"axis", MXIO__ATTR_INT, "-1", NULL},
@@ -166,28 +209,33 @@ const mxio__op mxio__ops_output[] = {
     {.name = "softmax",
      .layer = &softmax_rule,
      .kind = MXIO__KIND_OUTPUT,
+     .infer_shape = softmax_infer,
      .aliases = (const char *const[]){"_npx_softmax", NULL},
      .params = softmax_params,
      .list_inputs = mxio__inputs_softmax_length},
     {.name = "log_softmax",
      .layer = &log_softmax_rule,
      .kind = MXIO__KIND_OUTPUT,
+     .infer_shape = softmax_infer,
      .aliases = (const char *const[]){"_npx_log_softmax", NULL},
      .params = log_softmax_params,
      .inputs = log_softmax_inputs},
     {.name = "softmin",
      .kind = MXIO__KIND_OUTPUT,
+     .infer_shape = softmax_infer,
      .params = softmin_params,
      .inputs = softmin_inputs},
     {.name = "SoftmaxActivation",
      .layer = &softmax_activation_rule,
      .kind = MXIO__KIND_OUTPUT,
+     .infer_shape = mxio__infer_first,
      .params = SoftmaxActivation_params,
      .inputs = SoftmaxActivation_inputs},
     {.name = "SoftmaxOutput",
      .to_layer = softmax_output_to_layer,
      .from_layer = softmax_output_from_layer,
      .kind = MXIO__KIND_OUTPUT,
+     .infer_shape = softmax_output_infer,
      .aliases = (const char *const[]){"Softmax", NULL},
      .params = SoftmaxOutput_params,
      .inputs = SoftmaxOutput_inputs,
@@ -195,6 +243,7 @@ const mxio__op mxio__ops_output[] = {
     {.name = "LinearRegressionOutput",
      .layer = &identity_rule,
      .kind = MXIO__KIND_OUTPUT,
+     .infer_shape = mxio__infer_label_like,
      .aliases = (const char *const[]){"_sparse_LinearRegressionOutput", NULL},
      .params = LinearRegressionOutput_params,
      .inputs = LinearRegressionOutput_inputs,
@@ -202,6 +251,7 @@ const mxio__op mxio__ops_output[] = {
     {.name = "LogisticRegressionOutput",
      .layer = &logistic_output_rule,
      .kind = MXIO__KIND_OUTPUT,
+     .infer_shape = mxio__infer_label_like,
      .aliases = (const char *const[]){"_sparse_LogisticRegressionOutput", NULL},
      .params = LogisticRegressionOutput_params,
      .inputs = LogisticRegressionOutput_inputs,
@@ -209,6 +259,7 @@ const mxio__op mxio__ops_output[] = {
     {.name = "MAERegressionOutput",
      .layer = &identity_rule,
      .kind = MXIO__KIND_OUTPUT,
+     .infer_shape = mxio__infer_label_like,
      .aliases = (const char *const[]){"_sparse_MAERegressionOutput", NULL},
      .params = MAERegressionOutput_params,
      .inputs = MAERegressionOutput_inputs,
@@ -216,23 +267,27 @@ const mxio__op mxio__ops_output[] = {
     {.name = "SVMOutput",
      .layer = &identity_rule,
      .kind = MXIO__KIND_OUTPUT,
+     .infer_shape = svm_output_infer,
      .params = SVMOutput_params,
      .inputs = SVMOutput_inputs,
      .label_mask = 1u << 1},
     {.name = "MakeLoss",
      .layer = &identity_rule,
      .kind = MXIO__KIND_OUTPUT,
+     .infer_shape = mxio__infer_first,
      .params = MakeLoss_params,
      .inputs = MakeLoss_inputs},
     {.name = "make_loss",
      .layer = &identity_rule,
      .kind = MXIO__KIND_OUTPUT,
+     .infer_shape = mxio__infer_first,
      .aliases = (const char *const[]){"_sparse_make_loss", NULL},
      .inputs = make_loss_inputs,
      .output_names = (const char *const[]){"loss", NULL}},
     {.name = "BlockGrad",
      .layer = &identity_rule,
      .kind = MXIO__KIND_OUTPUT,
+     .infer_shape = mxio__infer_first,
      .aliases = (const char *const[]){"_sparse_stop_gradient", "stop_gradient", NULL},
      .inputs = BlockGrad_inputs},
     {.name = "CTCLoss",

@@ -20,6 +20,113 @@ static const mxio__layer_rule pool_v1_rule = {
          {"GlobalPooling", "global_pool", NULL}, {"Convention", "pooling_convention", NULL}),
     NULL};
 
+/* ROI pooling family: (num_rois, C, ph, pw); ROIAlign's position_sensitive
+ * divides C by ph * pw. */
+static mxio_status roi_infer(mxio__shape_ctx *c) {
+    int64_t ps[2];
+    bool psens = false;
+    mxio__dtype_same(c);
+    if (!mxio__attr_dims(c->attrs, "pooled_size", 2, 0, ps) || ps[0] < 1)
+        return mxio__shape_fail(c, "pooled_size must be (h, w)");
+    mxio__attr_bool(c->attrs, "position_sensitive", &psens);
+    const mxio__shape *x = &c->in[0], *r = &c->in[1];
+    if (!mxio__shape_rank_known(x) || !mxio__shape_rank_known(r)) return MXIO_OK;
+    if (x->ndim != 4 || r->ndim != 2) return mxio__shape_fail(c, "data must be 4-D and rois 2-D");
+    int64_t ch = x->d[1];
+    if (psens) ch = ch > 0 ? ch / (ps[0] * ps[1]) : 0;
+    int64_t d[4] = {r->d[0], ch, ps[0], ps[1]};
+    mxio__shape o;
+    mxio__shape_make(&o, 4, d);
+    for (int i = 0; i < c->nout; i++) {
+        mxio_status st = mxio__shape_assign_out(c, i, &o);
+        if (st) return st;
+    }
+    return MXIO_OK;
+}
+
+/* AdaptiveAvgPooling2D: output_size () is (1, 1), one value is square. */
+static mxio_status adaptive_pool_infer(mxio__shape_ctx *c) {
+    int64_t s[MXIO__MAX_DIMS];
+    int n = 0;
+    mxio__dtype_same(c);
+    const mxio__shape *x = &c->in[0];
+    if (!mxio__shape_rank_known(x)) return MXIO_OK;
+    if (x->ndim != 4) return mxio__shape_fail(c, "data must be 4-D");
+    if (!mxio__attr_shape(c->attrs, "output_size", s, MXIO__MAX_DIMS, &n, NULL) || n > 2)
+        return mxio__shape_fail(c, "bad output_size");
+    int64_t d[4] = {x->d[0], x->d[1], n == 0 ? 1 : s[0], n == 0 ? 1 : n == 1 ? s[0] : s[1]};
+    mxio__shape o;
+    mxio__shape_make(&o, 4, d);
+    return mxio__shape_assign_out(c, 0, &o);
+}
+
+/* ---- shape rules ---------------------------------------------------------- */
+
+/* Pooling (PoolingParamParser and PoolingShape in src/operator/nn/pooling.cc):
+ * valid floor((x + 2p - k) / s) + 1; full ceil of the same; same (1-D only)
+ * ceil((x + 2p) / s); global_pool sets every spatial dim to 1. The MKLDNN
+ * workspace output, when present, has the output's shape. */
+static mxio_status pooling_infer(mxio__shape_ctx *c) {
+    const mxio__attrs *a = c->attrs;
+    mxio__dtype_same(c);
+    if (c->nout > 1) c->out_dtype[1] = MXIO_DTYPE_INT32; /* MKLDNN workspace */
+    const mxio__shape *x = &c->in[0];
+    if (!mxio__shape_rank_known(x)) return MXIO_OK;
+    if (x->ndim < 3 || x->ndim > 5)
+        return mxio__shape_fail(c, "data must have 3 to 5 dims (batch, channel, spatial...)");
+    const char *layout = mxio__attr_str(a, "layout");
+    size_t ll = layout ? strlen(layout) : 0;
+    bool last = ll >= 3 && layout[ll - 1] == 'C';
+    int cax = last ? x->ndim - 1 : 1, sp = last ? 1 : 2, nsp = x->ndim - 2;
+    bool global = false;
+    mxio__attr_bool(a, "global_pool", &global);
+    mxio__shape o = *x;
+    mxio_status st;
+    if (global) {
+        for (int i = 1; i < x->ndim; i++)
+            if (i != cax) o.d[i] = 1;
+    } else {
+        int64_t k[MXIO__MAX_DIMS], s[3], p[3];
+        int nk = 0;
+        if (!mxio__attr_shape(a, "kernel", k, MXIO__MAX_DIMS, &nk, NULL) || nk == 0)
+            return mxio__shape_fail(c, "kernel is required unless global_pool");
+        if (nk != nsp)
+            return mxio__shape_fail(c, "a %d-D kernel needs %d-D data", nk, nk + 2);
+        const char *conv = mxio__attr_str(a, "pooling_convention");
+        bool full = conv && strcmp(conv, "full") == 0, same = conv && strcmp(conv, "same") == 0;
+        if (same) {
+            /* MXNet 1.9.1 checks pad[0], pad[1] and pad[2] are 0 whatever the kernel
+             * rank, so 'same' only passes with a pad of at least 3 zeros. */
+            int64_t pz[MXIO__MAX_DIMS];
+            int npz = 0;
+            if (nk != 1) return mxio__shape_fail(c, "pooling_convention same is 1-D only");
+            if (!mxio__attr_shape(a, "pad", pz, MXIO__MAX_DIMS, &npz, NULL) || npz < 3 ||
+                pz[0] || pz[1] || pz[2])
+                return mxio__shape_fail(c, "pooling_convention same needs pad (0, 0, 0) in MXNet 1.9.1");
+            if (!mxio__attr_dims(a, "stride", nk, 1, s))
+                return mxio__shape_fail(c, "stride must have %d dims like the kernel", nk);
+            p[0] = 0;
+        } else if (!mxio__attr_dims(a, "stride", nk, 1, s) || !mxio__attr_dims(a, "pad", nk, 0, p)) {
+            return mxio__shape_fail(c, "stride and pad must have %d dims like the kernel", nk);
+        }
+        for (int i = 0; i < nk; i++) {
+            int64_t in = x->d[sp + i];
+            if (s[i] < 1) return mxio__shape_fail(c, "stride must be positive");
+            if (in <= 0) continue;
+            int64_t span = in + 2 * p[i] - k[i];
+            if (span < 0)
+                return mxio__shape_fail(c, "kernel size (%lld) exceeds input (%lld padded to %lld)",
+                                        (long long)k[i], (long long)in, (long long)(in + 2 * p[i]));
+            if (same) o.d[sp + i] = (in + 2 * p[i] + s[i] - 1) / s[i];
+            else if (full) o.d[sp + i] = 1 + (span + s[i] - 1) / s[i];
+            else o.d[sp + i] = 1 + span / s[i];
+        }
+    }
+    for (int i = 0; i < c->nout; i++)
+        if ((st = mxio__shape_assign_out(c, i, &o))) return st;
+    return MXIO_OK;
+}
+
 /* ---- Pooling */
 /* The MKLDNN build (the pip wheel) gives max pooling a hidden workspace output
  * when MKLDNN takes the params (1-3-D kernel, NC* or no layout): GetNumOutputs
@@ -124,6 +231,7 @@ const mxio__op mxio__ops_pool[] = {
     {.name = "Pooling",
      .layer = &pool_rule,
      .kind = MXIO__KIND_POOL,
+     .infer_shape = pooling_infer,
      .aliases = (const char *const[]){"_npx_pooling", NULL},
      .params = Pooling_params,
      .inputs = Pooling_inputs,
@@ -132,14 +240,17 @@ const mxio__op mxio__ops_pool[] = {
     {.name = "Pooling_v1",
      .layer = &pool_v1_rule,
      .kind = MXIO__KIND_POOL,
+     .infer_shape = pooling_infer,
      .params = Pooling_v1_params,
      .inputs = Pooling_v1_inputs},
     {.name = "_contrib_AdaptiveAvgPooling2D",
      .kind = MXIO__KIND_POOL,
+     .infer_shape = adaptive_pool_infer,
      .params = contrib_AdaptiveAvgPooling2D_params,
      .inputs = contrib_AdaptiveAvgPooling2D_inputs},
     {.name = "ROIPooling",
      .kind = MXIO__KIND_POOL,
+     .infer_shape = roi_infer,
      .aliases = (const char *const[]){"_npx_roi_pooling", NULL},
      .params = ROIPooling_params,
      .inputs = ROIPooling_inputs,
@@ -148,6 +259,7 @@ const mxio__op mxio__ops_pool[] = {
      .output_names = roipool_outputs},
     {.name = "_contrib_ROIAlign",
      .kind = MXIO__KIND_POOL,
+     .infer_shape = roi_infer,
      .params = contrib_ROIAlign_params,
      .inputs = contrib_ROIAlign_inputs},
     {.name = "_contrib_PSROIPooling",

@@ -1,5 +1,7 @@
 /* shape.c - ops that move, cut, join or re-type data: reshape, concat, slicing,
  * transpose, tiling, padding, resizing, casts and constant makers. One record per op; see op.h. */
+#include <math.h>
+
 #include "op.h"
 
 #include "../net/layer.h"
@@ -35,6 +37,698 @@ static const mxio__layer_rule slice_rule = {
     NULL};
 static const mxio__layer_rule expand_dims_rule = {"ReplicateLayer", MXIO__OPTS({"Axis", "axis", NULL}),
                                                   NULL};
+
+/* ---- shape rules ---------------------------------------------------------- */
+
+#define KNOWN(v) ((v) > 0)
+
+static int64_t mul_known(int64_t a, int64_t b) { return KNOWN(a) && KNOWN(b) ? a * b : 0; }
+
+static mxio_status out_shape(mxio__shape_ctx *c, int ndim, const int64_t *d) {
+    mxio__shape o;
+    if (ndim > MXIO__MAX_DIMS) return mxio__shape_fail(c, "result has more than %d dims", MXIO__MAX_DIMS);
+    mxio__shape_make(&o, ndim, d);
+    return mxio__shape_assign_out(c, 0, &o);
+}
+
+/* Reshape: InferReshapeShape (src/operator/tensor/matrix_op-inl.h). Codes
+ * 0 copy, -1 infer, -2 copy the rest, -3 merge two, -4 split one into the next
+ * two values; reverse applies them right to left. */
+static mxio_status reshape_infer(mxio__shape_ctx *c) {
+    int64_t p[MXIO__MAX_DIMS * 2];
+    int np = 0;
+    bool reverse = false;
+    mxio__dtype_same(c);
+    mxio__attr_bool(c->attrs, "reverse", &reverse);
+    const mxio__shape *x = &c->in[0];
+    if (!mxio__shape_rank_known(x)) return MXIO_OK;
+    if (!mxio__attr_shape(c->attrs, "shape", p, MXIO__MAX_DIMS * 2, &np, NULL) || np == 0) {
+        /* The deprecated target_shape: one 0 is inferred from the size;
+         * keep_highest keeps the first dim. */
+        bool keep = false;
+        mxio__attr_bool(c->attrs, "keep_highest", &keep);
+        if (!mxio__attr_shape(c->attrs, "target_shape", p, MXIO__MAX_DIMS, &np, NULL) || np == 0)
+            return mxio__shape_fail(c, "shape is required");
+        if (keep) p[0] = x->d[0];
+        int zeros = 0, at = 0;
+        int64_t rest = 1, total;
+        for (int i = keep ? 1 : 0; i < np; i++)
+            if (p[i] == 0) {
+                zeros++;
+                at = i;
+            }
+        for (int i = 0; i < np; i++) rest = i == at && zeros == 1 ? rest : mul_known(rest, p[i]);
+        if (zeros == 1)
+            p[at] = mxio__shape_known(x) && mxio__shape_numel(x->d, x->ndim, &total) && KNOWN(rest)
+                        ? total / rest
+                        : 0;
+        return out_shape(c, np, p);
+    }
+    int64_t src[MXIO__MAX_DIMS], par[MXIO__MAX_DIMS * 2], out[MXIO__MAX_DIMS * 2];
+    int ns = x->ndim, no = 0, si = 0, inf = -1;
+    for (int i = 0; i < ns; i++) src[i] = x->d[reverse ? ns - 1 - i : i];
+    for (int i = 0; i < np; i++) par[i] = p[reverse ? np - 1 - i : i];
+    for (int i = 0; i < np; i++) {
+        if (no >= MXIO__MAX_DIMS) return mxio__shape_fail(c, "too many result dims");
+        int64_t v = par[i];
+        if (v == 0) {
+            if (si >= ns) return mxio__shape_fail(c, "code 0 at position %d has no input dim", i);
+            out[no++] = src[si++];
+        } else if (v == -1) {
+            if (inf >= 0) return mxio__shape_fail(c, "only one dim can be inferred (-1)");
+            inf = no;
+            out[no++] = 1;
+            si++;
+        } else if (v == -2) {
+            while (si < ns && no < MXIO__MAX_DIMS) out[no++] = src[si++];
+        } else if (v == -3) {
+            if (si + 1 >= ns) return mxio__shape_fail(c, "code -3 needs two input dims");
+            out[no++] = mul_known(src[si], src[si + 1]);
+            si += 2;
+        } else if (v == -4) {
+            if (i + 2 >= np || si >= ns) return mxio__shape_fail(c, "code -4 needs an input dim and two values");
+            int64_t d0 = src[si++], d1 = par[++i], d2 = par[++i];
+            if (d1 == -1 && d2 == -1) return mxio__shape_fail(c, "split dims cannot both be -1");
+            if (d1 == -1 && KNOWN(d0)) d1 = d2 ? d0 / d2 : 0;
+            if (d2 == -1 && KNOWN(d0)) d2 = d1 ? d0 / d1 : 0;
+            if (KNOWN(d0) && d1 * d2 != d0)
+                return mxio__shape_fail(c, "split dims %lld x %lld do not make %lld", (long long)d1,
+                                        (long long)d2, (long long)d0);
+            out[no++] = d1 < 0 ? 0 : d1;
+            if (no >= MXIO__MAX_DIMS) return mxio__shape_fail(c, "too many result dims");
+            out[no++] = d2 < 0 ? 0 : d2;
+        } else if (v > 0) {
+            out[no++] = v;
+            si++;
+        } else {
+            return mxio__shape_fail(c, "invalid shape code %lld", (long long)v);
+        }
+    }
+    int64_t total;
+    bool known = mxio__shape_known(x) && mxio__shape_numel(x->d, x->ndim, &total);
+    if (inf >= 0) {
+        int64_t rest = 1;
+        for (int i = 0; i < no; i++) rest = i == inf ? rest : mul_known(rest, out[i]);
+        out[inf] = known && KNOWN(rest) ? total / rest : 0;
+    }
+    /* MXNet 1.9.1 does not compare the element counts here (the check in
+     * ReshapeShape is compiled out), so neither do we. */
+    int64_t res[MXIO__MAX_DIMS];
+    for (int i = 0; i < no; i++) res[i] = out[reverse ? no - 1 - i : i];
+    return out_shape(c, no, res);
+}
+
+/* Flatten: (d0, prod(rest)). */
+static mxio_status flatten_infer(mxio__shape_ctx *c) {
+    mxio__dtype_same(c);
+    const mxio__shape *x = &c->in[0];
+    if (!mxio__shape_rank_known(x)) return MXIO_OK;
+    if (x->ndim < 1) return mxio__shape_fail(c, "data must have at least one dim");
+    int64_t d[2] = {x->d[0], 1};
+    for (int i = 1; i < x->ndim; i++) d[1] = mul_known(d[1], x->d[i]);
+    return out_shape(c, 2, d);
+}
+
+/* Concat (and stack's cousins): inputs agree except along `dim`, which adds up. */
+static mxio_status concat_infer(mxio__shape_ctx *c) {
+    int64_t dim = 1;
+    mxio__dtype_same(c);
+    mxio__attr_int(c->attrs, "dim", &dim);
+    int n = c->nin;
+    int64_t nargs;
+    if (mxio__attr_int(c->attrs, "num_args", &nargs) && nargs < n) n = (int)nargs; /* quantized */
+    mxio__shape o = {.ndim = -1};
+    int ax = -1;
+    int64_t sum = 0;
+    for (int i = 0; i < n; i++) {
+        const mxio__shape *x = &c->in[i];
+        if (!mxio__shape_rank_known(x)) {
+            sum = -1;
+            continue;
+        }
+        if (ax < 0 && !mxio__axis(dim, x->ndim, &ax))
+            return mxio__shape_fail(c, "dim %lld is out of range for %d-D inputs", (long long)dim, x->ndim);
+        mxio__shape y = *x;
+        y.d[ax] = 0;
+        mxio_status st = mxio__shape_assign(c, &o, &y, "inputs (all dims but the concat dim)");
+        if (st) return st;
+        if (sum >= 0) sum = KNOWN(x->d[ax]) ? sum + x->d[ax] : -1;
+    }
+    if (o.ndim < 0) return MXIO_OK;
+    o.d[ax] = sum > 0 ? sum : 0;
+    return mxio__shape_assign_out(c, 0, &o);
+}
+
+/* transpose: axes permute; empty axes reverse them all. */
+static mxio_status transpose_infer(mxio__shape_ctx *c) {
+    int64_t axes[MXIO__MAX_DIMS];
+    int na = 0;
+    mxio__dtype_same(c);
+    const mxio__shape *x = &c->in[0];
+    if (!mxio__shape_rank_known(x)) return MXIO_OK;
+    if (!mxio__attr_shape(c->attrs, "axes", axes, MXIO__MAX_DIMS, &na, NULL))
+        return mxio__shape_fail(c, "bad axes");
+    int64_t d[MXIO__MAX_DIMS];
+    if (na == 0) {
+        for (int i = 0; i < x->ndim; i++) d[i] = x->d[x->ndim - 1 - i];
+        return out_shape(c, x->ndim, d);
+    }
+    if (na != x->ndim) return mxio__shape_fail(c, "axes has %d entries for %d-D data", na, x->ndim);
+    bool seen[MXIO__MAX_DIMS] = {false};
+    for (int i = 0; i < na; i++) {
+        int ax;
+        if (!mxio__axis(axes[i], x->ndim, &ax) || seen[ax])
+            return mxio__shape_fail(c, "axes is not a permutation");
+        seen[ax] = true;
+        d[i] = x->d[ax];
+    }
+    return out_shape(c, x->ndim, d);
+}
+
+static mxio_status swapaxis_infer(mxio__shape_ctx *c) {
+    int64_t a1 = 0, a2 = 0;
+    int x1, x2;
+    mxio__dtype_same(c);
+    mxio__attr_int(c->attrs, "dim1", &a1);
+    mxio__attr_int(c->attrs, "dim2", &a2);
+    const mxio__shape *x = &c->in[0];
+    if (!mxio__shape_rank_known(x)) return MXIO_OK;
+    if (!mxio__axis(a1, x->ndim, &x1) || !mxio__axis(a2, x->ndim, &x2))
+        return mxio__shape_fail(c, "dim1 or dim2 is out of range");
+    mxio__shape o = *x;
+    o.d[x1] = x->d[x2];
+    o.d[x2] = x->d[x1];
+    return mxio__shape_assign_out(c, 0, &o);
+}
+
+static mxio_status expand_dims_infer(mxio__shape_ctx *c) {
+    int64_t axis;
+    int ax;
+    mxio__dtype_same(c);
+    const mxio__shape *x = &c->in[0];
+    if (!mxio__shape_rank_known(x)) return MXIO_OK;
+    if (!mxio__attr_int(c->attrs, "axis", &axis) || !mxio__axis(axis, x->ndim + 1, &ax))
+        return mxio__shape_fail(c, "axis is out of range");
+    if (x->ndim + 1 > MXIO__MAX_DIMS) return mxio__shape_fail(c, "too many dims");
+    int64_t d[MXIO__MAX_DIMS];
+    for (int i = 0, k = 0; i <= x->ndim; i++) d[i] = i == ax ? 1 : x->d[k++];
+    return out_shape(c, x->ndim + 1, d);
+}
+
+/* squeeze: drop the given unit axes, or all of them; all-unit data keeps (1,). */
+static mxio_status squeeze_infer(mxio__shape_ctx *c) {
+    int64_t axes[MXIO__MAX_DIMS];
+    int na = 0;
+    bool none = false;
+    mxio__dtype_same(c);
+    const mxio__shape *x = &c->in[0];
+    if (!mxio__shape_rank_known(x)) return MXIO_OK;
+    if (!mxio__attr_shape(c->attrs, "axis", axes, MXIO__MAX_DIMS, &na, &none))
+        return mxio__shape_fail(c, "bad axis");
+    bool drop[MXIO__MAX_DIMS] = {false};
+    if (none || na == 0) {
+        for (int i = 0; i < x->ndim; i++) drop[i] = x->d[i] == 1;
+    } else {
+        for (int i = 0; i < na; i++) {
+            int ax;
+            if (!mxio__axis(axes[i], x->ndim, &ax)) return mxio__shape_fail(c, "axis is out of range");
+            if (KNOWN(x->d[ax]) && x->d[ax] != 1)
+                return mxio__shape_fail(c, "cannot squeeze axis %d of size %lld", ax, (long long)x->d[ax]);
+            drop[ax] = true;
+        }
+    }
+    int64_t d[MXIO__MAX_DIMS];
+    int n = 0;
+    for (int i = 0; i < x->ndim; i++)
+        if (!drop[i]) d[n++] = x->d[i];
+    if (n == 0) d[n++] = 1;
+    return out_shape(c, n, d);
+}
+
+/* SliceChannel: num_outputs equal parts along axis; squeeze_axis drops it
+ * when each part is 1 wide. */
+static mxio_status split_infer(mxio__shape_ctx *c) {
+    int64_t n = 1, axis = 1;
+    bool squeeze = false;
+    int ax;
+    mxio__dtype_same(c);
+    mxio__attr_int(c->attrs, "num_outputs", &n);
+    mxio__attr_int(c->attrs, "axis", &axis);
+    mxio__attr_bool(c->attrs, "squeeze_axis", &squeeze);
+    const mxio__shape *x = &c->in[0];
+    if (!mxio__shape_rank_known(x)) return MXIO_OK;
+    if (!mxio__axis(axis, x->ndim, &ax)) return mxio__shape_fail(c, "axis is out of range");
+    if (KNOWN(x->d[ax]) && x->d[ax] % n != 0)
+        return mxio__shape_fail(c, "axis %d of size %lld does not split into %lld parts", ax,
+                                (long long)x->d[ax], (long long)n);
+    mxio__shape o = *x;
+    o.d[ax] = KNOWN(x->d[ax]) ? x->d[ax] / n : 0;
+    if (squeeze) {
+        if (KNOWN(o.d[ax]) && o.d[ax] != 1)
+            return mxio__shape_fail(c, "squeeze_axis needs parts of size 1");
+        for (int i = ax; i + 1 < o.ndim; i++) o.d[i] = o.d[i + 1];
+        o.ndim--;
+    }
+    for (int i = 0; i < c->nout; i++) {
+        mxio_status st = mxio__shape_assign_out(c, i, &o);
+        if (st) return st;
+    }
+    return MXIO_OK;
+}
+
+/* _split_v2: parts at `indices` (leading 0) or `sections` equal parts. */
+static mxio_status split_v2_infer(mxio__shape_ctx *c) {
+    int64_t axis = 1, sections = 0, idx[MXIO__MAX_OP_INPUTS + 1];
+    int ni = 0, ax;
+    bool squeeze = false;
+    mxio__dtype_same(c);
+    mxio__attr_int(c->attrs, "axis", &axis);
+    mxio__attr_int(c->attrs, "sections", &sections);
+    mxio__attr_bool(c->attrs, "squeeze_axis", &squeeze);
+    mxio__attr_shape(c->attrs, "indices", idx, MXIO__MAX_OP_INPUTS, &ni, NULL);
+    const mxio__shape *x = &c->in[0];
+    if (!mxio__shape_rank_known(x)) return MXIO_OK;
+    if (!mxio__axis(axis, x->ndim, &ax)) return mxio__shape_fail(c, "axis is out of range");
+    int64_t len = x->d[ax];
+    for (int i = 0; i < c->nout; i++) {
+        mxio__shape o = *x;
+        if (sections > 0) {
+            o.d[ax] = KNOWN(len) ? len / sections : 0;
+        } else if (KNOWN(len)) {
+            int64_t b = idx[i], e = i + 1 < ni ? idx[i + 1] : len;
+            o.d[ax] = e - b;
+        } else {
+            o.d[ax] = 0;
+        }
+        if (squeeze && o.d[ax] == 1) {
+            for (int k = ax; k + 1 < o.ndim; k++) o.d[k] = o.d[k + 1];
+            o.ndim--;
+        }
+        mxio_status st = mxio__shape_assign_out(c, i, &o);
+        if (st) return st;
+    }
+    return MXIO_OK;
+}
+
+/* slice: GetIndexRange and SetSliceOpOutputDimSize (matrix_op-inl.h). */
+static mxio_status slice_infer(mxio__shape_ctx *c) {
+    int64_t b[MXIO__MAX_DIMS], e[MXIO__MAX_DIMS], s[MXIO__MAX_DIMS];
+    int nb = 0, ne = 0, ns = 0;
+    mxio__dtype_same(c);
+    if (!mxio__attr_shape(c->attrs, "begin", b, MXIO__MAX_DIMS, &nb, NULL) ||
+        !mxio__attr_shape(c->attrs, "end", e, MXIO__MAX_DIMS, &ne, NULL) ||
+        !mxio__attr_shape(c->attrs, "step", s, MXIO__MAX_DIMS, &ns, NULL))
+        return mxio__shape_fail(c, "bad begin, end or step");
+    const mxio__shape *x = &c->in[0];
+    if (!mxio__shape_rank_known(x)) return MXIO_OK;
+    if (nb != ne || nb > x->ndim || (ns > 0 && ns != nb))
+        return mxio__shape_fail(c, "begin, end and step must have the same length, at most the rank");
+    mxio__shape o = *x;
+    for (int i = 0; i < nb; i++) {
+        int64_t st = ns > 0 && s[i] != INT64_MIN ? s[i] : 1, len = x->d[i];
+        if (st == 0) return mxio__shape_fail(c, "step cannot be 0");
+        if (!KNOWN(len)) {
+            o.d[i] = 0;
+            continue;
+        }
+        int64_t bb = b[i] != INT64_MIN ? b[i] : (st < 0 ? len - 1 : 0);
+        int64_t ee = e[i] != INT64_MIN ? e[i] : (st < 0 ? -1 : len);
+        if (bb < 0) bb += len;
+        if (ee < 0 && e[i] != INT64_MIN) ee += len;
+        bb = bb < 0 && st > 0 ? 0 : bb;
+        bb = bb > len - 1 && st < 0 ? len - 1 : bb;
+        bb = bb < 0 || bb > len - 1 ? -1 : bb;
+        ee = ee > -1 ? ee : -1;
+        ee = ee > len ? len : ee;
+        int64_t n = 0;
+        if (ee != bb && bb >= 0)
+            n = st > 0 ? (ee > bb ? (ee - bb - 1) / st + 1 : 0) : (ee < bb ? (bb - ee - 1) / -st + 1 : 0);
+        /* MXNet gives a zero-size dim here; mxio's shapes use 0 for unknown. */
+        if (n == 0) return mxio__shape_fail(c, "slice along axis %d is empty", i);
+        o.d[i] = n;
+    }
+    return mxio__shape_assign_out(c, 0, &o);
+}
+
+static mxio_status slice_axis_infer(mxio__shape_ctx *c) {
+    int64_t axis, b, e;
+    int ax;
+    mxio__dtype_same(c);
+    const mxio__shape *x = &c->in[0];
+    if (!mxio__shape_rank_known(x)) return MXIO_OK;
+    const char *end = mxio__attr_str(c->attrs, "end");
+    if (!mxio__attr_int(c->attrs, "axis", &axis) || !mxio__attr_int(c->attrs, "begin", &b) ||
+        !mxio__axis(axis, x->ndim, &ax))
+        return mxio__shape_fail(c, "bad axis or begin");
+    int64_t len = x->d[ax];
+    mxio__shape o = *x;
+    if (!KNOWN(len)) {
+        o.d[ax] = 0;
+        return mxio__shape_assign_out(c, 0, &o);
+    }
+    if (!end || strcmp(end, "None") == 0) e = len;
+    else if (!mxio__parse_int(end, &e)) return mxio__shape_fail(c, "bad end");
+    if (b < 0) b += len;
+    if (e < 0) e += len;
+    if (b < 0 || e > len || e <= b)
+        return mxio__shape_fail(c, "slice [%lld, %lld) is invalid for axis %d of size %lld",
+                                (long long)b, (long long)e, ax, (long long)len);
+    o.d[ax] = e - b;
+    return mxio__shape_assign_out(c, 0, &o);
+}
+
+/* slice_like: the listed axes (all, if none) take the second input's size. */
+static mxio_status slice_like_infer(mxio__shape_ctx *c) {
+    int64_t axes[MXIO__MAX_DIMS];
+    int na = 0;
+    mxio__dtype_same(c);
+    const mxio__shape *x = &c->in[0], *l = &c->in[1];
+    if (!mxio__shape_rank_known(x) || !mxio__shape_rank_known(l)) return MXIO_OK;
+    mxio__attr_shape(c->attrs, "axes", axes, MXIO__MAX_DIMS, &na, NULL);
+    mxio__shape o = *x;
+    if (na == 0) {
+        if (l->ndim != x->ndim) return mxio__shape_fail(c, "inputs must have the same rank");
+        for (int i = 0; i < x->ndim; i++) o.d[i] = l->d[i];
+    } else {
+        for (int i = 0; i < na; i++) {
+            int ax;
+            if (!mxio__axis(axes[i], x->ndim, &ax) || ax >= l->ndim)
+                return mxio__shape_fail(c, "axis %lld is out of range", (long long)axes[i]);
+            o.d[ax] = l->d[ax];
+        }
+    }
+    return mxio__shape_assign_out(c, 0, &o);
+}
+
+/* tile: reps and shape are right-aligned, the shorter padded with 1s. */
+static mxio_status tile_infer(mxio__shape_ctx *c) {
+    int64_t r[MXIO__MAX_DIMS];
+    int nr = 0;
+    mxio__dtype_same(c);
+    const mxio__shape *x = &c->in[0];
+    if (!mxio__shape_rank_known(x)) return MXIO_OK;
+    if (!mxio__attr_shape(c->attrs, "reps", r, MXIO__MAX_DIMS, &nr, NULL))
+        return mxio__shape_fail(c, "bad reps");
+    if (nr == 0) return mxio__shape_assign_out(c, 0, x);
+    int n = nr > x->ndim ? nr : x->ndim;
+    int64_t d[MXIO__MAX_DIMS];
+    for (int i = 0; i < n; i++) {
+        int xi = i - (n - x->ndim), ri = i - (n - nr);
+        d[i] = mul_known(xi >= 0 ? x->d[xi] : 1, ri >= 0 ? r[ri] : 1);
+    }
+    return out_shape(c, n, d);
+}
+
+/* repeat: without an axis the data is flattened first. */
+static mxio_status repeat_infer(mxio__shape_ctx *c) {
+    int64_t reps, axis;
+    mxio__dtype_same(c);
+    const mxio__shape *x = &c->in[0];
+    if (!mxio__shape_rank_known(x)) return MXIO_OK;
+    if (!mxio__attr_int(c->attrs, "repeats", &reps) || reps < 0)
+        return mxio__shape_fail(c, "repeats must be a non-negative integer");
+    const char *axs = mxio__attr_str(c->attrs, "axis");
+    if (!axs || strcmp(axs, "None") == 0) {
+        int64_t n = reps;
+        for (int i = 0; i < x->ndim; i++) n = mul_known(n, x->d[i]);
+        return out_shape(c, 1, &n);
+    }
+    int ax;
+    if (!mxio__parse_int(axs, &axis) || !mxio__axis(axis, x->ndim, &ax))
+        return mxio__shape_fail(c, "axis is out of range");
+    mxio__shape o = *x;
+    o.d[ax] = mul_known(x->d[ax], reps);
+    return mxio__shape_assign_out(c, 0, &o);
+}
+
+/* Pad: pad_width holds (before, after) per axis. */
+static mxio_status pad_infer(mxio__shape_ctx *c) {
+    int64_t pw[MXIO__MAX_DIMS * 2];
+    int n = 0;
+    mxio__dtype_same(c);
+    const mxio__shape *x = &c->in[0];
+    if (!mxio__shape_rank_known(x)) return MXIO_OK;
+    if (!mxio__attr_shape(c->attrs, "pad_width", pw, MXIO__MAX_DIMS * 2, &n, NULL) || n != 2 * x->ndim)
+        return mxio__shape_fail(c, "pad_width must have 2 entries per axis (%d)", 2 * x->ndim);
+    mxio__shape o = *x;
+    for (int i = 0; i < x->ndim; i++)
+        if (KNOWN(x->d[i])) o.d[i] = x->d[i] + pw[2 * i] + pw[2 * i + 1];
+    return mxio__shape_assign_out(c, 0, &o);
+}
+
+/* Crop: to the second input's H, W (num_args 2) or to h_w. */
+static mxio_status crop_infer(mxio__shape_ctx *c) {
+    int64_t hw[2] = {0, 0};
+    mxio__dtype_same(c);
+    const mxio__shape *x = &c->in[0];
+    if (!mxio__shape_rank_known(x)) return MXIO_OK;
+    if (x->ndim != 4) return mxio__shape_fail(c, "data must be 4-D");
+    if (c->nin >= 2) {
+        if (!mxio__shape_rank_known(&c->in[1])) return MXIO_OK;
+        if (c->in[1].ndim != 4) return mxio__shape_fail(c, "crop_like must be 4-D");
+        hw[0] = c->in[1].d[2];
+        hw[1] = c->in[1].d[3];
+    } else if (!mxio__attr_dims(c->attrs, "h_w", 2, 0, hw)) {
+        return mxio__shape_fail(c, "bad h_w");
+    }
+    int64_t d[4] = {x->d[0], x->d[1], hw[0], hw[1]};
+    return out_shape(c, 4, d);
+}
+
+/* UpSampling: nearest scales every input to the first one's H*scale (channels
+ * concatenated or summed); bilinear is a depthwise deconvolution whose weight
+ * is (C, 1, 2s - s%2, 2s - s%2) (upsampling.cc). */
+static mxio_status upsampling_infer(mxio__shape_ctx *c) {
+    int64_t scale;
+    mxio__dtype_same(c);
+    if (!mxio__attr_int(c->attrs, "scale", &scale) || scale < 1)
+        return mxio__shape_fail(c, "scale must be a positive integer");
+    const char *type = mxio__attr_str(c->attrs, "sample_type");
+    const mxio__shape *x = &c->in[0];
+    if (!mxio__shape_rank_known(x)) return MXIO_OK;
+    if (x->ndim != 4) return mxio__shape_fail(c, "data must be 4-D");
+    int64_t d[4] = {x->d[0], x->d[1], mul_known(x->d[2], scale), mul_known(x->d[3], scale)};
+    if (type && strcmp(type, "bilinear") == 0) {
+        int64_t k = 2 * scale - scale % 2, w[4] = {x->d[1], 1, k, k};
+        mxio_status st = mxio__shape_assign_in(c, 1, 4, w);
+        if (st) return st;
+        return out_shape(c, 4, d);
+    }
+    const char *mode = mxio__attr_str(c->attrs, "multi_input_mode");
+    bool sum = mode && strcmp(mode, "sum") == 0;
+    for (int i = 1; i < c->nin; i++) {
+        const mxio__shape *y = &c->in[i];
+        if (!mxio__shape_rank_known(y)) return MXIO_OK;
+        if (y->ndim != 4) return mxio__shape_fail(c, "input %d must be 4-D", i);
+        if (KNOWN(d[2]) && KNOWN(y->d[2]) && d[2] % y->d[2] != 0)
+            return mxio__shape_fail(c, "input %d height does not divide the output's", i);
+        if (!sum) d[1] = KNOWN(d[1]) && KNOWN(y->d[1]) ? d[1] + y->d[1] : 0;
+    }
+    return out_shape(c, 4, d);
+}
+
+/* Cast / amp_cast: shape kept, dtype from the attr. */
+static mxio_status cast_infer(mxio__shape_ctx *c) {
+    int t = mxio__dtype_of_name(mxio__attr_str(c->attrs, "dtype"));
+    if (t < 0) return mxio__shape_fail(c, "unknown dtype \"%s\"", mxio__attr_str(c->attrs, "dtype"));
+    if (c->nin > 0 && c->in_dtype[0] < 0) c->in_dtype[0] = MXIO_DTYPE_FLOAT32;
+    if (c->nout > 0) c->out_dtype[0] = t;
+    return c->nin > 0 ? mxio__shape_assign_out(c, 0, &c->in[0]) : MXIO_OK;
+}
+
+/* stack: num_args same-shaped inputs gain a new axis of size num_args. */
+static mxio_status stack_infer(mxio__shape_ctx *c) {
+    int64_t axis = 0;
+    int ax;
+    mxio_status st = mxio__infer_same(c); /* inputs agree; the output is replaced below */
+    if (st) return st;
+    mxio__attr_int(c->attrs, "axis", &axis);
+    const mxio__shape *x = &c->in[0];
+    if (!mxio__shape_rank_known(x)) return MXIO_OK;
+    if (!mxio__axis(axis, x->ndim + 1, &ax)) return mxio__shape_fail(c, "axis is out of range");
+    int64_t d[MXIO__MAX_DIMS];
+    for (int i = 0, k = 0; i <= x->ndim; i++) d[i] = i == ax ? c->nin : x->d[k++];
+    c->out[0].ndim = -1;
+    return out_shape(c, x->ndim + 1, d);
+}
+
+/* broadcast_to: shape entries of 0 keep the input's dim. */
+static mxio_status broadcast_to_infer(mxio__shape_ctx *c) {
+    int64_t s[MXIO__MAX_DIMS];
+    int n = 0;
+    mxio__dtype_same(c);
+    const mxio__shape *x = &c->in[0];
+    if (!mxio__shape_rank_known(x)) return MXIO_OK;
+    if (!mxio__attr_shape(c->attrs, "shape", s, MXIO__MAX_DIMS, &n, NULL) || n != x->ndim)
+        return mxio__shape_fail(c, "shape must have %d dims like the data", x->ndim);
+    for (int i = 0; i < n; i++) {
+        if (s[i] == 0) s[i] = x->d[i];
+        else if (KNOWN(x->d[i]) && x->d[i] != 1 && x->d[i] != s[i])
+            return mxio__shape_fail(c, "axis %d of size %lld cannot broadcast to %lld", i,
+                                    (long long)x->d[i], (long long)s[i]);
+    }
+    return out_shape(c, n, s);
+}
+
+static mxio_status broadcast_axis_infer(mxio__shape_ctx *c) {
+    int64_t ax[MXIO__MAX_DIMS], sz[MXIO__MAX_DIMS];
+    int na = 0, ns = 0;
+    mxio__dtype_same(c);
+    const mxio__shape *x = &c->in[0];
+    if (!mxio__shape_rank_known(x)) return MXIO_OK;
+    if (!mxio__attr_shape(c->attrs, "axis", ax, MXIO__MAX_DIMS, &na, NULL) ||
+        !mxio__attr_shape(c->attrs, "size", sz, MXIO__MAX_DIMS, &ns, NULL) || na != ns)
+        return mxio__shape_fail(c, "axis and size must have the same length");
+    mxio__shape o = *x;
+    for (int i = 0; i < na; i++) {
+        int a;
+        if (!mxio__axis(ax[i], x->ndim, &a)) return mxio__shape_fail(c, "axis is out of range");
+        o.d[a] = sz[i];
+    }
+    return mxio__shape_assign_out(c, 0, &o);
+}
+
+/* broadcast_like: to the second input's shape, or only on lhs_axes from rhs_axes. */
+static mxio_status broadcast_like_infer(mxio__shape_ctx *c) {
+    int64_t la[MXIO__MAX_DIMS], ra[MXIO__MAX_DIMS];
+    int nl = 0, nr = 0;
+    bool ln = true, rn = true;
+    mxio__dtype_same(c);
+    const mxio__shape *x = &c->in[0], *l = &c->in[1];
+    if (!mxio__shape_rank_known(x) || !mxio__shape_rank_known(l)) return MXIO_OK;
+    mxio__attr_shape(c->attrs, "lhs_axes", la, MXIO__MAX_DIMS, &nl, &ln);
+    mxio__attr_shape(c->attrs, "rhs_axes", ra, MXIO__MAX_DIMS, &nr, &rn);
+    if (ln || nl == 0) return mxio__shape_assign_out(c, 0, l);
+    if (nl != nr) return mxio__shape_fail(c, "lhs_axes and rhs_axes differ in length");
+    mxio__shape o = *x;
+    for (int i = 0; i < nl; i++) {
+        int a, b;
+        if (!mxio__axis(la[i], x->ndim, &a) || !mxio__axis(ra[i], l->ndim, &b))
+            return mxio__shape_fail(c, "axis is out of range");
+        o.d[a] = l->d[b];
+    }
+    return mxio__shape_assign_out(c, 0, &o);
+}
+
+/* reshape_like (whole-shape form): the output takes the second input's shape. */
+static mxio_status reshape_like_infer(mxio__shape_ctx *c) {
+    mxio__dtype_same(c);
+    const char *keys[] = {"lhs_begin", "lhs_end", "rhs_begin", "rhs_end"};
+    for (int i = 0; i < 4; i++) {
+        const char *v = mxio__attr_str(c->attrs, keys[i]);
+        if (v && strcmp(v, "None") != 0) return MXIO_OK; /* partial form: not inferred yet */
+    }
+    return c->nin > 1 ? mxio__shape_assign_out(c, 0, &c->in[1]) : MXIO_OK;
+}
+
+/* _zeros, _ones, _full: shape and dtype from the attrs. */
+static mxio_status constant_infer(mxio__shape_ctx *c) {
+    int64_t s[MXIO__MAX_DIMS];
+    int n = 0;
+    int t = mxio__dtype_of_name(mxio__attr_str(c->attrs, "dtype"));
+    if (c->nout > 0) c->out_dtype[0] = t < 0 ? MXIO_DTYPE_FLOAT32 : t;
+    if (!mxio__attr_shape(c->attrs, "shape", s, MXIO__MAX_DIMS, &n, NULL))
+        return mxio__shape_fail(c, "bad shape");
+    return out_shape(c, n, s);
+}
+
+/* _arange: ceil((stop - start) / step) * repeat values. */
+static mxio_status arange_infer(mxio__shape_ctx *c) {
+    double start, stop, step = 1;
+    int64_t repeat = 1;
+    int t = mxio__dtype_of_name(mxio__attr_str(c->attrs, "dtype"));
+    if (c->nout > 0) c->out_dtype[0] = t < 0 ? MXIO_DTYPE_FLOAT32 : t;
+    if (!mxio__attr_float(c->attrs, "start", &start)) return mxio__shape_fail(c, "start is required");
+    if (!mxio__attr_float(c->attrs, "stop", &stop)) {
+        stop = start;
+        start = 0;
+    }
+    mxio__attr_float(c->attrs, "step", &step);
+    mxio__attr_int(c->attrs, "repeat", &repeat);
+    if (step == 0) return mxio__shape_fail(c, "step cannot be 0");
+    double n = ceil((stop - start) / step);
+    if (!(n > 0) || n * (double)repeat > 9e15) return mxio__shape_fail(c, "empty or huge range");
+    int64_t len = (int64_t)n * repeat;
+    return out_shape(c, 1, &len);
+}
+
+/* Sequence*: SequenceLast drops the time axis; the others keep the shape. */
+static mxio_status sequence_last_infer(mxio__shape_ctx *c) {
+    int64_t axis = 0;
+    int ax;
+    mxio__dtype_same(c);
+    mxio__attr_int(c->attrs, "axis", &axis);
+    const mxio__shape *x = &c->in[0];
+    if (!mxio__shape_rank_known(x)) return MXIO_OK;
+    if (!mxio__axis(axis, x->ndim, &ax)) return mxio__shape_fail(c, "axis is out of range");
+    mxio__shape o = *x;
+    for (int i = ax; i + 1 < o.ndim; i++) o.d[i] = o.d[i + 1];
+    o.ndim--;
+    return mxio__shape_assign_out(c, 0, &o);
+}
+
+/* depth_to_space / space_to_depth (NCHW). */
+static mxio_status depth_space_infer(mxio__shape_ctx *c, bool to_space) {
+    int64_t b;
+    mxio__dtype_same(c);
+    const mxio__shape *x = &c->in[0];
+    if (!mxio__shape_rank_known(x)) return MXIO_OK;
+    if (!mxio__attr_int(c->attrs, "block_size", &b) || b < 1 || x->ndim != 4)
+        return mxio__shape_fail(c, "needs 4-D data and a positive block_size");
+    int64_t d[4] = {x->d[0], 0, 0, 0};
+    if (to_space) {
+        d[1] = KNOWN(x->d[1]) ? x->d[1] / (b * b) : 0;
+        d[2] = mul_known(x->d[2], b);
+        d[3] = mul_known(x->d[3], b);
+    } else {
+        d[1] = mul_known(x->d[1], b * b);
+        d[2] = KNOWN(x->d[2]) ? x->d[2] / b : 0;
+        d[3] = KNOWN(x->d[3]) ? x->d[3] / b : 0;
+    }
+    return out_shape(c, 4, d);
+}
+static mxio_status depth_to_space_infer(mxio__shape_ctx *c) { return depth_space_infer(c, true); }
+static mxio_status space_to_depth_infer(mxio__shape_ctx *c) { return depth_space_infer(c, false); }
+
+/* shape_array / size_array: int64 vectors. */
+static mxio_status shape_array_infer(mxio__shape_ctx *c) {
+    if (c->nout > 0) c->out_dtype[0] = MXIO_DTYPE_INT64;
+    if (!mxio__shape_rank_known(&c->in[0])) return MXIO_OK;
+    int64_t n = c->in[0].ndim;
+    return out_shape(c, 1, &n);
+}
+static mxio_status size_array_infer(mxio__shape_ctx *c) {
+    int64_t one = 1;
+    if (c->nout > 0) c->out_dtype[0] = MXIO_DTYPE_INT64;
+    return out_shape(c, 1, &one);
+}
+
+/* BilinearResize2D: mode size gives (height, width); like copies the second
+ * input's spatial size; scale_* multiply. */
+static mxio_status resize_infer(mxio__shape_ctx *c) {
+    mxio__dtype_same(c);
+    const mxio__shape *x = &c->in[0];
+    if (!mxio__shape_rank_known(x)) return MXIO_OK;
+    if (x->ndim != 4) return mxio__shape_fail(c, "data must be 4-D");
+    const char *mode = mxio__attr_str(c->attrs, "mode");
+    int64_t d[4] = {x->d[0], x->d[1], 0, 0};
+    double sh, sw;
+    if (mode && strcmp(mode, "like") == 0) {
+        if (c->nin < 2 || !mxio__shape_rank_known(&c->in[1])) return MXIO_OK;
+        d[2] = c->in[1].d[2];
+        d[3] = c->in[1].d[3];
+    } else if (mode && strcmp(mode, "size") != 0) {
+        return MXIO_OK; /* odd_scale, to_even_* ...: not inferred yet */
+    } else if (mxio__attr_float(c->attrs, "scale_height", &sh) &&
+               mxio__attr_float(c->attrs, "scale_width", &sw)) {
+        d[2] = KNOWN(x->d[2]) ? (int64_t)(sh * (double)x->d[2]) : 0;
+        d[3] = KNOWN(x->d[3]) ? (int64_t)(sw * (double)x->d[3]) : 0;
+    } else {
+        mxio__attr_int(c->attrs, "height", &d[2]);
+        mxio__attr_int(c->attrs, "width", &d[3]);
+    }
+    return out_shape(c, 4, d);
+}
 
 /* ---- Reshape */
 static const mxio__attr_spec Reshape_params[] = {
@@ -484,42 +1178,50 @@ const mxio__op mxio__ops_shape[] = {
     {.name = "Reshape",
      .layer = &reshape_rule,
      .kind = MXIO__KIND_SHAPE,
+     .infer_shape = reshape_infer,
      .aliases = (const char *const[]){"reshape", NULL},
      .params = Reshape_params,
      .inputs = Reshape_inputs},
     {.name = "Flatten",
      .layer = &flatten_rule,
      .kind = MXIO__KIND_SHAPE,
+     .infer_shape = flatten_infer,
      .aliases = (const char *const[]){"_npx_batch_flatten", "flatten", NULL},
      .inputs = Flatten_inputs},
     {.name = "Concat",
      .layer = &concat_rule,
      .kind = MXIO__KIND_SHAPE,
+     .infer_shape = concat_infer,
      .aliases = (const char *const[]){"_sparse_concat", "concat", NULL},
      .params = Concat_params,
      .list_inputs = mxio__inputs_num_args},
     {.name = "transpose",
      .layer = &transpose_rule,
      .kind = MXIO__KIND_SHAPE,
+     .infer_shape = transpose_infer,
      .params = transpose_params,
      .inputs = transpose_inputs},
     {.name = "SwapAxis",
      .kind = MXIO__KIND_SHAPE,
+     .infer_shape = swapaxis_infer,
      .aliases = (const char *const[]){"_npi_swapaxes", "swapaxes", NULL},
      .params = SwapAxis_params,
      .inputs = SwapAxis_inputs},
     {.name = "expand_dims",
      .layer = &expand_dims_rule,
      .kind = MXIO__KIND_SHAPE,
+     .infer_shape = expand_dims_infer,
      .aliases = (const char *const[]){"_npi_expand_dims", NULL},
      .params = expand_dims_params,
      .inputs = expand_dims_inputs},
     {.name = "squeeze",
      .kind = MXIO__KIND_SHAPE,
+     .infer_shape = squeeze_infer,
      .params = squeeze_params,
      .inputs = squeeze_inputs},
     {.name = "SliceChannel",
      .kind = MXIO__KIND_SHAPE,
+     .infer_shape = split_infer,
      .aliases = (const char *const[]){"split", NULL},
      .params = SliceChannel_params,
      .inputs = SliceChannel_inputs,
@@ -527,6 +1229,7 @@ const mxio__op mxio__ops_shape[] = {
      .output_names = mxio__indexed_output_names},
     {.name = "_split_v2",
      .kind = MXIO__KIND_SHAPE,
+     .infer_shape = split_v2_infer,
      .aliases = (const char *const[]){"_npi_split", NULL},
      .params = split_v2_params,
      .inputs = split_v2_inputs,
@@ -534,41 +1237,49 @@ const mxio__op mxio__ops_shape[] = {
     {.name = "slice",
      .layer = &slice_rule,
      .kind = MXIO__KIND_SHAPE,
+     .infer_shape = slice_infer,
      .aliases = (const char *const[]){"_npi_slice", "_npx_slice", "_sparse_slice", "crop", NULL},
      .params = slice_params,
      .inputs = slice_inputs},
     {.name = "slice_axis",
      .layer = &slice_axis_rule,
      .kind = MXIO__KIND_SHAPE,
+     .infer_shape = slice_axis_infer,
      .params = slice_axis_params,
      .inputs = slice_axis_inputs},
     {.name = "slice_like",
      .kind = MXIO__KIND_SHAPE,
+     .infer_shape = slice_like_infer,
      .params = slice_like_params,
      .inputs = slice_like_inputs},
     {.name = "tile",
      .kind = MXIO__KIND_SHAPE,
+     .infer_shape = tile_infer,
      .aliases = (const char *const[]){"_npi_tile", NULL},
      .params = tile_params,
      .inputs = tile_inputs},
     {.name = "repeat",
      .kind = MXIO__KIND_SHAPE,
+     .infer_shape = repeat_infer,
      .aliases = (const char *const[]){"_np_repeat", NULL},
      .params = repeat_params,
      .inputs = repeat_inputs},
     {.name = "Pad",
      .layer = &pad_rule,
      .kind = MXIO__KIND_SHAPE,
+     .infer_shape = pad_infer,
      .aliases = (const char *const[]){"pad", NULL},
      .params = Pad_params,
      .inputs = Pad_inputs},
     {.name = "Crop",
      .kind = MXIO__KIND_SHAPE,
+     .infer_shape = crop_infer,
      .params = Crop_params,
      .list_inputs = mxio__inputs_num_args},
     {.name = "UpSampling",
      .layer = &upsampling_rule,
      .kind = MXIO__KIND_SHAPE,
+     .infer_shape = upsampling_infer,
      .params = UpSampling_params,
      .list_inputs = upsampling_inputs,
      .input_masks = upsampling_masks,
@@ -576,15 +1287,18 @@ const mxio__op mxio__ops_shape[] = {
     {.name = "_contrib_BilinearResize2D",
      .layer = &bilinear_resize_rule,
      .kind = MXIO__KIND_SHAPE,
+     .infer_shape = resize_infer,
      .params = contrib_BilinearResize2D_params,
      .list_inputs = resize_inputs},
     {.name = "Cast",
      .kind = MXIO__KIND_SHAPE,
+     .infer_shape = cast_infer,
      .aliases = (const char *const[]){"_npi_cast", "_npx_cast", "cast", NULL},
      .params = Cast_params,
      .inputs = Cast_inputs},
     {.name = "amp_cast",
      .kind = MXIO__KIND_SHAPE,
+     .infer_shape = cast_infer,
      .params = amp_cast_params,
      .inputs = amp_cast_inputs},
     {.name = "amp_multicast",
@@ -594,40 +1308,49 @@ const mxio__op mxio__ops_shape[] = {
      .count_outputs = amp_multicast_outputs},
     {.name = "stack",
      .kind = MXIO__KIND_SHAPE,
+     .infer_shape = stack_infer,
      .params = stack_params,
      .list_inputs = mxio__inputs_num_args},
     {.name = "broadcast_to",
      .kind = MXIO__KIND_SHAPE,
+     .infer_shape = broadcast_to_infer,
      .params = broadcast_to_params,
      .inputs = broadcast_to_inputs},
     {.name = "broadcast_like",
      .kind = MXIO__KIND_SHAPE,
+     .infer_shape = broadcast_like_infer,
      .params = broadcast_like_params,
      .inputs = broadcast_like_inputs},
     {.name = "broadcast_axis",
      .kind = MXIO__KIND_SHAPE,
+     .infer_shape = broadcast_axis_infer,
      .aliases = (const char *const[]){"broadcast_axes", NULL},
      .params = broadcast_axis_params,
      .inputs = broadcast_axis_inputs},
     {.name = "reshape_like",
      .kind = MXIO__KIND_SHAPE,
+     .infer_shape = reshape_like_infer,
      .aliases = (const char *const[]){"_npx_reshape_like", NULL},
      .params = reshape_like_params,
      .inputs = reshape_like_inputs},
     {.name = "depth_to_space",
      .kind = MXIO__KIND_SHAPE,
+     .infer_shape = depth_to_space_infer,
      .params = depth_to_space_params,
      .inputs = depth_to_space_inputs},
     {.name = "space_to_depth",
      .kind = MXIO__KIND_SHAPE,
+     .infer_shape = space_to_depth_infer,
      .params = space_to_depth_params,
      .inputs = space_to_depth_inputs},
     {.name = "shape_array",
      .kind = MXIO__KIND_SHAPE,
+     .infer_shape = shape_array_infer,
      .aliases = (const char *const[]){"_npx_shape_array", NULL},
      .inputs = shape_array_inputs},
     {.name = "size_array",
      .kind = MXIO__KIND_SHAPE,
+     .infer_shape = size_array_infer,
      .inputs = size_array_inputs},
     {.name = "take",
      .kind = MXIO__KIND_SHAPE,
@@ -655,6 +1378,7 @@ const mxio__op mxio__ops_shape[] = {
      .list_inputs = mxio__inputs_num_args},
     {.name = "_arange",
      .kind = MXIO__KIND_SHAPE,
+     .infer_shape = arange_infer,
      .params = arange_params},
     {.name = "_contrib_arange_like",
      .kind = MXIO__KIND_SHAPE,
@@ -663,25 +1387,31 @@ const mxio__op mxio__ops_shape[] = {
      .inputs = contrib_arange_like_inputs},
     {.name = "_zeros",
      .kind = MXIO__KIND_SHAPE,
+     .infer_shape = constant_infer,
      .params = zeros_params},
     {.name = "_ones",
      .kind = MXIO__KIND_SHAPE,
+     .infer_shape = constant_infer,
      .params = ones_params},
     {.name = "_full",
      .kind = MXIO__KIND_SHAPE,
+     .infer_shape = constant_infer,
      .aliases = (const char *const[]){"_npi_full", NULL},
      .params = full_params},
     {.name = "SequenceMask",
      .kind = MXIO__KIND_SHAPE,
+     .infer_shape = mxio__infer_first,
      .aliases = (const char *const[]){"_npx_sequence_mask", NULL},
      .params = SequenceMask_params,
      .list_inputs = mxio__inputs_sequence_length},
     {.name = "SequenceLast",
      .kind = MXIO__KIND_SHAPE,
+     .infer_shape = sequence_last_infer,
      .params = SequenceLast_params,
      .list_inputs = mxio__inputs_sequence_length},
     {.name = "SequenceReverse",
      .kind = MXIO__KIND_SHAPE,
+     .infer_shape = mxio__infer_first,
      .params = SequenceReverse_params,
      .list_inputs = mxio__inputs_sequence_length},
     {.name = "_contrib_quantized_flatten",

@@ -1,7 +1,11 @@
 /* ops_dump - prints the op registry as JSON for the oracle tests.
  *   ops_dump registry            every record: names, kind, params with defaults
  *                                (as written and as mxio parses them)
- *   ops_dump io OP [key=value]   arguments, roles and outputs of OP for those attrs */
+ *   ops_dump io OP [key=value]   arguments, roles and outputs of OP for those attrs
+ *   ops_dump infer OP [key=value] -- SHAPE...
+ *                                run OP's shape rule: SHAPE is "(1,3,224,224)", "?" for
+ *                                unknown, with an optional "@<type flag>"; prints every
+ *                                input and output shape and dtype, or the error */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -145,6 +149,87 @@ static int dump_registry(void) {
     return 0;
 }
 
+static void put_shape(const mxio__shape *sh) {
+    if (sh->ndim < 0) {
+        printf("null");
+        return;
+    }
+    putchar('[');
+    for (int i = 0; i < sh->ndim; i++) printf("%s%lld", i ? "," : "", (long long)sh->d[i]);
+    putchar(']');
+}
+
+static bool parse_shape_arg(const char *arg, mxio__shape *sh, int *dtype) {
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s", arg);
+    char *at = strchr(buf, '@');
+    *dtype = -1;
+    if (at) {
+        *at = '\0';
+        *dtype = atoi(at + 1);
+    }
+    if (strcmp(buf, "?") == 0) {
+        sh->ndim = -1;
+        return true;
+    }
+    int n = 0;
+    if (!mxio__parse_tuple(buf, sh->d, MXIO__MAX_DIMS, &n, false, NULL)) return false;
+    sh->ndim = n;
+    return true;
+}
+
+static int dump_infer(const mxio__op *op, mxio__attrs *a, int argc, char **argv) {
+    mxio__shape in[MXIO__MAX_OP_INPUTS], out[MXIO__MAX_OP_INPUTS];
+    int in_dt[MXIO__MAX_OP_INPUTS], out_dt[MXIO__MAX_OP_INPUTS];
+    const char *names[MXIO__MAX_OP_INPUTS];
+    int nin = mxio__op_inputs(op, a, names, MXIO__MAX_OP_INPUTS);
+    if (nin < argc) nin = argc;
+    for (int i = 0; i < nin; i++) {
+        in[i].ndim = -1;
+        in_dt[i] = -1;
+        if (i < argc && !parse_shape_arg(argv[i], &in[i], &in_dt[i])) {
+            fprintf(stderr, "bad shape %s\n", argv[i]);
+            return 2;
+        }
+    }
+    int nout = mxio__op_outputs(op, a, NULL);
+    for (int i = 0; i < nout; i++) {
+        out[i].ndim = -1;
+        out_dt[i] = -1;
+    }
+    mxio_error err;
+    mxio__error_clear(&err);
+    mxio__shape_ctx c = {.attrs = a, .node_name = "x", .nin = nin, .in = in, .in_dtype = in_dt,
+                         .nout = nout, .out = out, .out_dtype = out_dt, .err = &err,
+                         .node_index = 0};
+    if (!op->infer_shape) {
+        printf("{\"error\":\"no shape rule\"}\n");
+        return 0;
+    }
+    if (op->infer_shape(&c) != MXIO_OK) {
+        printf("{\"error\":");
+        put_str(err.message);
+        printf("}\n");
+        return 0;
+    }
+    printf("{\"inputs\":[");
+    for (int i = 0; i < nin; i++) {
+        if (i) putchar(',');
+        put_shape(&in[i]);
+    }
+    printf("],\"outputs\":[");
+    for (int i = 0; i < nout; i++) {
+        if (i) putchar(',');
+        put_shape(&out[i]);
+    }
+    printf("],\"in_dtypes\":[");
+    for (int i = 0; i < nin; i++) printf("%s%d", i ? "," : "", in_dt[i]);
+    printf("],\"out_dtypes\":[");
+    for (int i = 0; i < nout; i++) printf("%s%d", i ? "," : "", out_dt[i]);
+    printf("]}\n");
+    return 0;
+}
+
 static int dump_io(const char *name, int argc, char **argv) {
     const mxio__op *op = mxio__op_find(name);
     if (!op) {
@@ -153,7 +238,14 @@ static int dump_io(const char *name, int argc, char **argv) {
     }
     mxio__kv kv[64];
     int nkv = 0;
+    int nshapes = 0;
+    char **shapes = NULL;
     for (int i = 0; i < argc && nkv < 64; i++) {
+        if (strcmp(argv[i], "--") == 0) {
+            shapes = argv + i + 1;
+            nshapes = argc - i - 1;
+            break;
+        }
         char *eq = strchr(argv[i], '=');
         if (!eq) {
             fprintf(stderr, "expected key=value: %s\n", argv[i]);
@@ -165,6 +257,7 @@ static int dump_io(const char *name, int argc, char **argv) {
         nkv++;
     }
     mxio__attrs a = {kv, (size_t)nkv, op, NULL};
+    if (shapes) return dump_infer(op, &a, nshapes, shapes);
     const char *names[MXIO__MAX_OP_INPUTS];
     int n = mxio__op_inputs(op, &a, names, MXIO__MAX_OP_INPUTS);
     uint32_t w, aux, label;
@@ -192,7 +285,8 @@ static int dump_io(const char *name, int argc, char **argv) {
 
 int main(int argc, char **argv) {
     if (argc >= 2 && strcmp(argv[1], "registry") == 0) return dump_registry();
-    if (argc >= 3 && strcmp(argv[1], "io") == 0) return dump_io(argv[2], argc - 3, argv + 3);
-    fprintf(stderr, "usage: ops_dump registry | ops_dump io OP [key=value ...]\n");
+    if (argc >= 3 && (strcmp(argv[1], "io") == 0 || strcmp(argv[1], "infer") == 0))
+        return dump_io(argv[2], argc - 3, argv + 3);
+    fprintf(stderr, "usage: ops_dump registry | ops_dump io OP [key=value ...] [-- SHAPE ...]\n");
     return 2;
 }

@@ -1,0 +1,253 @@
+"""Shape rules against MXNet 1.9.1's infer_shape, op by op and attribute variant
+by attribute variant: every argument, auxiliary state and visible output shape
+mxio infers from the data shapes must equal MXNet's, and where MXNet refuses the
+shapes mxio must refuse them too."""
+import json
+import pathlib
+import sys
+
+import mxnet as mx
+import pytest
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import mxnet_ops_oracle as oracle  # noqa: E402
+
+D4 = (2, 3, 17, 19)
+
+# (op, attrs, {input name: shape})
+CASES = [
+    # Convolution: padding, stride, dilation, groups, 1-D/3-D, no_bias, NHWC-free
+    ("Convolution", {"kernel": (3, 3), "num_filter": 8}, {"data": D4}),
+    ("Convolution", {"kernel": (3, 3), "num_filter": 8, "pad": (1, 1), "stride": (2, 2)}, {"data": D4}),
+    ("Convolution", {"kernel": (3, 5), "num_filter": 6, "dilate": (2, 3), "pad": (2, 1)}, {"data": D4}),
+    ("Convolution", {"kernel": (3, 3), "num_filter": 6, "num_group": 3, "no_bias": True}, {"data": D4}),
+    ("Convolution", {"kernel": (1, 1), "num_filter": 3, "num_group": 3}, {"data": D4}),
+    ("Convolution", {"kernel": (3,), "num_filter": 4, "stride": (2,)}, {"data": (2, 3, 11)}),
+    ("Convolution", {"kernel": (3, 3, 3), "num_filter": 4, "pad": (1, 1, 1)}, {"data": (1, 2, 5, 6, 7)}),
+    ("Convolution", {"kernel": (7, 7), "num_filter": 4}, {"data": (1, 3, 4, 4)}),
+    ("Convolution", {"kernel": (3, 3), "num_filter": 4, "num_group": 2}, {"data": D4}),
+    ("Convolution_v1", {"kernel": (3, 3), "num_filter": 8, "pad": (1, 1)}, {"data": D4}),
+    ("Deconvolution", {"kernel": (4, 4), "num_filter": 5, "stride": (2, 2), "pad": (1, 1)}, {"data": D4}),
+    ("Deconvolution", {"kernel": (3, 3), "num_filter": 4, "stride": (2, 2), "adj": (1, 1)}, {"data": D4}),
+    ("Deconvolution", {"kernel": (4, 4), "num_filter": 6, "num_group": 3, "no_bias": False}, {"data": D4}),
+    ("Deconvolution", {"kernel": (4, 4), "num_filter": 2, "stride": (2, 2), "target_shape": (34, 38)}, {"data": D4}),
+    ("Deconvolution", {"kernel": (3, 3), "num_filter": 2, "stride": (2, 2), "target_shape": (35, 37)}, {"data": D4}),
+    ("Deconvolution", {"kernel": (3,), "num_filter": 2, "stride": (3,)}, {"data": (2, 3, 7)}),
+    ("FullyConnected", {"num_hidden": 10}, {"data": D4}),
+    ("FullyConnected", {"num_hidden": 10, "flatten": False}, {"data": D4}),
+    ("FullyConnected", {"num_hidden": 10, "no_bias": True}, {"data": (5, 7)}),
+    ("Embedding", {"input_dim": 20, "output_dim": 6}, {"data": (4, 5)}),
+    # Normalisation
+    ("BatchNorm", {}, {"data": D4}),
+    ("BatchNorm", {"axis": -1, "output_mean_var": True}, {"data": D4}),
+    ("BatchNorm", {"axis": 2}, {"data": D4}),
+    ("BatchNorm_v1", {"output_mean_var": True}, {"data": D4}),
+    ("_contrib_SyncBatchNorm", {"key": "k"}, {"data": D4}),
+    ("LayerNorm", {}, {"data": D4}),
+    ("LayerNorm", {"axis": 1, "output_mean_var": True}, {"data": D4}),
+    ("InstanceNorm", {}, {"data": D4}),
+    ("GroupNorm", {"num_groups": 3, "output_mean_var": True}, {"data": (2, 6, 5, 5)}),
+    ("L2Normalization", {}, {"data": D4}),
+    ("L2Normalization", {"mode": "channel"}, {"data": D4}),
+    ("L2Normalization", {"mode": "spatial"}, {"data": D4}),
+    ("LRN", {"nsize": 5}, {"data": D4}),
+    # Activations
+    ("Activation", {"act_type": "relu"}, {"data": D4}),
+    ("LeakyReLU", {}, {"data": D4}),
+    ("LeakyReLU", {"act_type": "prelu"}, {"data": D4}),
+    ("LeakyReLU", {"act_type": "prelu"}, {"data": (4, 7)}),
+    ("LeakyReLU", {"act_type": "rrelu"}, {"data": D4}),
+    ("clip", {"a_min": 0, "a_max": 6}, {"data": D4}),
+    ("relu", {}, {"data": D4}), ("sigmoid", {}, {"data": D4}), ("hard_sigmoid", {}, {"data": D4}),
+    # Pooling: every convention, global_pool, 1-D/3-D, padding
+    ("Pooling", {"kernel": (3, 3), "stride": (2, 2)}, {"data": D4}),
+    ("Pooling", {"kernel": (3, 3), "stride": (2, 2), "pooling_convention": "full"}, {"data": D4}),
+    ("Pooling", {"kernel": (3, 3), "stride": (2, 2), "pad": (1, 1), "pool_type": "avg"}, {"data": D4}),
+    ("Pooling", {"kernel": (2, 2), "stride": (2, 2), "pooling_convention": "full", "pool_type": "avg"}, {"data": D4}),
+    ("Pooling", {"kernel": (3,), "stride": (2,), "pooling_convention": "same"}, {"data": (2, 3, 11)}),
+    ("Pooling", {"kernel": (2,), "stride": (3,), "pooling_convention": "same", "pad": (0, 0, 0)},
+     {"data": (2, 3, 10)}),
+    ("Pooling", {"kernel": (3,), "stride": (2,), "pooling_convention": "same", "pad": (0, 0, 0)},
+     {"data": (2, 3, 11)}),
+    ("Pooling", {"kernel": (3,), "stride": (2,)}, {"data": (2, 3, 11)}),
+    ("Pooling", {"kernel": (2, 2, 2), "stride": (2, 2, 2), "pooling_convention": "full"}, {"data": (1, 2, 5, 6, 7)}),
+    ("Pooling", {"global_pool": True, "pool_type": "avg"}, {"data": D4}),
+    ("Pooling", {"global_pool": True, "kernel": (3, 3)}, {"data": D4}),
+    ("Pooling", {"global_pool": True, "pool_type": "max", "kernel": (1,)}, {"data": (2, 3, 9)}),
+    ("Pooling", {"kernel": (5, 5), "pool_type": "sum", "stride": (3, 3)}, {"data": D4}),
+    ("Pooling", {"kernel": (40, 3)}, {"data": D4}),
+    ("Pooling_v1", {"kernel": (3, 3), "stride": (2, 2), "pooling_convention": "full"}, {"data": D4}),
+    ("_contrib_AdaptiveAvgPooling2D", {"output_size": (3, 4)}, {"data": D4}),
+    ("_contrib_AdaptiveAvgPooling2D", {}, {"data": D4}),
+    ("ROIPooling", {"pooled_size": (3, 3), "spatial_scale": 0.5}, {"data": D4, "rois": (5, 5)}),
+    ("_contrib_ROIAlign", {"pooled_size": (2, 2), "spatial_scale": 0.5}, {"data": D4, "rois": (5, 5)}),
+    # Elementwise and broadcasting
+    ("elemwise_add", {}, {"lhs": D4, "rhs": D4}),
+    ("elemwise_mul", {}, {"lhs": D4}),
+    ("elemwise_sub", {}, {"lhs": D4, "rhs": (2, 3, 17, 18)}),
+    ("broadcast_add", {}, {"lhs": D4, "rhs": (1, 3, 1, 1)}),
+    ("broadcast_mul", {}, {"lhs": (3, 1, 5), "rhs": (4, 1)}),
+    ("broadcast_div", {}, {"lhs": (5,), "rhs": (2, 3, 1)}),
+    ("broadcast_sub", {}, {"lhs": (2, 3), "rhs": (3, 3)}),
+    ("broadcast_greater", {}, {"lhs": (2, 1), "rhs": (1, 4)}),
+    ("_mul_scalar", {"scalar": 0.5}, {"data": D4}),
+    ("_rminus_scalar", {"scalar": 1}, {"data": D4}),
+    ("exp", {}, {"data": D4}), ("negative", {}, {"data": (3,)}),
+    ("where", {}, {"condition": (2, 3), "x": (2, 3), "y": (2, 3)}),
+    ("zeros_like", {}, {"data": D4}),
+    # Reductions
+    ("sum", {}, {"data": D4}),
+    ("sum", {"axis": 1}, {"data": D4}),
+    ("sum", {"axis": (1, 3), "keepdims": True}, {"data": D4}),
+    ("mean", {"axis": (2, 3)}, {"data": D4}),
+    ("max", {"axis": 1, "exclude": True}, {"data": D4}),
+    ("min", {"axis": -1}, {"data": D4}),
+    ("prod", {"axis": (0, 1, 2, 3)}, {"data": D4}),
+    ("mean", {"keepdims": True}, {"data": D4}),
+    ("argmax", {"axis": 1}, {"data": D4}),
+    ("argmax", {"axis": 1, "keepdims": True}, {"data": D4}),
+    ("argmin", {}, {"data": D4}),
+    # Shape ops
+    ("Reshape", {"shape": (0, -1)}, {"data": D4}),
+    ("Reshape", {"shape": (-1, 0), "reverse": True}, {"data": (10, 5, 4)}),
+    ("Reshape", {"shape": (-1, 0)}, {"data": (10, 5, 4)}),
+    ("Reshape", {"shape": (0, 2, -1, 0)}, {"data": (2, 6, 5, 4)}),
+    ("Reshape", {"shape": (-2, 1, 1)}, {"data": (2, 3)}),
+    ("Reshape", {"shape": (-3, -2)}, {"data": D4}),
+    ("Reshape", {"shape": (0, -4, 3, -1, -2)}, {"data": (2, 6, 5)}),
+    ("Reshape", {"shape": (0, -4, -1, 2, -2)}, {"data": (2, 6, 5)}),
+    ("Reshape", {"shape": (-4, 1, 2, -3)}, {"data": (2, 3, 4)}),
+    ("Reshape", {"shape": (0, 0, -3), "reverse": True}, {"data": (2, 3, 4, 5)}),
+    ("Reshape", {"shape": (-1, 3, 0), "reverse": True}, {"data": (2, 3, 6)}),
+    ("Reshape", {"shape": (3, -1)}, {"data": (5, 4)}),
+    ("Reshape", {"shape": (7, 3)}, {"data": (5, 4)}),
+    ("Reshape", {"target_shape": (0, 20)}, {"data": (5, 4)}),
+    ("Reshape", {"target_shape": (0, 2, 5), "keep_highest": True}, {"data": (4, 5, 2)}),
+    ("Flatten", {}, {"data": D4}),
+    ("Flatten", {}, {"data": (7,)}),
+    ("Concat", {"num_args": 3, "dim": 1}, {"arg0": D4, "arg1": (2, 5, 17, 19), "arg2": (2, 1, 17, 19)}),
+    ("Concat", {"num_args": 2, "dim": -1}, {"arg0": (2, 3), "arg1": (2, 4)}),
+    ("Concat", {"num_args": 2, "dim": 0}, {"arg0": (2, 3), "arg1": (5, 3)}),
+    ("Concat", {"num_args": 2, "dim": 1}, {"arg0": (2, 3), "arg1": (5, 3)}),
+    ("transpose", {}, {"data": D4}),
+    ("transpose", {"axes": (0, 2, 3, 1)}, {"data": D4}),
+    ("SwapAxis", {"dim1": 1, "dim2": 3}, {"data": D4}),
+    ("expand_dims", {"axis": 0}, {"data": (3, 4)}),
+    ("expand_dims", {"axis": -1}, {"data": (3, 4)}),
+    ("squeeze", {}, {"data": (1, 3, 1, 4)}),
+    ("squeeze", {"axis": 2}, {"data": (1, 3, 1, 4)}),
+    ("squeeze", {}, {"data": (1, 1)}),
+    ("SliceChannel", {"num_outputs": 3}, {"data": (2, 6, 4)}),
+    ("SliceChannel", {"num_outputs": 4, "axis": -1, "squeeze_axis": True}, {"data": (2, 6, 4)}),
+    ("_split_v2", {"indices": (0, 2, 5), "axis": 1}, {"data": (2, 6, 4)}),
+    ("_split_v2", {"indices": (), "sections": 2, "axis": 2}, {"data": (2, 6, 4)}),
+    ("slice", {"begin": (0, 1), "end": (2, 4)}, {"data": D4}),
+    ("slice", {"begin": (None, -5), "end": (None, None)}, {"data": D4}),
+    ("slice", {"begin": (1, None, 2), "end": (None, None, -1), "step": (1, 2, 3)}, {"data": D4}),
+    ("slice", {"begin": (None,), "end": (None,), "step": (-1,)}, {"data": D4}),
+    ("slice", {"begin": (-1, 10), "end": (0, 0), "step": (-1, -1)}, {"data": D4}),
+    ("slice", {"begin": (None, None, 15), "end": (None, None, 1), "step": (1, 1, -4)}, {"data": D4}),
+    ("slice_axis", {"axis": 2, "begin": 2, "end": 7}, {"data": D4}),
+    ("slice_axis", {"axis": -1, "begin": -4, "end": "None"}, {"data": D4}),
+    ("slice_axis", {"axis": 1, "begin": 0, "end": -1}, {"data": D4}),
+    ("slice_like", {}, {"data": D4, "shape_like": (1, 2, 3, 4)}),
+    ("slice_like", {"axes": (2, 3)}, {"data": D4, "shape_like": (1, 2, 3, 4)}),
+    ("tile", {"reps": (2, 3)}, {"data": D4}),
+    ("tile", {"reps": (2, 1, 3)}, {"data": (4, 5)}),
+    ("repeat", {"repeats": 3}, {"data": (2, 3)}),
+    ("repeat", {"repeats": 2, "axis": 1}, {"data": (2, 3)}),
+    ("Pad", {"mode": "constant", "pad_width": (0, 0, 0, 0, 1, 2, 3, 4)}, {"data": D4}),
+    ("Pad", {"mode": "reflect", "pad_width": (0, 0, 0, 0, 2, 2, 2, 2)}, {"data": D4}),
+    ("Crop", {"num_args": 2}, {"arg0": D4, "arg1": (1, 1, 10, 12)}),
+    ("Crop", {"num_args": 1, "h_w": (5, 6), "offset": (1, 1)}, {"arg0": D4}),
+    ("UpSampling", {"scale": 2, "sample_type": "nearest", "num_args": 1}, {"arg0": D4}),
+    ("UpSampling", {"scale": 2, "sample_type": "nearest", "num_args": 2},
+     {"arg0": (2, 3, 8, 8), "arg1": (2, 5, 16, 16)}),
+    ("UpSampling", {"scale": 2, "sample_type": "bilinear", "num_args": 1, "num_filter": 3}, {"data": D4}),
+    ("UpSampling", {"scale": 3, "sample_type": "bilinear", "num_args": 1, "num_filter": 3}, {"data": D4}),
+    ("Cast", {"dtype": "float16"}, {"data": D4}),
+    ("stack", {"num_args": 3, "axis": 1}, {"arg0": (2, 3), "arg1": (2, 3), "arg2": (2, 3)}),
+    ("broadcast_to", {"shape": (2, 0, 4)}, {"data": (1, 3, 1)}),
+    ("broadcast_axis", {"axis": (0, 2), "size": (5, 6)}, {"data": (1, 3, 1)}),
+    ("broadcast_like", {}, {"lhs": (1, 3, 1), "rhs": (2, 3, 4)}),
+    ("depth_to_space", {"block_size": 2}, {"data": (1, 8, 3, 4)}),
+    ("space_to_depth", {"block_size": 2}, {"data": (1, 2, 4, 6)}),
+    ("_contrib_BilinearResize2D", {"height": 7, "width": 9}, {"data": D4}),
+    ("SequenceLast", {}, {"data": (5, 2, 3)}),
+    ("SequenceMask", {}, {"data": (5, 2, 3)}),
+    # Output heads
+    ("softmax", {}, {"data": D4}), ("softmax", {"axis": 1}, {"data": D4}),
+    ("log_softmax", {}, {"data": D4}),
+    ("SoftmaxActivation", {"mode": "channel"}, {"data": D4}),
+    ("SoftmaxOutput", {}, {"data": (4, 10)}),
+    ("SoftmaxOutput", {"multi_output": True}, {"data": (4, 10, 3, 5)}),
+    ("SoftmaxOutput", {"preserve_shape": True}, {"data": (4, 10, 3)}),
+    ("LinearRegressionOutput", {}, {"data": (4, 3)}),
+    ("LogisticRegressionOutput", {}, {"data": (4, 1)}),
+    ("MAERegressionOutput", {}, {"data": (4, 2)}),
+    ("BlockGrad", {}, {"data": D4}), ("MakeLoss", {}, {"data": D4}),
+    ("Dropout", {"p": 0.3}, {"data": D4}),
+    # Detection
+    ("_contrib_MultiBoxPrior", {"sizes": (0.5, 0.25, 0.1), "ratios": (1, 2, 0.5)}, {"data": D4}),
+    ("_contrib_MultiBoxDetection", {}, {"cls_prob": (2, 4, 30), "loc_pred": (2, 120), "anchor": (1, 30, 4)}),
+    ("_contrib_box_nms", {}, {"data": (2, 30, 6)}),
+    ("_contrib_box_decode", {}, {"data": (2, 30, 4), "anchors": (1, 30, 4)}),
+]
+
+
+def mxnet_shapes(op, attrs, shapes):
+    sym = oracle.make(op, attrs)
+    try:
+        args, outs, aux = sym.infer_shape(**{f"x_{k}": v for k, v in shapes.items()})
+    except mx.base.MXNetError as e:
+        return None, str(e).splitlines()[0]
+    if args is None:
+        args, outs, aux = sym.infer_shape_partial(**{f"x_{k}": v for k, v in shapes.items()})
+    names = sym.list_arguments() + sym.list_auxiliary_states()
+    return dict(zip(names, args + aux)), outs
+
+
+def mxio_shapes(build_dir, op, attrs, shapes):
+    io = oracle.ops_dump(build_dir, "io", op, *[f"{k}={fmt(v)}" for k, v in attrs.items()])
+    given = [fmt(shapes[n]) if n in shapes else "?" for n in io["inputs"]]
+    r = oracle.ops_dump(build_dir, "infer", op, *[f"{k}={fmt(v)}" for k, v in attrs.items()],
+                        "--", *given)
+    if "error" in r:
+        return None, r["error"]
+    ins = {f"x_{n}": tuple(s) if s is not None else () for n, s in zip(io["inputs"], r["inputs"])}
+    return ins, [tuple(s) if s is not None else () for s in r["outputs"][:io["visible"]]]
+
+
+def fmt(v):
+    if isinstance(v, tuple):
+        return "(" + ",".join("None" if x is None else str(x) for x in v) + ("," if len(v) == 1 else "") + ")"
+    return str(v)
+
+
+@pytest.mark.parametrize("op,attrs,shapes", CASES,
+                         ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
+def test_op_shapes_match_mxnet(build_dir, op, attrs, shapes):
+    attrs = {k: fmt(v) for k, v in attrs.items()}
+    want_args, want_outs = mxnet_shapes(op, attrs, shapes)
+    got_args, got_outs = mxio_shapes(build_dir, op, attrs, shapes)
+    if want_args is None:
+        assert got_args is None, f"MXNet refuses ({want_outs}) but mxio infers {got_args} -> {got_outs}"
+        return
+    assert got_args is not None, f"mxio refuses: {got_outs}; MXNet infers {want_args} -> {want_outs}"
+    assert got_args == {k: tuple(v) for k, v in want_args.items()}
+    assert got_outs == [tuple(s) for s in want_outs]
+
+
+def test_every_tier1_op_has_a_shape_rule(build_dir):
+    tier1 = ["Convolution", "BatchNorm", "Activation", "Pooling", "FullyConnected", "Flatten",
+             "Concat", "Dropout", "SoftmaxOutput", "softmax", "SoftmaxActivation", "elemwise_add",
+             "add_n", "elemwise_sub", "elemwise_mul", "elemwise_div", "broadcast_add",
+             "broadcast_sub", "broadcast_mul", "broadcast_div", "LeakyReLU", "clip", "Reshape",
+             "_copy", "_mul_scalar", "_plus_scalar", "_minus_scalar", "_rminus_scalar",
+             "_div_scalar", "_rdiv_scalar", "_power_scalar", "_rpower_scalar", "_maximum_scalar",
+             "_minimum_scalar", "LRN", "BlockGrad", "MakeLoss", "LinearRegressionOutput",
+             "LogisticRegressionOutput", "MAERegressionOutput", "relu", "sigmoid", "tanh", "mean",
+             "sum", "max", "min", "prod", "Pad"]
+    recs = {r["name"]: r for r in oracle.ops_dump(build_dir, "registry")}
+    missing = [n for n in tier1 if not recs[n]["has_infer_shape"]]
+    assert not missing
