@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "../graph/roles.h"
 #include "net.h"
 
 struct mxio_net *mxio__net_new(void) { return calloc(1, sizeof(struct mxio_net)); }
@@ -169,6 +170,8 @@ typedef struct builder {
     mxio_error *err;
 } builder;
 
+static mxio_status oom(builder *b) { return mxio__fail(b->err, MXIO_E_NOMEM, "out of memory"); }
+
 static const char *var_name(const mxio_symbol *s, uint32_t node) { return s->nodes[node].name; }
 
 /* Index in params of the array for variable `name` with role `role`. */
@@ -185,48 +188,27 @@ static int64_t find_param(const mxio_params *p, const char *name, mxio_role role
     return i;
 }
 
-/* Each variable's role from the argument its consumers take it as. */
-static void compute_roles(builder *b) {
+/* Each variable's role from the argument its consumers take it as, decided by
+ * the graph layer (src/graph/roles.c) so the Net's inputs are InputNames. A
+ * "data" variable the params file holds, or one with an initializer (Gluon
+ * Constants such as SSD anchors), is a learned constant: an array of its layer. */
+static mxio_status compute_roles(builder *b) {
     const mxio_symbol *s = b->s;
-    for (size_t i = 0; i < s->nnodes; i++)
-        b->roles[i] = strcmp(s->nodes[i].op, "null") == 0 ? MXIO_ROLE_DATA : MXIO_ROLE_OP;
-    if (s->roles) {
-        for (size_t i = 0; i < s->nnodes; i++) b->roles[i] = (mxio_role)s->roles[i];
-    } else {
-        for (size_t j = 0; j < s->nnodes; j++) {
-            const mxio__node *nd = &s->nodes[j];
-            const mxio__op *op = mxio__op_find(nd->op);
-            if (!op || strcmp(nd->op, "null") == 0) continue;
-            mxio__attrs a = {.kv = nd->attrs, .n = nd->nattrs, .op = op, .node = nd};
-            uint32_t wm = 0, am = 0, lm = 0;
-            mxio__op_masks(op, &a, &wm, &am, &lm);
-            for (size_t k = 0; k < nd->ninputs && k < 32; k++) {
-                uint32_t src = nd->inputs[k].node;
-                if (b->roles[src] == MXIO_ROLE_OP) continue;
-                mxio_role r = MXIO_ROLE_DATA;
-                if (am & (1u << k))
-                    r = MXIO_ROLE_AUX;
-                else if (wm & (1u << k))
-                    r = MXIO_ROLE_WEIGHT;
-                else if (lm & (1u << k))
-                    r = MXIO_ROLE_LABEL;
-                /* The strongest claim wins: aux > weight > label > data. */
-                static const int rank[] = {0, 1, 3, 4, 2};
-                if (rank[r] > rank[b->roles[src]]) b->roles[src] = r;
-            }
-        }
+    size_t n = s->nnodes;
+    uint8_t *roles = mxio__calloc_array(n ? n : 1, 1), *how = mxio__calloc_array(n ? n : 1, 1);
+    mxio_status st = MXIO_OK;
+    if (!roles || !how)
+        st = oom(b);
+    else
+        st = mxio__symbol_roles(s, b->p ? mxio__params_role_lookup : NULL, (void *)b->p, roles,
+                                how, b->err);
+    for (size_t i = 0; !st && i < n; i++) {
+        b->roles[i] = (mxio_role)roles[i];
+        if (how[i] == MXIO__ROLE_BY_PARAMS || how[i] == MXIO__ROLE_BY_INIT) b->constant[i] = true;
     }
-    /* A "data" variable the params file holds is a learned constant; so is one
-     * that carries an initializer (Gluon Constants such as SSD anchors), with or
-     * without a params file. (__lr_mult__ is no such sign: old symbol-API files set
-     * lr_mult on the data variable itself.) */
-    for (size_t i = 0; i < s->nnodes; i++)
-        if (b->roles[i] == MXIO_ROLE_DATA &&
-            (find_param(b->p, var_name(s, (uint32_t)i), b->roles[i]) >= 0 ||
-             mxio__node_attr(&s->nodes[i], "__init__"))) {
-            b->roles[i] = MXIO_ROLE_WEIGHT;
-            b->constant[i] = true;
-        }
+    free(roles);
+    free(how);
+    return st;
 }
 
 static void mark_reach(builder *b, uint32_t node) {
@@ -255,8 +237,6 @@ static void mark_reach(builder *b, uint32_t node) {
     }
     free(stack);
 }
-
-static mxio_status oom(builder *b) { return mxio__fail(b->err, MXIO_E_NOMEM, "out of memory"); }
 
 static mxio_status add_input(builder *b, uint32_t node, uint32_t *index) {
     if (b->input_of[node] >= 0) {
@@ -634,7 +614,8 @@ mxio_status mxio_net_from_symbol(const mxio_symbol *sym, const mxio_params *para
         goto done;
     }
     for (size_t i = 0; i < n; i++) b.layer_of[i] = b.input_of[i] = b.label_of[i] = -1;
-    compute_roles(&b);
+    st = compute_roles(&b);
+    if (st) goto done;
 
     /* Heads: the symbol's, or the one internal output asked for. */
     mxio__entry chosen;
