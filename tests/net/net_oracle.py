@@ -102,3 +102,60 @@ def net_arrays(net):
                 continue
             out[a["variable"]] = (a.get("shape"), a["role"], a["state"])
     return out
+
+
+def mx_op_defaults():
+    """{op name (canonical and aliases): {param: default string}} from MXNet's own
+    registry (MXSymbolGetAtomicSymbolInfo type strings "..., optional, default=X")."""
+    import ctypes
+    from mxnet.base import _LIB, check_call, py_str
+    size = ctypes.c_uint()
+    plist = ctypes.POINTER(ctypes.c_void_p)()
+    check_call(_LIB.MXSymbolListAtomicSymbolCreators(ctypes.byref(size), ctypes.byref(plist)))
+    handles = [plist[i] for i in range(size.value)]
+    out = {}
+    for h in handles:
+        name, desc, rt, kv = (ctypes.c_char_p() for _ in range(4))
+        num = ctypes.c_uint()
+        an, at, ad = (ctypes.POINTER(ctypes.c_char_p)() for _ in range(3))
+        check_call(_LIB.MXSymbolGetAtomicSymbolInfo(
+            ctypes.c_void_p(h), ctypes.byref(name), ctypes.byref(desc), ctypes.byref(num),
+            ctypes.byref(an), ctypes.byref(at), ctypes.byref(ad), ctypes.byref(kv),
+            ctypes.byref(rt)))
+        d = {}
+        for i in range(num.value):
+            t = py_str(at[i])
+            if "default=" in t:
+                d[py_str(an[i])] = t.split("default=", 1)[1].strip().strip("'\"")
+        out[py_str(name.value)] = d
+    return out
+
+
+def attr_value(s):
+    """An attribute string as a comparable value: tuples as tuples of numbers/None,
+    booleans and numbers as floats ("True" == "1"), anything else as text."""
+    s = str(s).strip().strip("'\"")
+    if s[:1] in "([" and s[-1:] in ")]":
+        items = [x.strip().rstrip("L") for x in s[1:-1].split(",") if x.strip()]
+        return tuple(attr_value(x) for x in items)
+    if s in ("True", "true"):
+        return 1.0
+    if s in ("False", "false"):
+        return 0.0
+    if s == "None":
+        return None
+    try:
+        return float(s.rstrip("L"))
+    except ValueError:
+        return s
+
+
+def same_attr(a, b):
+    va, vb = attr_value(a), attr_value(b)
+    if isinstance(va, tuple) and len(va) == 1 and not isinstance(vb, tuple):
+        va = va[0]
+    if isinstance(vb, tuple) and len(vb) == 1 and not isinstance(va, tuple):
+        vb = vb[0]
+    if isinstance(va, float) and isinstance(vb, float):
+        return abs(va - vb) <= 1e-12 * max(1.0, abs(va))
+    return va == vb

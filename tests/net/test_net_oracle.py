@@ -13,7 +13,7 @@ import re
 import pytest
 
 from net_oracle import (build_net, expected_roles, is_chain, mx_graph, net_arrays, op_nodes,
-                        run_tool, unique_names)
+                        run_tool, same_attr, unique_names)
 
 GLUON = [("resnet18_v1", 224), ("mobilenet1.0", 224), ("squeezenet1.1", 224),
          ("densenet121", 224), ("inceptionv3", 299), ("alexnet", 224),
@@ -329,3 +329,48 @@ def test_unknown_ops_named_with_counts(mx, build_dir, models, tmp_path):
         keep, _ = build_net(build_dir, q, keep=True)
         failed = collections.Counter(l["mxnet"]["op"] for l in keep["layers"] if l["type"] is None)
         assert failed == {o + "_unknown": counts[o] for o in renamed}
+
+
+def check_way_back(mx, build_dir, sym_path, defaults):
+    """Layer options -> attributes (what export writes for a layer built from options)
+    says the same as the node: every attribute it writes has the node's value, and every
+    mapped attribute it leaves out is at MXNet's default."""
+    graph = mx_graph(mx.sym.load(str(sym_path)))
+    nodes = {n: node for n, node in zip(unique_names(graph), op_nodes(graph))}
+    code, out, err = run_tool(build_dir, "attrs", sym_path)
+    assert code == 0, err
+    back = json.loads(out)
+    assert set(back) == set(nodes)
+    checked = 0
+    for name, b in back.items():
+        node = nodes[name]
+        orig = node.get("attrs", {})
+        if b["type"] == "MXNetOpLayer":
+            assert b["attrs"] == orig, name
+            continue
+        for k, v in b["attrs"].items():
+            assert k in orig and same_attr(v, orig[k]), (name, node["op"], k, v, orig.get(k))
+        for k in b["mapped"]:
+            if k in orig and k not in b["attrs"]:
+                d = defaults[node["op"]].get(k)
+                assert d is not None and same_attr(orig[k], d), (name, node["op"], k, orig[k], d)
+        checked += 1
+    return checked
+
+
+@pytest.fixture(scope="module")
+def op_defaults(mx):
+    from net_oracle import mx_op_defaults
+    return mx_op_defaults()
+
+
+def test_way_back(mx, build_dir, models, gluon_dir, op_defaults):
+    paths = shared_symbols(models)
+    for name, size in (("resnet18_v1", 224), ("inceptionv3", 299), ("mobilenet1.0", 224)):
+        paths.append(export_gluon(mx, name, size, gluon_dir)[0])
+    total = 0
+    for p in paths:
+        if "int8" in p.name:
+            continue  # fused int8 ops are generic layers: raw attributes, checked above
+        total += check_way_back(mx, build_dir, p, op_defaults)
+    assert total > 5000

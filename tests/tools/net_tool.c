@@ -5,6 +5,9 @@
  *       build the Net (params optional, -o takes an internal output, -k keeps
  *       failure entries) and print the element
  *   net_tool reread NETJSON      read a Net JSON form and write it again
+ *   net_tool attrs SYMBOL        the way back: for each layer, the attributes its options
+ *                                give its op (mxio__layer_to_attrs) and the attributes
+ *                                the op's rule maps
  *
  * On an error it prints "STATUS_NAME: message" to stderr and exits with the status. */
 #include <stdio.h>
@@ -12,6 +15,7 @@
 #include <string.h>
 
 #include "mxio.h"
+#include "net/net.h"
 
 static int fail(const mxio_error *e) {
     fprintf(stderr, "%s: %s\n", mxio_status_name(e->code), e->message);
@@ -46,8 +50,65 @@ static char *slurp(const char *path, size_t *len) {
     return buf;
 }
 
+static void put_str(const char *s) {
+    putchar('"');
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') printf("\\%c", c);
+        else if (c < 0x20) printf("\\u%04x", c);
+        else putchar(c);
+    }
+    putchar('"');
+}
+
+static int attrs_back(const char *path) {
+    mxio_error err;
+    mxio_symbol *sym = NULL;
+    mxio_net *net = NULL;
+    if (mxio_symbol_read_file(path, 0, &sym, &err)) return fail(&err);
+    mxio_status st = mxio_net_from_symbol(sym, NULL, NULL, &net, &err);
+    mxio_symbol_free(sym);
+    if (st) return fail(&err);
+    printf("{");
+    for (size_t i = 0; i < net->nlayers; i++) {
+        const mxio__layer *l = &net->layers[i];
+        const mxio__op *op = mxio__op_find(l->op);
+        mxio__kv *kv = NULL;
+        size_t n = 0;
+        if (mxio__layer_to_attrs(op, l, &kv, &n, &err)) {
+            mxio_net_free(net);
+            return fail(&err);
+        }
+        printf("%s\n", i ? "," : "");
+        put_str(l->name);
+        printf(": {\"attrs\": {");
+        for (size_t k = 0; k < n; k++) {
+            printf("%s", k ? ", " : "");
+            put_str(kv[k].key);
+            printf(": ");
+            put_str(kv[k].value);
+        }
+        mxio__kvs_free(kv, n);
+        printf("}, \"mapped\": [");
+        int m = 0;
+        for (const mxio__opt_map *om = op && op->layer ? op->layer->options : NULL; om && om->option;
+             om++)
+            if (om->attr) {
+                printf("%s", m++ ? ", " : "");
+                put_str(om->attr);
+            }
+        printf("], \"type\": ");
+        put_str(l->type->name);
+        printf("}");
+    }
+    printf("}\n");
+    mxio_net_free(net);
+    return 0;
+}
+
 int main(int argc, char **argv) {
     if (argc < 3) return usage();
+    if (strcmp(argv[1], "attrs") == 0) return attrs_back(argv[2]);
     mxio_error err;
     mxio_net *net = NULL;
     mxio_element element = MXIO_ELEMENT_NET;
