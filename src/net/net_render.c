@@ -135,6 +135,8 @@ mxio_status mxio__net_write_table(const struct mxio_net *net, mxio_element eleme
             mxio__buf_puts(b, "; ");
             put_arrays(b, l, with_arrays);
         }
+        /* No trailing separators for layers without options or arrays. */
+        while (b->len >= 2 && b->data[b->len - 1] == ' ' && b->data[b->len - 2] == ';') b->len -= 2;
         mxio__buf_putc(b, '\n');
     }
     if (with_arrays && net->nunused) {
