@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "../graph/infer.h"
 #include "../graph/roles.h"
 #include "net.h"
 
@@ -460,6 +461,43 @@ static mxio_status attach(builder *b, mxio__layer *l, mxio__buf *missing, size_t
     return MXIO_OK;
 }
 
+/* The arrays must also fit each other: run the graph's shape rules with the
+ * attached shapes (and any __shape__ the inputs declare). A rule that rejects
+ * them (conv2 weights made for 32 channels after a 64-channel conv1) is a
+ * mismatch between the params file and the graph. */
+static mxio_status check_with_inference(builder *b) {
+    const struct mxio_net *net = b->net;
+    size_t nh = 0;
+    for (size_t i = 0; i < net->nlayers; i++) nh += net->layers[i].narrays;
+    mxio__shape_hint *hints = mxio__calloc_array(nh ? nh : 1, sizeof *hints);
+    if (!hints) return oom(b);
+    nh = 0;
+    for (size_t i = 0; i < net->nlayers; i++)
+        for (size_t j = 0; j < net->layers[i].narrays; j++) {
+            const mxio__layer_array *a = &net->layers[i].arrays[j];
+            if (a->state != MXIO__ARRAY_SET) continue;
+            hints[nh].name = a->var;
+            hints[nh].shape.ndim = a->ndim;
+            memcpy(hints[nh].shape.d, a->shape, (size_t)a->ndim * sizeof(int64_t));
+            hints[nh].dtype = a->dtype;
+            nh++;
+        }
+    mxio__shapes sh;
+    memset(&sh, 0, sizeof sh);
+    mxio_error ierr;
+    mxio__error_clear(&ierr);
+    mxio_status st = mxio__infer_shapes(b->s, hints, nh, &sh, &ierr);
+    mxio__shapes_free(&sh);
+    free(hints);
+    if (st == MXIO_E_NOMEM) return oom(b);
+    if (st == MXIO_E_SHAPE)
+        return mxio__fail_at(b->err, MXIO_E_MISMATCH, -1, ierr.node, -1,
+                             "%s: the params file's arrays do not fit the graph: %s", net->label,
+                             ierr.message);
+    /* Other failures (an op without a shape rule is not one) leave the check undone. */
+    return MXIO_OK;
+}
+
 static mxio_status select_heads(builder *b, const char *want, mxio__entry *head) {
     const mxio_symbol *s = b->s;
     for (size_t n = 0; n < s->nnodes; n++) {
@@ -722,6 +760,10 @@ mxio_status mxio_net_from_symbol(const mxio_symbol *sym, const mxio_params *para
             }
             net->nunused++;
         }
+    }
+    if (params) {
+        st = check_with_inference(&b);
+        if (st) goto done;
     }
     net->is_chain = mxio__net_compute_chain(net);
 

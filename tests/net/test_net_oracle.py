@@ -374,3 +374,31 @@ def test_way_back(mx, build_dir, models, gluon_dir, op_defaults):
             continue  # fused int8 ops are generic layers: raw attributes, checked above
         total += check_way_back(mx, build_dir, p, op_defaults)
     assert total > 5000
+
+
+def test_arrays_that_do_not_fit_each_other(mx, build_dir, tmp_path):
+    """Each array fits its own layer, but conv2's weights are made for 5 channels where
+    conv1 gives 6: MXNet refuses to bind, and so does the Net (the input declares its
+    shape, so the graph's shape rules can see it)."""
+    s = mx.sym
+    data = s.var("data", shape=(1, 3, 8, 8))
+    c2 = s.Convolution(s.Convolution(data, kernel=(3, 3), num_filter=6, name="conv1"),
+                       kernel=(3, 3), num_filter=4, name="conv2")
+    for in_ch, ok in ((6, True), (5, False)):
+        args = {"conv1_weight": mx.nd.zeros((6, 3, 3, 3)), "conv1_bias": mx.nd.zeros((6,)),
+                "conv2_weight": mx.nd.zeros((4, in_ch, 3, 3)), "conv2_bias": mx.nd.zeros((4,))}
+        prefix = tmp_path / f"cc{in_ch}"
+        mx.model.save_checkpoint(str(prefix), 0, c2, args, {})
+        try:
+            c2.bind(mx.cpu(), args={"data": mx.nd.zeros((1, 3, 8, 8)), **args})
+            mx_ok = True
+        except mx.base.MXNetError:
+            mx_ok = False
+        assert mx_ok == ok
+        code, _, err = run_tool(build_dir, "build", f"{prefix}-symbol.json", "-p",
+                                f"{prefix}-0000.params")
+        if ok:
+            assert code == 0, err
+        else:
+            assert code == 15, err
+            assert "conv2" in err and "(4,5,3,3)" in err and "(4,6,3,3)" in err
