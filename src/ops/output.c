@@ -23,6 +23,8 @@ static const mxio__layer_rule softmax_output_rule = {"SoftmaxLayer",
                                                      MXIO__OPTS({"Mode", NULL, "\"flatten\""}), NULL};
 /* Identity at inference: copies, gradient stops and regression/loss heads. */
 MXIO__FN_RULE(identity_rule, "ElementwiseLayer", "Identity");
+/* CTCLoss at inference: its input (the class probabilities), as with WarpCTC. */
+MXIO__FN_RULE(ctc_inference_rule, "ElementwiseLayer", "Identity");
 /* LogisticRegressionOutput's inference form is the logistic sigmoid. */
 MXIO__FN_RULE(logistic_output_rule, "ElementwiseLayer", "LogisticSigmoid");
 static mxio_status softmax_output_to_layer(const mxio__attrs *a, mxio__layer *l,
@@ -291,6 +293,7 @@ const mxio__op mxio__ops_output[] = {
      .aliases = (const char *const[]){"_sparse_stop_gradient", "stop_gradient", NULL},
      .inputs = BlockGrad_inputs},
     {.name = "CTCLoss",
+     .layer = &ctc_inference_rule,
      .kind = MXIO__KIND_OUTPUT,
      .aliases = (const char *const[]){"_contrib_CTCLoss", "_contrib_ctc_loss", "ctc_loss", NULL},
      .params = CTCLoss_params,
