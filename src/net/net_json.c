@@ -500,8 +500,12 @@ mxio_status mxio__net_read_json(const char *text, size_t len, const char *label,
             goto done;
         }
         net->noutputs++;
-        st = read_src(&r, json_object_get(o, "from") ?: json_object(), NULL, net->nlayers, &x->src,
-                      x->name);
+        json_t *from = json_object_get(o, "from");
+        if (!json_is_object(from)) {
+            st = bad(&r, "output without \"from\"", x->name);
+            goto done;
+        }
+        st = read_src(&r, from, NULL, net->nlayers, &x->src, x->name);
         if (st) goto done;
         if (x->src.kind != MXIO__SRC_INPUT && x->src.kind != MXIO__SRC_LAYER) {
             st = bad(&r, "output not from an input or a layer", x->name);
