@@ -429,8 +429,9 @@ MXIO_API const int64_t *mxio_net_layer_array_shape(const mxio_net *net, size_t i
 
 /* Render MXIO_ELEMENT_NET, MXIO_ELEMENT_UNINITIALIZED_NET (arrays left out) or
  * MXIO_ELEMENT_LAYER_ASSOCIATION as MXIO_TEXT_TABLE (a layer list for people) or
- * MXIO_TEXT_JSON (the Net JSON form, docs/layers.md) into a malloc'd NUL-terminated
- * buffer (free with mxio_free). */
+ * MXIO_TEXT_JSON (Net/UninitializedNet: the Net JSON form, docs/layers.md;
+ * LayerAssociation: {node name: {op, type, options, arrays} or {op, failure}}) into a
+ * malloc'd NUL-terminated buffer (free with mxio_free). */
 MXIO_API mxio_status mxio_net_render(const mxio_net *net, mxio_element element,
                                      mxio_text_format format, char **text, size_t *len,
                                      mxio_error *err);

@@ -853,7 +853,9 @@ mxio_status mxio_net_render(const mxio_net *net, mxio_element element, mxio_text
     mxio__buf b;
     mxio__buf_init(&b);
     mxio_status st;
-    if (format == MXIO_TEXT_JSON)
+    if (format == MXIO_TEXT_JSON && element == MXIO_ELEMENT_LAYER_ASSOCIATION)
+        st = mxio__net_write_association_json(net, &b, err);
+    else if (format == MXIO_TEXT_JSON)
         st = mxio__net_write_json(net, element != MXIO_ELEMENT_UNINITIALIZED_NET, &b, err);
     else if (format == MXIO_TEXT_TABLE)
         st = mxio__net_write_table(net, element, &b, err);

@@ -193,6 +193,62 @@ mxio_status mxio__net_write_json(const struct mxio_net *net, bool with_arrays, m
     return st;
 }
 
+mxio_status mxio__net_write_association_json(const struct mxio_net *net, mxio__buf *out,
+                                             mxio_error *err) {
+    json_t *root = json_object();
+    mxio_status st = root ? MXIO_OK : mxio__fail(err, MXIO_E_NOMEM, "out of memory");
+    for (size_t i = 0; !st && i < net->nlayers; i++) {
+        const mxio__layer *l = &net->layers[i];
+        json_t *o = json_object();
+        json_object_set_new(o, "op", json_string(l->op ? l->op : ""));
+        if (l->failure) {
+            json_object_set_new(o, "failure", json_string(l->failure));
+        } else {
+            json_object_set_new(o, "type", json_string(l->type->name));
+            json_t *opts = json_object();
+            for (size_t k = 0; l->type->options[k].name; k++) {
+                json_error_t je;
+                json_t *v = json_loads(l->values[k], JSON_DECODE_ANY, &je);
+                json_object_set_new(opts, l->type->options[k].name, v ? v : json_null());
+            }
+            json_object_set_new(o, "options", opts);
+            json_t *arrays = json_object();
+            for (size_t j = 0; j < l->narrays; j++) {
+                const mxio__layer_array *a = &l->arrays[j];
+                if (a->state == MXIO__ARRAY_NONE) {
+                    json_object_set_new(arrays, a->slot, json_null());
+                    continue;
+                }
+                json_t *ao = json_object();
+                json_object_set_new(ao, "variable", json_string(a->var ? a->var : ""));
+                if (a->state == MXIO__ARRAY_SET && net->initialized) {
+                    json_t *shape = json_array();
+                    for (int d = 0; d < a->ndim; d++)
+                        json_array_append_new(shape, json_integer(a->shape[d]));
+                    json_object_set_new(ao, "shape", shape);
+                    const char *dt = a->dtype >= 0 ? mxio_dtype_name((mxio_dtype)a->dtype) : NULL;
+                    json_object_set_new(ao, "dtype", dt ? json_string(dt) : json_null());
+                }
+                json_object_set_new(arrays, a->slot, ao);
+            }
+            json_object_set_new(o, "arrays", arrays);
+        }
+        json_object_set_new(root, l->name, o);
+    }
+    if (!st) {
+        char *txt = json_dumps(root, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+        if (!txt)
+            st = mxio__fail(err, MXIO_E_NOMEM, "out of memory writing LayerAssociation");
+        else {
+            mxio__buf_puts(out, txt);
+            mxio__buf_putc(out, '\n');
+            free(txt);
+        }
+    }
+    json_decref(root);
+    return st;
+}
+
 /* ---- reading ------------------------------------------------------------- */
 
 typedef struct reader {

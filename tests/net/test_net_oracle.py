@@ -329,6 +329,13 @@ def test_unknown_ops_named_with_counts(mx, build_dir, models, tmp_path):
         keep, _ = build_net(build_dir, q, keep=True)
         failed = collections.Counter(l["mxnet"]["op"] for l in keep["layers"] if l["type"] is None)
         assert failed == {o + "_unknown": counts[o] for o in renamed}
+        # LayerAssociation: every op node by name, the unknown ones as failures.
+        assoc, _ = build_net(build_dir, q, keep=True, element="assoc")
+        graph = mx_graph(mx.sym.load(str(p)))
+        assert list(assoc) == unique_names(graph)
+        fails = collections.Counter(v["op"] for v in assoc.values() if "failure" in v)
+        assert fails == failed
+        assert all(v["type"] for v in assoc.values() if "failure" not in v)
 
 
 def check_way_back(mx, build_dir, sym_path, defaults):
