@@ -62,6 +62,10 @@ static mxio_status leaky_infer(mxio__shape_ctx *c) {
     return MXIO_OK;
 }
 
+static mxio_status qact_infer(mxio__shape_ctx *c) {
+    return mxio__infer_quantized(c, mxio__infer_first, 1, -1);
+}
+
 /* ---- Activation */
 static const mxio__attr_spec Activation_params[] = {
     {"act_type", MXIO__ATTR_ENUM, NULL, "relu|sigmoid|softrelu|softsign|tanh"},
@@ -192,6 +196,7 @@ const mxio__op mxio__ops_activation[] = {
      .inputs = hard_sigmoid_inputs},
     {.name = "_contrib_quantized_act",
      .kind = MXIO__KIND_ACTIVATION,
+     .infer_shape = qact_infer,
      .params = contrib_quantized_act_params,
      .inputs = contrib_quantized_act_inputs,
      .num_outputs = 3,

@@ -193,3 +193,26 @@ mxio_status mxio__infer_broadcast(mxio__shape_ctx *c) {
     }
     return mxio__shape_assign_out(c, 0, &o);
 }
+
+mxio_status mxio__infer_quantized(mxio__shape_ctx *c, mxio_status (*rule)(mxio__shape_ctx *),
+                                  int ndata, int out_dtype) {
+    mxio__shape_ctx sub = *c;
+    if (ndata > c->nin) ndata = c->nin;
+    sub.nin = ndata;
+    sub.nout = c->nout > 0 ? 1 : 0;
+    mxio_status st = rule(&sub);
+    if (st) return st;
+    int64_t one = 1;
+    mxio__shape range;
+    mxio__shape_make(&range, 1, &one);
+    for (int i = ndata; i < c->nin; i++) {
+        if ((st = mxio__shape_assign_in(c, i, 1, &one))) return st;
+        if (c->in_dtype[i] < 0) c->in_dtype[i] = MXIO_DTYPE_FLOAT32;
+    }
+    for (int i = 1; i < c->nout; i++) {
+        if ((st = mxio__shape_assign_out(c, i, &range))) return st;
+        c->out_dtype[i] = MXIO_DTYPE_FLOAT32;
+    }
+    if (out_dtype >= 0 && c->nout > 0) c->out_dtype[0] = out_dtype;
+    return MXIO_OK;
+}
