@@ -4,6 +4,8 @@
 #include "../net/layer.h"
 
 /* ---- high-level layers these ops become (src/net/layer.h) */
+/* IdentityAttachKLSparseReg is the identity forward (its regulariser acts on gradients). */
+MXIO__FN_RULE(kl_identity_rule, "ElementwiseLayer", "Identity");
 static const mxio__layer_rule bn_rule = {
     "BatchNormalizationLayer",
     MXIO__OPTS({"Epsilon", "eps", NULL}, {"Momentum", "momentum", NULL},
@@ -375,6 +377,7 @@ const mxio__op mxio__ops_norm[] = {
      .output_names = (const char *const[]){"output", "mean", "var", "workspace", NULL},
      .compose_attrs = bn_compose},
     {.name = "IdentityAttachKLSparseReg",
+     .layer = &kl_identity_rule,
      .kind = MXIO__KIND_NORM,
      .infer_shape = kl_sparse_infer,
      .params = kl_sparse_params,

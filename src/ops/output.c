@@ -347,6 +347,7 @@ const mxio__op mxio__ops_output[] = {
      .num_outputs = 2,
      .num_visible = 1},
     {.name = "WarpCTC",
+     .layer = &ctc_inference_rule,
      .kind = MXIO__KIND_OUTPUT,
      .infer_shape = warpctc_infer,
      .params = warpctc_params,
