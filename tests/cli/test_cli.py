@@ -158,6 +158,9 @@ def test_input_names_formats(mxio, net, tmp_path):
     j = json.loads(mxio("import", net["symbol"], "InputNames", "--format", "json", check=0).out)
     assert {e["name"]: (e["role"], e["label"]) for e in j} == {
         "data": ("data", False), "softmax_label": ("label", True)}
+    # which argument of which node took each input: MXNet's own argument names
+    assert {e["name"]: e["consumed_as"] for e in j} == {
+        "data": ["conv0.data"], "softmax_label": ["softmax.label"]}
     out = tmp_path / "in.csv"
     mxio("import", net["symbol"], "InputNames", "-o", out, check=0)
     rows = list(csv.DictReader(open(out, newline="")))
@@ -373,3 +376,46 @@ def test_node_dataset_of_every_shared_symbol(mx, mxio, models):
         for g, w in zip(got, want):
             assert g["attrs"] == w.get("attrs", {}), (path, g["name"])
             assert g["inputs"] == w["inputs"], (path, g["name"])
+
+
+SYMBOL_FORMATS = {"InputNames": ["table", "json", "csv"], "NodeDataset": ["table", "json", "csv"],
+                  "NodeGraph": ["table", "json", "csv", "dot"]}
+EXT = {"table": "txt", "json": "json", "csv": "csv", "dot": "dot"}
+
+
+@pytest.mark.parametrize("element", sorted(SYMBOL_FORMATS))
+@pytest.mark.parametrize("fmt", ["table", "json", "csv", "dot", "npz", "npy"])
+def test_symbol_element_format_matrix(mxio, net, tmp_path, element, fmt):
+    out = tmp_path / f"out.{EXT.get(fmt, fmt)}"
+    if fmt not in SYMBOL_FORMATS[element]:
+        r = mxio("import", net["symbol"], element, "-o", out)
+        assert r.code == MISUSE and not out.exists(), r
+        return
+    shown = mxio("import", net["symbol"], element, "--format", fmt, "-q", check=0).out
+    mxio("import", net["symbol"], element, "-o", out, "-q", check=0)
+    written = out.read_text()
+    assert written == shown and written.endswith("\n")
+    nodes = symbol_nodes(net["symbol"])
+    if fmt == "json":
+        json.loads(written)
+    elif fmt == "csv":
+        rows = list(csv.reader(io.StringIO(written, newline="")))
+        assert len({len(r) for r in rows}) == 1           # a rectangle with a header
+        if element == "NodeDataset":
+            assert len(rows) == 1 + len(nodes)
+    elif fmt == "table" and element == "NodeGraph":
+        edges = sum(len(n["inputs"]) for n in nodes)
+        assert len(written.splitlines()) == edges and all("->" in l for l in written.splitlines())
+
+
+def test_damaged_inputs_exit_with_the_library_status(mxio, net, tmp_path):
+    """Exit status = the mxio_status of the failure; the message names the file."""
+    not_symbol = tmp_path / "bad.json"
+    not_symbol.write_text('{"a": 1}')
+    truncated = tmp_path / "cut-0000.params"
+    truncated.write_bytes(net["params"].read_bytes()[:100])
+    # E_FORMAT or E_CORRUPT (the reader's choice), E_TRUNCATED
+    for path, statuses in ((not_symbol, (7, 9)), (truncated, (8,))):
+        r = mxio("import", path)
+        assert r.code in statuses, r
+        assert r.err.startswith(f"mxio: {path}") and r.out == ""
