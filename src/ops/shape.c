@@ -163,7 +163,8 @@ static mxio_status transpose_infer(mxio__shape_ctx *c) {
     bool seen[MXIO__MAX_DIMS] = {false};
     for (int i = 0; i < na; i++) {
         int ax;
-        if (!mxio__axis(axes[i], x->ndim, &ax) || seen[ax])
+        /* MXNet 1.9.1's transpose takes no negative axes. */
+        if (axes[i] < 0 || !mxio__axis(axes[i], x->ndim, &ax) || seen[ax])
             return mxio__shape_fail(c, "axes is not a permutation");
         seen[ax] = true;
         d[i] = x->d[ax];
@@ -437,6 +438,15 @@ static mxio_status pad_infer(mxio__shape_ctx *c) {
     if (!mxio__shape_rank_known(x)) return MXIO_OK;
     if (!mxio__attr_shape(c->attrs, "pad_width", pw, MXIO__MAX_DIMS * 2, &n, NULL) || n != 2 * x->ndim)
         return mxio__shape_fail(c, "pad_width must have 2 entries per axis (%d)", 2 * x->ndim);
+    /* PadProp::InferShape: 4-D or 5-D, no padding on N and C, and reflection
+     * (checked on the first two spatial axes only) narrower than the input. */
+    if (x->ndim != 4 && x->ndim != 5) return mxio__shape_fail(c, "only 4-D or 5-D input can be padded");
+    if (pw[0] || pw[1] || pw[2] || pw[3]) return mxio__shape_fail(c, "the first two axes cannot be padded");
+    const char *mode = mxio__attr_str(c->attrs, "mode");
+    if (mode && strcmp(mode, "reflect") == 0)
+        for (int i = 4; i < 8; i++)
+            if (KNOWN(x->d[2 + (i - 4) / 2]) && pw[i] >= x->d[2 + (i - 4) / 2])
+                return mxio__shape_fail(c, "reflection padding must be smaller than the input");
     mxio__shape o = *x;
     for (int i = 0; i < x->ndim; i++)
         if (KNOWN(x->d[i])) o.d[i] = x->d[i] + pw[2 * i] + pw[2 * i + 1];
