@@ -563,6 +563,8 @@ static mxio_status broadcast_axis_infer(mxio__shape_ctx *c) {
     for (int i = 0; i < na; i++) {
         int a;
         if (!mxio__axis(ax[i], x->ndim, &a)) return mxio__shape_fail(c, "axis is out of range");
+        if (KNOWN(x->d[a]) && x->d[a] != 1)
+            return mxio__shape_fail(c, "broadcasting axis %d must have size 1, not %lld", a, (long long)x->d[a]);
         o.d[a] = sz[i];
     }
     return mxio__shape_assign_out(c, 0, &o);
@@ -757,6 +759,10 @@ static mxio_status pick_infer(mxio__shape_ctx *c) {
     } else {
         for (int k = ax; k + 1 < o.ndim; k++) o.d[k] = o.d[k + 1];
         o.ndim--;
+        if (o.ndim == 0) { /* MXNet 1.x has no 0-D arrays */
+            o.ndim = 1;
+            o.d[0] = 1;
+        }
     }
     mxio_status st = mxio__shape_assign(c, &c->in[1], &o, "index");
     return st ? st : mxio__shape_assign_out(c, 0, &o);

@@ -250,7 +250,83 @@ def rand_concat(r):
     return {"num_args": n, "dim": dim}, shapes
 
 
-GENERATORS = [("transpose", rand_transpose), ("expand_dims", rand_expand), ("SwapAxis", rand_swap),
+def rand_upsampling(r):
+    n = r.randint(1, 3)
+    mode = r.choice(["concat", "sum"])
+    scale = r.randint(1, 3)
+    h = r.randint(1, 4)
+    shapes = {"arg0": (2, r.choice([2, 3]), h, h)}
+    for i in range(1, n):
+        f = r.choice([1, 2, 3]) if r.random() < 0.8 else r.randint(1, 7)
+        hh = max(1, (h * scale) // f)
+        shapes[f"arg{i}"] = (2, r.choice([2, 3]), hh, hh)
+    attrs = {"scale": scale, "sample_type": "nearest", "num_args": n, "multi_input_mode": mode}
+    if r.random() < 0.3:
+        attrs = {"scale": scale, "sample_type": "bilinear", "num_args": 1, "num_filter": 2}
+        shapes = {"data": (2, 2, h, h)}
+    return attrs, shapes
+
+
+def rand_take(r):
+    a, i = rshape(r), rshape(r, 1, 3)
+    attrs = {"axis": r.randint(-len(a), len(a) - 1)} if r.random() < 0.7 else {}
+    return attrs, {"a": a, "indices": i}
+
+
+def rand_pick(r):
+    d = rshape(r)
+    ax = r.randint(-len(d), len(d) - 1)
+    keep = r.random() < 0.5
+    idx = list(d)
+    if keep:
+        idx[ax] = 1
+    else:
+        del idx[ax]
+    return {"axis": ax, "keepdims": keep}, ({"data": d, "index": tuple(idx)} if idx else {"data": d})
+
+
+def rand_batch_dot(r):
+    b, m, k, n = (r.randint(1, 4) for _ in range(4))
+    ta, tb = r.random() < 0.5, r.random() < 0.5
+    lhs = (b, k, m) if ta else (b, m, k)
+    rhs = (b, n, k) if tb else (b, k, n)
+    if r.random() < 0.2:
+        rhs = (b, rhs[1] + 1, rhs[2])
+    return {"transpose_a": ta, "transpose_b": tb}, {"lhs": lhs, "rhs": rhs}
+
+
+def rand_slice_like(r):
+    d = rshape(r, 1, 4, 2, 6)
+    like = tuple(r.randint(1, x) for x in d)
+    attrs = {}
+    if r.random() < 0.6:
+        attrs["axes"] = tuple(sorted(set(r.randint(-len(d), len(d) - 1) for _ in range(r.randint(1, len(d))))))
+    return attrs, {"data": d, "shape_like": like}
+
+
+def rand_stack(r):
+    d = rshape(r)
+    n = r.randint(1, 3)
+    return ({"num_args": n, "axis": r.randint(-len(d) - 1, len(d))},
+            {f"arg{i}": d for i in range(n)})
+
+
+def rand_prior(r):
+    sizes = tuple(round(r.uniform(0.1, 0.9), 2) for _ in range(r.randint(1, 3)))
+    ratios = tuple(r.choice([0.5, 1, 2, 3]) for _ in range(r.randint(1, 3)))
+    return {"sizes": sizes, "ratios": ratios}, {"data": (1, 3, r.randint(1, 9), r.randint(1, 9))}
+
+
+def rand_broadcast_axis(r):
+    d = tuple(r.choice([1, 1, 3]) for _ in range(r.randint(1, 4)))
+    axes = sorted(set(r.randint(0, len(d) - 1) for _ in range(r.randint(1, len(d)))))
+    return {"axis": tuple(axes), "size": tuple(r.randint(1, 4) for _ in axes)}, {"data": d}
+
+
+GENERATORS = [("UpSampling", rand_upsampling), ("take", rand_take), ("pick", rand_pick),
+              ("batch_dot", rand_batch_dot), ("slice_like", rand_slice_like), ("stack", rand_stack),
+              ("_contrib_MultiBoxPrior", rand_prior), ("broadcast_axis", rand_broadcast_axis),
+              ("transpose", rand_transpose), ("expand_dims", rand_expand), ("SwapAxis", rand_swap),
               ("Pad", rand_pad), ("repeat", rand_repeat), ("broadcast_to", rand_broadcast_to),
               ("dot", rand_dot), ("BatchNorm", rand_bn), ("LayerNorm", rand_bn),
               ("SoftmaxOutput", rand_softmax_output), ("RNN", rand_rnn), ("topk", rand_topk),
