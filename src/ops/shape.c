@@ -141,6 +141,14 @@ static mxio_status concat_infer(mxio__shape_ctx *c) {
         if (sum >= 0) sum = KNOWN(x->d[ax]) ? sum + x->d[ax] : -1;
     }
     if (o.ndim < 0) return MXIO_OK;
+    /* Like ConcatShape, unknown dims of one input are taken from the others. */
+    for (int i = 0; i < n; i++) {
+        if (!mxio__shape_rank_known(&c->in[i])) continue;
+        mxio__shape y = o;
+        y.d[ax] = c->in[i].d[ax];
+        mxio_status st = mxio__shape_assign(c, &c->in[i], &y, "input");
+        if (st) return st;
+    }
     o.d[ax] = sum > 0 ? sum : 0;
     return mxio__shape_assign_out(c, 0, &o);
 }
