@@ -625,7 +625,8 @@ static void shape_cell(table *t, const summary *S, size_t node, uint32_t index) 
 
 static void text_note(void *ctx, const char *note) {
     mxio__buf *b = ctx;
-    mxio__buf_printf(b, "  - %s\n", note);
+    char safe[MXIO_ERROR_MESSAGE_SIZE + 128];
+    mxio__buf_printf(b, "  - %s\n", mxio__printable(safe, sizeof safe, note, strlen(note)));
 }
 
 static void count_cell(table *t, int64_t v, bool known) {
