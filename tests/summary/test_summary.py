@@ -68,7 +68,7 @@ def test_zoo_param_totals_without_params_file(mx, mxio, zoo, name):
         (gluon_total, arg, aux)
 
 
-@pytest.mark.parametrize("name", ["resnet18_v1", "densenet121", "squeezenet1.1"])
+@pytest.mark.parametrize("name", ZOO)
 def test_zoo_per_layer_params(mx, mxio, zoo, name):
     prefix, _ = zoo[name]
     s = summary_json(mxio, sym_file(prefix), "--shape", SHAPE)
@@ -305,3 +305,23 @@ def test_cli_misuse(mxio, zoo):
     assert "summary" in r.out
     r = mxio("summary", "--help")
     assert r.code == 0 and "--shape" in r.out
+
+
+def test_params_that_contradict_the_graph(mx, mxio, tmp_path):
+    """Without --shape a params file that does not fit the graph is a note, not a
+    failure; with --shape the contradiction is an error naming the node."""
+    data = mx.sym.Variable("data", shape=(2, 3, 16, 16))
+    x = mx.sym.Convolution(data, kernel=(3, 3), num_filter=8, name="conv")
+    x = mx.sym.FullyConnected(x, num_hidden=4, name="fc")
+    path = tmp_path / "m-symbol.json"
+    x.save(str(path))
+    _, args = internal_shapes(mx, path)
+    arrays = {f"arg:{k}": mx.nd.zeros(v) for k, v in args.items() if k != "data"}
+    arrays["arg:conv_weight"] = mx.nd.zeros((8, 5, 3, 3))  # 5 input channels, data has 3
+    mx.nd.save(str(tmp_path / "m-0000.params"), arrays)
+    s = summary_json(mxio, path)
+    assert any("shape inference stopped" in n and "conv" in n for n in s["notes"]), s["notes"]
+    assert s["totals"]["params"] == sum(a.size for a in arrays.values())
+    assert s["outputs"][0]["shape"] is None
+    r = mxio("summary", path, "--shape", "data=2,3,16,16")
+    assert r.code == 14 and "conv" in r.err, r
