@@ -8,8 +8,8 @@ ZOO = ["resnet18_v1", "resnet50_v1", "mobilenet1.0", "squeezenet1.1", "densenet1
 
 def export_zoo(mx, name, prefix, shape=(1, 3, 224, 224), seed=0):
     """A Gluon model-zoo net with random (Xavier) weights, exported as
-    prefix-symbol.json + prefix-0000.params. Returns MXNet's parameter counts:
-    (total over collect_params, arg total, aux total) from the Gluon net."""
+    prefix-symbol.json + prefix-0000.params. Returns MXNet's parameter count:
+    sum(p.data().size for p in net.collect_params().values())."""
     from mxnet.gluon.model_zoo import vision
     mx.random.seed(seed)
     net = vision.get_model(name, pretrained=False)
