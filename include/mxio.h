@@ -493,6 +493,34 @@ MXIO_API mxio_status mxio_net_render(const mxio_net *net, mxio_element element,
                                      mxio_text_format format, char **text, size_t *len,
                                      mxio_error *err);
 
+/* ------------------------------------------------------------------------- */
+/* Summary                                                                    */
+/* ------------------------------------------------------------------------- */
+
+/* Options for mxio_summary_render. All-zero is the default: a table, shapes from
+ * the symbol's __shape__ attributes and the params file's array shapes. */
+typedef struct mxio_summary_options {
+    mxio_text_format format;       /* MXIO_TEXT_TABLE or MXIO_TEXT_JSON */
+    const mxio_plot_input *inputs; /* input shapes by variable name (take precedence over __shape__) */
+    size_t ninputs;
+    const char *symbol_path;       /* shown as the symbol's file; NULL: the name it was read under */
+    const char *params_path;       /* the file `params` was read from: shown, and its size taken */
+    const char *params_note;       /* how that file was chosen ("latest of 3 epochs"); may be NULL */
+} mxio_summary_options;
+
+/* Summarise a model as text into a malloc'd NUL-terminated buffer (free with
+ * mxio_free): the MXNet version that wrote the symbol; the params file (size,
+ * array count, dtypes); the inputs and outputs with shapes and dtypes; one row per
+ * op node with its output shapes, its parameter count (arg and aux) and its
+ * multiply-accumulates; the totals; and notes saying what could not be known.
+ * `params` may be NULL (counts then come from inferred weight shapes). Unknown
+ * shapes are never an error: they are shown as unknown. An input given in `opt`
+ * that names no variable is MXIO_E_NOT_FOUND; shapes that contradict the graph,
+ * MXIO_E_SHAPE. The JSON form is described in docs/summary.md. */
+MXIO_API mxio_status mxio_summary_render(const mxio_symbol *s, const mxio_params *params,
+                                         const mxio_summary_options *opt, char **text,
+                                         size_t *len, mxio_error *err);
+
 #ifdef __cplusplus
 }
 #endif
