@@ -485,3 +485,69 @@ mxio_status mxio__k_roi_align_create(const mxio__rt_ctx *ctx, const mxio__roi_al
     mxio__tdesc_plain(&k->out[0], 4, od);
     return mxio__rt_kernel_done(k, out, err);
 }
+
+/* ---- ROIPooling -------------------------------------------------------------------------- */
+
+typedef struct roipool_impl {
+    int64_t N, C, H, W, R, PH, PW;
+    float scale;
+} roipool_impl;
+
+static mxio_status roipool_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
+                               void *const *out, void *scratch, mxio_error *err) {
+    const roipool_impl *q = k->impl;
+    const float *x = in[0], *rois = in[1];
+    float *y = out[0];
+    for (int64_t n = 0; n < q->R; n++) {
+        const float *r = rois + n * 5;
+        /* std::round on float: halves away from zero */
+        int64_t sw = (int64_t)roundf(r[1] * q->scale), sh = (int64_t)roundf(r[2] * q->scale);
+        int64_t ew = (int64_t)roundf(r[3] * q->scale), eh = (int64_t)roundf(r[4] * q->scale);
+        int64_t b = (int64_t)r[0];
+        bool invalid = b < 0 || b >= q->N;
+        int64_t rh = eh - sh + 1 > 1 ? eh - sh + 1 : 1, rw = ew - sw + 1 > 1 ? ew - sw + 1 : 1;
+        float bh = (float)rh / (float)q->PH, bw = (float)rw / (float)q->PW;
+        for (int64_t c = 0; c < q->C; c++) {
+            const float *pl = invalid ? NULL : x + (b * q->C + c) * q->H * q->W;
+            float *yo = y + ((n * q->C + c) * q->PH) * q->PW;
+            for (int64_t ph = 0; ph < q->PH; ph++)
+                for (int64_t pw = 0; pw < q->PW; pw++) {
+                    int64_t h0 = (int64_t)floorf((float)ph * bh) + sh, w0 = (int64_t)floorf((float)pw * bw) + sw;
+                    int64_t h1 = (int64_t)ceilf((float)(ph + 1) * bh) + sh, w1 = (int64_t)ceilf((float)(pw + 1) * bw) + sw;
+                    h0 = h0 < 0 ? 0 : h0 > q->H ? q->H : h0;
+                    h1 = h1 < 0 ? 0 : h1 > q->H ? q->H : h1;
+                    w0 = w0 < 0 ? 0 : w0 > q->W ? q->W : w0;
+                    w1 = w1 < 0 ? 0 : w1 > q->W ? q->W : w1;
+                    float m = -FLT_MAX;
+                    if (invalid || h1 <= h0 || w1 <= w0) {
+                        m = 0.0f;
+                    } else {
+                        for (int64_t h = h0; h < h1; h++)
+                            for (int64_t w = w0; w < w1; w++)
+                                if (pl[h * q->W + w] > m) m = pl[h * q->W + w];
+                    }
+                    yo[ph * q->PW + pw] = m;
+                }
+        }
+    }
+    return MXIO_OK;
+}
+
+mxio_status mxio__k_roi_pool_create(const mxio__rt_ctx *ctx, const int64_t pooled[2],
+                                    float spatial_scale, const mxio__tdesc *in, mxio__kernel **out,
+                                    mxio_error *err) {
+    const char *op = "ROIPooling";
+    mxio_status st = mxio__rt_check_plain_f32(op, 2, in, err);
+    if (st != MXIO_OK) return st;
+    if (in[0].ndim != 4 || in[1].ndim != 2 || in[1].dims[1] != 5 || pooled[0] < 1 || pooled[1] < 1 ||
+        pooled[0] > (1 << 20) || pooled[1] > (1 << 20))
+        return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: data (N, C, H, W), rois (R, 5), pooled_size >= 1", op);
+    mxio__kernel *k = new_kernel(op, 2, in, sizeof(roipool_impl), roipool_run, err);
+    if (!k) return MXIO_E_NOMEM;
+    roipool_impl *q = k->impl;
+    q->N = in[0].dims[0], q->C = in[0].dims[1], q->H = in[0].dims[2], q->W = in[0].dims[3];
+    q->R = in[1].dims[0], q->PH = pooled[0], q->PW = pooled[1], q->scale = spatial_scale;
+    int64_t od[4] = {q->R, q->C, q->PH, q->PW};
+    mxio__tdesc_plain(&k->out[0], 4, od);
+    return mxio__rt_kernel_done(k, out, err);
+}

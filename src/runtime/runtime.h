@@ -453,6 +453,13 @@ typedef struct mxio__roi_align_params {
 mxio_status mxio__k_roi_align_create(const mxio__rt_ctx *ctx, const mxio__roi_align_params *p,
                                      const mxio__tdesc *in, mxio__kernel **out, mxio_error *err);
 
+/* ROIPooling: data (N, C, H, W), rois (R, 5) [batch, x1, y1, x2, y2]; output
+ * (R, C, ph, pw), max over each rounded bin (MXNet's CPU kernel; empty bins and
+ * invalid batch indices give 0). */
+mxio_status mxio__k_roi_pool_create(const mxio__rt_ctx *ctx, const int64_t pooled[2],
+                                    float spatial_scale, const mxio__tdesc *in, mxio__kernel **out,
+                                    mxio_error *err);
+
 /* ---- RNN (k_rnn.c) -------------------------------------------------------------- */
 
 typedef enum mxio__rnn_mode { MXIO__RNN_RELU, MXIO__RNN_TANH, MXIO__RNN_LSTM, MXIO__RNN_GRU } mxio__rnn_mode;

@@ -577,6 +577,12 @@ static mxio_status create(const mxio__rt_ctx *ctx, const char *op, int nin, cons
         r.aligned = pbool("aligned", false);
         return mxio__k_roi_align_create(ctx, &r, t, k, err);
     }
+    if (!strcmp(op, "ROIPooling")) {
+        int64_t pooled[2] = {1, 1};
+        int n = ptuple("pooled_size", pooled, 2);
+        if (n == 1) pooled[1] = pooled[0];
+        return mxio__k_roi_pool_create(ctx, pooled, (float)pfloat("spatial_scale", 1), t, k, err);
+    }
     if (!strcmp(op, "Embedding"))
         return mxio__k_embedding_create(ctx, pint("input_dim", 0), pint("output_dim", 0), t, k, err);
     return mxio__fail(err, MXIO_E_UNKNOWN_OP, "kernel_driver: no kernel for op %s", op);
