@@ -676,6 +676,44 @@ mxio_status mxio__k_sequence_create(const mxio__rt_ctx *ctx, bool last, bool use
     return mxio__rt_kernel_done(k, out, err);
 }
 
+static mxio_status seqrev_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
+                              void *const *out, void *scratch, mxio_error *err) {
+    const seq_impl *q = k->impl;
+    const float *x = in[0];
+    float *y = out[0];
+    size_t row = (size_t)q->rest * sizeof(float);
+    for (int64_t b = 0; b < q->N; b++) {
+        int64_t len = seq_len(q, in, k->nin, b);
+        for (int64_t t = 0; t < q->T; t++) {
+            int64_t src = t < len ? len - 1 - t : t;
+            memcpy(y + (t * q->N + b) * q->rest, x + (src * q->N + b) * q->rest, row);
+        }
+    }
+    return MXIO_OK;
+}
+
+mxio_status mxio__k_sequence_reverse_create(const mxio__rt_ctx *ctx, bool use_length,
+                                            const mxio__tdesc *in, mxio__kernel **out,
+                                            mxio_error *err) {
+    const char *op = "SequenceReverse";
+    int nin = use_length ? 2 : 1;
+    mxio_status st = mxio__rt_check_plain_f32(op, nin, in, err);
+    if (st != MXIO_OK) return st;
+    if (in[0].ndim < 2) return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: data rank < 2", op);
+    mxio__kernel *k = new_kernel(op, nin, in, sizeof(seq_impl), seqrev_run, err);
+    if (!k) return MXIO_E_NOMEM;
+    seq_impl *q = k->impl;
+    q->T = in[0].dims[0];
+    q->N = in[0].dims[1];
+    q->rest = prod(in[0].dims, 2, in[0].ndim);
+    if (use_length && mxio__tdesc_numel(&in[1]) != q->N) {
+        mxio__kernel_free(k);
+        return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: sequence_length must have %lld entries", op,
+                          (long long)q->N);
+    }
+    return mxio__rt_kernel_done(k, out, err);
+}
+
 /* ---- depth_to_space / space_to_depth ------------------------------------------------ */
 
 mxio_status mxio__k_depth_space_create(const mxio__rt_ctx *ctx, bool to_space, int64_t block,

@@ -367,6 +367,11 @@ mxio_status mxio__k_pick_create(const mxio__rt_ctx *ctx, int axis, bool keepdims
 mxio_status mxio__k_sequence_create(const mxio__rt_ctx *ctx, bool last, bool use_length, int axis,
                                     float value, const mxio__tdesc *in, mxio__kernel **out,
                                     mxio_error *err);
+/* SequenceReverse (axis 0): step t < length[n] takes step length[n]-1-t; the
+ * padding steps are copied as they are. */
+mxio_status mxio__k_sequence_reverse_create(const mxio__rt_ctx *ctx, bool use_length,
+                                            const mxio__tdesc *in, mxio__kernel **out,
+                                            mxio_error *err);
 
 /* depth_to_space (DCR) / space_to_depth with block_size, on (N, C, H, W). */
 mxio_status mxio__k_depth_space_create(const mxio__rt_ctx *ctx, bool to_space, int64_t block,

@@ -373,6 +373,8 @@ EXTRA = [
     case("SequenceMask", {"use_sequence_length": True, "value": -1.0},
          [rnd(4, 3, 2), np.array([1, 4, 2], np.float32)]),
     case("SequenceMask", {"use_sequence_length": True, "axis": 1}, [rnd(3, 5, 2), np.array([5, 0, 2], np.float32)]),
+    case("SequenceReverse", {}, [rnd(4, 3, 2)]),
+    case("SequenceReverse", {"use_sequence_length": True}, [rnd(5, 3, 2), np.array([2, 5, 1], np.float32)]),
     case("SequenceLast", {}, [rnd(4, 3, 2)]),
     case("SequenceLast", {"use_sequence_length": True}, [rnd(4, 3, 2), np.array([1, 4, 2], np.float32)]),
     case("SequenceLast", {"use_sequence_length": True, "axis": 1}, [rnd(3, 5), np.array([5, 1, 2], np.float32)]),

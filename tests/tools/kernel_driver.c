@@ -488,6 +488,8 @@ static mxio_status create(const mxio__rt_ctx *ctx, const char *op, int nin, cons
     if (!strcmp(op, "pick"))
         return mxio__k_pick_create(ctx, (int)pint("axis", -1), pbool("keepdims", false),
                                    !strcmp(pstr("mode", "clip"), "wrap"), t, k, err);
+    if (!strcmp(op, "SequenceReverse"))
+        return mxio__k_sequence_reverse_create(ctx, pbool("use_sequence_length", false), t, k, err);
     if (!strcmp(op, "SequenceMask") || !strcmp(op, "SequenceLast"))
         return mxio__k_sequence_create(ctx, op[8] == 'L', pbool("use_sequence_length", false),
                                        (int)pint("axis", 0), (float)pfloat("value", 0), t, k, err);
