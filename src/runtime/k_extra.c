@@ -33,6 +33,7 @@ static int64_t prod(const int64_t *d, int from, int to) {
 typedef struct gemm_impl {
     int64_t batch, M, N, K;
     bool ta, tb;
+    float alpha; /* 1 for dot / batch_dot */
 } gemm_impl;
 
 static mxio_status gemm_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
@@ -41,7 +42,7 @@ static mxio_status gemm_run(const mxio__kernel *k, mxio__rt_exec *ex, const void
     const float *a = in[0], *b = in[1];
     float *c = out[0];
     for (int64_t i = 0; i < g->batch; i++) {
-        dnnl_status_t st = dnnl_sgemm(g->ta ? 'T' : 'N', g->tb ? 'T' : 'N', g->M, g->N, g->K, 1.0f,
+        dnnl_status_t st = dnnl_sgemm(g->ta ? 'T' : 'N', g->tb ? 'T' : 'N', g->M, g->N, g->K, g->alpha,
                                       a + i * g->M * g->K, g->ta ? g->M : g->K,
                                       b + i * g->K * g->N, g->tb ? g->K : g->N, 0.0f,
                                       c + i * g->M * g->N, g->N);
@@ -64,6 +65,7 @@ mxio_status mxio__k_dot_create(const mxio__rt_ctx *ctx, bool transpose_a, bool t
     if (!k) return MXIO_E_NOMEM;
     gemm_impl *g = k->impl;
     g->batch = 1;
+    g->alpha = 1.0f;
     g->ta = transpose_a;
     g->tb = transpose_b;
     int64_t kl, kr;
@@ -109,14 +111,14 @@ bad:
     return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: shapes do not contract", op);
 }
 
-mxio_status mxio__k_batch_dot_create(const mxio__rt_ctx *ctx, bool transpose_a, bool transpose_b,
-                                     const mxio__tdesc *in, mxio__kernel **out, mxio_error *err) {
-    const char *op = "batch_dot";
+static mxio_status batched_gemm(const char *op, int min_rank, bool transpose_a, bool transpose_b,
+                                float alpha, const mxio__tdesc *in, mxio__kernel **out,
+                                mxio_error *err) {
     mxio_status st = mxio__rt_check_plain_f32(op, 2, in, err);
     if (st != MXIO_OK) return st;
     const mxio__tdesc *l = &in[0], *r = &in[1];
     int nd = l->ndim;
-    bool ok = nd >= 3 && r->ndim == nd;
+    bool ok = nd >= min_rank && r->ndim == nd;
     for (int i = 0; ok && i < nd - 2; i++) ok = l->dims[i] == r->dims[i];
     if (!ok) return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: needs (B..., M, K) x (B..., K, N)", op);
     mxio__kernel *k = new_kernel(op, 2, in, sizeof(gemm_impl), gemm_run, err);
@@ -124,6 +126,7 @@ mxio_status mxio__k_batch_dot_create(const mxio__rt_ctx *ctx, bool transpose_a, 
     gemm_impl *g = k->impl;
     g->ta = transpose_a;
     g->tb = transpose_b;
+    g->alpha = alpha;
     g->batch = prod(l->dims, 0, nd - 2);
     g->M = l->dims[nd - (transpose_a ? 1 : 2)];
     g->K = l->dims[nd - (transpose_a ? 2 : 1)];
@@ -135,6 +138,17 @@ mxio_status mxio__k_batch_dot_create(const mxio__rt_ctx *ctx, bool transpose_a, 
     k->out[0].dims[nd - 2] = g->M;
     k->out[0].dims[nd - 1] = g->N;
     return mxio__rt_kernel_done(k, out, err);
+}
+
+mxio_status mxio__k_batch_dot_create(const mxio__rt_ctx *ctx, bool transpose_a, bool transpose_b,
+                                     const mxio__tdesc *in, mxio__kernel **out, mxio_error *err) {
+    return batched_gemm("batch_dot", 3, transpose_a, transpose_b, 1.0f, in, out, err);
+}
+
+mxio_status mxio__k_linalg_gemm2_create(const mxio__rt_ctx *ctx, bool transpose_a, bool transpose_b,
+                                        float alpha, const mxio__tdesc *in, mxio__kernel **out,
+                                        mxio_error *err) {
+    return batched_gemm("_linalg_gemm2", 2, transpose_a, transpose_b, alpha, in, out, err);
 }
 
 /* ---- reductions --------------------------------------------------------------- */

@@ -306,6 +306,12 @@ mxio_status mxio__k_dot_create(const mxio__rt_ctx *ctx, bool transpose_a, bool t
 mxio_status mxio__k_batch_dot_create(const mxio__rt_ctx *ctx, bool transpose_a, bool transpose_b,
                                      const mxio__tdesc *in, mxio__kernel **out, mxio_error *err);
 
+/* _linalg_gemm2: alpha * op(A) . op(B) over the last two axes, batched over the
+ * identical leading ones (MXNet's default axis=-3 only). */
+mxio_status mxio__k_linalg_gemm2_create(const mxio__rt_ctx *ctx, bool transpose_a, bool transpose_b,
+                                        float alpha, const mxio__tdesc *in, mxio__kernel **out,
+                                        mxio_error *err);
+
 typedef enum mxio__reduce_op {
     MXIO__RED_SUM, MXIO__RED_MEAN, MXIO__RED_PROD, MXIO__RED_MAX, MXIO__RED_MIN, MXIO__RED_NORM
 } mxio__reduce_op;

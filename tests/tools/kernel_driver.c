@@ -384,6 +384,11 @@ static mxio_status create(const mxio__rt_ctx *ctx, const char *op, int nin, cons
     if (!strcmp(op, "dot") || !strcmp(op, "batch_dot"))
         return (op[0] == 'd' ? mxio__k_dot_create : mxio__k_batch_dot_create)(
             ctx, pbool("transpose_a", false), pbool("transpose_b", false), t, k, err);
+    if (!strcmp(op, "_linalg_gemm2")) {
+        if (pint("axis", -3) != -3) return mxio__fail(err, MXIO_E_UNSUPPORTED, "gemm2: axis != -3");
+        return mxio__k_linalg_gemm2_create(ctx, pbool("transpose_a", false), pbool("transpose_b", false),
+                                           (float)pfloat("alpha", 1), t, k, err);
+    }
     static const char *const reds[] = {"sum", "mean", "prod", "max", "min", "norm", NULL};
     int red = pick(op, reds);
     if (red < 0 && !strcmp(op, "sum_axis")) red = 0;
