@@ -471,6 +471,20 @@ mxio_status mxio__k_roi_pool_create(const mxio__rt_ctx *ctx, const int64_t poole
                                     float spatial_scale, const mxio__tdesc *in, mxio__kernel **out,
                                     mxio_error *err);
 
+/* _contrib_Proposal (batch 1, as MXNet's CPU kernel): inputs cls_prob (1, 2A, H,
+ * W), bbox_pred (1, 4A, H, W), im_info (1, 3); output (post_nms_top_n, 5)
+ * [0, x1, y1, x2, y2] and, when output_score, scores (post_nms_top_n, 1). */
+typedef struct mxio__proposal_params {
+    int pre_nms_top_n, post_nms_top_n;
+    float threshold, min_size;
+    int nscales, nratios;
+    float scales[MXIO__MAX_ANCHOR_PARAMS], ratios[MXIO__MAX_ANCHOR_PARAMS];
+    float feature_stride;
+    bool output_score, iou_loss;
+} mxio__proposal_params;
+mxio_status mxio__k_proposal_create(const mxio__rt_ctx *ctx, const mxio__proposal_params *p,
+                                    const mxio__tdesc *in, mxio__kernel **out, mxio_error *err);
+
 /* ---- RNN (k_rnn.c) -------------------------------------------------------------- */
 
 typedef enum mxio__rnn_mode { MXIO__RNN_RELU, MXIO__RNN_TANH, MXIO__RNN_LSTM, MXIO__RNN_GRU } mxio__rnn_mode;

@@ -333,6 +333,15 @@ def roi_boxes(n, batches, w, h, seed=0):
     return np.stack([b, x1, y1, x2, y2], 1).astype(np.float32)
 
 
+def prop_inputs(A, H, W, stride=16, seed=0, im=None):
+    r = np.random.default_rng(seed)
+    logits = r.uniform(-3, 3, (1, 2, A, H, W))
+    prob = (np.exp(logits) / np.exp(logits).sum(1, keepdims=True)).reshape(1, 2 * A, H, W)
+    deltas = r.uniform(-0.3, 0.3, (1, 4 * A, H, W))
+    info = np.array([im if im else (H * stride - 5, W * stride - 9, 1.0)])
+    return [prob.astype(np.float32), deltas.astype(np.float32), info.astype(np.float32)]
+
+
 EXTRA = [
     case("dot", {}, [rnd(3, 4), rnd(4, 5, seed=1)]),
     case("dot", {"transpose_a": True}, [rnd(4, 3), rnd(4, 5, seed=1)]),
@@ -429,6 +438,12 @@ EXTRA = [
          [rnd(2, 3, 7, 7), roi_boxes(3, 2, 7, 7, seed=2)]),
     case("_contrib_ROIAlign", {"pooled_size": [2, 2], "spatial_scale": 1.0, "position_sensitive": True,
                                "sample_ratio": 1}, [rnd(1, 8, 6, 6), roi_boxes(3, 1, 6, 6, seed=3)]),
+    case("_contrib_Proposal", {"rpn_pre_nms_top_n": 100, "rpn_post_nms_top_n": 20}, prop_inputs(12, 6, 7)),
+    case("_contrib_Proposal", {"rpn_pre_nms_top_n": 60, "rpn_post_nms_top_n": 50, "threshold": 0.5,
+                               "scales": [2, 4], "ratios": [1], "feature_stride": 8, "output_score": True,
+                               "rpn_min_size": 4}, prop_inputs(2, 5, 6, stride=8, seed=1)),
+    case("_contrib_Proposal", {"rpn_post_nms_top_n": 30, "iou_loss": True, "scales": [8], "ratios": [0.5, 2]},
+         prop_inputs(2, 4, 4, seed=2, im=(50, 60, 1.0))),
     case("ROIPooling", {"pooled_size": [3, 3], "spatial_scale": 0.5},
          [rnd(2, 3, 10, 12), roi_boxes(5, 2, 24, 20, seed=5)]),
     case("ROIPooling", {"pooled_size": [2, 4], "spatial_scale": 0.0625},

@@ -584,6 +584,23 @@ static mxio_status create(const mxio__rt_ctx *ctx, const char *op, int nin, cons
         r.aligned = pbool("aligned", false);
         return mxio__k_roi_align_create(ctx, &r, t, k, err);
     }
+    if (!strcmp(op, "_contrib_Proposal")) {
+        mxio__proposal_params r;
+        memset(&r, 0, sizeof r);
+        r.pre_nms_top_n = (int)pint("rpn_pre_nms_top_n", 6000);
+        r.post_nms_top_n = (int)pint("rpn_post_nms_top_n", 300);
+        r.threshold = (float)pfloat("threshold", 0.7);
+        r.min_size = (float)pfloat("rpn_min_size", 16);
+        float sc[4] = {4, 8, 16, 32}, ra[3] = {0.5f, 1, 2};
+        if (json_object_get(P, "scales")) r.nscales = pfloats("scales", r.scales, MXIO__MAX_ANCHOR_PARAMS, 1);
+        else r.nscales = 4, memcpy(r.scales, sc, sizeof sc);
+        if (json_object_get(P, "ratios")) r.nratios = pfloats("ratios", r.ratios, MXIO__MAX_ANCHOR_PARAMS, 1);
+        else r.nratios = 3, memcpy(r.ratios, ra, sizeof ra);
+        r.feature_stride = (float)pint("feature_stride", 16);
+        r.output_score = pbool("output_score", false);
+        r.iou_loss = pbool("iou_loss", false);
+        return mxio__k_proposal_create(ctx, &r, t, k, err);
+    }
     if (!strcmp(op, "ROIPooling")) {
         int64_t pooled[2] = {1, 1};
         int n = ptuple("pooled_size", pooled, 2);
