@@ -556,7 +556,7 @@ mxio_status mxio__k_roi_pool_create(const mxio__rt_ctx *ctx, const int64_t poole
 
 typedef struct prop_impl {
     mxio__proposal_params p;
-    int64_t A, H, W, count, pre, post_cap;
+    int64_t N, A, H, W, count, pre;
 } prop_impl;
 
 static void stable_sort_by(int64_t *idx, int64_t n, const float *key, int64_t *tmp) {
@@ -572,13 +572,11 @@ static void stable_sort_by(int64_t *idx, int64_t n, const float *key, int64_t *t
     }
 }
 
-static mxio_status prop_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
-                            void *const *out, void *scratch, mxio_error *err) {
-    const prop_impl *q = k->impl;
+/* One image of Proposal / MultiProposal: output rows start at `o` (and `os`). */
+static void prop_image(const prop_impl *q, int64_t img, const float *scores, const float *deltas,
+                       const float *info, float *o, float *os, void *scratch) {
     const mxio__proposal_params *p = &q->p;
     const int64_t A = q->A, H = q->H, W = q->W, count = q->count, pre = q->pre;
-    const float *scores = (const float *)in[0] + A * H * W; /* foreground half */
-    const float *deltas = in[1], *info = in[2];
     float *boxes = scratch;               /* count x 5 */
     float *key = boxes + count * 5;       /* count */
     float *ordered = key + count;         /* pre x 5 */
@@ -676,36 +674,49 @@ static mxio_status prop_run(const mxio__kernel *k, mxio__rt_exec *ex, const void
             if (inter / (area[i] + area[j] - inter) > p->threshold) supp[j] = 1;
         }
     }
-    float *o = out[0], *os = k->nout > 1 ? out[1] : NULL;
     for (int64_t i = 0; i < p->post_nms_top_n; i++) {
         const float *d = ordered + keep[n_out ? i % n_out : 0] * 5;
-        o[i * 5] = 0.0f;
+        o[i * 5] = (float)img;
         for (int c = 0; c < 4; c++) o[i * 5 + 1 + c] = n_out ? d[c] : 0.0f;
         if (os) os[i] = n_out ? d[4] : 0.0f;
     }
+}
+
+static mxio_status prop_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
+                            void *const *out, void *scratch, mxio_error *err) {
+    const prop_impl *q = k->impl;
+    const int64_t plane = q->A * q->H * q->W, post = q->p.post_nms_top_n;
+    for (int64_t b = 0; b < q->N; b++)
+        prop_image(q, b, (const float *)in[0] + (2 * b + 1) * plane, /* foreground half */
+                   (const float *)in[1] + 4 * b * plane, (const float *)in[2] + 3 * b,
+                   (float *)out[0] + b * post * 5, k->nout > 1 ? (float *)out[1] + b * post : NULL,
+                   scratch);
     return MXIO_OK;
 }
 
 mxio_status mxio__k_proposal_create(const mxio__rt_ctx *ctx, const mxio__proposal_params *p,
-                                    const mxio__tdesc *in, mxio__kernel **out, mxio_error *err) {
-    const char *op = "Proposal";
+                                    bool multi, const mxio__tdesc *in, mxio__kernel **out,
+                                    mxio_error *err) {
+    const char *op = multi ? "MultiProposal" : "Proposal";
     mxio_status st = mxio__rt_check_plain_f32(op, 3, in, err);
     if (st != MXIO_OK) return st;
     int64_t A = (int64_t)p->nscales * p->nratios;
-    if (in[0].ndim != 4 || in[0].dims[0] != 1 || in[0].dims[1] != 2 * A || in[1].ndim != 4 ||
+    int64_t N = in[0].ndim == 4 ? in[0].dims[0] : 0;
+    if (in[0].ndim != 4 || N < 1 || (!multi && N != 1) || in[0].dims[1] != 2 * A || in[1].ndim != 4 ||
+        in[1].dims[0] != N ||
         in[1].dims[1] != 4 * A || in[1].dims[2] != in[0].dims[2] || in[1].dims[3] != in[0].dims[3] ||
-        mxio__tdesc_numel(&in[2]) < 3 || p->post_nms_top_n < 1 || p->feature_stride <= 0 || A < 1)
+        mxio__tdesc_numel(&in[2]) < 3 * N || p->post_nms_top_n < 1 || p->feature_stride <= 0 || A < 1)
         return mxio__fail(err, MXIO_E_SHAPE,
-                          "runtime: %s: needs cls_prob (1, 2A, H, W), bbox_pred (1, 4A, H, W), im_info (1, 3) "
-                          "with A = scales x ratios, batch 1", op);
+                          "runtime: %s: needs cls_prob (N, 2A, H, W), bbox_pred (N, 4A, H, W), im_info (N, 3) "
+                          "with A = scales x ratios (N = 1 for Proposal)", op);
     mxio__kernel *k = new_kernel(op, 3, in, sizeof(prop_impl), prop_run, err);
     if (!k) return MXIO_E_NOMEM;
     prop_impl *q = k->impl;
     q->p = *p;
-    q->A = A, q->H = in[0].dims[2], q->W = in[0].dims[3];
+    q->N = N, q->A = A, q->H = in[0].dims[2], q->W = in[0].dims[3];
     q->count = A * q->H * q->W;
     q->pre = p->pre_nms_top_n > 0 && p->pre_nms_top_n < q->count ? p->pre_nms_top_n : q->count;
-    int64_t od[2] = {p->post_nms_top_n, 5}, sd[2] = {p->post_nms_top_n, 1};
+    int64_t od[2] = {N * p->post_nms_top_n, 5}, sd[2] = {N * p->post_nms_top_n, 1};
     mxio__tdesc_plain(&k->out[0], 2, od);
     if (p->output_score) {
         if (!mxio__kernel_set_nout(k, 2)) {

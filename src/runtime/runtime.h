@@ -471,9 +471,10 @@ mxio_status mxio__k_roi_pool_create(const mxio__rt_ctx *ctx, const int64_t poole
                                     float spatial_scale, const mxio__tdesc *in, mxio__kernel **out,
                                     mxio_error *err);
 
-/* _contrib_Proposal (batch 1, as MXNet's CPU kernel): inputs cls_prob (1, 2A, H,
- * W), bbox_pred (1, 4A, H, W), im_info (1, 3); output (post_nms_top_n, 5)
- * [0, x1, y1, x2, y2] and, when output_score, scores (post_nms_top_n, 1). */
+/* _contrib_Proposal (batch 1, as MXNet's CPU kernel) and _contrib_MultiProposal
+ * (`multi`: N images): inputs cls_prob (N, 2A, H, W), bbox_pred (N, 4A, H, W),
+ * im_info (N, 3); output (N*post_nms_top_n, 5) [image, x1, y1, x2, y2] and,
+ * when output_score, scores (N*post_nms_top_n, 1). */
 typedef struct mxio__proposal_params {
     int pre_nms_top_n, post_nms_top_n;
     float threshold, min_size;
@@ -483,7 +484,8 @@ typedef struct mxio__proposal_params {
     bool output_score, iou_loss;
 } mxio__proposal_params;
 mxio_status mxio__k_proposal_create(const mxio__rt_ctx *ctx, const mxio__proposal_params *p,
-                                    const mxio__tdesc *in, mxio__kernel **out, mxio_error *err);
+                                    bool multi, const mxio__tdesc *in, mxio__kernel **out,
+                                    mxio_error *err);
 
 /* ---- RNN (k_rnn.c) -------------------------------------------------------------- */
 

@@ -342,6 +342,11 @@ def prop_inputs(A, H, W, stride=16, seed=0, im=None):
     return [prob.astype(np.float32), deltas.astype(np.float32), info.astype(np.float32)]
 
 
+def multi_prop_inputs(n, A, H, W, stride=16):
+    parts = [prop_inputs(A, H, W, stride, seed=10 + i) for i in range(n)]
+    return [np.concatenate([p[j] for p in parts]) for j in range(3)]
+
+
 EXTRA = [
     case("dot", {}, [rnd(3, 4), rnd(4, 5, seed=1)]),
     case("dot", {"transpose_a": True}, [rnd(4, 3), rnd(4, 5, seed=1)]),
@@ -444,6 +449,8 @@ EXTRA = [
                                "rpn_min_size": 4}, prop_inputs(2, 5, 6, stride=8, seed=1)),
     case("_contrib_Proposal", {"rpn_post_nms_top_n": 30, "iou_loss": True, "scales": [8], "ratios": [0.5, 2]},
          prop_inputs(2, 4, 4, seed=2, im=(50, 60, 1.0))),
+    case("_contrib_MultiProposal", {"rpn_pre_nms_top_n": 80, "rpn_post_nms_top_n": 25, "output_score": True},
+         multi_prop_inputs(3, 12, 5, 6)),
     case("ROIPooling", {"pooled_size": [3, 3], "spatial_scale": 0.5},
          [rnd(2, 3, 10, 12), roi_boxes(5, 2, 24, 20, seed=5)]),
     case("ROIPooling", {"pooled_size": [2, 4], "spatial_scale": 0.0625},

@@ -584,7 +584,7 @@ static mxio_status create(const mxio__rt_ctx *ctx, const char *op, int nin, cons
         r.aligned = pbool("aligned", false);
         return mxio__k_roi_align_create(ctx, &r, t, k, err);
     }
-    if (!strcmp(op, "_contrib_Proposal")) {
+    if (!strcmp(op, "_contrib_Proposal") || !strcmp(op, "_contrib_MultiProposal")) {
         mxio__proposal_params r;
         memset(&r, 0, sizeof r);
         r.pre_nms_top_n = (int)pint("rpn_pre_nms_top_n", 6000);
@@ -599,7 +599,7 @@ static mxio_status create(const mxio__rt_ctx *ctx, const char *op, int nin, cons
         r.feature_stride = (float)pint("feature_stride", 16);
         r.output_score = pbool("output_score", false);
         r.iou_loss = pbool("iou_loss", false);
-        return mxio__k_proposal_create(ctx, &r, t, k, err);
+        return mxio__k_proposal_create(ctx, &r, op[9] == 'M', t, k, err);
     }
     if (!strcmp(op, "ROIPooling")) {
         int64_t pooled[2] = {1, 1};
