@@ -487,6 +487,65 @@ mxio_status mxio__k_fill_like_create(const mxio__rt_ctx *ctx, float value, const
     return mxio__rt_kernel_done(k, out, err);
 }
 
+/* ---- _zeros / _ones / _full / _arange (no inputs) ------------------------------------ */
+
+typedef struct src_impl {
+    float value, start, step;
+    int64_t repeat;
+    bool range;
+} src_impl;
+
+static mxio_status src_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
+                           void *const *out, void *scratch, mxio_error *err) {
+    const src_impl *q = k->impl;
+    float *y = out[0];
+    int64_t n = mxio__tdesc_numel(&k->out[0]);
+    if (q->range)
+        for (int64_t i = 0; i < n; i++) y[i] = q->start + (float)(i / q->repeat) * q->step;
+    else
+        for (int64_t i = 0; i < n; i++) y[i] = q->value;
+    return MXIO_OK;
+}
+
+static mxio_status src_make(const char *op, int ndim, const int64_t *dims, const src_impl *v,
+                            mxio__kernel **out, mxio_error *err) {
+    if (ndim < 0 || ndim > MXIO__RT_MAX_DIMS)
+        return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: rank %d", op, ndim);
+    for (int d = 0; d < ndim; d++)
+        if (dims[d] < 0) return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: unknown dim %d", op, d);
+    mxio__kernel *k = mxio__kernel_new(op, 0, NULL, sizeof(src_impl));
+    if (!k) return mxio__fail(err, MXIO_E_NOMEM, "runtime: %s: out of memory", op);
+    k->run = src_run;
+    k->destroy = mxio__kernel_default_destroy;
+    *(src_impl *)k->impl = *v;
+    mxio__tdesc_plain(&k->out[0], ndim, dims);
+    return mxio__rt_kernel_done(k, out, err);
+}
+
+mxio_status mxio__k_full_create(const mxio__rt_ctx *ctx, int ndim, const int64_t *dims, float value,
+                                mxio__kernel **out, mxio_error *err) {
+    src_impl v = {.value = value};
+    return src_make(value == 0.0f ? "_zeros" : value == 1.0f ? "_ones" : "_full", ndim, dims, &v, out, err);
+}
+
+mxio_status mxio__k_arange_create(const mxio__rt_ctx *ctx, double start, bool has_stop, double stop,
+                                  double step, int64_t repeat, mxio__kernel **out, mxio_error *err) {
+    const char *op = "_arange";
+    if (!has_stop) {
+        stop = start;
+        start = 0;
+    }
+    if (step == 0 || repeat < 1 || (step > 0 ? start >= stop : start <= stop) || step != step)
+        return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: invalid range (%g, %g, %g) or repeat %lld", op,
+                          start, stop, step, (long long)repeat);
+    double size = ceil((stop - start) / step);
+    if (!(size < 9.0e18 / (double)repeat))
+        return mxio__fail(err, MXIO_E_LIMIT, "runtime: %s: too many values", op);
+    int64_t n = (int64_t)size * repeat;
+    src_impl v = {.start = (float)start, .step = (float)step, .repeat = repeat, .range = true};
+    return src_make(op, 1, &n, &v, out, err);
+}
+
 /* ---- one_hot, take, pick -------------------------------------------------------------- */
 
 typedef struct index_impl {

@@ -355,6 +355,13 @@ mxio_status mxio__k_argmax_create(const mxio__rt_ctx *ctx, bool is_min, bool axi
 /* zeros_like / ones_like / _full-like fill with `value`, shape of in[0]. */
 mxio_status mxio__k_fill_like_create(const mxio__rt_ctx *ctx, float value, const mxio__tdesc *data,
                                      mxio__kernel **out, mxio_error *err);
+/* Source kernels (no inputs): _zeros / _ones / _full of a known shape, and
+ * _arange (stop None: range(0, start); value i = start + (i / repeat) * step
+ * in float, as MXNet's range_fwd). The executor may also fold them to constants. */
+mxio_status mxio__k_full_create(const mxio__rt_ctx *ctx, int ndim, const int64_t *dims, float value,
+                                mxio__kernel **out, mxio_error *err);
+mxio_status mxio__k_arange_create(const mxio__rt_ctx *ctx, double start, bool has_stop, double stop,
+                                  double step, int64_t repeat, mxio__kernel **out, mxio_error *err);
 /* one_hot: indices (float, truncated; out of [0, depth) gives an all-off row). */
 mxio_status mxio__k_one_hot_create(const mxio__rt_ctx *ctx, int64_t depth, float on_value,
                                    float off_value, const mxio__tdesc *indices, mxio__kernel **out,

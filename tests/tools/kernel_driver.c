@@ -607,14 +607,23 @@ static mxio_status create(const mxio__rt_ctx *ctx, const char *op, int nin, cons
         if (n == 1) pooled[1] = pooled[0];
         return mxio__k_roi_pool_create(ctx, pooled, (float)pfloat("spatial_scale", 1), t, k, err);
     }
+    if (!strcmp(op, "_zeros") || !strcmp(op, "_ones") || !strcmp(op, "_full")) {
+        int64_t d[MXIO__RT_MAX_DIMS];
+        int n = ptuple("shape", d, MXIO__RT_MAX_DIMS);
+        float v = op[1] == 'z' ? 0.0f : op[1] == 'o' ? 1.0f : (float)pfloat("value", 0);
+        return mxio__k_full_create(ctx, n < 0 ? 0 : n, d, v, k, err);
+    }
+    if (!strcmp(op, "_arange"))
+        return mxio__k_arange_create(ctx, pfloat("start", 0), json_is_number(json_object_get(P, "stop")),
+                                     pfloat("stop", 0), pfloat("step", 1), pint("repeat", 1), k, err);
     if (!strcmp(op, "Embedding"))
         return mxio__k_embedding_create(ctx, pint("input_dim", 0), pint("output_dim", 0), t, k, err);
     return mxio__fail(err, MXIO_E_UNKNOWN_OP, "kernel_driver: no kernel for op %s", op);
 }
 
 int main(int argc, char **argv) {
-    if (argc < 4) {
-        fprintf(stderr, "usage: %s SPEC.json OUT.npy IN0.npy [IN1.npy ...]\n", argv[0]);
+    if (argc < 3) {
+        fprintf(stderr, "usage: %s SPEC.json OUT.npy [IN0.npy ...]\n", argv[0]);
         return 2;
     }
     json_error_t jerr;
