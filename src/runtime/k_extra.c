@@ -546,6 +546,58 @@ mxio_status mxio__k_arange_create(const mxio__rt_ctx *ctx, double start, bool ha
     return src_make(op, 1, &n, &v, out, err);
 }
 
+mxio_status mxio__k_arange_like_create(const mxio__rt_ctx *ctx, double start, double step,
+                                       int64_t repeat, bool axis_none, int axis,
+                                       const mxio__tdesc *data, mxio__kernel **out, mxio_error *err) {
+    const char *op = "arange_like";
+    int a = mxio__rt_axis(axis, data->ndim);
+    if (repeat < 1 || (!axis_none && (a < 0 || a >= data->ndim)))
+        return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: bad axis or repeat", op);
+    src_impl v = {.start = (float)start, .step = (float)step, .repeat = repeat, .range = true};
+    mxio__kernel *k = NULL;
+    mxio_status st = axis_none ? src_make(op, data->ndim, data->dims, &v, &k, err)
+                               : src_make(op, 1, &data->dims[a], &v, &k, err);
+    if (st != MXIO_OK) return st;
+    /* The data input is taken (for its shape only). */
+    if (!mxio__kernel_set_nin(k, 1)) {
+        mxio__kernel_free(k);
+        return mxio__fail(err, MXIO_E_NOMEM, "runtime: %s", op);
+    }
+    k->in[0] = *data;
+    *out = k;
+    return MXIO_OK;
+}
+
+mxio_status mxio__k_stack_create(const mxio__rt_ctx *ctx, int axis, int n, const mxio__tdesc *in,
+                                 mxio__kernel **out, mxio_error *err) {
+    const char *op = "stack";
+    if (n < 1 || n > MXIO__RT_MAX_IO || in[0].ndim + 1 > MXIO__RT_MAX_DIMS)
+        return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: %d inputs", op, n);
+    int nd = in[0].ndim + 1, a = mxio__rt_axis(axis, nd);
+    if (a < 0 || a >= nd) return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: axis %d out of range", op, axis);
+    mxio__tdesc *views = mxio__calloc_array((size_t)n, sizeof *views);
+    if (!views) return mxio__fail(err, MXIO_E_NOMEM, "runtime: %s", op);
+    for (int i = 0; i < n; i++) {
+        bool same = in[i].ndim == in[0].ndim;
+        for (int d = 0; same && d < in[0].ndim; d++) same = in[i].dims[d] == in[0].dims[d];
+        if (!same) {
+            free(views);
+            return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: input %d shape differs", op, i);
+        }
+        views[i] = in[i];
+        views[i].ndim = nd;
+        for (int d = nd - 1; d > a; d--) views[i].dims[d] = in[i].dims[d - 1];
+        views[i].dims[a] = 1;
+    }
+    mxio_status st = mxio__k_concat_create(ctx, a, n, views, out, err);
+    free(views);
+    if (st == MXIO_OK) {
+        (*out)->op = op;
+        for (int i = 0; i < n; i++) (*out)->in[i] = in[i]; /* callers see the real inputs */
+    }
+    return st;
+}
+
 /* ---- one_hot, take, pick -------------------------------------------------------------- */
 
 typedef struct index_impl {

@@ -362,6 +362,14 @@ mxio_status mxio__k_full_create(const mxio__rt_ctx *ctx, int ndim, const int64_t
                                 mxio__kernel **out, mxio_error *err);
 mxio_status mxio__k_arange_create(const mxio__rt_ctx *ctx, double start, bool has_stop, double stop,
                                   double step, int64_t repeat, mxio__kernel **out, mxio_error *err);
+/* _contrib_arange_like: _arange over data's shape (axis_none) or (data.shape[axis],). */
+mxio_status mxio__k_arange_like_create(const mxio__rt_ctx *ctx, double start, double step,
+                                       int64_t repeat, bool axis_none, int axis,
+                                       const mxio__tdesc *data, mxio__kernel **out, mxio_error *err);
+/* stack: n inputs of one shape joined along a new axis (a Concat of the inputs
+ * viewed with a unit axis inserted). */
+mxio_status mxio__k_stack_create(const mxio__rt_ctx *ctx, int axis, int n, const mxio__tdesc *in,
+                                 mxio__kernel **out, mxio_error *err);
 /* one_hot: indices (float, truncated; out of [0, depth) gives an all-off row). */
 mxio_status mxio__k_one_hot_create(const mxio__rt_ctx *ctx, int64_t depth, float on_value,
                                    float off_value, const mxio__tdesc *indices, mxio__kernel **out,

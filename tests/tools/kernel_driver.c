@@ -9,6 +9,7 @@
  * Inputs are in MXNet argument order, without labels. A tiny .npy codec is
  * built in (little-endian, C order). Exit 0 on success, 1 with a message. */
 #include <jansson.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -168,6 +169,10 @@ static int pick(const char *s, const char *const *names) {
 /* ---- op dispatch ----------------------------------------------------------------- */
 
 static const struct { const char *name; mxio__binop op; } binops[] = {
+    {"_maximum", MXIO__BIN_MAX}, {"_minimum", MXIO__BIN_MIN}, {"_power", MXIO__BIN_POW},
+    {"_hypot", MXIO__BIN_HYPOT}, {"_equal", MXIO__BIN_EQ}, {"_not_equal", MXIO__BIN_NE},
+    {"_greater", MXIO__BIN_GT}, {"_greater_equal", MXIO__BIN_GE}, {"_lesser", MXIO__BIN_LT},
+    {"_lesser_equal", MXIO__BIN_LE},
     {"broadcast_add", MXIO__BIN_ADD}, {"broadcast_plus", MXIO__BIN_ADD}, {"elemwise_add", MXIO__BIN_ADD},
     {"broadcast_sub", MXIO__BIN_SUB}, {"broadcast_minus", MXIO__BIN_SUB}, {"elemwise_sub", MXIO__BIN_SUB},
     {"broadcast_mul", MXIO__BIN_MUL}, {"elemwise_mul", MXIO__BIN_MUL},
@@ -613,6 +618,20 @@ static mxio_status create(const mxio__rt_ctx *ctx, const char *op, int nin, cons
         float v = op[1] == 'z' ? 0.0f : op[1] == 'o' ? 1.0f : (float)pfloat("value", 0);
         return mxio__k_full_create(ctx, n < 0 ? 0 : n, d, v, k, err);
     }
+    if (!strcmp(op, "_contrib_arange_like"))
+        return mxio__k_arange_like_create(ctx, pfloat("start", 0), pfloat("step", 1), pint("repeat", 1),
+                                          pnull("axis") || !json_object_get(P, "axis"),
+                                          (int)pint("axis", 0), &t[0], k, err);
+    if (!strcmp(op, "stack")) return mxio__k_stack_create(ctx, (int)pint("axis", 0), nin, t, k, err);
+    /* identity at inference; LogisticRegressionOutput is a sigmoid (labels not taken) */
+    if (!strcmp(op, "BlockGrad") || !strcmp(op, "stop_gradient") || !strcmp(op, "MakeLoss") ||
+        !strcmp(op, "identity") || !strcmp(op, "LinearRegressionOutput") ||
+        !strcmp(op, "MAERegressionOutput"))
+        return mxio__k_unary_create(ctx, MXIO__UN_IDENTITY, &t[0], k, err);
+    if (!strcmp(op, "LogisticRegressionOutput"))
+        return mxio__k_unary_create(ctx, MXIO__UN_SIGMOID, &t[0], k, err);
+    if (!strcmp(op, "_contrib_div_sqrt_dim"))
+        return mxio__k_scalar_create(ctx, MXIO__BIN_DIV, sqrt((double)t[0].dims[t[0].ndim - 1]), &t[0], k, err);
     if (!strcmp(op, "_arange"))
         return mxio__k_arange_create(ctx, pfloat("start", 0), json_is_number(json_object_get(P, "stop")),
                                      pfloat("stop", 0), pfloat("step", 1), pint("repeat", 1), k, err);
