@@ -598,6 +598,110 @@ mxio_status mxio__k_stack_create(const mxio__rt_ctx *ctx, int axis, int n, const
     return st;
 }
 
+/* ---- topk / sort / argsort ---------------------------------------------------------------- */
+
+typedef struct topk_impl {
+    int64_t outer, n, inner, k;
+    mxio__topk_ret ret;
+    bool ascend;
+} topk_impl;
+
+static bool topk_before(float a, int64_t ia, float b, int64_t ib, bool ascend) {
+    if (a != b) return ascend ? a < b : a > b;
+    return ia < ib;
+}
+
+static mxio_status topk_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
+                            void *const *out, void *scratch, mxio_error *err) {
+    const topk_impl *q = k->impl;
+    const float *x = in[0];
+    float *vals = scratch;
+    int64_t *idx = (int64_t *)(vals + ((q->n + 1) & ~(int64_t)1)), *tmp = idx + q->n;
+    if (q->ret == MXIO__TOPK_MASK) memset(out[0], 0, (size_t)(q->outer * q->n * q->inner) * sizeof(float));
+    for (int64_t o = 0; o < q->outer; o++)
+        for (int64_t i = 0; i < q->inner; i++) {
+            const float *xp = x + o * q->n * q->inner + i;
+            for (int64_t j = 0; j < q->n; j++) {
+                vals[j] = xp[j * q->inner];
+                idx[j] = j;
+            }
+            for (int64_t w = 1; w < q->n; w *= 2) { /* stable merge sort of idx by vals */
+                for (int64_t lo = 0; lo < q->n; lo += 2 * w) {
+                    int64_t mid = lo + w < q->n ? lo + w : q->n, hi = lo + 2 * w < q->n ? lo + 2 * w : q->n;
+                    int64_t a = lo, b = mid, t = lo;
+                    while (a < mid && b < hi)
+                        tmp[t++] = topk_before(vals[idx[b]], idx[b], vals[idx[a]], idx[a], q->ascend) ? idx[b++]
+                                                                                                     : idx[a++];
+                    while (a < mid) tmp[t++] = idx[a++];
+                    while (b < hi) tmp[t++] = idx[b++];
+                }
+                memcpy(idx, tmp, (size_t)q->n * sizeof *idx);
+            }
+            for (int64_t j = 0; j < q->k; j++) {
+                int64_t at = (o * q->k + j) * q->inner + i;
+                switch (q->ret) {
+                case MXIO__TOPK_VALUE: ((float *)out[0])[at] = vals[idx[j]]; break;
+                case MXIO__TOPK_INDICES: ((float *)out[0])[at] = (float)idx[j]; break;
+                case MXIO__TOPK_BOTH:
+                    ((float *)out[0])[at] = vals[idx[j]];
+                    ((float *)out[1])[at] = (float)idx[j];
+                    break;
+                case MXIO__TOPK_MASK: ((float *)out[0])[(o * q->n + idx[j]) * q->inner + i] = 1.0f; break;
+                }
+            }
+        }
+    return MXIO_OK;
+}
+
+mxio_status mxio__k_topk_create(const mxio__rt_ctx *ctx, int axis, bool axis_none, int64_t kk,
+                                mxio__topk_ret ret, bool ascend, const mxio__tdesc *data,
+                                mxio__kernel **out, mxio_error *err) {
+    const char *op = "topk";
+    mxio_status st = mxio__rt_check_plain_f32(op, 1, data, err);
+    if (st != MXIO_OK) return st;
+    int a = mxio__rt_axis(axis, data->ndim);
+    if (!axis_none && (a < 0 || a >= data->ndim))
+        return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: axis %d out of range", op, axis);
+    mxio__kernel *k = new_kernel(op, 1, data, sizeof(topk_impl), topk_run, err);
+    if (!k) return MXIO_E_NOMEM;
+    topk_impl *q = k->impl;
+    if (axis_none) { /* over the flattened data */
+        q->outer = q->inner = 1;
+        q->n = mxio__tdesc_numel(data);
+    } else {
+        q->outer = prod(data->dims, 0, a);
+        q->n = data->dims[a];
+        q->inner = prod(data->dims, a + 1, data->ndim);
+    }
+    q->k = kk < 1 || kk > q->n ? q->n : kk;
+    q->ret = ret;
+    q->ascend = ascend;
+    mxio__tdesc *o = &k->out[0];
+    if (ret != MXIO__TOPK_MASK) {
+        if (axis_none) {
+            o->ndim = 1;
+            o->dims[0] = q->k;
+        } else {
+            o->dims[a] = q->k;
+        }
+    }
+    if (ret == MXIO__TOPK_BOTH) {
+        mxio__tdesc o0 = *o;
+        if (!mxio__kernel_set_nout(k, 2)) {
+            mxio__kernel_free(k);
+            return mxio__fail(err, MXIO_E_NOMEM, "runtime: %s", op);
+        }
+        k->out[1] = o0;
+    }
+    size_t bytes;
+    if (!mxio__mul_size((size_t)q->n + 2, sizeof(float) + 2 * sizeof(int64_t), &bytes)) {
+        mxio__kernel_free(k);
+        return mxio__fail(err, MXIO_E_LIMIT, "runtime: %s: scratch overflows", op);
+    }
+    k->scratch_bytes = bytes + 64;
+    return mxio__rt_kernel_done(k, out, err);
+}
+
 /* ---- one_hot, take, pick -------------------------------------------------------------- */
 
 typedef struct index_impl {

@@ -370,6 +370,14 @@ mxio_status mxio__k_arange_like_create(const mxio__rt_ctx *ctx, double start, do
  * viewed with a unit axis inserted). */
 mxio_status mxio__k_stack_create(const mxio__rt_ctx *ctx, int axis, int n, const mxio__tdesc *in,
                                  mxio__kernel **out, mxio_error *err);
+/* topk / sort / argsort along one axis: k < 1 means all; values, float indices,
+ * both (two outputs: values, indices) or a 0/1 mask of the input's shape. Ties
+ * keep index order (MXNet's CPU sort is not documented as stable: avoid ties
+ * when comparing). */
+typedef enum mxio__topk_ret { MXIO__TOPK_VALUE, MXIO__TOPK_INDICES, MXIO__TOPK_BOTH, MXIO__TOPK_MASK } mxio__topk_ret;
+mxio_status mxio__k_topk_create(const mxio__rt_ctx *ctx, int axis, bool axis_none, int64_t k,
+                                mxio__topk_ret ret, bool ascend, const mxio__tdesc *data,
+                                mxio__kernel **out, mxio_error *err);
 /* one_hot: indices (float, truncated; out of [0, depth) gives an all-off row). */
 mxio_status mxio__k_one_hot_create(const mxio__rt_ctx *ctx, int64_t depth, float on_value,
                                    float off_value, const mxio__tdesc *indices, mxio__kernel **out,

@@ -618,6 +618,17 @@ static mxio_status create(const mxio__rt_ctx *ctx, const char *op, int nin, cons
         float v = op[1] == 'z' ? 0.0f : op[1] == 'o' ? 1.0f : (float)pfloat("value", 0);
         return mxio__k_full_create(ctx, n < 0 ? 0 : n, d, v, k, err);
     }
+    if (!strcmp(op, "topk") || !strcmp(op, "sort") || !strcmp(op, "argsort")) {
+        static const char *const rets[] = {"value", "indices", "both", "mask", NULL};
+        bool none = pnull("axis");
+        int axis = (int)pint("axis", -1);
+        if (op[0] == 't')
+            return mxio__k_topk_create(ctx, axis, none, pint("k", 1),
+                                       (mxio__topk_ret)pick(pstr("ret_typ", "indices"), rets),
+                                       pbool("is_ascend", false), &t[0], k, err);
+        return mxio__k_topk_create(ctx, axis, none, 0, op[0] == 's' ? MXIO__TOPK_VALUE : MXIO__TOPK_INDICES,
+                                   pbool("is_ascend", true), &t[0], k, err);
+    }
     if (!strcmp(op, "_contrib_arange_like"))
         return mxio__k_arange_like_create(ctx, pfloat("start", 0), pfloat("step", 1), pint("repeat", 1),
                                           pnull("axis") || !json_object_get(P, "axis"),
