@@ -291,6 +291,67 @@ mxio_status mxio__k_split_create(const mxio__rt_ctx *ctx, int num_outputs, int a
     return mxio__rt_kernel_done(k, out, err);
 }
 
+typedef struct split2_impl {
+    int64_t outer, inner, axis_len;
+    int64_t start[MXIO__RT_MAX_IO], len[MXIO__RT_MAX_IO];
+} split2_impl;
+
+static mxio_status split2_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
+                              void *const *out, void *scratch, mxio_error *err) {
+    const split2_impl *q = k->impl;
+    const float *x = in[0];
+    for (int64_t o = 0; o < q->outer; o++)
+        for (int j = 0; j < k->nout; j++)
+            memcpy((float *)out[j] + o * q->len[j] * q->inner,
+                   x + (o * q->axis_len + q->start[j]) * q->inner,
+                   (size_t)(q->len[j] * q->inner) * sizeof(float));
+    return MXIO_OK;
+}
+
+mxio_status mxio__k_split_v2_create(const mxio__rt_ctx *ctx, int npoints, const int64_t *points,
+                                    int sections, int axis, bool squeeze_axis,
+                                    const mxio__tdesc *data, mxio__kernel **out, mxio_error *err) {
+    const char *op = "_split_v2";
+    mxio_status st = mxio__rt_check_plain_f32(op, 1, data, err);
+    if (st != MXIO_OK) return st;
+    int a = mxio__rt_axis(axis, data->ndim);
+    if (a < 0 || a >= data->ndim) return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: axis %d", op, axis);
+    int64_t L = data->dims[a];
+    int n = sections > 0 ? sections : npoints;
+    if (n < 1 || n > MXIO__RT_MAX_IO || (sections > 0 && L % sections))
+        return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: %d pieces of an axis of %lld", op, n, (long long)L);
+    mxio__kernel *k = new_kernel(op, 1, data, sizeof(split2_impl), split2_run, err);
+    if (!k) return MXIO_E_NOMEM;
+    split2_impl *q = k->impl;
+    q->outer = prod(data->dims, 0, a);
+    q->inner = prod(data->dims, a + 1, data->ndim);
+    q->axis_len = L;
+    for (int j = 0; j < n; j++) {
+        q->start[j] = sections > 0 ? j * (L / sections) : points[j];
+        int64_t end = sections > 0 ? (j + 1) * (L / sections) : j + 1 < n ? points[j + 1] : L;
+        q->len[j] = end - q->start[j];
+        if (q->start[j] < 0 || end > L || q->len[j] < 0 || (squeeze_axis && q->len[j] != 1)) {
+            mxio__kernel_free(k);
+            return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: piece %d [%lld, %lld) does not fit", op, j,
+                              (long long)q->start[j], (long long)end);
+        }
+    }
+    if (!mxio__kernel_set_nout(k, n)) {
+        mxio__kernel_free(k);
+        return mxio__fail(err, MXIO_E_NOMEM, "runtime: %s", op);
+    }
+    for (int j = 0; j < n; j++) {
+        mxio__tdesc o = *data;
+        o.dims[a] = q->len[j];
+        if (squeeze_axis) {
+            for (int d = a; d < o.ndim - 1; d++) o.dims[d] = o.dims[d + 1];
+            o.ndim--;
+        }
+        k->out[j] = o;
+    }
+    return mxio__rt_kernel_done(k, out, err);
+}
+
 /* ---- broadcast_to / broadcast_axis / broadcast_like ------------------------------- */
 
 typedef struct bcast_impl {

@@ -330,6 +330,12 @@ mxio_status mxio__k_split_create(const mxio__rt_ctx *ctx, int num_outputs, int a
                                  bool squeeze_axis, const mxio__tdesc *data, mxio__kernel **out,
                                  mxio_error *err);
 
+/* _split_v2 with explicit split points (starts of each piece, the first 0, as
+ * the backend receives them); `sections` > 0 means that many equal pieces. */
+mxio_status mxio__k_split_v2_create(const mxio__rt_ctx *ctx, int npoints, const int64_t *points,
+                                    int sections, int axis, bool squeeze_axis,
+                                    const mxio__tdesc *data, mxio__kernel **out, mxio_error *err);
+
 /* broadcast_to (shape entries 0 keep the input size); broadcast_axis and
  * broadcast_like reduce to it once the caller has the target shape. `nin` = 2
  * when a second (shape-only) input is taken, as broadcast_like's. */

@@ -411,6 +411,12 @@ static mxio_status create(const mxio__rt_ctx *ctx, const char *op, int nin, cons
             return mxio__fail(err, MXIO_E_UNSUPPORTED, "norm: only ord=2");
         return mxio__k_reduce_create(ctx, &r, &t[0], k, err);
     }
+    if (!strcmp(op, "_split_v2")) {
+        int64_t pts[MXIO__RT_MAX_IO];
+        int n = ptuple("indices", pts, MXIO__RT_MAX_IO);
+        return mxio__k_split_v2_create(ctx, n < 0 ? 0 : n, pts, (int)pint("sections", 0), (int)pint("axis", 1),
+                                       pbool("squeeze_axis", false), &t[0], k, err);
+    }
     if (!strcmp(op, "SliceChannel") || !strcmp(op, "split"))
         return mxio__k_split_create(ctx, (int)pint("num_outputs", 1), (int)pint("axis", 1),
                                     pbool("squeeze_axis", false), &t[0], k, err);
