@@ -151,6 +151,59 @@ mxio_status mxio__k_linalg_gemm2_create(const mxio__rt_ctx *ctx, bool transpose_
     return batched_gemm("_linalg_gemm2", 2, transpose_a, transpose_b, alpha, in, out, err);
 }
 
+/* ---- interleaved self-attention matmuls ---------------------------------------------- */
+
+typedef struct att_impl {
+    int64_t T, batches, hd;
+    bool valatt;
+} att_impl;
+
+static mxio_status att_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
+                           void *const *out, void *scratch, mxio_error *err) {
+    const att_impl *q = k->impl;
+    const float *qkv = in[0];
+    float *y = out[0];
+    const int64_t T = q->T, B = q->batches, hd = q->hd, lead = B * 3 * hd;
+    for (int64_t b = 0; b < B; b++) {
+        const float *qb = qkv + b * 3 * hd;
+        dnnl_status_t st;
+        if (!q->valatt) {
+            float scale = (float)(1.0 / sqrt((float)hd));
+            st = dnnl_sgemm('N', 'T', T, T, hd, scale, qb, lead, qb + hd, lead, 0.0f, y + b * T * T, T);
+        } else {
+            const float *att = (const float *)in[1] + b * T * T;
+            st = dnnl_sgemm('N', 'N', T, hd, T, 1.0f, att, T, qb + 2 * hd, lead, 0.0f, y + b * hd, B * hd);
+        }
+        if (st != dnnl_success)
+            return mxio__fail(err, MXIO_E_UNSUPPORTED, "runtime: %s: oneDNN sgemm failed", k->op);
+    }
+    return MXIO_OK;
+}
+
+mxio_status mxio__k_selfatt_create(const mxio__rt_ctx *ctx, bool valatt, int64_t heads,
+                                   const mxio__tdesc *in, mxio__kernel **out, mxio_error *err) {
+    const char *op = valatt ? "interleaved_matmul_selfatt_valatt" : "interleaved_matmul_selfatt_qk";
+    mxio_status st = mxio__rt_check_plain_f32(op, valatt ? 2 : 1, in, err);
+    if (st != MXIO_OK) return st;
+    if (in[0].ndim != 3 || heads < 1 || in[0].dims[2] % (3 * heads))
+        return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: qkv must be (T, N, 3*heads*d)", op);
+    int64_t T = in[0].dims[0], N = in[0].dims[1], hd = in[0].dims[2] / 3 / heads;
+    if (valatt && (in[1].ndim != 3 || in[1].dims[0] != N * heads || in[1].dims[1] != T || in[1].dims[2] != T))
+        return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: attention must be (N*heads, T, T)", op);
+    mxio__kernel *k = new_kernel(op, valatt ? 2 : 1, in, sizeof(att_impl), att_run, err);
+    if (!k) return MXIO_E_NOMEM;
+    att_impl *q = k->impl;
+    q->T = T, q->batches = N * heads, q->hd = hd, q->valatt = valatt;
+    if (valatt) {
+        int64_t od[3] = {T, N, heads * hd};
+        mxio__tdesc_plain(&k->out[0], 3, od);
+    } else {
+        int64_t od[3] = {N * heads, T, T};
+        mxio__tdesc_plain(&k->out[0], 3, od);
+    }
+    return mxio__rt_kernel_done(k, out, err);
+}
+
 /* ---- reductions --------------------------------------------------------------- */
 
 typedef struct red_impl {

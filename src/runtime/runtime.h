@@ -312,6 +312,13 @@ mxio_status mxio__k_linalg_gemm2_create(const mxio__rt_ctx *ctx, bool transpose_
                                         float alpha, const mxio__tdesc *in, mxio__kernel **out,
                                         mxio_error *err);
 
+/* _contrib_interleaved_matmul_selfatt_qk / _valatt (GluonNLP BERT): qkv (T, N,
+ * 3*H*d) interleaved per head as [q, k, v]. qk: output (N*H, T, T) =
+ * q . k^T / sqrt(d). valatt (second input: attention (N*H, T, T)): output
+ * (T, N, H*d). oneDNN sgemm per (sequence, head). */
+mxio_status mxio__k_selfatt_create(const mxio__rt_ctx *ctx, bool valatt, int64_t heads,
+                                   const mxio__tdesc *in, mxio__kernel **out, mxio_error *err);
+
 typedef enum mxio__reduce_op {
     MXIO__RED_SUM, MXIO__RED_MEAN, MXIO__RED_PROD, MXIO__RED_MAX, MXIO__RED_MIN, MXIO__RED_NORM
 } mxio__reduce_op;

@@ -389,6 +389,9 @@ static mxio_status create(const mxio__rt_ctx *ctx, const char *op, int nin, cons
     if (!strcmp(op, "dot") || !strcmp(op, "batch_dot"))
         return (op[0] == 'd' ? mxio__k_dot_create : mxio__k_batch_dot_create)(
             ctx, pbool("transpose_a", false), pbool("transpose_b", false), t, k, err);
+    if (!strcmp(op, "_contrib_interleaved_matmul_selfatt_qk") ||
+        !strcmp(op, "_contrib_interleaved_matmul_selfatt_valatt"))
+        return mxio__k_selfatt_create(ctx, strstr(op, "valatt") != NULL, pint("heads", 1), t, k, err);
     if (!strcmp(op, "_linalg_gemm2")) {
         if (pint("axis", -3) != -3) return mxio__fail(err, MXIO_E_UNSUPPORTED, "gemm2: axis != -3");
         return mxio__k_linalg_gemm2_create(ctx, pbool("transpose_a", false), pbool("transpose_b", false),
