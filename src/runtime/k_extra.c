@@ -816,6 +816,65 @@ mxio_status mxio__k_topk_create(const mxio__rt_ctx *ctx, int axis, bool axis_non
     return mxio__rt_kernel_done(k, out, err);
 }
 
+/* ---- gather_nd ---------------------------------------------------------------------------- */
+
+typedef struct gnd_impl {
+    int64_t M, N, K;
+    int64_t dims[MXIO__RT_MAX_DIMS], strides[MXIO__RT_MAX_DIMS];
+} gnd_impl;
+
+static mxio_status gnd_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
+                           void *const *out, void *scratch, mxio_error *err) {
+    const gnd_impl *q = k->impl;
+    const float *x = in[0], *idx = in[1];
+    float *y = out[0];
+    for (int64_t i = 0; i < q->N; i++) {
+        int64_t off = 0;
+        for (int64_t j = 0; j < q->M; j++) {
+            float f = idx[j * q->N + i];
+            if (!(f >= -(float)q->dims[j] && f < (float)q->dims[j]))
+                return mxio__fail(err, MXIO_E_SHAPE, "runtime: gather_nd: index %g outside axis %lld of size %lld",
+                                  (double)f, (long long)j, (long long)q->dims[j]);
+            off += q->strides[j] * (((int64_t)(f + (float)q->dims[j])) % q->dims[j]);
+        }
+        memcpy(y + i * q->K, x + off, (size_t)q->K * sizeof(float));
+    }
+    return MXIO_OK;
+}
+
+mxio_status mxio__k_gather_nd_create(const mxio__rt_ctx *ctx, const mxio__tdesc *in,
+                                     mxio__kernel **out, mxio_error *err) {
+    const char *op = "gather_nd";
+    mxio_status st = mxio__rt_check_plain_f32(op, 2, in, err);
+    if (st != MXIO_OK) return st;
+    const mxio__tdesc *d = &in[0], *ix = &in[1];
+    int64_t M = ix->ndim >= 1 ? ix->dims[0] : 0;
+    if (ix->ndim < 1 || M < 1 || M > d->ndim || ix->ndim - 1 + d->ndim - M > MXIO__RT_MAX_DIMS)
+        return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: indices (M, ...) with M <= data rank expected", op);
+    mxio__kernel *k = new_kernel(op, 2, in, sizeof(gnd_impl), gnd_run, err);
+    if (!k) return MXIO_E_NOMEM;
+    gnd_impl *q = k->impl;
+    q->M = M;
+    q->N = prod(ix->dims, 1, ix->ndim);
+    q->K = prod(d->dims, (int)M, d->ndim);
+    int64_t s = 1;
+    for (int j = d->ndim - 1; j >= 0; j--) {
+        if (j < M) q->strides[j] = s, q->dims[j] = d->dims[j];
+        s *= d->dims[j];
+    }
+    for (int j = 0; j < M; j++)
+        if (q->dims[j] < 1) {
+            mxio__kernel_free(k);
+            return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: empty axis %d", op, j);
+        }
+    mxio__tdesc *o = &k->out[0];
+    o->ndim = 0;
+    for (int j = 1; j < ix->ndim; j++) o->dims[o->ndim++] = ix->dims[j];
+    for (int j = (int)M; j < d->ndim; j++) o->dims[o->ndim++] = d->dims[j];
+    if (o->ndim == 0) o->ndim = 1, o->dims[0] = 1;
+    return mxio__rt_kernel_done(k, out, err);
+}
+
 /* ---- one_hot, take, pick -------------------------------------------------------------- */
 
 typedef struct index_impl {

@@ -391,6 +391,11 @@ typedef enum mxio__topk_ret { MXIO__TOPK_VALUE, MXIO__TOPK_INDICES, MXIO__TOPK_B
 mxio_status mxio__k_topk_create(const mxio__rt_ctx *ctx, int axis, bool axis_none, int64_t k,
                                 mxio__topk_ret ret, bool ascend, const mxio__tdesc *data,
                                 mxio__kernel **out, mxio_error *err);
+/* gather_nd(data, indices): indices (M, Y...) address the first M axes of data
+ * (negative values count from the end, as MXNet); output (Y..., rest of data).
+ * An index outside [-dim, dim) is a run-time MXIO_E_SHAPE error, as in MXNet. */
+mxio_status mxio__k_gather_nd_create(const mxio__rt_ctx *ctx, const mxio__tdesc *in,
+                                     mxio__kernel **out, mxio_error *err);
 /* one_hot: indices (float, truncated; out of [0, depth) gives an all-off row). */
 mxio_status mxio__k_one_hot_create(const mxio__rt_ctx *ctx, int64_t depth, float on_value,
                                    float off_value, const mxio__tdesc *indices, mxio__kernel **out,

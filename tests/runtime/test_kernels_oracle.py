@@ -507,6 +507,8 @@ EXTRA = [
     case("one_hot", {"depth": 3, "on_value": 2.5, "off_value": -1.0}, [np.array([[0, 2], [1, 0]], np.float32)]),
     case("take", {}, [rnd(5, 3), np.array([0, 4, 2, 9, -3], np.float32)]),
     case("take", {"axis": 1, "mode": "wrap"}, [rnd(2, 4, 3), np.array([[1, 5], [-1, 2]], np.float32)]),
+    case("gather_nd", {}, [rnd(3, 4, 2), np.array([[0, 2, -1], [3, 1, 0]], np.float32)]),
+    case("gather_nd", {}, [rnd(3, 4), np.array([[1, 2], [0, 3], [-2, 1]], np.float32).T.reshape(2, 3)]),
     case("pick", {"axis": 1}, [rnd(3, 4), np.array([0, 3, 2], np.float32)]),
     case("pick", {"axis": 0, "keepdims": True}, [rnd(3, 4), np.array([0, 2, 1, 5], np.float32)]),
     case("pick", {"axis": -1, "mode": "wrap"}, [rnd(2, 3), np.array([4, -1], np.float32)]),

@@ -501,6 +501,7 @@ static mxio_status create(const mxio__rt_ctx *ctx, const char *op, int nin, cons
     if (!strcmp(op, "one_hot"))
         return mxio__k_one_hot_create(ctx, pint("depth", 0), (float)pfloat("on_value", 1),
                                       (float)pfloat("off_value", 0), &t[0], k, err);
+    if (!strcmp(op, "gather_nd")) return mxio__k_gather_nd_create(ctx, t, k, err);
     if (!strcmp(op, "take"))
         return mxio__k_take_create(ctx, (int)pint("axis", 0), !strcmp(pstr("mode", "clip"), "wrap"), t,
                                    k, err);
