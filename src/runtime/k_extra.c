@@ -816,6 +816,31 @@ mxio_status mxio__k_topk_create(const mxio__rt_ctx *ctx, int axis, bool axis_non
     return mxio__rt_kernel_done(k, out, err);
 }
 
+/* ---- shape_array / size_array -------------------------------------------------------------- */
+
+static mxio_status shape_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
+                             void *const *out, void *scratch, mxio_error *err) {
+    int64_t *y = out[0];
+    if (k->out[0].dims[0] == 1 && *(const bool *)k->impl) y[0] = mxio__tdesc_numel(&k->in[0]);
+    else
+        for (int d = 0; d < k->in[0].ndim; d++) y[d] = k->in[0].dims[d];
+    return MXIO_OK;
+}
+
+mxio_status mxio__k_shape_array_create(const mxio__rt_ctx *ctx, bool size_only,
+                                       const mxio__tdesc *data, mxio__kernel **out, mxio_error *err) {
+    const char *op = size_only ? "size_array" : "shape_array";
+    if (data->ndim < 1 || mxio__tdesc_numel(data) < 0)
+        return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: bad input", op);
+    mxio__kernel *k = new_kernel(op, 1, data, sizeof(bool), shape_run, err);
+    if (!k) return MXIO_E_NOMEM;
+    *(bool *)k->impl = size_only;
+    int64_t n = size_only ? 1 : data->ndim;
+    mxio__tdesc_plain(&k->out[0], 1, &n);
+    k->out[0].dtype = MXIO_DTYPE_INT64;
+    return mxio__rt_kernel_done(k, out, err);
+}
+
 /* ---- gather_nd ---------------------------------------------------------------------------- */
 
 typedef struct gnd_impl {

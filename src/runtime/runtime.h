@@ -396,6 +396,9 @@ mxio_status mxio__k_topk_create(const mxio__rt_ctx *ctx, int axis, bool axis_non
  * An index outside [-dim, dim) is a run-time MXIO_E_SHAPE error, as in MXNet. */
 mxio_status mxio__k_gather_nd_create(const mxio__rt_ctx *ctx, const mxio__tdesc *in,
                                      mxio__kernel **out, mxio_error *err);
+/* shape_array / size_array: the input's dims (or element count) as int64. */
+mxio_status mxio__k_shape_array_create(const mxio__rt_ctx *ctx, bool size_only,
+                                       const mxio__tdesc *data, mxio__kernel **out, mxio_error *err);
 /* one_hot: indices (float, truncated; out of [0, depth) gives an all-off row). */
 mxio_status mxio__k_one_hot_create(const mxio__rt_ctx *ctx, int64_t depth, float on_value,
                                    float off_value, const mxio__tdesc *indices, mxio__kernel **out,

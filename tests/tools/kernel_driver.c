@@ -423,7 +423,8 @@ static mxio_status create(const mxio__rt_ctx *ctx, const char *op, int nin, cons
     if (!strcmp(op, "SliceChannel") || !strcmp(op, "split"))
         return mxio__k_split_create(ctx, (int)pint("num_outputs", 1), (int)pint("axis", 1),
                                     pbool("squeeze_axis", false), &t[0], k, err);
-    if (!strcmp(op, "broadcast_to") || !strcmp(op, "broadcast_axis") || !strcmp(op, "broadcast_like")) {
+    if (!strcmp(op, "broadcast_to") || !strcmp(op, "broadcast_axis") || !strcmp(op, "broadcast_axes") ||
+        !strcmp(op, "broadcast_like")) {
         int64_t shape[MXIO__RT_MAX_DIMS];
         int n = t[0].ndim;
         memcpy(shape, t[0].dims, sizeof shape);
@@ -501,6 +502,8 @@ static mxio_status create(const mxio__rt_ctx *ctx, const char *op, int nin, cons
     if (!strcmp(op, "one_hot"))
         return mxio__k_one_hot_create(ctx, pint("depth", 0), (float)pfloat("on_value", 1),
                                       (float)pfloat("off_value", 0), &t[0], k, err);
+    if (!strcmp(op, "shape_array") || !strcmp(op, "size_array"))
+        return mxio__k_shape_array_create(ctx, op[1] == 'i', &t[0], k, err);
     if (!strcmp(op, "gather_nd")) return mxio__k_gather_nd_create(ctx, t, k, err);
     if (!strcmp(op, "take"))
         return mxio__k_take_create(ctx, (int)pint("axis", 0), !strcmp(pstr("mode", "clip"), "wrap"), t,
