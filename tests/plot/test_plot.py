@@ -254,7 +254,6 @@ def test_inconsistent_input_shape_is_an_error(build_dir, tmp_path):
     assert not (tmp_path / "g.svg").exists()
 
 
-@pytest.mark.slow
 def test_five_thousand_op_nodes(mx, build_dir, tmp_path):
     path = deep_symbol(mx, tmp_path / "deep-symbol.json", 714)
     sym, nodes, _ = mxnet_graph(mx, path)
