@@ -202,19 +202,60 @@ typedef struct parse_ctx {
     mxio_params *p;
     mxio__reader r;
     size_t index; /* array being read */
+    uint64_t count; /* arrays the header announces */
     mxio_error *err;
 } parse_ctx;
+
+/* After a record fails to parse, the names (which follow all records) cannot be
+ * reached by reading on. Look for them anyway so the message can name the
+ * array: the name block is "u64 count, then count x (u64 length, bytes)" ending
+ * at the end of the file, which almost no other position satisfies. Error path
+ * only; one pass over the rest of the file. */
+static bool find_name(const parse_ctx *c, size_t from, const uint8_t **name, size_t *len) {
+    const uint8_t *b = c->r.base;
+    size_t size = c->r.size;
+    size_t budget = (size_t)1 << 22; /* bounds the work a crafted file can cause */
+    if (c->count == 0 || size < 8) return false;
+    for (size_t p = from; p + 8 <= size && budget > 0; p++) {
+        if (mxio__load_u64le(b + p) != c->count) continue;
+        size_t q = p + 8;
+        const uint8_t *hit = NULL;
+        size_t hit_len = 0;
+        uint64_t k;
+        for (k = 0; k < c->count && budget > 0; k++, budget--) {
+            if (size - q < 8) break;
+            uint64_t L = mxio__load_u64le(b + q);
+            q += 8;
+            if (L > size - q) break;
+            if (k == c->index) {
+                hit = b + q;
+                hit_len = (size_t)L;
+            }
+            q += (size_t)L;
+        }
+        if (k == c->count && q == size && hit) {
+            *name = hit;
+            *len = hit_len;
+            return true;
+        }
+    }
+    return false;
+}
 
 static mxio_status rec_fail(parse_ctx *c, mxio_status code, size_t offset, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 static mxio_status rec_fail(parse_ctx *c, mxio_status code, size_t offset, const char *fmt, ...) {
-    char what[700];
+    char what[700], quoted[128] = "";
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
+    const uint8_t *name;
+    size_t len;
+    if (code != MXIO_E_NOMEM && find_name(c, offset < c->r.size ? offset : c->r.size, &name, &len))
+        mxio__quote_name(quoted, sizeof quoted, (const char *)name, len);
     return mxio__fail_at(c->err, code, (int64_t)offset, -1, (int64_t)c->index,
-                         "%s: array %zu: %s at offset 0x%zx", c->p->label, c->index, what, offset);
+                         "%s: array %zu%s: %s at offset 0x%zx", c->p->label, c->index, quoted, what, offset);
 }
 
 static mxio_status truncated(parse_ctx *c, const char *what, size_t need) {
@@ -535,6 +576,7 @@ mxio_status mxio__params_parse(mxio_params *p, const uint8_t *buf, size_t len, m
         return mxio__fail_at(err, MXIO_E_LIMIT, 16, -1, -1,
                              "%s: array count %" PRIu64 " is over the limit of %" PRIu64 " arrays (at offset 0x10)",
                              p->label, n, MXIO_MAX_ARRAYS);
+    c.count = n;
     for (uint64_t i = 0; i < n; i++) {
         c.index = (size_t)i;
         mxio__param *e = mxio__params_push(p);

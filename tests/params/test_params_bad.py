@@ -81,59 +81,59 @@ def test_big_endian_header(good, tmp_path):
 def test_big_endian_record(good, tmp_path):
     _, data, info = good
     o = info["arrays"][1]["offset"]
-    expect(damaged(tmp_path, data, [(o, data[o:o + 4][::-1])]), E_FORMAT, "array 1:", "big-endian")
+    expect(damaged(tmp_path, data, [(o, data[o:o + 4][::-1])]), E_FORMAT, f"array 1 ('{NAMES[1]}'):", "big-endian")
 
 
 def test_huge_ndim(good, tmp_path):
     _, data, info = good
     o = info["arrays"][0]["offset"]
-    expect(damaged(tmp_path, data, [(o + 8, struct.pack("<i", 1000))]), E_LIMIT, "array 0:", "1000 dims",
+    expect(damaged(tmp_path, data, [(o + 8, struct.pack("<i", 1000))]), E_LIMIT, f"array 0 ('{NAMES[0]}'):", "1000 dims",
            f"offset 0x{o + 8:x}")
 
 
 def test_dims_product_overflows(good, tmp_path):
     _, data, info = good
     o = info["arrays"][0]["offset"]
-    expect(damaged(tmp_path, data, [(o + 12, struct.pack("<4q", *[1 << 40] * 4))]), E_LIMIT, "array 0:",
+    expect(damaged(tmp_path, data, [(o + 12, struct.pack("<4q", *[1 << 40] * 4))]), E_LIMIT, f"array 0 ('{NAMES[0]}'):",
            "overflows")
 
 
 def test_negative_dim(good, tmp_path):
     _, data, info = good
     o = info["arrays"][0]["offset"]
-    expect(damaged(tmp_path, data, [(o + 20, struct.pack("<q", -5))]), E_CORRUPT, "array 0:", "dim 1 is -5",
+    expect(damaged(tmp_path, data, [(o + 20, struct.pack("<q", -5))]), E_CORRUPT, f"array 0 ('{NAMES[0]}'):", "dim 1 is -5",
            f"offset 0x{o + 20:x}")
 
 
 def test_negative_ndim_in_v2(good, tmp_path):
     _, data, info = good
     o = info["arrays"][1]["offset"]
-    expect(damaged(tmp_path, data, [(o + 8, struct.pack("<i", -1))]), E_CORRUPT, "array 1:", "ndim -1")
+    expect(damaged(tmp_path, data, [(o + 8, struct.pack("<i", -1))]), E_CORRUPT, f"array 1 ('{NAMES[1]}'):", "ndim -1")
 
 
 def test_unknown_type_flag(good, tmp_path):
     _, data, info = good
     o = info["arrays"][1]["offset"]  # V2 dense (4,): magic, stype, ndim, 1 dim, ctx, type
-    expect(damaged(tmp_path, data, [(o + 4 + 4 + 4 + 8 + 8, struct.pack("<i", 13))]), E_CORRUPT, "array 1:",
+    expect(damaged(tmp_path, data, [(o + 4 + 4 + 4 + 8 + 8, struct.pack("<i", 13))]), E_CORRUPT, f"array 1 ('{NAMES[1]}'):",
            "unknown type flag 13")
 
 
 def test_unknown_storage_type(good, tmp_path):
     _, data, info = good
     o = info["arrays"][2]["offset"]
-    expect(damaged(tmp_path, data, [(o + 4, struct.pack("<i", 7))]), E_CORRUPT, "array 2:", "unknown storage type 7")
+    expect(damaged(tmp_path, data, [(o + 4, struct.pack("<i", 7))]), E_CORRUPT, f"array 2 ('{NAMES[2]}'):", "unknown storage type 7")
 
 
 def test_sparse_in_v3_record(good, tmp_path):
     _, data, info = good
     o = info["arrays"][2]["offset"]
-    expect(damaged(tmp_path, data, [(o, struct.pack("<I", 0xF993FACA))]), E_CORRUPT, "array 2:", "V3")
+    expect(damaged(tmp_path, data, [(o, struct.pack("<I", 0xF993FACA))]), E_CORRUPT, f"array 2 ('{NAMES[2]}'):", "V3")
 
 
 def test_unknown_record_magic(good, tmp_path):
     _, data, info = good
     o = info["arrays"][1]["offset"]
-    expect(damaged(tmp_path, data, [(o, struct.pack("<I", 0x12345678))]), E_CORRUPT, "array 1:",
+    expect(damaged(tmp_path, data, [(o, struct.pack("<I", 0x12345678))]), E_CORRUPT, f"array 1 ('{NAMES[1]}'):",
            "0x12345678", "legacy")
 
 
@@ -197,16 +197,16 @@ def test_reader_survives_bit_flips(good, tmp_path):
 
 @pytest.mark.parametrize("saver", ["savez", "savez_compressed"])
 def test_npz_truncated_and_flipped(tmp_path, saver):
-    """Every prefix and many single-byte flips of a NumPy .npz: a documented status, no crash."""
+    """Many prefixes and single-byte flips of a NumPy .npz: a documented status, no crash."""
     getattr(np, saver)(tmp_path / "a.npz", w=np.arange(12, dtype=np.float32).reshape(3, 4), b=np.ones(3, np.int8))
     data = (tmp_path / "a.npz").read_bytes()
     p = tmp_path / "model-0000.params"
-    for n in range(len(data)):
+    for n in range(0, len(data), 3):
         p.write_bytes(data[:n])
         r = run("json", p, check=False)
         assert r.returncode in (E_FORMAT, E_TRUNCATED, E_CORRUPT), (n, r.returncode, r.stderr)
         assert b"model-0000.params" in r.stderr
-    for off in range(0, len(data), 5):
+    for off in range(0, len(data), 7):
         b = bytearray(data)
         b[off] ^= 0x5A
         p.write_bytes(bytes(b))

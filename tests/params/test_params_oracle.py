@@ -121,9 +121,25 @@ def test_large_array(mx, tmp_path):
 def test_build_through_append(mx, tmp_path):
     path = tmp_path / "src.params"
     mx.nd.save(str(path), {"arg:a": make(mx, "float32", (2, 3), 1), "aux:b": make(mx, "int8", (4,), 2),
-                           "c": mx.nd.array([[0, 1.5], [0, 0]]).tostype("csr")})
+                           "c": make(mx, BF16, (3,), 3)})
     run("copy", path, tmp_path / "copy.params")
     assert (tmp_path / "copy.params").read_bytes() == path.read_bytes()
+
+
+def test_sparse_through_append(mx, tmp_path):
+    """Sparse arrays copied through mxio_params_append load in MXNet as the same
+    arrays. (Bytes may differ: MXNet sometimes stores a stale empty storage shape
+    for tostype('csr') results, which the array values cannot reproduce.)"""
+    path = tmp_path / "src.params"
+    arrays = {"c": mx.nd.array([[0, 1.5], [0, 0]]).tostype("csr"),
+              "r": mx.nd.array([[0, 0], [2, 3], [0, 0]]).tostype("row_sparse")}
+    mx.nd.save(str(path), arrays)
+    run("copy", path, tmp_path / "copy.params")
+    loaded = mx.nd.load(str(tmp_path / "copy.params"))
+    dumped, blob = dump(path, tmp_path)
+    assert_agrees(loaded, dumped, blob)
+    for k, v in arrays.items():
+        assert loaded[k].stype == v.stype and np.array_equal(loaded[k].asnumpy(), v.asnumpy())
 
 
 def test_legacy_fixture(mx, models, tmp_path):
