@@ -389,7 +389,7 @@ typedef struct mxio_plot_input {
  * __shape__ attributes); an inconsistent shape then fails with MXIO_E_SHAPE. */
 typedef struct mxio_plot_options {
     mxio_plot_format format;
-    int show_weights;              /* also draw weight and auxiliary-state variables */
+    int show_weights;              /* also draw weights and aux states (one box per op) */
     const char *title;             /* caption under the graph; NULL: none */
     mxio_plot_shape_fn shape;      /* edge shapes from this callback; NULL: see inputs */
     void *shape_ctx;               /* passed to `shape` */

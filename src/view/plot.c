@@ -399,6 +399,7 @@ typedef struct plot {
     const mxio__op **ops;   /* registry record per node; NULL for variables, unknown ops */
     uint8_t *roles;
     bool *is_head;
+    uint32_t *owner;        /* weight/aux variable: its only consumer + 1, 0 none, SHARED */
     bool kind_used[MXIO__KIND_COUNT];
     bool input_used, param_used;
     size_t drawn;           /* nodes drawn (layout tuning) */
@@ -433,9 +434,17 @@ static const char *scratch(plot *p) {
 static bool is_variable(const mxio__node *n) { return strcmp(n->op, "null") == 0; }
 
 
+#define SHARED UINT32_MAX
+
+static bool is_param(const plot *p, size_t i) {
+    return p->roles[i] == MXIO_ROLE_WEIGHT || p->roles[i] == MXIO_ROLE_AUX;
+}
+
+/* Drawn as a node of its own: data inputs and labels, and with show_weights the
+ * weights several ops share (one op's own weights go into its params box). */
 static bool variable_drawn(const plot *p, size_t i) {
-    mxio_role r = (mxio_role)p->roles[i];
-    return r == MXIO_ROLE_DATA || r == MXIO_ROLE_LABEL || p->opt->show_weights;
+    if (!is_param(p, i)) return true;
+    return p->opt->show_weights && (p->owner[i] == SHARED || p->owner[i] == 0);
 }
 
 /* Shape of entry (node, index) as "1x64x56x56", or false when unknown. */
@@ -570,8 +579,72 @@ static mxio_status add_node(plot *p, size_t i) {
     return MXIO_OK;
 }
 
+/* With show_weights, the weights and aux states only op i uses, as one box above
+ * it: a line per argument ("weight", "moving_mean"), the variable names and
+ * shapes in the tooltip. One box instead of four keeps a BatchNorm's rank narrow. */
+static mxio_status add_params_box(plot *p, size_t i) {
+    const mxio__node *n = &p->s->nodes[i];
+    const char *names[MXIO__MAX_OP_INPUTS];
+    int count = -1;
+    if (p->ops[i]) {
+        mxio__attrs a = {n->attrs, n->nattrs, p->ops[i], n};
+        count = mxio__op_inputs(p->ops[i], &a, names, MXIO__MAX_OP_INPUTS);
+    }
+    mxio__buf label, tip;
+    mxio__buf_init(&label);
+    mxio__buf_init(&tip);
+    put_esc(&tip, n->name, ESC_TOOLTIP);
+    mxio__buf_puts(&tip, ": parameters");
+    for (size_t k = 0; k < n->ninputs; k++) {
+        uint32_t src = n->inputs[k].node;
+        if (src >= p->s->nnodes || !is_variable(&p->s->nodes[src]) || !is_param(p, src) ||
+            p->owner[src] != i + 1)
+            continue;
+        const char *arg = count >= 0 && k < (size_t)count ? names[k] : p->s->nodes[src].name;
+        if (label.len) mxio__buf_puts(&label, "<BR/>");
+        put_html(&label, arg);
+        mxio__buf_puts(&tip, "\n");
+        put_esc(&tip, arg, ESC_TOOLTIP);
+        mxio__buf_puts(&tip, ": ");
+        put_esc(&tip, p->s->nodes[src].name, ESC_TOOLTIP);
+        mxio__buf_printf(&tip, " (%s", mxio_role_name((mxio_role)p->roles[src]));
+        char shape[256];
+        if (entry_shape_text(p, src, 0, shape, sizeof shape)) mxio__buf_printf(&tip, ", %s", shape);
+        mxio__buf_puts(&tip, ")");
+    }
+    mxio_status st = MXIO_OK;
+    if (label.len) {
+        char id[32];
+        snprintf(id, sizeof id, "p%zu", i);
+        Agnode_t *box = agnode(p->g, id, 1);
+        Agedge_t *ge = box ? agedge(p->g, box, p->gnode[i], NULL, 1) : NULL;
+        mxio__buf_putc(&label, '\0');
+        mxio__buf_putc(&tip, '\0');
+        p->param_used = true;
+        p->drawn++;
+        bool ok = ge && !label.oom && !tip.oom && set_attr(p, box, AGNODE, "id", id, false) &&
+                  set_attr(p, box, AGNODE, "label", label.data, true) &&
+                  set_attr(p, box, AGNODE, "class", "var params", false) &&
+                  set_attr(p, box, AGNODE, "tooltip", tip.data, false) &&
+                  set_attr(p, box, AGNODE, "style", "filled", false) &&
+                  set_attr(p, box, AGNODE, "fillcolor", PARAM_COLOR, false) &&
+                  set_attr(p, box, AGNODE, "fontsize", "7", false) &&
+                  set_attr(p, box, AGNODE, "height", "0.2", false) &&
+                  set_attr(p, ge, AGEDGE, "color", "#b0b0b0", false) &&
+                  set_attr(p, ge, AGEDGE, "class", "param", false);
+        if (!ok) st = oom(p);
+    }
+    mxio__buf_free(&label);
+    mxio__buf_free(&tip);
+    return st;
+}
+
 static mxio_status add_edges(plot *p, size_t i) {
     const mxio__node *n = &p->s->nodes[i];
+    if (p->opt->show_weights) {
+        mxio_status st = add_params_box(p, i);
+        if (st != MXIO_OK) return st;
+    }
     for (size_t k = 0; k < n->ninputs; k++) {
         const mxio__entry *e = &n->inputs[k];
         if (e->node >= p->s->nnodes) continue; /* the reader refuses these; stay safe */
@@ -768,6 +841,17 @@ static mxio_status build(plot *p) {
     }
     mxio_status rst = mxio__symbol_roles(s, NULL, NULL, p->roles, NULL, p->err);
     if (rst != MXIO_OK) return rst;
+    for (size_t j = 0; j < s->nnodes; j++) {
+        if (is_variable(&s->nodes[j])) continue;
+        for (size_t k = 0; k < s->nodes[j].ninputs; k++) {
+            uint32_t src = s->nodes[j].inputs[k].node;
+            if (src >= s->nnodes || !is_variable(&s->nodes[src])) continue;
+            if (p->owner[src] == 0)
+                p->owner[src] = (uint32_t)j + 1;
+            else if (p->owner[src] != j + 1)
+                p->owner[src] = SHARED;
+        }
+    }
     for (size_t h = 0; h < s->nheads; h++)
         if (s->heads[h].node < s->nnodes) p->is_head[s->heads[h].node] = true;
     if (!set_graph_defaults(p)) return oom(p);
@@ -867,8 +951,9 @@ mxio_status mxio_symbol_plot(const mxio_symbol *s, const mxio_plot_options *opt,
     p.ops = mxio__calloc_array(n, sizeof *p.ops);
     p.roles = mxio__calloc_array(n, 1);
     p.is_head = mxio__calloc_array(n, sizeof *p.is_head);
+    p.owner = mxio__calloc_array(n, sizeof *p.owner);
     mxio_status st = MXIO_OK;
-    if (!p.gnode || !p.ops || !p.roles || !p.is_head) st = oom(&p);
+    if (!p.gnode || !p.ops || !p.roles || !p.is_head || !p.owner) st = oom(&p);
     /* Inference runs outside the Graphviz lock: it touches no Graphviz state. */
     if (st == MXIO_OK && !opt->shape && opt->ninputs > 0) st = infer(&p);
     if (st == MXIO_OK) {
@@ -888,6 +973,7 @@ mxio_status mxio_symbol_plot(const mxio_symbol *s, const mxio_plot_options *opt,
     free(p.ops);
     free(p.roles);
     free(p.is_head);
+    free(p.owner);
     return st;
 }
 

@@ -30,22 +30,40 @@ def check_graph(svg, sym, nodes, data_inputs, show_weights=False):
     assert drawn_ops == ops
     assert len(svg.ids("op")) == len(ops)
 
-    # Variables: the data inputs (and labels); every variable with --show-weights.
-    drawn_vars = {node_index(i) for i in svg.ids("var")}
+    # Variables: the data inputs (and labels). With --show-weights also every
+    # other variable: on its own when several ops (or none) use it, else merged
+    # into its one consumer's params box "p<op>" (one line per argument, the
+    # variable names in the tooltip).
+    consumers = collections.defaultdict(set)
+    for j in ops:
+        for src, _, _ in nodes[j]["inputs"]:
+            consumers[src].add(j)
+    variables = {i for i, n in enumerate(nodes) if n["op"] == "null"}
+    merged = {}
     if show_weights:
-        want_vars = {i for i, n in enumerate(nodes) if n["op"] == "null"}
+        merged = {i: next(iter(consumers[i])) for i in variables
+                  if nodes[i]["name"] not in data_inputs and len(consumers[i]) == 1}
+        want_vars = variables - set(merged)
     else:
-        want_vars = {i for i, n in enumerate(nodes) if n["op"] == "null" and n["name"] in data_inputs}
+        want_vars = {i for i in variables if nodes[i]["name"] in data_inputs}
+    drawn_vars = {node_index(i) for i in svg.ids("var") if i.startswith("n")}
     assert drawn_vars == want_vars, sorted(nodes[i]["name"] for i in drawn_vars ^ want_vars)
+    boxes = {i for i in svg.ids("var", "params")}
+    assert boxes == {f"p{j}" for j in merged.values()}
+    for i, j in merged.items():
+        assert f": {nodes[i]['name']} (" in svg.nodes[f"p{j}"][2], (nodes[i]["name"], svg.nodes[f"p{j}"][2])
     drawn = ops | drawn_vars
 
-    # Edges: every input of every op whose source is drawn, duplicates included.
+    # Edges: every input of every op whose source is drawn, duplicates included,
+    # and one edge from each params box.
     want_edges = collections.Counter()
     for j in ops:
         for src, _, _ in nodes[j]["inputs"]:
             if src in drawn:
-                want_edges[(src, j)] += 1
-    got_edges = collections.Counter((node_index(t), node_index(h)) for t, h, _, _ in svg.edges)
+                want_edges[(f"n{src}", f"n{j}")] += 1
+        if j in merged.values():
+            want_edges[(f"p{j}", f"n{j}")] = 1
+    got_edges = collections.Counter((t, h) for t, h, _, _ in svg.edges)
     assert got_edges == want_edges
 
     # Labels and tooltips hold MXNet's attributes.
@@ -111,7 +129,8 @@ def check_edge_shapes(svg, nodes, shapes):
             if visible[src] > 1 or k > 0:
                 text = f"[{k}] {text}"
             want[(src, j, text)] += 1
-    got = collections.Counter((node_index(t), node_index(h), label) for t, h, label, _ in svg.edges)
+    got = collections.Counter((node_index(t), node_index(h), label) for t, h, label, _ in svg.edges
+                              if not t.startswith("p"))
     assert got == want
 
 
@@ -140,13 +159,20 @@ def test_show_weights_adds_every_variable(mx, build_dir, tmp_path, name):
     check_graph(svg, sym, nodes, data_inputs, show_weights=True)
     # MXNet's own split: auxiliary states are drawn as aux, the rest of the hidden ones as weights.
     aux = set(sym.list_auxiliary_states())
+    roles = {}
     for i in svg.ids("var"):
         cls, _, tip = svg.nodes[i]
-        name_ = tip.split("\n")[0]
+        if i.startswith("p"):
+            for line in tip.split("\n")[1:]:
+                var, role = re.match(r"[^:]*: (.*) \((\w+)", line).groups()
+                roles[var] = role
+        else:
+            roles[tip.split("\n")[0]] = cls[2]
+    for name_, role in roles.items():
         if name_ in aux:
-            assert "aux" in cls, (name_, cls)
+            assert role == "aux", name_
         elif name_ not in data_inputs:
-            assert "weight" in cls, (name_, cls)
+            assert role == "weight", name_
     # Weight edges are told apart from data edges.
     weight_ids = {i for i in svg.ids("var") if "data" not in svg.nodes[i][0] and "label" not in svg.nodes[i][0]}
     for t, _, _, cls in svg.edges:
@@ -160,8 +186,22 @@ def test_gluon_export_with_inferred_shapes(mx, build_dir, tmp_path, name, size):
     shape = (1, 3, size, size)
     run_plot(build_dir, path, tmp_path / "g.svg", "--input", "data=" + ",".join(map(str, shape)))
     svg = Svg(tmp_path / "g.svg")
+    shapes = mxnet_entry_shapes(mx, sym, data=shape)
     check_graph(svg, sym, nodes, {"data"})
-    check_edge_shapes(svg, nodes, mxnet_entry_shapes(mx, sym, data=shape))
+    check_edge_shapes(svg, nodes, shapes)
+    # With the weights: each params box lists its variables with MXNet's shapes.
+    run_plot(build_dir, path, tmp_path / "w.svg", "--show-weights", "--input",
+             "data=" + ",".join(map(str, shape)))
+    svg = Svg(tmp_path / "w.svg")
+    check_graph(svg, sym, nodes, {"data"}, show_weights=True)
+    index = {n["name"]: i for i, n in enumerate(nodes)}
+    listed = 0
+    for box in svg.ids("var", "params"):
+        for line in svg.nodes[box][2].split("\n")[1:]:
+            var, role, dims = re.match(r"[^:]*: (.*) \((\w+), ([\dx]+)\)$", line).groups()
+            assert dims == "x".join(map(str, shapes[(index[var], 0)])), line
+            listed += 1
+    assert listed == sum(n["op"] == "null" for n in nodes) - 1
 
 
 def test_edge_shapes_from_callback(mx, build_dir, tmp_path):
@@ -254,7 +294,6 @@ def test_inconsistent_input_shape_is_an_error(build_dir, tmp_path):
     assert not (tmp_path / "g.svg").exists()
 
 
-@pytest.mark.slow
 def test_five_thousand_op_nodes(mx, build_dir, tmp_path):
     path = deep_symbol(mx, tmp_path / "deep-symbol.json", 714)
     sym, nodes, _ = mxnet_graph(mx, path)

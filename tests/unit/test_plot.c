@@ -146,7 +146,11 @@ static void test_dot_and_misuse(void) {
 
     dot.show_weights = 1;
     CHECK_EQ_INT(mxio_symbol_plot(s, &dot, &out, &len, &err), MXIO_OK);
-    CHECK_CONTAINS((const char *)out, "\tn1\t[");
+    /* the two weights only this conv uses: one box, a line per argument */
+    CHECK_CONTAINS((const char *)out, "\tp3\t[");
+    CHECK_CONTAINS((const char *)out, "label=<weight<BR/>bias>");
+    CHECK_CONTAINS((const char *)out, "p3 -> n3");
+    CHECK(strstr((const char *)out, "\tn1\t[") == NULL);
     CHECK_CONTAINS((const char *)out, "legend_param");
     mxio_free(out);
     mxio_symbol_free(s);
