@@ -305,13 +305,7 @@ static bool read_kvs(json_t *o, mxio__kv **kv, size_t *n) {
             return false;
         }
     }
-    /* Keep MXNet's order: attribute maps are sorted by key bytes. */
-    for (size_t a = 1; a < i; a++)
-        for (size_t b = a; b > 0 && strcmp(out[b - 1].key, out[b].key) > 0; b--) {
-            mxio__kv t = out[b];
-            out[b] = out[b - 1];
-            out[b - 1] = t;
-        }
+    /* In the order written (the node's order: MXNet sorts attributes by key bytes). */
     *kv = out;
     *n = i;
     return true;
