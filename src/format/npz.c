@@ -263,7 +263,7 @@ mxio_status mxio__npz_parse(mxio_params *p, const uint8_t *buf, size_t len, mxio
         e->a.file_offset = loff;
     }
     /* names must be unique, as in any params list */
-    return mxio__params_check_duplicates(p, err);
+    return mxio__params_index(p, err);
 }
 
 /* ---- writer ------------------------------------------------------------- */

@@ -151,6 +151,8 @@ void mxio_params_free(mxio_params *p) {
     if (!p) return;
     for (size_t i = 0; i < p->count; i++) mxio__param_clear(&p->items[i]);
     free(p->items);
+    free(p->by_name);
+    free(p->by_short);
     mxio__file_close(&p->file);
     free(p->bytes);
     free(p->label);
@@ -181,9 +183,93 @@ int64_t mxio_array_numel(const mxio_array *a) {
     return n;
 }
 
+/* ---- name index ------------------------------------------------------- */
+
+static uint64_t name_hash(const char *s, size_t n) {
+    uint64_t h = UINT64_C(1469598103934665603);
+    for (size_t i = 0; i < n; i++) h = (h ^ (uint8_t)s[i]) * UINT64_C(1099511628211);
+    return h;
+}
+
+static const char *short_of(const mxio_array *a, size_t *len) {
+    const char *s = mxio_array_short_name(a);
+    *len = a->name_len - (size_t)(s - a->name);
+    return s;
+}
+
+static size_t slot_of(const size_t *slots, size_t cap, const mxio_params *p, const char *s, size_t n,
+                      bool use_short, int64_t *found) {
+    size_t h = (size_t)name_hash(s, n) & (cap - 1);
+    *found = -1;
+    while (slots[h]) {
+        const mxio_array *b = &p->items[slots[h] - 1].a;
+        size_t bl;
+        const char *bs = use_short ? short_of(b, &bl) : (bl = b->name_len, b->name);
+        if (bl == n && memcmp(bs, s, n) == 0) {
+            *found = (int64_t)(slots[h] - 1);
+            return h;
+        }
+        h = (h + 1) & (cap - 1);
+    }
+    return h;
+}
+
+/* Insert array i; returns the index of an array with the same raw name, or -1. */
+static int64_t index_insert(mxio_params *p, size_t i) {
+    const mxio_array *a = &p->items[i].a;
+    int64_t dup, ignore;
+    size_t h = slot_of(p->by_name, p->index_cap, p, a->name, a->name_len, false, &dup);
+    if (dup >= 0) return dup;
+    p->by_name[h] = i + 1;
+    size_t sl;
+    const char *s = short_of(a, &sl);
+    h = slot_of(p->by_short, p->index_cap, p, s, sl, true, &ignore);
+    /* equal short names (arg:x, aux:x): the first in file order answers */
+    if (ignore < 0) p->by_short[h] = i + 1;
+    return -1;
+}
+
+mxio_status mxio__params_index(mxio_params *p, mxio_error *err) {
+    free(p->by_name);
+    free(p->by_short);
+    p->by_name = p->by_short = NULL;
+    p->index_cap = 0;
+    if (!p->has_names || p->count == 0) return MXIO_OK;
+    size_t cap = 16;
+    while (cap < p->count * 2) cap *= 2;
+    p->by_name = mxio__calloc_array(cap, sizeof(size_t));
+    p->by_short = mxio__calloc_array(cap, sizeof(size_t));
+    if (!p->by_name || !p->by_short) {
+        free(p->by_name);
+        free(p->by_short);
+        p->by_name = p->by_short = NULL;
+        return mxio__fail(err, MXIO_E_NOMEM, "%s: out of memory", p->label);
+    }
+    p->index_cap = cap;
+    for (size_t i = 0; i < p->count; i++) {
+        int64_t first = index_insert(p, i);
+        if (first >= 0) {
+            char q[128];
+            const mxio_array *a = &p->items[i].a;
+            return mxio__fail_at(err, MXIO_E_CORRUPT, -1, -1, (int64_t)i,
+                                 "%s: array %zu%s: duplicate name (also array %" PRId64 ")", p->label, i,
+                                 mxio__quote_name(q, sizeof q, a->name, a->name_len), first);
+        }
+    }
+    return MXIO_OK;
+}
+
+static int64_t index_find(const mxio_params *p, const char *name, size_t n) {
+    int64_t at;
+    slot_of(p->by_name, p->index_cap, p, name, n, false, &at);
+    if (at < 0) slot_of(p->by_short, p->index_cap, p, name, n, true, &at);
+    return at;
+}
+
 int64_t mxio_params_find(const mxio_params *p, const char *name) {
     if (!p || !name) return -1;
     size_t n = strlen(name);
+    if (p->index_cap) return index_find(p, name, n);
     for (size_t i = 0; i < p->count; i++) {
         const mxio_array *a = &p->items[i].a;
         if (a->name && a->name_len == n && memcmp(a->name, name, n) == 0) return (int64_t)i;
@@ -520,39 +606,6 @@ static mxio_status parse_record(parse_ctx *c, mxio__param *e) {
     return MXIO_OK;
 }
 
-/* open-addressing set of name indices, to refuse duplicates in O(n) */
-static uint64_t name_hash(const char *s, size_t n) {
-    uint64_t h = UINT64_C(1469598103934665603);
-    for (size_t i = 0; i < n; i++) h = (h ^ (uint8_t)s[i]) * UINT64_C(1099511628211);
-    return h;
-}
-
-mxio_status mxio__params_check_duplicates(mxio_params *p, mxio_error *err) {
-    size_t cap = 16;
-    while (cap < p->count * 2) cap *= 2;
-    size_t *slots = mxio__calloc_array(cap, sizeof *slots); /* index + 1, 0 = empty */
-    if (!slots) return mxio__fail(err, MXIO_E_NOMEM, "%s: out of memory", p->label);
-    for (size_t i = 0; i < p->count; i++) {
-        const mxio_array *a = &p->items[i].a;
-        size_t h = (size_t)name_hash(a->name, a->name_len) & (cap - 1);
-        while (slots[h]) {
-            const mxio_array *b = &p->items[slots[h] - 1].a;
-            if (b->name_len == a->name_len && memcmp(a->name, b->name, a->name_len) == 0) {
-                char q[128];
-                size_t first = slots[h] - 1;
-                free(slots);
-                return mxio__fail_at(err, MXIO_E_CORRUPT, -1, -1, (int64_t)i,
-                                     "%s: array %zu%s: duplicate name (also array %zu)", p->label, i,
-                                     mxio__quote_name(q, sizeof q, a->name, a->name_len), first);
-            }
-            h = (h + 1) & (cap - 1);
-        }
-        slots[h] = i + 1;
-    }
-    free(slots);
-    return MXIO_OK;
-}
-
 mxio_status mxio__params_parse(mxio_params *p, const uint8_t *buf, size_t len, mxio_error *err) {
     parse_ctx c = {.p = p, .index = 0, .err = err};
     mxio__reader_init(&c.r, buf, len);
@@ -621,7 +674,7 @@ mxio_status mxio__params_parse(mxio_params *p, const uint8_t *buf, size_t len, m
         e->a.name = e->name;
         e->a.name_len = (size_t)L;
     }
-    if (k) return mxio__params_check_duplicates(p, err);
+    if (k) return mxio__params_index(p, err);
     return MXIO_OK;
 
 bad_magic:
@@ -755,15 +808,14 @@ mxio_status mxio_params_append(mxio_params *p, const mxio_array *a, mxio_error *
                              "array %zu: a list is either all named or all unnamed", index);
     if (a->name && !mxio__utf8_valid(a->name, a->name_len))
         return mxio__fail_at(err, MXIO_E_MISUSE, -1, -1, (int64_t)index, "array %zu: name is not UTF-8", index);
-    if (a->name) {
-        for (size_t i = 0; i < p->count; i++) {
-            const mxio_array *b = &p->items[i].a;
-            if (b->name_len == a->name_len && memcmp(b->name, a->name, a->name_len) == 0) {
-                char q[128];
-                return mxio__fail_at(err, MXIO_E_EXISTS, -1, -1, (int64_t)index,
-                                     "array %zu%s: duplicate name (also array %zu)", index,
-                                     mxio__quote_name(q, sizeof q, a->name, a->name_len), i);
-            }
+    if (a->name && p->index_cap) {
+        int64_t first = index_find(p, a->name, a->name_len);
+        const mxio_array *b = first >= 0 ? &p->items[first].a : NULL;
+        if (b && b->name_len == a->name_len && memcmp(b->name, a->name, a->name_len) == 0) {
+            char q[128];
+            return mxio__fail_at(err, MXIO_E_EXISTS, -1, -1, (int64_t)index,
+                                 "array %zu%s: duplicate name (also array %" PRId64 ")", index,
+                                 mxio__quote_name(q, sizeof q, a->name, a->name_len), first);
         }
     }
     mxio_status st;
@@ -852,6 +904,10 @@ mxio_status mxio_params_append(mxio_params *p, const mxio_array *a, mxio_error *
         }
     }
     if (index == 0) p->has_names = a->name != NULL;
+    if (p->has_names) {
+        if (p->count * 2 > p->index_cap) return mxio__params_index(p, err);
+        index_insert(p, index);
+    }
     return MXIO_OK;
 }
 

@@ -41,6 +41,11 @@ struct mxio_params {
     int has_names;
     size_t count, cap;
     mxio__param *items;
+    /* name -> index hash tables (open addressing, slot = index + 1, 0 = empty),
+     * for raw names and for names without arg:/aux:; built once a named list is
+     * read and kept current by append, so lookups need no writes (thread-safe reads) */
+    size_t *by_name, *by_short;
+    size_t index_cap;
 };
 
 /* Allocate an empty list labelled `label` (may be NULL). */
@@ -53,8 +58,9 @@ void mxio__param_clear(mxio__param *e);
 /* Parse a .params container held at buf (the handle keeps it alive). */
 mxio_status mxio__params_parse(mxio_params *p, const uint8_t *buf, size_t len, mxio_error *err);
 
-/* Refuse two arrays with the same name (MXIO_E_CORRUPT naming both indices). */
-mxio_status mxio__params_check_duplicates(mxio_params *p, mxio_error *err);
+/* Build the name index; refuses two arrays with the same raw name
+ * (MXIO_E_CORRUPT naming both indices). */
+mxio_status mxio__params_index(mxio_params *p, mxio_error *err);
 
 /* Quote a (possibly binary) name for a message: "'name'" or "" when NULL. */
 const char *mxio__quote_name(char *out, size_t cap, const char *name, size_t len);

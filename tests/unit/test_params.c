@@ -494,7 +494,51 @@ static void test_array_limit(void) {
     free(buf);
 }
 
+/* the name index: growth through append, raw before short, first of equal short names */
+static void test_find_index(void) {
+    mxio_error err;
+    mxio_params *p = mxio_params_new();
+    float v = 1;
+    int64_t shape[1] = {1};
+    mxio_array a = {0};
+    a.dtype = MXIO_DTYPE_FLOAT32;
+    a.ndim = 1;
+    a.shape = shape;
+    a.data = &v;
+    a.nbytes = 4;
+    char name[32];
+    for (int i = 0; i < 1000; i++) {
+        snprintf(name, sizeof name, "%s:w%d", i % 2 ? "aux" : "arg", i / 2);
+        a.name = name;
+        a.name_len = strlen(name);
+        CHECK_EQ_INT(mxio_params_append(p, &a, &err), MXIO_OK);
+    }
+    a.name = "w7";
+    a.name_len = 2;
+    CHECK_EQ_INT(mxio_params_append(p, &a, &err), MXIO_OK); /* raw "w7" differs from "arg:w7" */
+    CHECK_EQ_INT(mxio_params_find(p, "aux:w3"), 7);
+    CHECK_EQ_INT(mxio_params_find(p, "w3"), 6);   /* arg:w3 comes first in file order */
+    CHECK_EQ_INT(mxio_params_find(p, "w7"), 1000); /* a raw match wins over short ones */
+    CHECK_EQ_INT(mxio_params_find(p, "w500"), -1);
+    a.name = "aux:w499";
+    a.name_len = 8;
+    CHECK_EQ_INT(mxio_params_append(p, &a, &err), MXIO_E_EXISTS);
+    CHECK_CONTAINS(err.message, "also array 999");
+    void *buf;
+    size_t len;
+    CHECK_EQ_INT(mxio_params_write_buffer(p, 0, &buf, &len, &err), MXIO_OK);
+    mxio_params *q = NULL;
+    CHECK_EQ_INT(mxio_params_read_buffer(buf, len, "idx", 0, &q, &err), MXIO_OK);
+    CHECK_EQ_INT(mxio_params_find(q, "w3"), 6);
+    CHECK_EQ_INT(mxio_params_find(q, "w7"), 1000);
+    CHECK_EQ_INT(mxio_params_find(q, "aux:w499"), 999);
+    mxio_params_free(q);
+    mxio_free(buf);
+    mxio_params_free(p);
+}
+
 int main(void) {
+    test_find_index();
     test_array_limit();
     test_files();
     test_dtypes();

@@ -41,5 +41,7 @@ int cli_import(int argc, char **argv);
 void cli_import_help(FILE *out);
 int cli_params(int argc, char **argv);
 void cli_params_help(FILE *out);
+int cli_summary(int argc, char **argv);
+void cli_summary_help(FILE *out);
 
 #endif

@@ -18,6 +18,7 @@ static const cli_verb verbs[] = {
      cli_import_help},
     {"params", "work on .params files (pack: .npz or .npy files -> .params)", cli_params,
      cli_params_help},
+    {"summary", "inputs, outputs, per-layer shapes, parameters and MACs of a model", cli_summary, cli_summary_help},
     {"help", "show help for a command", run_help, help_help},
 };
 #define N_VERBS (sizeof verbs / sizeof verbs[0])

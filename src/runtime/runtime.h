@@ -1,0 +1,579 @@
+/* runtime.h - the CPU kernels: typed parameter structs and one create function
+ * per op family. Internal (mxio__*).
+ *
+ * Every create function takes the kernel context, the op's parameters (already
+ * parsed from attrs by the op record; MXNet 1.9.1 defaults applied), the input
+ * descriptors in MXNet argument order, and returns a kernel whose out[] holds
+ * the inferred output descriptors. Run inputs/outputs are in the same order.
+ * Unless stated, kernels take plain fp32 tensors. The purely element-wise ones
+ * (unary, scalar, Activation/LeakyReLU except prelu, clip, add_n, Dropout,
+ * same-shape binary) also take a oneDNN layout, shared by all inputs, and
+ * return the same layout. */
+#ifndef MXIO_RUNTIME_RUNTIME_H
+#define MXIO_RUNTIME_RUNTIME_H
+
+#include "tensor.h"
+
+/* ---- activations ------------------------------------------------------------ */
+
+typedef enum mxio__act_type {
+    MXIO__ACT_RELU, MXIO__ACT_SIGMOID, MXIO__ACT_TANH, MXIO__ACT_SOFTRELU, MXIO__ACT_SOFTSIGN,
+    MXIO__ACT_LEAKY, MXIO__ACT_PRELU, MXIO__ACT_RRELU, MXIO__ACT_ELU, MXIO__ACT_SELU,
+    MXIO__ACT_GELU, MXIO__ACT_CLIP
+} mxio__act_type;
+
+typedef struct mxio__act_params {
+    mxio__act_type type;
+    float slope;                    /* leaky, elu */
+    float lower_bound, upper_bound; /* rrelu: inference slope is their mean */
+    float a_min, a_max;             /* clip */
+} mxio__act_params;
+/* Inputs data[, gamma] (prelu: gamma of shape (C,) on axis 1, or (1,)). */
+mxio_status mxio__k_act_create(const mxio__rt_ctx *ctx, const mxio__act_params *p,
+                               const mxio__tdesc *in, mxio__kernel **out, mxio_error *err);
+
+/* ---- convolution family (oneDNN) ------------------------------------------ */
+
+typedef struct mxio__conv_params {
+    int nspatial; /* 1, 2 or 3 (kernel rank) */
+    int64_t kernel[3], stride[3], dilate[3], pad[3];
+    int64_t adj[3]; /* Deconvolution only; the caller folds target_shape into pad/adj */
+    int64_t num_filter, num_group;
+    bool no_bias;
+    bool blocked_out; /* leave the output in oneDNN's chosen layout (next kernel is oneDNN) */
+    /* Fused post-ops for graph fusion (no MXNet attribute): out = act(conv + old out).
+     * post_sum adds what out[0] holds before the run (a residual branch, in the
+     * output's layout); post_act applies relu, leaky, clip, sigmoid, tanh, elu or
+     * gelu after it. */
+    bool post_sum;
+    bool post_act;
+    mxio__act_params act;
+} mxio__conv_params;
+
+/* Inputs data, weight[, bias]. Weight (O, I/g, k...) for Convolution and
+ * (I, O/g, k...) for Deconvolution, as MXNet stores it. When const_weight /
+ * const_bias are given they are packed now and the run-time pointers are
+ * ignored (may be NULL). Data may be plain or a oneDNN layout. */
+mxio_status mxio__k_conv_create(const mxio__rt_ctx *ctx, const mxio__conv_params *p,
+                                const mxio__tdesc *data, const float *const_weight,
+                                const float *const_bias, mxio__kernel **out, mxio_error *err);
+mxio_status mxio__k_deconv_create(const mxio__rt_ctx *ctx, const mxio__conv_params *p,
+                                  const mxio__tdesc *data, const float *const_weight,
+                                  const float *const_bias, mxio__kernel **out, mxio_error *err);
+
+/* Deconvolution target_shape (spatial, any entry non-zero = in use): replaces
+ * p->pad and p->adj the way MXNet 1.9.1's DeconvolutionParam::InferPad does
+ * (total = s(x-1) + d(k-1)+1 - target; adj = total % 2; pad = (total+1)/2).
+ * MXIO_E_SHAPE when the target is larger than the unpadded output. */
+mxio_status mxio__deconv_apply_target_shape(mxio__conv_params *p, const mxio__tdesc *data,
+                                            const int64_t *target, mxio_error *err);
+
+/* Layout change of one fp32 tensor: `from` to `to` (same dims; either may be
+ * plain or a oneDNN layout; to == NULL means plain). For graph outputs and
+ * for C kernels fed by oneDNN ones. */
+mxio_status mxio__k_reorder_create(const mxio__rt_ctx *ctx, const mxio__tdesc *from,
+                                   const mxio__tdesc *to, mxio__kernel **out, mxio_error *err);
+
+/* UpSampling sample_type=bilinear is a depthwise Deconvolution (MXNet's
+ * GetDeconvolutionParam): kernel 2s - s%2, stride s, pad ceil((s-1)/2), groups =
+ * num_filter, no bias; its weight input is (C, 1, k, k). */
+void mxio__upsampling_bilinear_params(int scale, int64_t num_filter, mxio__conv_params *p);
+
+typedef struct mxio__fc_params {
+    int64_t num_hidden;
+    bool no_bias;
+    bool flatten; /* true: (N, prod(rest)); false: over the last axis only */
+} mxio__fc_params;
+
+mxio_status mxio__k_fc_create(const mxio__rt_ctx *ctx, const mxio__fc_params *p,
+                              const mxio__tdesc *data, const float *const_weight,
+                              const float *const_bias, mxio__kernel **out, mxio_error *err);
+
+/* ---- pooling ---------------------------------------------------------------- */
+
+typedef enum mxio__pool_type { MXIO__POOL_MAX, MXIO__POOL_AVG, MXIO__POOL_SUM, MXIO__POOL_LP } mxio__pool_type;
+typedef enum mxio__pool_conv { MXIO__POOL_VALID, MXIO__POOL_FULL, MXIO__POOL_SAME } mxio__pool_conv;
+
+typedef struct mxio__pool_params {
+    int nspatial; /* from the kernel rank, or the data rank - 2 when global_pool */
+    int64_t kernel[3], stride[3], pad[3];
+    mxio__pool_type type;
+    mxio__pool_conv convention;
+    bool global_pool;
+    bool count_include_pad; /* MXNet: None means true */
+    int p_value;            /* lp only: 1, 2 or 3 */
+    bool blocked_out;
+    bool force_reference; /* skip oneDNN (tests compare both paths) */
+} mxio__pool_params;
+
+mxio_status mxio__k_pool_create(const mxio__rt_ctx *ctx, const mxio__pool_params *p,
+                                const mxio__tdesc *data, mxio__kernel **out, mxio_error *err);
+
+/* ---- normalisation ---------------------------------------------------------- */
+
+typedef struct mxio__bn_params {
+    float eps;
+    bool fix_gamma;        /* gamma treated as 1 */
+    bool use_global_stats; /* inference always uses the moving stats; kept for the record */
+    int axis;
+} mxio__bn_params;
+/* Inputs data, gamma, beta, moving_mean, moving_var. */
+mxio_status mxio__k_batchnorm_create(const mxio__rt_ctx *ctx, const mxio__bn_params *p,
+                                     const mxio__tdesc *in, mxio__kernel **out, mxio_error *err);
+
+/* BatchNorm at inference as y = x * scale[c] + shift[c] (what the kernel computes). */
+void mxio__bn_scale_shift(const mxio__bn_params *p, int64_t channels, const float *gamma,
+                          const float *beta, const float *mean, const float *var, float *scale,
+                          float *shift);
+/* Fold a following BatchNorm (over the output channels) into Convolution
+ * weights (O, I/g, k...) and bias: w[o] *= scale[o], bias = bias * scale + shift.
+ * `bias` has O entries (zeros when the conv had no_bias; the folded conv has one). */
+void mxio__bn_fold_into_conv(const mxio__bn_params *p, int64_t out_channels,
+                             int64_t weights_per_out, const float *gamma, const float *beta,
+                             const float *mean, const float *var, float *weight, float *bias);
+
+typedef enum mxio__l2n_mode { MXIO__L2N_INSTANCE, MXIO__L2N_CHANNEL, MXIO__L2N_SPATIAL } mxio__l2n_mode;
+typedef struct mxio__l2norm_params {
+    mxio__l2n_mode mode;
+    float eps;
+} mxio__l2norm_params;
+mxio_status mxio__k_l2norm_create(const mxio__rt_ctx *ctx, const mxio__l2norm_params *p,
+                                  const mxio__tdesc *data, mxio__kernel **out, mxio_error *err);
+
+typedef struct mxio__lrn_params {
+    int nsize;
+    float alpha, beta, knorm;
+} mxio__lrn_params;
+mxio_status mxio__k_lrn_create(const mxio__rt_ctx *ctx, const mxio__lrn_params *p,
+                               const mxio__tdesc *data, mxio__kernel **out, mxio_error *err);
+
+/* Inputs data, gamma, beta. */
+typedef struct mxio__instnorm_params {
+    float eps;
+} mxio__instnorm_params;
+mxio_status mxio__k_instnorm_create(const mxio__rt_ctx *ctx, const mxio__instnorm_params *p,
+                                    const mxio__tdesc *in, mxio__kernel **out, mxio_error *err);
+
+/* GroupNorm (MXNet 1.9.1: gamma and beta have num_groups entries). Inputs data,
+ * gamma, beta. */
+typedef struct mxio__groupnorm_params {
+    int num_groups;
+    float eps;
+} mxio__groupnorm_params;
+mxio_status mxio__k_groupnorm_create(const mxio__rt_ctx *ctx, const mxio__groupnorm_params *p,
+                                     const mxio__tdesc *in, mxio__kernel **out, mxio_error *err);
+
+typedef struct mxio__layernorm_params {
+    int axis;
+    float eps;
+} mxio__layernorm_params;
+mxio_status mxio__k_layernorm_create(const mxio__rt_ctx *ctx, const mxio__layernorm_params *p,
+                                     const mxio__tdesc *in, mxio__kernel **out, mxio_error *err);
+
+/* ---- softmax family ----------------------------------------------------------- */
+
+typedef struct mxio__softmax_params {
+    int axis;
+    float temperature; /* 1 when MXNet's is None */
+    bool log;          /* log_softmax */
+    bool use_length;   /* second input: valid length per position (data shape without
+                        * `axis`, float32 or int32); entries past it are 0 */
+} mxio__softmax_params;
+mxio_status mxio__k_softmax_create(const mxio__rt_ctx *ctx, const mxio__softmax_params *p,
+                                   const mxio__tdesc *data, mxio__kernel **out, mxio_error *err);
+
+/* SoftmaxActivation: channel = over axis 1 at each position; instance = over the
+ * last axis of the (prod(leading), last) view (mshadow FlatTo2D). */
+mxio_status mxio__k_softmax_activation_create(const mxio__rt_ctx *ctx, bool channel_mode,
+                                              const mxio__tdesc *data, mxio__kernel **out,
+                                              mxio_error *err);
+
+/* SoftmaxOutput at inference (label input not taken). */
+typedef struct mxio__softmax_output_params {
+    bool multi_output, preserve_shape;
+} mxio__softmax_output_params;
+mxio_status mxio__k_softmax_output_create(const mxio__rt_ctx *ctx,
+                                          const mxio__softmax_output_params *p,
+                                          const mxio__tdesc *data, mxio__kernel **out,
+                                          mxio_error *err);
+
+/* ---- element-wise ------------------------------------------------------------- */
+
+typedef enum mxio__binop {
+    MXIO__BIN_ADD, MXIO__BIN_SUB, MXIO__BIN_MUL, MXIO__BIN_DIV, MXIO__BIN_MAX, MXIO__BIN_MIN,
+    MXIO__BIN_POW, MXIO__BIN_HYPOT, MXIO__BIN_EQ, MXIO__BIN_NE, MXIO__BIN_GT, MXIO__BIN_GE,
+    MXIO__BIN_LT, MXIO__BIN_LE,
+    MXIO__BIN_RSUB, MXIO__BIN_RDIV, MXIO__BIN_RPOW /* scalar forms only: s - x, s / x, s ** x */
+} mxio__binop;
+
+/* Broadcast binary (NumPy right-aligned; elemwise_* are the same-shape case). */
+mxio_status mxio__k_binary_create(const mxio__rt_ctx *ctx, mxio__binop op, const mxio__tdesc *in,
+                                  mxio__kernel **out, mxio_error *err);
+/* x op scalar (scalar converted to float first, as MXNet's DType(scalar)). */
+mxio_status mxio__k_scalar_create(const mxio__rt_ctx *ctx, mxio__binop op, double scalar,
+                                  const mxio__tdesc *data, mxio__kernel **out, mxio_error *err);
+
+typedef enum mxio__unop {
+    MXIO__UN_EXP, MXIO__UN_LOG, MXIO__UN_SQRT, MXIO__UN_RSQRT, MXIO__UN_SQUARE, MXIO__UN_ABS,
+    MXIO__UN_NEGATIVE, MXIO__UN_RECIPROCAL, MXIO__UN_FLOOR, MXIO__UN_CEIL, MXIO__UN_ROUND,
+    MXIO__UN_RINT, MXIO__UN_FIX, MXIO__UN_TRUNC, MXIO__UN_SIGN, MXIO__UN_ERF, MXIO__UN_LOG1P,
+    MXIO__UN_EXPM1, MXIO__UN_LOG2, MXIO__UN_LOG10, MXIO__UN_CBRT, MXIO__UN_SIN, MXIO__UN_COS,
+    MXIO__UN_TAN, MXIO__UN_ARCTAN, MXIO__UN_SINH, MXIO__UN_COSH,
+    MXIO__UN_RELU, MXIO__UN_SIGMOID, MXIO__UN_TANH, MXIO__UN_SOFTSIGN, MXIO__UN_IDENTITY,
+    MXIO__UN_COUNT
+} mxio__unop;
+mxio_status mxio__k_unary_create(const mxio__rt_ctx *ctx, mxio__unop op, const mxio__tdesc *data,
+                                 mxio__kernel **out, mxio_error *err);
+
+/* n inputs of one shape, summed (add_n / ElementWiseSum). */
+mxio_status mxio__k_add_n_create(const mxio__rt_ctx *ctx, int n, const mxio__tdesc *in,
+                                 mxio__kernel **out, mxio_error *err);
+/* where(cond, x, y): cond same shape as x, or 1-D of x's first dim. */
+mxio_status mxio__k_where_create(const mxio__rt_ctx *ctx, const mxio__tdesc *in,
+                                 mxio__kernel **out, mxio_error *err);
+/* Any dtype to any dtype (float to int truncates toward zero, as a C cast). */
+mxio_status mxio__k_cast_create(const mxio__rt_ctx *ctx, mxio_dtype to, const mxio__tdesc *data,
+                                mxio__kernel **out, mxio_error *err);
+/* Dropout at inference: identity. mode=always (MC dropout) is refused. */
+mxio_status mxio__k_dropout_create(const mxio__rt_ctx *ctx, bool mode_always,
+                                   const mxio__tdesc *data, mxio__kernel **out, mxio_error *err);
+
+/* ---- data movement ------------------------------------------------------------- */
+
+/* Concat: plain inputs run in C; when any input is in a oneDNN layout the
+ * oneDNN concat primitive runs instead and the output stays in a oneDNN layout
+ * (mxio__k_concat_dnnl_create with blocked_out false gives a plain output). */
+mxio_status mxio__k_concat_create(const mxio__rt_ctx *ctx, int dim, int n, const mxio__tdesc *in,
+                                  mxio__kernel **out, mxio_error *err);
+mxio_status mxio__k_concat_dnnl_create(const mxio__rt_ctx *ctx, int axis, int n,
+                                       const mxio__tdesc *in, bool blocked_out, mxio__kernel **out,
+                                       mxio_error *err);
+
+#define MXIO__SLICE_NONE INT64_MIN
+typedef struct mxio__slice_params {
+    int n; /* entries in begin/end/step (<= ndim) */
+    int64_t begin[MXIO__RT_MAX_DIMS], end[MXIO__RT_MAX_DIMS], step[MXIO__RT_MAX_DIMS];
+    /* MXIO__SLICE_NONE marks None; step None or absent means 1 */
+} mxio__slice_params;
+mxio_status mxio__k_slice_create(const mxio__rt_ctx *ctx, const mxio__slice_params *p,
+                                 const mxio__tdesc *data, mxio__kernel **out, mxio_error *err);
+mxio_status mxio__k_slice_axis_create(const mxio__rt_ctx *ctx, int axis, int64_t begin,
+                                      int64_t end /* MXIO__SLICE_NONE = None */,
+                                      const mxio__tdesc *data, mxio__kernel **out, mxio_error *err);
+/* Inputs data, like; axes empty = all. */
+mxio_status mxio__k_slice_like_create(const mxio__rt_ctx *ctx, int naxes, const int *axes,
+                                      const mxio__tdesc *in, mxio__kernel **out, mxio_error *err);
+
+mxio_status mxio__k_transpose_create(const mxio__rt_ctx *ctx, int naxes, const int *axes,
+                                     const mxio__tdesc *data, mxio__kernel **out, mxio_error *err);
+
+typedef enum mxio__pad_mode { MXIO__PAD_CONSTANT, MXIO__PAD_EDGE, MXIO__PAD_REFLECT } mxio__pad_mode;
+typedef struct mxio__pad_params {
+    mxio__pad_mode mode;
+    int64_t pad_width[2 * MXIO__RT_MAX_DIMS]; /* (before, after) per axis */
+    int n;                                    /* entries in pad_width = 2 * ndim */
+    double constant_value;
+} mxio__pad_params;
+mxio_status mxio__k_pad_create(const mxio__rt_ctx *ctx, const mxio__pad_params *p,
+                               const mxio__tdesc *data, mxio__kernel **out, mxio_error *err);
+
+/* UpSampling nearest; several inputs are scaled to the first's size * scale
+ * and concatenated on axis 1 (or summed). */
+mxio_status mxio__k_upsampling_create(const mxio__rt_ctx *ctx, int scale, bool sum, int n,
+                                      const mxio__tdesc *in, mxio__kernel **out, mxio_error *err);
+
+typedef struct mxio__crop_params {
+    int num_args; /* 1: crop to h_w; 2: crop to the second input's H, W */
+    int64_t offset[2], h_w[2];
+    bool center_crop;
+} mxio__crop_params;
+mxio_status mxio__k_crop_create(const mxio__rt_ctx *ctx, const mxio__crop_params *p,
+                                const mxio__tdesc *in, mxio__kernel **out, mxio_error *err);
+
+mxio_status mxio__k_tile_create(const mxio__rt_ctx *ctx, int nreps, const int64_t *reps,
+                                const mxio__tdesc *data, mxio__kernel **out, mxio_error *err);
+/* axis_none: flatten first (MXNet axis=None). */
+mxio_status mxio__k_repeat_create(const mxio__rt_ctx *ctx, int64_t repeats, bool axis_none,
+                                  int axis, const mxio__tdesc *data, mxio__kernel **out,
+                                  mxio_error *err);
+
+/* Inputs indices (float, truncated then clipped to [0, input_dim-1]), weight. */
+mxio_status mxio__k_embedding_create(const mxio__rt_ctx *ctx, int64_t input_dim,
+                                     int64_t output_dim, const mxio__tdesc *in,
+                                     mxio__kernel **out, mxio_error *err);
+
+/* ---- linear algebra, reductions, more data movement (k_extra.c) -------------- */
+
+/* dot: MXNet's DotShape (lhs contracted on its last axis, or its first when
+ * transpose_a; rhs on its first, or its last when transpose_b). oneDNN sgemm. */
+mxio_status mxio__k_dot_create(const mxio__rt_ctx *ctx, bool transpose_a, bool transpose_b,
+                               const mxio__tdesc *in, mxio__kernel **out, mxio_error *err);
+/* batch_dot: (B..., M, K) x (B..., K, N) with the same leading dims. */
+mxio_status mxio__k_batch_dot_create(const mxio__rt_ctx *ctx, bool transpose_a, bool transpose_b,
+                                     const mxio__tdesc *in, mxio__kernel **out, mxio_error *err);
+
+/* _linalg_gemm2: alpha * op(A) . op(B) over the last two axes, batched over the
+ * identical leading ones (MXNet's default axis=-3 only). */
+mxio_status mxio__k_linalg_gemm2_create(const mxio__rt_ctx *ctx, bool transpose_a, bool transpose_b,
+                                        float alpha, const mxio__tdesc *in, mxio__kernel **out,
+                                        mxio_error *err);
+
+/* _contrib_interleaved_matmul_selfatt_qk / _valatt (GluonNLP BERT): qkv (T, N,
+ * 3*H*d) interleaved per head as [q, k, v]. qk: output (N*H, T, T) =
+ * q . k^T / sqrt(d). valatt (second input: attention (N*H, T, T)): output
+ * (T, N, H*d). oneDNN sgemm per (sequence, head). */
+mxio_status mxio__k_selfatt_create(const mxio__rt_ctx *ctx, bool valatt, int64_t heads,
+                                   const mxio__tdesc *in, mxio__kernel **out, mxio_error *err);
+
+typedef enum mxio__reduce_op {
+    MXIO__RED_SUM, MXIO__RED_MEAN, MXIO__RED_PROD, MXIO__RED_MAX, MXIO__RED_MIN, MXIO__RED_NORM
+} mxio__reduce_op;
+typedef struct mxio__reduce_params {
+    mxio__reduce_op op; /* NORM: L2 (norm with ord=2) */
+    int naxes;          /* 0: all axes (MXNet axis=None / ()) */
+    int axes[MXIO__RT_MAX_DIMS];
+    bool keepdims, exclude;
+} mxio__reduce_params;
+/* sum, mean, prod, max, min, norm; accumulates in double. */
+mxio_status mxio__k_reduce_create(const mxio__rt_ctx *ctx, const mxio__reduce_params *p,
+                                  const mxio__tdesc *data, mxio__kernel **out, mxio_error *err);
+
+/* SliceChannel / split: num_outputs equal pieces along axis (k->nout outputs). */
+mxio_status mxio__k_split_create(const mxio__rt_ctx *ctx, int num_outputs, int axis,
+                                 bool squeeze_axis, const mxio__tdesc *data, mxio__kernel **out,
+                                 mxio_error *err);
+
+/* _split_v2 with explicit split points (starts of each piece, the first 0, as
+ * the backend receives them); `sections` > 0 means that many equal pieces. */
+mxio_status mxio__k_split_v2_create(const mxio__rt_ctx *ctx, int npoints, const int64_t *points,
+                                    int sections, int axis, bool squeeze_axis,
+                                    const mxio__tdesc *data, mxio__kernel **out, mxio_error *err);
+
+/* broadcast_to (shape entries 0 keep the input size); broadcast_axis and
+ * broadcast_like reduce to it once the caller has the target shape. `nin` = 2
+ * when a second (shape-only) input is taken, as broadcast_like's. */
+mxio_status mxio__k_broadcast_to_create(const mxio__rt_ctx *ctx, int ndim, const int64_t *shape,
+                                        int nin, const mxio__tdesc *in, mxio__kernel **out,
+                                        mxio_error *err);
+
+/* hard_sigmoid: max(0, min(1, alpha * x + beta)). */
+mxio_status mxio__k_hard_sigmoid_create(const mxio__rt_ctx *ctx, float alpha, float beta,
+                                        const mxio__tdesc *data, mxio__kernel **out,
+                                        mxio_error *err);
+
+/* Reshape, Flatten, expand_dims, squeeze: a copy (or nothing, in place) with the
+ * output dims the caller computed; counts must match. */
+mxio_status mxio__k_reshape_create(const mxio__rt_ctx *ctx, int ndim, const int64_t *dims,
+                                   const mxio__tdesc *data, mxio__kernel **out, mxio_error *err);
+
+/* argmax / argmin along one axis (axis_none: over the flattened data, MXNet
+ * axis=None); float indices, first occurrence on ties. */
+mxio_status mxio__k_argmax_create(const mxio__rt_ctx *ctx, bool is_min, bool axis_none, int axis,
+                                  bool keepdims, const mxio__tdesc *data, mxio__kernel **out,
+                                  mxio_error *err);
+/* zeros_like / ones_like / _full-like fill with `value`, shape of in[0]. */
+mxio_status mxio__k_fill_like_create(const mxio__rt_ctx *ctx, float value, const mxio__tdesc *data,
+                                     mxio__kernel **out, mxio_error *err);
+/* Source kernels (no inputs): _zeros / _ones / _full of a known shape, and
+ * _arange (stop None: range(0, start); value i = start + (i / repeat) * step
+ * in float, as MXNet's range_fwd). The executor may also fold them to constants. */
+mxio_status mxio__k_full_create(const mxio__rt_ctx *ctx, int ndim, const int64_t *dims, float value,
+                                mxio__kernel **out, mxio_error *err);
+mxio_status mxio__k_arange_create(const mxio__rt_ctx *ctx, double start, bool has_stop, double stop,
+                                  double step, int64_t repeat, mxio__kernel **out, mxio_error *err);
+/* _contrib_arange_like: _arange over data's shape (axis_none) or (data.shape[axis],). */
+mxio_status mxio__k_arange_like_create(const mxio__rt_ctx *ctx, double start, double step,
+                                       int64_t repeat, bool axis_none, int axis,
+                                       const mxio__tdesc *data, mxio__kernel **out, mxio_error *err);
+/* stack: n inputs of one shape joined along a new axis (a Concat of the inputs
+ * viewed with a unit axis inserted). */
+mxio_status mxio__k_stack_create(const mxio__rt_ctx *ctx, int axis, int n, const mxio__tdesc *in,
+                                 mxio__kernel **out, mxio_error *err);
+/* topk / sort / argsort along one axis: k < 1 means all; values, float indices,
+ * both (two outputs: values, indices) or a 0/1 mask of the input's shape. Ties
+ * keep index order (MXNet's CPU sort is not documented as stable: avoid ties
+ * when comparing). */
+typedef enum mxio__topk_ret { MXIO__TOPK_VALUE, MXIO__TOPK_INDICES, MXIO__TOPK_BOTH, MXIO__TOPK_MASK } mxio__topk_ret;
+mxio_status mxio__k_topk_create(const mxio__rt_ctx *ctx, int axis, bool axis_none, int64_t k,
+                                mxio__topk_ret ret, bool ascend, const mxio__tdesc *data,
+                                mxio__kernel **out, mxio_error *err);
+/* gather_nd(data, indices): indices (M, Y...) address the first M axes of data
+ * (negative values count from the end, as MXNet); output (Y..., rest of data).
+ * An index outside [-dim, dim) is a run-time MXIO_E_SHAPE error, as in MXNet. */
+mxio_status mxio__k_gather_nd_create(const mxio__rt_ctx *ctx, const mxio__tdesc *in,
+                                     mxio__kernel **out, mxio_error *err);
+/* shape_array / size_array: the input's dims (or element count) as int64. */
+mxio_status mxio__k_shape_array_create(const mxio__rt_ctx *ctx, bool size_only,
+                                       const mxio__tdesc *data, mxio__kernel **out, mxio_error *err);
+/* one_hot: indices (float, truncated; out of [0, depth) gives an all-off row). */
+mxio_status mxio__k_one_hot_create(const mxio__rt_ctx *ctx, int64_t depth, float on_value,
+                                   float off_value, const mxio__tdesc *indices, mxio__kernel **out,
+                                   mxio_error *err);
+/* take(a, indices, axis, mode clip|wrap): indices float, truncated. */
+mxio_status mxio__k_take_create(const mxio__rt_ctx *ctx, int axis, bool wrap, const mxio__tdesc *in,
+                                mxio__kernel **out, mxio_error *err);
+/* pick(data, index, axis, keepdims, mode clip|wrap). */
+mxio_status mxio__k_pick_create(const mxio__rt_ctx *ctx, int axis, bool keepdims, bool wrap,
+                                const mxio__tdesc *in, mxio__kernel **out, mxio_error *err);
+
+/* SequenceMask / SequenceLast (axis 0: (T, N, ...), axis 1: (N, T, ...)).
+ * Inputs data[, sequence_length (N,)] when use_sequence_length. Mask sets
+ * steps t >= length[n] to `value`; Last returns step length[n]-1 (T-1 without
+ * lengths), shape without the time axis. */
+mxio_status mxio__k_sequence_create(const mxio__rt_ctx *ctx, bool last, bool use_length, int axis,
+                                    float value, const mxio__tdesc *in, mxio__kernel **out,
+                                    mxio_error *err);
+/* SequenceReverse (axis 0): step t < length[n] takes step length[n]-1-t; the
+ * padding steps are copied as they are. */
+mxio_status mxio__k_sequence_reverse_create(const mxio__rt_ctx *ctx, bool use_length,
+                                            const mxio__tdesc *in, mxio__kernel **out,
+                                            mxio_error *err);
+
+/* depth_to_space (DCR) / space_to_depth with block_size, on (N, C, H, W). */
+mxio_status mxio__k_depth_space_create(const mxio__rt_ctx *ctx, bool to_space, int64_t block,
+                                       const mxio__tdesc *data, mxio__kernel **out,
+                                       mxio_error *err);
+/* _contrib_AdaptiveAvgPooling2D to (oh, ow): window [floor(i*H/oh), ceil((i+1)*H/oh)). */
+mxio_status mxio__k_adaptive_avg_pool_create(const mxio__rt_ctx *ctx, int64_t oh, int64_t ow,
+                                             const mxio__tdesc *data, mxio__kernel **out,
+                                             mxio_error *err);
+/* _contrib_BilinearResize2D to (oh, ow) (the caller resolves the mode); nin 2
+ * when a `like` input is taken. */
+mxio_status mxio__k_bilinear_resize_create(const mxio__rt_ctx *ctx, int64_t oh, int64_t ow,
+                                           bool align_corners, int nin, const mxio__tdesc *in,
+                                           mxio__kernel **out, mxio_error *err);
+
+/* _contrib_MultiBoxPrior: anchors (1, H*W*A, 4) for data (N, C, H, W); the data
+ * values are not read. Steps <= 0 mean 1/H and 1/W. */
+#define MXIO__MAX_ANCHOR_PARAMS 32
+typedef struct mxio__multibox_prior_params {
+    int nsizes, nratios;
+    float sizes[MXIO__MAX_ANCHOR_PARAMS], ratios[MXIO__MAX_ANCHOR_PARAMS];
+    bool clip;
+    float steps[2];   /* (y, x) */
+    float offsets[2]; /* (y, x) */
+} mxio__multibox_prior_params;
+mxio_status mxio__k_multibox_prior_create(const mxio__rt_ctx *ctx,
+                                          const mxio__multibox_prior_params *p,
+                                          const mxio__tdesc *data, mxio__kernel **out,
+                                          mxio_error *err);
+
+/* _contrib_MultiBoxDetection (MXNet's CPU kernel: background is class 0,
+ * background_id is not read there either). Inputs cls_prob (N, classes, A),
+ * loc_pred (N, A*4), anchors (1, A, 4); output (N, A, 6) rows [id, score,
+ * xmin, ymin, xmax, ymax], -1 rows after the valid ones and for suppressed ids. */
+typedef struct mxio__multibox_detection_params {
+    bool clip;
+    float threshold, nms_threshold;
+    bool force_suppress;
+    float variances[4];
+    int nms_topk;
+} mxio__multibox_detection_params;
+mxio_status mxio__k_multibox_detection_create(const mxio__rt_ctx *ctx,
+                                              const mxio__multibox_detection_params *p,
+                                              const mxio__tdesc *in, mxio__kernel **out,
+                                              mxio_error *err);
+
+/* _contrib_box_nms (box_non_maximum_suppression), MXNet's CPU algorithm: per
+ * batch, boxes with score > valid_thresh (and id != background_id when id_index
+ * >= 0) are stably sorted by score, the first topk are suppressed greedily
+ * (IoU > overlap_thresh, same id unless force_suppress), survivors are packed
+ * to the front, the rest of the rows are -1; coordinates converted when
+ * in_format != out_format. Data (..., num_elem, width). The hidden index
+ * output is not produced. */
+typedef struct mxio__box_nms_params {
+    float overlap_thresh, valid_thresh;
+    int topk, coord_start, score_index, id_index;
+    float background_id;
+    bool force_suppress;
+    bool in_center, out_center; /* false = corner */
+} mxio__box_nms_params;
+mxio_status mxio__k_box_nms_create(const mxio__rt_ctx *ctx, const mxio__box_nms_params *p,
+                                   const mxio__tdesc *data, mxio__kernel **out, mxio_error *err);
+
+/* _contrib_box_decode: data (B, N, 4) deltas, anchors (1, N, 4) in `corner` or
+ * `center` format; output corners. clip > 0 caps the scaled log-sizes. */
+typedef struct mxio__box_decode_params {
+    float std[4];
+    float clip;
+    bool anchors_corner;
+} mxio__box_decode_params;
+mxio_status mxio__k_box_decode_create(const mxio__rt_ctx *ctx, const mxio__box_decode_params *p,
+                                      const mxio__tdesc *in, mxio__kernel **out, mxio_error *err);
+
+/* _contrib_ROIAlign: data (N, C, H, W), rois (R, 5) [batch, x1, y1, x2, y2] (or
+ * (R, 4), batch 0); output (R, C', ph, pw) with C' = C / (ph*pw) when
+ * position_sensitive. MXNet's CPU algorithm (bilinear samples on a
+ * sample_ratio grid, or ceil(roi/pooled) when <= 0; aligned = half-pixel). */
+typedef struct mxio__roi_align_params {
+    int64_t pooled[2];
+    float spatial_scale;
+    int sample_ratio;
+    bool position_sensitive, aligned;
+} mxio__roi_align_params;
+mxio_status mxio__k_roi_align_create(const mxio__rt_ctx *ctx, const mxio__roi_align_params *p,
+                                     const mxio__tdesc *in, mxio__kernel **out, mxio_error *err);
+
+/* ROIPooling: data (N, C, H, W), rois (R, 5) [batch, x1, y1, x2, y2]; output
+ * (R, C, ph, pw), max over each rounded bin (MXNet's CPU kernel; empty bins and
+ * invalid batch indices give 0). */
+mxio_status mxio__k_roi_pool_create(const mxio__rt_ctx *ctx, const int64_t pooled[2],
+                                    float spatial_scale, const mxio__tdesc *in, mxio__kernel **out,
+                                    mxio_error *err);
+
+/* _contrib_Proposal (batch 1, as MXNet's CPU kernel) and _contrib_MultiProposal
+ * (`multi`: N images): inputs cls_prob (N, 2A, H, W), bbox_pred (N, 4A, H, W),
+ * im_info (N, 3); output (N*post_nms_top_n, 5) [image, x1, y1, x2, y2] and,
+ * when output_score, scores (N*post_nms_top_n, 1). */
+typedef struct mxio__proposal_params {
+    int pre_nms_top_n, post_nms_top_n;
+    float threshold, min_size;
+    int nscales, nratios;
+    float scales[MXIO__MAX_ANCHOR_PARAMS], ratios[MXIO__MAX_ANCHOR_PARAMS];
+    float feature_stride;
+    bool output_score, iou_loss;
+} mxio__proposal_params;
+mxio_status mxio__k_proposal_create(const mxio__rt_ctx *ctx, const mxio__proposal_params *p,
+                                    bool multi, const mxio__tdesc *in, mxio__kernel **out,
+                                    mxio_error *err);
+
+/* ---- RNN (k_rnn.c) -------------------------------------------------------------- */
+
+typedef enum mxio__rnn_mode { MXIO__RNN_RELU, MXIO__RNN_TANH, MXIO__RNN_LSTM, MXIO__RNN_GRU } mxio__rnn_mode;
+typedef struct mxio__rnn_params {
+    mxio__rnn_mode mode;
+    int64_t state_size;
+    int num_layers;
+    bool bidirectional;
+    bool state_outputs; /* outputs 1 (and 2 for lstm): final hidden (and cell) states */
+} mxio__rnn_params;
+/* Fused RNN at inference. Inputs data (T, N, C), parameters (flat), state
+ * (L*D, N, H)[, state_cell (L*D, N, H) for lstm]. Not supported (the caller
+ * refuses them): projection_size, lstm_state_clip_*, use_sequence_length. */
+mxio_status mxio__k_rnn_create(const mxio__rt_ctx *ctx, const mxio__rnn_params *p,
+                               const mxio__tdesc *in, mxio__kernel **out, mxio_error *err);
+
+/* ---- shared by the kernel files -------------------------------------------- */
+
+mxio__kernel *mxio__kernel_new(const char *op, int nin, const mxio__tdesc *in, size_t impl_size);
+void mxio__kernel_default_destroy(mxio__kernel *k);
+mxio_status mxio__rt_check_plain_f32(const char *op, int nin, const mxio__tdesc *in,
+                                     mxio_error *err);
+int mxio__rt_axis(int axis, int ndim);
+/* End of every create: refuse outputs whose size overflows, then hand over k
+ * (freed on failure). */
+mxio_status mxio__rt_kernel_done(mxio__kernel *k, mxio__kernel **out, mxio_error *err);
+/* int64 products and sums of untrusted values; false on overflow. */
+bool mxio__rt_mul_i64(int64_t a, int64_t b, int64_t *out);
+bool mxio__rt_add_i64(int64_t a, int64_t b, int64_t *out);
+/* Inputs of an element-wise op: all plain fp32, or all in one oneDNN layout
+ * (padded layouts only when keeps_zero: f(0) = 0). *count = elements to run. */
+mxio_status mxio__rt_elementwise_count(const char *op, int nin, const mxio__tdesc *in,
+                                       bool keeps_zero, int64_t *count, mxio_error *err);
+/* Pooling through oneDNN with the geometry already resolved (k_dnnl.c). */
+mxio_status mxio__k_pool_dnnl(const mxio__rt_ctx *ctx, const mxio__pool_params *p,
+                              const int64_t *kernel, const int64_t *stride, const int64_t *pad,
+                              const mxio__tdesc *data, const mxio__tdesc *outd,
+                              mxio__kernel **out, mxio_error *err);
+
+#endif /* MXIO_RUNTIME_RUNTIME_H */
