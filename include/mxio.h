@@ -433,23 +433,16 @@ typedef struct mxio_net mxio_net;
 /* Flags for mxio_net_options. */
 #define MXIO_NET_KEEP_FAILURES 0x1u /* return a net with failure entries instead of failing */
 
-/* The shape of one input, for mxio_net_options (dims as MXNet's infer_shape takes them,
- * batch axis included). */
-typedef struct mxio_input_shape {
-    const char *name;
-    int ndim;
-    const int64_t *dims;
-} mxio_input_shape;
-
 /* Zero-initialise ({0}) and set what you need: fields may be appended. */
 typedef struct mxio_net_options {
     const char *output; /* take this internal output as the net's output ("fc1_output"); NULL: the heads */
     uint32_t flags;     /* MXIO_NET_* */
-    /* Input shapes (may be NULL): the graph's shape rules then give every layer's output
-     * shapes and every array's shape (also in an UninitializedNet), and check the params
-     * file's arrays against each other. Inputs that declare __shape__ need none. */
-    const mxio_input_shape *input_shapes;
-    size_t num_input_shapes;
+    /* Input shapes by variable name (may be NULL; the same type the plot and summary
+     * take): the graph's shape rules then give every layer's output shapes and every
+     * array's shape (also in an UninitializedNet), and check the params file's arrays
+     * against each other. Inputs that declare __shape__ need none. */
+    const mxio_plot_input *inputs;
+    size_t ninputs;
 } mxio_net_options;
 
 /* Build a Net from a symbol; `params` (may be NULL: an UninitializedNet) supplies the
