@@ -9,6 +9,8 @@
 #define NET_FORMAT "mxio.net"
 #define NET_FORMAT_VERSION 1
 
+#define jstr mxio__json_str
+
 static const char *role_key(mxio_role r) {
     switch (r) {
     case MXIO_ROLE_AUX: return "aux";
@@ -23,8 +25,15 @@ static const char *state_key(mxio__array_state s) {
 
 static json_t *kv_object(const mxio__kv *kv, size_t n) {
     json_t *o = json_object();
-    for (size_t i = 0; o && i < n; i++) json_object_set_new(o, kv[i].key, json_string(kv[i].value));
+    for (size_t i = 0; o && i < n; i++) mxio__json_set(o, kv[i].key, jstr(kv[i].value));
     return o;
+}
+
+static json_t *shape_array(int ndim, const int64_t *d) {
+    json_t *a = json_array();
+    for (int i = 0; a && i < ndim; i++)
+        json_array_append_new(a, d[i] < 0 ? json_null() : json_integer(d[i]));
+    return a;
 }
 
 static json_t *src_object(const struct mxio_net *net, const mxio__layer *l,
@@ -33,20 +42,20 @@ static json_t *src_object(const struct mxio_net *net, const mxio__layer *l,
     if (!o) return NULL;
     switch (s->kind) {
     case MXIO__SRC_INPUT:
-        json_object_set_new(o, "input", json_string(net->inputs[s->index].name));
+        json_object_set_new(o, "input", jstr(net->inputs[s->index].name));
         break;
     case MXIO__SRC_LAYER:
-        json_object_set_new(o, "layer", json_string(net->layers[s->index].name));
+        json_object_set_new(o, "layer", jstr(net->layers[s->index].name));
         json_object_set_new(o, "port", json_integer(s->port));
         break;
     case MXIO__SRC_ARRAY:
         if (l && s->index < l->narrays)
-            json_object_set_new(o, "array", json_string(l->arrays[s->index].slot));
+            json_object_set_new(o, "array", jstr(l->arrays[s->index].slot));
         else
             json_object_set_new(o, "array", json_null());
         break;
     case MXIO__SRC_LABEL:
-        json_object_set_new(o, "label", json_string(net->labels[s->index].name));
+        json_object_set_new(o, "label", jstr(net->labels[s->index].name));
         break;
     }
     return o;
@@ -56,17 +65,17 @@ mxio_status mxio__net_write_json(const struct mxio_net *net, bool with_arrays, m
                                  mxio_error *err) {
     json_t *root = json_object();
     if (!root) return mxio__fail(err, MXIO_E_NOMEM, "out of memory");
-    json_object_set_new(root, "format", json_string(NET_FORMAT));
+    json_object_set_new(root, "format", jstr(NET_FORMAT));
     json_object_set_new(root, "version", json_integer(NET_FORMAT_VERSION));
-    json_object_set_new(root, "kind", json_string(net->is_chain ? "NetChain" : "NetGraph"));
-    json_object_set_new(root, "source", json_string(net->label ? net->label : ""));
+    json_object_set_new(root, "kind", jstr(net->is_chain ? "NetChain" : "NetGraph"));
+    json_object_set_new(root, "source", jstr(net->label ? net->label : ""));
     json_object_set_new(root, "mxnet_version", json_integer(net->file_version));
     json_object_set_new(root, "initialized", json_boolean(with_arrays && net->initialized));
 
     json_t *inputs = json_array();
     for (size_t i = 0; i < net->ninputs; i++) {
         json_t *o = json_object();
-        json_object_set_new(o, "name", json_string(net->inputs[i].name));
+        json_object_set_new(o, "name", jstr(net->inputs[i].name));
         json_object_set_new(o, "node", json_integer(net->inputs[i].node));
         json_object_set_new(o, "attrs", kv_object(net->inputs[i].attrs, net->inputs[i].nattrs));
         json_array_append_new(inputs, o);
@@ -76,7 +85,7 @@ mxio_status mxio__net_write_json(const struct mxio_net *net, bool with_arrays, m
     json_t *outputs = json_array();
     for (size_t i = 0; i < net->noutputs; i++) {
         json_t *o = json_object();
-        json_object_set_new(o, "name", json_string(net->outputs[i].name));
+        json_object_set_new(o, "name", jstr(net->outputs[i].name));
         json_object_set_new(o, "from", src_object(net, NULL, &net->outputs[i].src));
         json_array_append_new(outputs, o);
     }
@@ -85,7 +94,7 @@ mxio_status mxio__net_write_json(const struct mxio_net *net, bool with_arrays, m
     json_t *labels = json_array();
     for (size_t i = 0; i < net->nlabels; i++) {
         json_t *o = json_object();
-        json_object_set_new(o, "name", json_string(net->labels[i].name));
+        json_object_set_new(o, "name", jstr(net->labels[i].name));
         json_object_set_new(o, "node", json_integer(net->labels[i].node));
         json_array_append_new(labels, o);
     }
@@ -97,9 +106,9 @@ mxio_status mxio__net_write_json(const struct mxio_net *net, bool with_arrays, m
     for (size_t i = 0; i < net->nlayers && !st; i++) {
         const mxio__layer *l = &net->layers[i];
         json_t *o = json_object();
-        json_object_set_new(o, "name", json_string(l->name));
-        json_object_set_new(o, "type", l->type ? json_string(l->type->name) : json_null());
-        if (l->failure) json_object_set_new(o, "failure", json_string(l->failure));
+        json_object_set_new(o, "name", jstr(l->name));
+        json_object_set_new(o, "type", l->type ? jstr(l->type->name) : json_null());
+        if (l->failure) json_object_set_new(o, "failure", jstr(l->failure));
         if (l->type) {
             json_t *opts = json_object();
             for (size_t k = 0; l->type->options[k].name; k++) {
@@ -118,21 +127,21 @@ mxio_status mxio__net_write_json(const struct mxio_net *net, bool with_arrays, m
         for (size_t j = 0; j < l->narrays; j++) {
             const mxio__layer_array *a = &l->arrays[j];
             json_t *ao = json_object();
-            json_object_set_new(ao, "slot", json_string(a->slot));
-            json_object_set_new(ao, "arg", a->arg ? json_string(a->arg) : json_null());
-            json_object_set_new(ao, "variable", a->var ? json_string(a->var) : json_null());
+            json_object_set_new(ao, "slot", jstr(a->slot));
+            json_object_set_new(ao, "arg", a->arg ? jstr(a->arg) : json_null());
+            json_object_set_new(ao, "variable", a->var ? jstr(a->var) : json_null());
             json_object_set_new(ao, "node", json_integer(a->var_node));
-            json_object_set_new(ao, "role", json_string(role_key(a->role)));
+            json_object_set_new(ao, "role", jstr(role_key(a->role)));
             mxio__array_state state = a->state;
             if (!with_arrays && state == MXIO__ARRAY_SET) state = MXIO__ARRAY_UNSET;
-            json_object_set_new(ao, "state", json_string(state_key(state)));
-            if (state == MXIO__ARRAY_SET) {
-                json_object_set_new(ao, "param", json_string(a->param ? a->param : ""));
-                json_t *shape = json_array();
-                for (int d = 0; d < a->ndim; d++) json_array_append_new(shape, json_integer(a->shape[d]));
-                json_object_set_new(ao, "shape", shape);
+            json_object_set_new(ao, "state", jstr(state_key(state)));
+            if (state == MXIO__ARRAY_SET)
+                json_object_set_new(ao, "param", jstr(a->param ? a->param : ""));
+            /* The attached array's shape, or the inferred one. */
+            if (a->state != MXIO__ARRAY_NONE && a->ndim >= 0) {
+                json_object_set_new(ao, "shape", shape_array(a->ndim, a->shape));
                 const char *dt = a->dtype >= 0 ? mxio_dtype_name((mxio_dtype)a->dtype) : NULL;
-                json_object_set_new(ao, "dtype", dt ? json_string(dt) : json_null());
+                json_object_set_new(ao, "dtype", dt ? jstr(dt) : json_null());
             }
             if (a->nattrs) json_object_set_new(ao, "attrs", kv_object(a->attrs, a->nattrs));
             json_array_append_new(arrays, ao);
@@ -142,22 +151,30 @@ mxio_status mxio__net_write_json(const struct mxio_net *net, bool with_arrays, m
         for (size_t k = 0; k < l->nsrcs; k++) {
             json_t *so = src_object(net, l, &l->srcs[k]);
             json_object_set_new(so, "arg", l->arg_names && l->arg_names[k]
-                                               ? json_string(l->arg_names[k])
+                                               ? jstr(l->arg_names[k])
                                                : json_null());
             json_array_append_new(ins, so);
             const mxio__layer_src *s = &l->srcs[k];
             if (s->kind == MXIO__SRC_INPUT || s->kind == MXIO__SRC_LAYER) {
                 json_t *e = json_array();
-                json_array_append_new(e, json_string(s->kind == MXIO__SRC_INPUT
+                json_array_append_new(e, jstr(s->kind == MXIO__SRC_INPUT
                                                          ? net->inputs[s->index].name
                                                          : net->layers[s->index].name));
-                json_array_append_new(e, json_string(l->name));
+                json_array_append_new(e, jstr(l->name));
                 json_array_append_new(edges, e);
             }
         }
         json_object_set_new(o, "inputs", ins);
+        if (l->out_shapes) {
+            json_t *os = json_array();
+            for (int k = 0; k < l->nvisible; k++)
+                json_array_append_new(os, l->out_shapes[k].ndim < 0
+                                              ? json_null()
+                                              : shape_array(l->out_shapes[k].ndim, l->out_shapes[k].d));
+            json_object_set_new(o, "output_shapes", os);
+        }
         json_t *mx = json_object();
-        json_object_set_new(mx, "op", json_string(l->op ? l->op : ""));
+        json_object_set_new(mx, "op", jstr(l->op ? l->op : ""));
         json_object_set_new(mx, "node", json_integer(l->node));
         json_object_set_new(mx, "attrs", kv_object(l->attrs, l->nattrs));
         json_object_set_new(mx, "outputs", json_integer(l->nout));
@@ -168,16 +185,16 @@ mxio_status mxio__net_write_json(const struct mxio_net *net, bool with_arrays, m
     for (size_t i = 0; i < net->noutputs; i++) {
         const mxio__layer_src *s = &net->outputs[i].src;
         json_t *e = json_array();
-        json_array_append_new(e, json_string(s->kind == MXIO__SRC_INPUT ? net->inputs[s->index].name
+        json_array_append_new(e, jstr(s->kind == MXIO__SRC_INPUT ? net->inputs[s->index].name
                                                                        : net->layers[s->index].name));
-        json_array_append_new(e, json_string(net->outputs[i].name));
+        json_array_append_new(e, jstr(net->outputs[i].name));
         json_array_append_new(edges, e);
     }
     json_object_set_new(root, "layers", layers);
     json_object_set_new(root, "edges", edges);
     json_t *unused = json_array();
     for (size_t i = 0; with_arrays && i < net->nunused; i++)
-        json_array_append_new(unused, json_string(net->unused_arrays[i]));
+        json_array_append_new(unused, jstr(net->unused_arrays[i]));
     json_object_set_new(root, "unused_arrays", unused);
     if (!st) {
         char *txt = json_dumps(root, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
@@ -200,11 +217,11 @@ mxio_status mxio__net_write_association_json(const struct mxio_net *net, mxio__b
     for (size_t i = 0; !st && i < net->nlayers; i++) {
         const mxio__layer *l = &net->layers[i];
         json_t *o = json_object();
-        json_object_set_new(o, "op", json_string(l->op ? l->op : ""));
+        json_object_set_new(o, "op", jstr(l->op ? l->op : ""));
         if (l->failure) {
-            json_object_set_new(o, "failure", json_string(l->failure));
+            json_object_set_new(o, "failure", jstr(l->failure));
         } else {
-            json_object_set_new(o, "type", json_string(l->type->name));
+            json_object_set_new(o, "type", jstr(l->type->name));
             json_t *opts = json_object();
             for (size_t k = 0; l->type->options[k].name; k++) {
                 json_error_t je;
@@ -220,20 +237,17 @@ mxio_status mxio__net_write_association_json(const struct mxio_net *net, mxio__b
                     continue;
                 }
                 json_t *ao = json_object();
-                json_object_set_new(ao, "variable", json_string(a->var ? a->var : ""));
-                if (a->state == MXIO__ARRAY_SET && net->initialized) {
-                    json_t *shape = json_array();
-                    for (int d = 0; d < a->ndim; d++)
-                        json_array_append_new(shape, json_integer(a->shape[d]));
-                    json_object_set_new(ao, "shape", shape);
+                json_object_set_new(ao, "variable", jstr(a->var ? a->var : ""));
+                if (a->ndim >= 0) {
+                    json_object_set_new(ao, "shape", shape_array(a->ndim, a->shape));
                     const char *dt = a->dtype >= 0 ? mxio_dtype_name((mxio_dtype)a->dtype) : NULL;
-                    json_object_set_new(ao, "dtype", dt ? json_string(dt) : json_null());
+                    json_object_set_new(ao, "dtype", dt ? jstr(dt) : json_null());
                 }
                 json_object_set_new(arrays, a->slot, ao);
             }
             json_object_set_new(o, "arrays", arrays);
         }
-        json_object_set_new(root, l->name, o);
+        mxio__json_set(root, l->name, o);
     }
     if (!st) {
         char *txt = json_dumps(root, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
@@ -291,13 +305,7 @@ static bool read_kvs(json_t *o, mxio__kv **kv, size_t *n) {
             return false;
         }
     }
-    /* Keep MXNet's order: attribute maps are sorted by key bytes. */
-    for (size_t a = 1; a < i; a++)
-        for (size_t b = a; b > 0 && strcmp(out[b - 1].key, out[b].key) > 0; b--) {
-            mxio__kv t = out[b];
-            out[b] = out[b - 1];
-            out[b - 1] = t;
-        }
+    /* In the order written (the node's order: MXNet sorts attributes by key bytes). */
     *kv = out;
     *n = i;
     return true;
@@ -350,6 +358,22 @@ static mxio_status read_src(reader *r, json_t *o, const mxio__layer *l, size_t n
         return bad(r, "source without input/layer/array/label", where);
     }
     return MXIO_OK;
+}
+
+/* A list of at most 32 dims; with `unknown_ok`, null entries are unknown (-1). */
+static bool read_shape(json_t *v, int *ndim, int64_t *d, bool unknown_ok) {
+    if (!json_is_array(v) || json_array_size(v) > MXIO__MAX_DIMS) return false;
+    *ndim = (int)json_array_size(v);
+    for (int i = 0; i < *ndim; i++) {
+        json_t *x = json_array_get(v, (size_t)i);
+        if (unknown_ok && json_is_null(x))
+            d[i] = -1;
+        else if (json_is_integer(x) && json_integer_value(x) >= 0)
+            d[i] = json_integer_value(x);
+        else
+            return false;
+    }
+    return true;
 }
 
 static mxio_status read_layer(reader *r, json_t *o, size_t index, mxio__layer *l) {
@@ -411,18 +435,12 @@ static mxio_status read_layer(reader *r, json_t *o, size_t index, mxio__layer *l
         a->state = state && strcmp(state, "set") == 0    ? MXIO__ARRAY_SET
                    : state && strcmp(state, "none") == 0 ? MXIO__ARRAY_NONE
                                                          : MXIO__ARRAY_UNSET;
-        if (a->state == MXIO__ARRAY_SET) {
-            a->param = dup_str(json_object_get(ao, "param"));
-            json_t *shape = json_object_get(ao, "shape");
-            if (!json_is_array(shape) || json_array_size(shape) > MXIO__MAX_DIMS)
-                return bad(r, "array shape is not a list of at most 32 dims", where);
-            a->ndim = (int)json_array_size(shape);
-            for (int d = 0; d < a->ndim; d++) {
-                json_t *x = json_array_get(shape, (size_t)d);
-                if (!json_is_integer(x) || json_integer_value(x) < 0)
-                    return bad(r, "array dim is not a non-negative integer", where);
-                a->shape[d] = json_integer_value(x);
-            }
+        if (a->state == MXIO__ARRAY_SET) a->param = dup_str(json_object_get(ao, "param"));
+        json_t *shape = json_object_get(ao, "shape");
+        if (a->state == MXIO__ARRAY_SET && !shape) return bad(r, "set array without shape", where);
+        if (shape && a->state != MXIO__ARRAY_NONE) {
+            if (!read_shape(shape, &a->ndim, a->shape, false))
+                return bad(r, "array shape is not a list of at most 32 non-negative dims", where);
             mxio_dtype dt;
             const char *dn = json_string_value(json_object_get(ao, "dtype"));
             a->dtype = dn && mxio_dtype_from_name(dn, &dt) == 0 ? (int)dt : -1;
@@ -445,15 +463,30 @@ static mxio_status read_layer(reader *r, json_t *o, size_t index, mxio__layer *l
     }
     json_t *mx = json_object_get(o, "mxnet");
     if (!json_is_object(mx)) return bad(r, "missing mxnet provenance", where);
+    json_t *no = json_object_get(mx, "outputs"), *nv = json_object_get(mx, "visible_outputs");
+    l->nout = json_is_integer(no) ? (int)json_integer_value(no) : 1;
+    l->nvisible = json_is_integer(nv) ? (int)json_integer_value(nv) : l->nout;
+    if (l->nout < 0 || l->nout > MXIO__MAX_OP_INPUTS || l->nvisible < 0 || l->nvisible > l->nout)
+        return bad(r, "bad output counts", where);
+    json_t *os = json_object_get(o, "output_shapes");
+    if (os) {
+        if (!json_is_array(os) || json_array_size(os) != (size_t)l->nvisible)
+            return bad(r, "output_shapes is not one entry per visible output", where);
+        l->out_shapes = mxio__calloc_array((size_t)l->nvisible + 1, sizeof *l->out_shapes);
+        if (!l->out_shapes) return mxio__fail(r->err, MXIO_E_NOMEM, "out of memory");
+        for (int k = 0; k < l->nvisible; k++) {
+            json_t *x = json_array_get(os, (size_t)k);
+            l->out_shapes[k].ndim = -1;
+            if (!json_is_null(x) && !read_shape(x, &l->out_shapes[k].ndim, l->out_shapes[k].d, true))
+                return bad(r, "bad output shape", where);
+        }
+    }
     l->op = dup_str(json_object_get(mx, "op"));
     if (!l->op) return bad(r, "missing mxnet op", where);
     json_t *node = json_object_get(mx, "node");
     l->node = json_is_integer(node) ? json_integer_value(node) : -1;
     if (!read_kvs(json_object_get(mx, "attrs"), &l->attrs, &l->nattrs))
         return bad(r, "mxnet attrs are not an object of strings", where);
-    json_t *no = json_object_get(mx, "outputs"), *nv = json_object_get(mx, "visible_outputs");
-    l->nout = json_is_integer(no) ? (int)json_integer_value(no) : 1;
-    l->nvisible = json_is_integer(nv) ? (int)json_integer_value(nv) : l->nout;
     return MXIO_OK;
 }
 

@@ -23,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     mxio_error err;
     mxio_symbol *sym = NULL;
     if (mxio_symbol_read_buffer((const char *)data, size, "fuzz.json", 0, &sym, &err) == MXIO_OK) {
-        mxio_net_options opts = {NULL, MXIO_NET_KEEP_FAILURES};
+        mxio_net_options opts = {.flags = MXIO_NET_KEEP_FAILURES};
         mxio_net *net = NULL;
         if (mxio_net_from_symbol(sym, NULL, &opts, &net, &err) == MXIO_OK) {
             render_all(net);
