@@ -65,12 +65,52 @@ def test_misuse_exits_2(mxio, args):
     assert "try 'mxio" in r.err and "--help'" in r.err, r
 
 
-@pytest.mark.parametrize("element", ["Net", "UninitializedNet", "LayerAssociation",
-                                     "NodeGraphPlot", "net"])
-def test_later_elements_say_not_available(mxio, net, element):
-    r = mxio("import", net["symbol"], element)
-    assert r.code == E_UNSUPPORTED, r
-    assert "not available yet" in r.err and r.out == ""
+def test_net_is_the_default_element_of_a_symbol(mxio, net):
+    default = mxio("import", net["symbol"], "--format", "json", "-q", check=0)
+    named = mxio("import", net["symbol"], "Net", "--format", "json", "-q", check=0)
+    assert default.out == named.out
+
+
+def test_net_elements_against_mxnet(mx, mxio, net):
+    """Net attaches the params file's arrays with MXNet's shapes; UninitializedNet
+    reads none; LayerAssociation names every op node; --shape gives MXNet's
+    output shapes and --output cuts the net at an internal output."""
+    sym = mx.sym.load(str(net["symbol"]))
+    shape = (2, 3, 8, 8)
+    internals = sym.get_internals()
+    _, out_shapes, _ = internals.infer_shape(data=shape)
+    mx_shape = dict(zip(internals.list_outputs(), out_shapes))
+
+    got = json.loads(mxio("import", net["symbol"], "Net", "--format", "json", "-q",
+                          "--shape", "data=" + ",".join(map(str, shape)), check=0).out)
+    text = json.dumps(got)
+    for name, value in {**net["arg"], **net["aux"]}.items():
+        assert name in text, name
+    assert mxio("import", net["symbol"], "UninitializedNet", "-q", check=0).code == 0
+    assoc = json.loads(mxio("import", net["symbol"], "LayerAssociation", "--format", "json",
+                            "-q", check=0).out)
+    ops = [n["name"] for n in json.loads(sym.tojson())["nodes"] if n["op"] != "null"]
+    assert sorted(assoc) == sorted(ops)
+    table = mxio("import", net["symbol"], "--shape", "data=2,3,8,8", "-q", check=0).out
+    fc = mx_shape["fc0_output"]
+    assert "(%s)" % ",".join(map(str, fc)) in table, table
+    cut = json.loads(mxio("import", net["symbol"], "Net", "--output", "relu0_output", "--format",
+                          "json", "-q", check=0).out)
+    assert [layer["name"] for layer in cut["layers"]] == ["conv0", "bn0", "relu0"]
+    bad = mxio("import", net["symbol"], "Net", "--output", "nope_output", "-q")
+    assert bad.code not in (0, 2) and "nope_output" in bad.err, bad
+
+
+def test_node_graph_plot(mxio, net, tmp_path):
+    import xml.etree.ElementTree as ET
+    svg = mxio("import", net["symbol"], "NodeGraphPlot", "--shape", "data=2,3,8,8", check=0).out
+    ET.fromstring(svg)  # valid XML
+    assert "Convolution" in svg and "2x4x8x8" in svg
+    png = tmp_path / "g.png"
+    mxio("import", net["symbol"], "NodeGraphPlot", "-o", png, check=0)
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert mxio("import", net["symbol"], "NodeGraphPlot", "--format", "png").code == 2
+    assert mxio("import", net["symbol"], "NodeGraphPlot", "-o", png).code == E_EXISTS
 
 
 def test_missing_input(mxio, tmp_path):
@@ -93,8 +133,8 @@ def test_node_dataset_json_matches_mxnet(mxio, net):
         assert g["inputs"] == w["inputs"]
 
 
-def test_node_dataset_is_the_default_for_json(mxio, net):
-    a = mxio("import", net["symbol"], check=0)
+def test_node_dataset_table(mxio, net):
+    a = mxio("import", net["symbol"], "NodeDataset", check=0)
     b = mxio("import", net["symbol"], "nodedataset", check=0)   # case-insensitive
     assert a.out == b.out
     lines = a.out.splitlines()

@@ -37,6 +37,28 @@ bool cli_ends_with(const char *path, const char *suffix);
 /* Do two paths name the same existing file? */
 bool cli_same_file(const char *a, const char *b);
 
+/* Input shapes given as repeated --shape NAME=D1,D2,... options. */
+#define CLI_MAX_SHAPES 64
+#define CLI_MAX_SHAPE_DIMS 32
+typedef struct cli_shapes {
+    int n;
+    mxio_plot_input in[CLI_MAX_SHAPES]; /* what the API takes */
+    char *names[CLI_MAX_SHAPES];
+    int64_t dims[CLI_MAX_SHAPES][CLI_MAX_SHAPE_DIMS];
+} cli_shapes;
+/* Parse one "NAME=D1,D2,..." into s: 0, -1 if malformed, -2 if too many. */
+int cli_shapes_add(cli_shapes *s, const char *text);
+/* The --shape option of `verb`: 0, or the usage exit status after saying why. */
+int cli_shape_option(cli_shapes *s, const char *value, const char *verb, const char *usage);
+void cli_shapes_free(cli_shapes *s);
+
+/* The params file of a symbol by the ArrayPath rule: --array-path P, 'none', or
+ * Automatic (mxio_find_params, noting on stderr which file was taken). *params_path
+ * is malloc'd, or NULL when there is none and none is `required`. `note` (may be
+ * NULL) receives how the file was chosen ("latest of 3"). Returns an exit status. */
+int cli_find_symbol_params(const char *symbol_path, const char *array_path, bool required,
+                           bool quiet, char **params_path, char *note, size_t note_cap);
+
 int cli_import(int argc, char **argv);
 void cli_import_help(FILE *out);
 int cli_params(int argc, char **argv);

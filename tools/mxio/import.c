@@ -11,8 +11,9 @@
 #include "cli.h"
 
 #define IMPORT_USAGE                                                                        \
-    "mxio import PATH [ELEMENT] [-o OUT] [--format table|json|csv|dot|npz|npy]\n"           \
-    "                   [--array-path PATH|none] [--array NAME] [--force] [-q]"
+    "mxio import PATH [ELEMENT] [-o OUT] [--format table|json|csv|dot|npz|npy|svg|png]\n"   \
+    "                   [--array-path PATH|none] [--array NAME] [--shape NAME=D1,D2,...]\n"   \
+    "                   [--output NODE_output] [--show-weights] [--force] [-q]"
 
 typedef enum out_format {
     OUT_NONE = -1,
@@ -21,7 +22,9 @@ typedef enum out_format {
     OUT_CSV,
     OUT_DOT,
     OUT_NPZ,
-    OUT_NPY
+    OUT_NPY,
+    OUT_SVG,
+    OUT_PNG
 } out_format;
 
 static const struct {
@@ -31,6 +34,7 @@ static const struct {
 } formats[] = {
     {"table", ".txt", OUT_TABLE}, {"json", ".json", OUT_JSON}, {"csv", ".csv", OUT_CSV},
     {"dot", ".dot", OUT_DOT},     {"npz", ".npz", OUT_NPZ},    {"npy", ".npy", OUT_NPY},
+    {"svg", ".svg", OUT_SVG},     {"png", ".png", OUT_PNG},
 };
 #define N_FORMATS (sizeof formats / sizeof formats[0])
 
@@ -46,12 +50,17 @@ void cli_import_help(FILE *out) {
             "\n"
             "Show an element of an MXNet file, or write it to OUT.\n"
             "\n"
-            "elements of a .json symbol (default NodeDataset):\n"
+            "elements of a .json symbol (default Net):\n"
+            "  Net               the high-level layers (NetChain or NetGraph) with the params\n"
+            "                    file's arrays attached; table, or the Net JSON form\n"
+            "  UninitializedNet  the same without reading any arrays\n"
+            "  LayerAssociation  node name -> layer, options and arrays; nodes that cannot be\n"
+            "                    translated are listed as failures instead of stopping\n"
             "  InputNames        the net's inputs: data inputs and labels, with their role\n"
             "  NodeDataset       one row per node: id, name, op, attrs, inputs\n"
             "  NodeGraph         nodes and edges (edges carry the output index); also DOT\n"
+            "  NodeGraphPlot     the graph drawn by Graphviz: SVG (default), PNG, or DOT source\n"
             "  ArrayAssociation, ArrayList, ArrayNames  of the symbol's params file (ArrayPath)\n"
-            "  NodeGraphPlot, Net, UninitializedNet, LayerAssociation  not available yet (exit 11)\n"
             "elements of a .params file (default ArrayAssociation):\n"
             "  ArrayAssociation  name -> array (raw names such as arg:conv0_weight in .npz)\n"
             "  ArrayList         the arrays in file order (arr_0, arr_1, ... in .npz)\n"
@@ -59,18 +68,27 @@ void cli_import_help(FILE *out) {
             "Element names are case-insensitive.\n"
             "\n"
             "options:\n"
-            "  -o, --output OUT     write to OUT; its extension picks the format:\n"
-            "                       .txt table, .json, .csv, .dot, .npz, .npy\n"
-            "  --format F           table|json|csv|dot|npz|npy (default: from OUT, else table)\n"
+            "  -o OUT               write to OUT; its extension picks the format:\n"
+            "                       .txt table, .json, .csv, .dot, .npz, .npy, .svg, .png\n"
+            "  --format F           table|json|csv|dot|npz|npy|svg|png (default: from OUT,\n"
+            "                       else table; NodeGraphPlot: svg)\n"
             "  --array-path P       the params file of a .json symbol: a path, or 'none'.\n"
             "                       Default: prefix-symbol.json -> the latest prefix-NNNN.params;\n"
             "                       name.json -> latest name-NNNN.params, name.params, name*.params\n"
             "  --array NAME         the array to write as .npy (a name, or an index of ArrayList)\n"
+            "  --shape NAME=D1,...  an input shape (repeatable): Net shows every layer's output\n"
+            "                       shape, NodeGraphPlot labels its edges with shapes\n"
+            "  --output NAME        Net: take this internal output as the net's output\n"
+            "                       (e.g. fc1_output, like get_internals()['fc1_output'])\n"
+            "  --show-weights       NodeGraphPlot: also draw weights and aux states\n"
             "  --force              replace OUT if it exists (never the input itself)\n"
             "  -q, --quiet          no notes on stderr (such as which params file was used)\n"
             "  -h, --help           this help\n"
             "\n"
             "examples:\n"
+            "  mxio import model-symbol.json --shape data=1,3,224,224\n"
+            "  mxio import model-symbol.json NodeGraphPlot -o graph.svg\n"
+            "  mxio import model-symbol.json LayerAssociation --format json\n"
             "  mxio import model-symbol.json InputNames\n"
             "  mxio import model-symbol.json NodeGraph -o graph.dot\n"
             "  mxio import model-0000.params -o weights.npz\n"
@@ -84,6 +102,9 @@ typedef struct import_args {
     const char *format_name;
     const char *array_path;
     const char *array;
+    const char *net_output;
+    cli_shapes shapes;
+    bool show_weights;
     bool force;
     bool quiet;
 } import_args;
@@ -108,10 +129,18 @@ static int parse(int argc, char **argv, import_args *a) {
             } else if (strcmp(arg, "-q") == 0 || strcmp(arg, "--quiet") == 0) {
                 a->quiet = true;
                 i++;
-            } else if (cli_option(argc, argv, &i, "-o", &v) ||
-                       cli_option(argc, argv, &i, "--output", &v)) {
+            } else if (strcmp(arg, "--show-weights") == 0) {
+                a->show_weights = true;
+                i++;
+            } else if (cli_option(argc, argv, &i, "-o", &v)) {
                 if (!v) return usage("option %s needs a file name", arg);
                 a->out = v;
+            } else if (cli_option(argc, argv, &i, "--output", &v)) {
+                if (!v) return usage("option %s needs an output name such as fc1_output", arg);
+                a->net_output = v;
+            } else if (cli_option(argc, argv, &i, "--shape", &v)) {
+                int rc = cli_shape_option(&a->shapes, v, "import", IMPORT_USAGE);
+                if (rc) return rc;
             } else if (cli_option(argc, argv, &i, "--format", &v)) {
                 if (!v) return usage("option %s needs a value", "--format");
                 a->format_name = v;
@@ -161,13 +190,15 @@ static bool is_array_element(mxio_element e) {
            e == MXIO_ELEMENT_ARRAY_NAMES;
 }
 
-static bool is_later_element(mxio_element e) {
-    return e == MXIO_ELEMENT_NODE_GRAPH_PLOT || e == MXIO_ELEMENT_NET ||
-           e == MXIO_ELEMENT_UNINITIALIZED_NET || e == MXIO_ELEMENT_LAYER_ASSOCIATION;
+static bool is_net_element(mxio_element e) {
+    return e == MXIO_ELEMENT_NET || e == MXIO_ELEMENT_UNINITIALIZED_NET ||
+           e == MXIO_ELEMENT_LAYER_ASSOCIATION;
 }
 
 /* Which formats each element has. */
 static bool element_has_format(mxio_element e, out_format f) {
+    if (e == MXIO_ELEMENT_NODE_GRAPH_PLOT) return f == OUT_SVG || f == OUT_PNG || f == OUT_DOT;
+    if (is_net_element(e)) return f == OUT_TABLE || f == OUT_JSON;
     switch (f) {
     case OUT_TABLE:
     case OUT_JSON:
@@ -177,55 +208,6 @@ static bool element_has_format(mxio_element e, out_format f) {
     case OUT_NPY: return e == MXIO_ELEMENT_ARRAY_ASSOCIATION || e == MXIO_ELEMENT_ARRAY_LIST;
     default: return false;
     }
-}
-
-/* "using m-0010.params (latest of 3 epochs)": say which file was taken and why. */
-static void note_params_choice(bool quiet, const char *path, int candidates) {
-    const char *dash = strrchr(path, '-');
-    bool epoch = dash && strspn(dash + 1, "0123456789") >= 4 &&
-                 strcmp(dash + 1 + strspn(dash + 1, "0123456789"), ".params") == 0;
-    if (candidates > 1)
-        cli_note(quiet, "using %s (%s of %d %s)", path, epoch ? "latest" : "first",
-                 candidates, epoch ? "epochs" : "matching files");
-    else
-        cli_note(quiet, "using %s", path);
-}
-
-/* Resolve --array-path for a symbol. *params_path is malloc'd or NULL (none).
- * `required`: the element cannot do without arrays. Returns an exit status. */
-static int resolve_array_path(const import_args *a, bool required, mxio_element e,
-                              char **params_path) {
-    *params_path = NULL;
-    if (a->array_path && strcmp(a->array_path, "none") == 0) {
-        if (required)
-            return cli_fail_msg(MXIO_E_MISUSE, "%s: element %s needs a params file, but "
-                                               "--array-path is none", a->path, mxio_element_name(e));
-        return 0;
-    }
-    if (a->array_path) {
-        struct stat st;
-        if (stat(a->array_path, &st) != 0 || !S_ISREG(st.st_mode))
-            return cli_fail_msg(MXIO_E_NOT_FOUND, "%s: the params file given by --array-path does "
-                                                  "not exist", a->array_path);
-        *params_path = strdup(a->array_path);
-        if (!*params_path) return cli_fail_msg(MXIO_E_NOMEM, "out of memory");
-        return 0;
-    }
-    mxio_error err;
-    int candidates = 0;
-    mxio_status st = mxio_find_params(a->path, params_path, &candidates, &err);
-    if (st == MXIO_OK) {
-        note_params_choice(a->quiet, *params_path, candidates);
-        return 0;
-    }
-    if (st == MXIO_E_NOT_FOUND && !required) {
-        cli_note(a->quiet, "no params file found for %s; roles come from the graph alone", a->path);
-        return 0;
-    }
-    if (st == MXIO_E_NOT_FOUND)
-        return cli_fail_msg(MXIO_E_NOT_FOUND, "%s (element %s needs one; give it with --array-path)",
-                            err.message, mxio_element_name(e));
-    return cli_fail(&err);
 }
 
 static int read_params(const char *path, input_kind kind, mxio_params **p) {
@@ -291,6 +273,8 @@ static int emit_text(const char *text, size_t len, const char *out, uint32_t fla
     return 0;
 }
 
+static int import_element(import_args *ap, input_kind kind, mxio_element e);
+
 int cli_import(int argc, char **argv) {
     import_args a;
     int rc = parse(argc, argv, &a);
@@ -298,18 +282,33 @@ int cli_import(int argc, char **argv) {
 
     /* Element */
     input_kind kind = input_kind_of(a.path);
-    mxio_element e = kind == INPUT_SYMBOL ? MXIO_ELEMENT_NODE_DATASET : MXIO_ELEMENT_ARRAY_ASSOCIATION;
-    if (a.element_name && mxio_element_from_name(a.element_name, &e) != 0)
-        return usage("unknown element '%s' (elements: InputNames, NodeDataset, NodeGraph, "
-                     "ArrayAssociation, ArrayList, ArrayNames)",
+    mxio_element e = kind == INPUT_SYMBOL ? MXIO_ELEMENT_NET : MXIO_ELEMENT_ARRAY_ASSOCIATION;
+    if (a.element_name && mxio_element_from_name(a.element_name, &e) != 0) {
+        cli_shapes_free(&a.shapes);
+        return usage("unknown element '%s' (elements: Net, UninitializedNet, LayerAssociation, "
+                     "InputNames, NodeDataset, NodeGraph, NodeGraphPlot, ArrayAssociation, "
+                     "ArrayList, ArrayNames)",
                      a.element_name);
+    }
+    rc = import_element(&a, kind, e);
+    cli_shapes_free(&a.shapes);
+    return rc;
+}
+
+static int import_element(import_args *ap, input_kind kind, mxio_element e) {
+    import_args a = *ap;
+    int rc;
     if (kind != INPUT_SYMBOL && !is_array_element(e))
         return usage("element %s needs a .json symbol file; a params file has ArrayAssociation, "
                      "ArrayList and ArrayNames",
                      mxio_element_name(e));
-    if (is_later_element(e))
-        return cli_fail_msg(MXIO_E_UNSUPPORTED, "element %s is not available yet in mxio %s",
-                            mxio_element_name(e), mxio_version());
+    if (a.shapes.n && !is_net_element(e) && e != MXIO_ELEMENT_NODE_GRAPH_PLOT)
+        return usage("%s", "--shape applies to Net, UninitializedNet, LayerAssociation and "
+                           "NodeGraphPlot");
+    if (a.net_output && !is_net_element(e))
+        return usage("%s", "--output applies to Net, UninitializedNet and LayerAssociation");
+    if (a.show_weights && e != MXIO_ELEMENT_NODE_GRAPH_PLOT)
+        return usage("%s", "--show-weights applies to NodeGraphPlot");
 
     /* Format: --format, else OUT's extension, else a table on stdout */
     out_format f = OUT_NONE, from_ext = OUT_NONE;
@@ -325,7 +324,7 @@ int cli_import(int argc, char **argv) {
     if (f == OUT_NONE) f = from_ext;
     if (f == OUT_NONE && a.out)
         return usage("cannot tell the format of '%s' from its extension; use --format", a.out);
-    if (f == OUT_NONE) f = OUT_TABLE;
+    if (f == OUT_NONE) f = e == MXIO_ELEMENT_NODE_GRAPH_PLOT ? OUT_SVG : OUT_TABLE;
     if (from_ext != OUT_NONE && from_ext != f)
         return usage("--format disagrees with the extension of '%s'", a.out);
     if (!element_has_format(e, f)) {
@@ -334,7 +333,7 @@ int cli_import(int argc, char **argv) {
                  format_name(f));
         return usage("%s", msg);
     }
-    if ((f == OUT_NPZ || f == OUT_NPY) && !a.out)
+    if ((f == OUT_NPZ || f == OUT_NPY || f == OUT_PNG) && !a.out)
         return usage("%s output is binary: give a file with -o", format_name(f));
     if (f == OUT_NPY && !a.array)
         return usage("%s", ".npy holds one array: choose it with --array NAME");
@@ -357,10 +356,13 @@ int cli_import(int argc, char **argv) {
 
     if (kind == INPUT_SYMBOL) {
         if (mxio_symbol_read_file(a.path, 0, &sym, &err) != MXIO_OK) return cli_fail(&err);
-        /* Only InputNames, NodeGraph (roles) and the array elements use the params. */
-        bool wants = e != MXIO_ELEMENT_NODE_DATASET;
+        /* NodeDataset and UninitializedNet never read arrays; the rest use the params
+         * (roles of learned constants, attached arrays). */
+        bool wants = e != MXIO_ELEMENT_NODE_DATASET && e != MXIO_ELEMENT_UNINITIALIZED_NET &&
+                     e != MXIO_ELEMENT_NODE_GRAPH_PLOT;
         if (wants || a.array_path) {
-            rc = resolve_array_path(&a, is_array_element(e), e, &params_path);
+            rc = cli_find_symbol_params(a.path, a.array_path, is_array_element(e), a.quiet,
+                                        &params_path, NULL, 0);
             if (!rc && params_path && wants) {
                 if (a.out && cli_same_file(a.out, params_path))
                     rc = cli_fail_msg(MXIO_E_EXISTS, "%s: refusing to write over the params "
@@ -387,6 +389,40 @@ int cli_import(int argc, char **argv) {
             goto done;
         }
         if (mxio_params_render(params, e, (mxio_text_format)f, &text, &len, &err) != MXIO_OK) {
+            rc = cli_fail(&err);
+            goto done;
+        }
+    } else if (e == MXIO_ELEMENT_NODE_GRAPH_PLOT) {
+        mxio_plot_options po = {.format = f == OUT_PNG   ? MXIO_PLOT_PNG
+                                          : f == OUT_DOT ? MXIO_PLOT_DOT
+                                                         : MXIO_PLOT_SVG,
+                                .show_weights = a.show_weights,
+                                .inputs = a.shapes.in,
+                                .ninputs = (size_t)a.shapes.n};
+        if (a.out) {
+            if (mxio_symbol_plot_file(sym, &po, a.out, flags, &err) != MXIO_OK) rc = cli_fail(&err);
+            goto done;
+        }
+        void *img = NULL;
+        if (mxio_symbol_plot(sym, &po, &img, &len, &err) != MXIO_OK) {
+            rc = cli_fail(&err);
+            goto done;
+        }
+        text = img;
+    } else if (is_net_element(e)) {
+        mxio_net_options no = {.output = a.net_output,
+                               .flags = e == MXIO_ELEMENT_LAYER_ASSOCIATION ? MXIO_NET_KEEP_FAILURES : 0,
+                               .inputs = a.shapes.in,
+                               .ninputs = (size_t)a.shapes.n};
+        mxio_net *net = NULL;
+        if (mxio_net_from_symbol(sym, e == MXIO_ELEMENT_UNINITIALIZED_NET ? NULL : params, &no, &net,
+                                 &err) != MXIO_OK) {
+            rc = cli_fail(&err);
+            goto done;
+        }
+        mxio_status st = mxio_net_render(net, e, (mxio_text_format)f, &text, &len, &err);
+        mxio_net_free(net);
+        if (st != MXIO_OK) {
             rc = cli_fail(&err);
             goto done;
         }
