@@ -103,6 +103,20 @@ static mxio_status multibox_target_infer(mxio__shape_ctx *c) {
     return st ? st : mxio__shape_assign_out(c, 2, &ts);
 }
 
+/* box_encode: targets and masks shaped like the (B, N, 4) anchors. */
+static mxio_status box_encode_infer(mxio__shape_ctx *c) {
+    mxio__dtype_same(c);
+    const mxio__shape *s = &c->in[0];
+    if (!mxio__shape_rank_known(s)) return MXIO_OK;
+    if (s->ndim != 2) return mxio__shape_fail(c, "samples must be (B, N)");
+    int64_t d[3] = {s->d[0], s->d[1], 4};
+    mxio__shape o;
+    mxio__shape_make(&o, 3, d);
+    mxio_status st = mxio__shape_assign_out(c, 0, &o);
+    return st ? st : mxio__shape_assign_out(c, 1, &o);
+}
+
+
 /* ---- _contrib_MultiBoxPrior */
 static const mxio__attr_spec contrib_MultiBoxPrior_params[] = {
     {"sizes", MXIO__ATTR_FLOATS, "[1]", NULL},
@@ -260,6 +274,7 @@ const mxio__op mxio__ops_detection[] = {
      .inputs = contrib_box_decode_inputs},
     {.name = "_contrib_box_encode",
      .kind = MXIO__KIND_DETECTION,
+     .infer_shape = box_encode_infer,
      .inputs = contrib_box_encode_inputs,
      .num_outputs = 2},
     {.name = "_contrib_box_iou",

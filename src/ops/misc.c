@@ -1,5 +1,7 @@
 /* misc.c - dropout, RNN, sorting, matrix products, spatial samplers, quantization,
  * Custom. One record per op; see op.h. */
+#include <math.h>
+
 #include "op.h"
 
 /* ---- shape rules ---------------------------------------------------------- */
@@ -211,6 +213,38 @@ static mxio_status spatial_transformer_infer(mxio__shape_ctx *c) {
     mxio__shape_make(&o, 4, d);
     return mxio__shape_assign_out(c, 0, &o);
 }
+
+/* Correlation (CorrelationProp::InferShape): (N, (2r+1)^2, top_h, top_w) with
+ * r = max_displacement / stride2; the two hidden buffers are the padded
+ * inputs in NHWC. */
+static mxio_status correlation_infer(mxio__shape_ctx *c) {
+    int64_t k = 1, md = 1, s1 = 1, s2 = 1, pad = 0;
+    mxio__dtype_same(c);
+    mxio__attr_int(c->attrs, "kernel_size", &k);
+    mxio__attr_int(c->attrs, "max_displacement", &md);
+    mxio__attr_int(c->attrs, "stride1", &s1);
+    mxio__attr_int(c->attrs, "stride2", &s2);
+    mxio__attr_int(c->attrs, "pad_size", &pad);
+    mxio_status st = mxio__infer_same(c); /* both inputs agree; outputs set below */
+    if (st) return st;
+    const mxio__shape *x = &c->in[0];
+    for (int i = 0; i < c->nout; i++) c->out[i].ndim = -1;
+    if (!mxio__shape_known(x)) return MXIO_OK;
+    if (x->ndim != 4 || s1 < 1 || s2 < 1) return mxio__shape_fail(c, "data must be 4-D, strides positive");
+    int64_t ph = x->d[2] + 2 * pad, pw = x->d[3] + 2 * pad, border = md + (k - 1) / 2;
+    int64_t th = (int64_t)ceil((double)(ph - 2 * border) / (double)s1);
+    int64_t tw = (int64_t)ceil((double)(pw - 2 * border) / (double)s1);
+    int64_t grid = 2 * (md / s2) + 1;
+    if (th < 1 || tw < 1) return mxio__shape_fail(c, "the displacement border leaves no output");
+    int64_t o[4] = {x->d[0], grid * grid, th, tw}, t[4] = {x->d[0], ph, pw, x->d[1]};
+    mxio__shape os, ts;
+    mxio__shape_make(&os, 4, o);
+    mxio__shape_make(&ts, 4, t);
+    if ((st = mxio__shape_assign_out(c, 0, &os))) return st;
+    if ((st = mxio__shape_assign_out(c, 1, &ts))) return st;
+    return mxio__shape_assign_out(c, 2, &ts);
+}
+
 
 /* ---- Dropout */
 static const char *const dropout_outputs[] = {"output", "mask", NULL};
@@ -470,6 +504,7 @@ const mxio__op mxio__ops_misc[] = {
      .output_names = (const char *const[]){"output", "grid_dst", "grid_src", NULL}},
     {.name = "Correlation",
      .kind = MXIO__KIND_OTHER,
+     .infer_shape = correlation_infer,
      .params = Correlation_params,
      .inputs = Correlation_inputs,
      .num_outputs = 3,
