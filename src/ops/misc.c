@@ -245,6 +245,16 @@ static mxio_status correlation_infer(mxio__shape_ctx *c) {
     return mxio__shape_assign_out(c, 2, &ts);
 }
 
+#include "../net/layer.h"
+
+/* ---- high-level layers these ops become (src/net/layer.h) */
+static const mxio__layer_rule dropout_rule = {
+    "DropoutLayer",
+    MXIO__OPTS({"DropoutProbability", "p", NULL}, {"Mode", "mode", NULL}, {"Axes", "axes", NULL}),
+    NULL};
+static const mxio__layer_rule dot_rule = {
+    "DotLayer",
+    MXIO__OPTS({"TransposeA", "transpose_a", NULL}, {"TransposeB", "transpose_b", NULL}), NULL};
 
 /* ---- Dropout */
 static const char *const dropout_outputs[] = {"output", "mask", NULL};
@@ -428,6 +438,7 @@ static const mxio__attr_spec Custom_params[] = {
 
 const mxio__op mxio__ops_misc[] = {
     {.name = "Dropout",
+     .layer = &dropout_rule,
      .kind = MXIO__KIND_OTHER,
      .infer_shape = mxio__infer_first,
      .aliases = (const char *const[]){"_npx_dropout", NULL},
@@ -467,12 +478,14 @@ const mxio__op mxio__ops_misc[] = {
      .params = argsort_params,
      .inputs = argsort_inputs},
     {.name = "dot",
+     .layer = &dot_rule,
      .kind = MXIO__KIND_OTHER,
      .infer_shape = dot_infer,
      .aliases = (const char *const[]){"_sparse_dot", NULL},
      .params = dot_params,
      .inputs = dot_inputs},
     {.name = "batch_dot",
+     .layer = &dot_rule,
      .kind = MXIO__KIND_OTHER,
      .infer_shape = batch_dot_infer,
      .aliases = (const char *const[]){"_npx_batch_dot", NULL},
