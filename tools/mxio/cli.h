@@ -42,4 +42,9 @@ void cli_import_help(FILE *out);
 int cli_params(int argc, char **argv);
 void cli_params_help(FILE *out);
 
+int cli_export(int argc, char **argv);
+void cli_export_help(FILE *out);
+int cli_upgrade(int argc, char **argv);
+void cli_upgrade_help(FILE *out);
+
 #endif

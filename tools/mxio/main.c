@@ -18,6 +18,8 @@ static const cli_verb verbs[] = {
      cli_import_help},
     {"params", "work on .params files (pack: .npz or .npy files -> .params)", cli_params,
      cli_params_help},
+    {"export", "write a Net (an MXNet model or the Net JSON form) as MXNet 1.9.1 files", cli_export, cli_export_help},
+    {"upgrade", "rewrite a legacy MXNet model (JSON and params) as a 1.9.1 one", cli_upgrade, cli_upgrade_help},
     {"help", "show help for a command", run_help, help_help},
 };
 #define N_VERBS (sizeof verbs / sizeof verbs[0])
