@@ -184,6 +184,14 @@ static mxio_status layer_op(exporter *x, const mxio__layer *l, const mxio__op **
     return MXIO_OK;
 }
 
+/* Ops whose nodes carry subgraphs (fused oneDNN ops, control flow): the Net keeps
+ * no subgraphs, so writing such a node back would change what it computes. */
+static bool needs_subgraph(const char *op) {
+    return strncmp(op, "_sg_", 4) == 0 || strcmp(op, "_CachedOp") == 0 ||
+           strcmp(op, "_foreach") == 0 || strcmp(op, "_while_loop") == 0 ||
+           strcmp(op, "_cond") == 0;
+}
+
 /* ---- building the symbol --------------------------------------------------- */
 
 static mxio_status add_node(exporter *x, const char *op, const char *name, uint32_t *id) {
@@ -599,6 +607,10 @@ mxio_status mxio_net_to_mxnet(const mxio_net *net, const mxio_params *arrays, ui
         mxio__kv *kv = NULL;
         size_t n = 0;
         st = layer_op(&x, l, &ops[i], &kv, &n);
+        if (!st && needs_subgraph(ops[i]->name))
+            st = mxio__fail_at(err, MXIO_E_UNSUPPORTED, -1, l->node, -1,
+                               "layer %s: op %s holds a subgraph, which the Net does not keep; "
+                               "it cannot be exported", l->name, ops[i]->name);
         if (!st) st = add_node(&x, ops[i]->name, l->name, &x.layer_node[i]);
         if (!st) st = set_attrs(&x, x.layer_node[i], kv, n);
         mxio__kvs_free(kv, n);
