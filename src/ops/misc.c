@@ -1,8 +1,197 @@
 /* misc.c - dropout, RNN, sorting, matrix products, spatial samplers, quantization,
  * Custom. One record per op; see op.h. */
-#include <math.h>
-
 #include "op.h"
+
+#include "../net/layer.h"
+
+/* ---- high-level layers these ops become (src/net/layer.h) */
+static const mxio__layer_rule dropout_rule = {
+    "DropoutLayer",
+    MXIO__OPTS({"DropoutProbability", "p", NULL}, {"Mode", "mode", NULL}, {"Axes", "axes", NULL}),
+    NULL};
+static const mxio__layer_rule dot_rule = {
+    "DotLayer",
+    MXIO__OPTS({"TransposeA", "transpose_a", NULL}, {"TransposeB", "transpose_b", NULL}), NULL};
+
+/* ---- Dropout */
+static const char *const dropout_outputs[] = {"output", "mask", NULL};
+static const mxio__attr_spec Dropout_params[] = {
+    {"p", MXIO__ATTR_FLOAT, "0.5", NULL},
+    {"mode", MXIO__ATTR_ENUM, "training", "always|training"},
+    {"axes", MXIO__ATTR_SHAPE, "[]", NULL},
+    {"cudnn_off", MXIO__ATTR_OPT_BOOL, "False", NULL},
+    {NULL, 0, NULL, NULL},
+};
+static const char *const Dropout_inputs[] = {"data", NULL};
+
+/* ---- RNN */
+static int rnn_inputs(const mxio__attrs *a, const char **names, int cap) {
+    const char *mode = mxio__attr_str(a, "mode");
+    bool seq = false;
+    mxio__attr_bool(a, "use_sequence_length", &seq);
+    int n = 0;
+    if (cap < 5) return -1;
+    names[n++] = "data";
+    names[n++] = "parameters";
+    names[n++] = "state";
+    if (mode && strcmp(mode, "lstm") == 0) names[n++] = "state_cell";
+    if (seq) names[n++] = "sequence_length";
+    return n;
+}
+
+static int rnn_outputs(const mxio__attrs *a, int *visible) {
+    const char *mode = mxio__attr_str(a, "mode");
+    bool states = false;
+    mxio__attr_bool(a, "state_outputs", &states);
+    int n = !states ? 1 : mode && strcmp(mode, "lstm") == 0 ? 3 : 2;
+    if (visible) *visible = n;
+    return n;
+}
+static const char *const rnn_output_names[] = {"output", "state_output", "statecell_output", NULL};
+static const mxio__attr_spec RNN_params[] = {
+    {"state_size", MXIO__ATTR_INT, NULL, NULL},
+    {"num_layers", MXIO__ATTR_INT, NULL, NULL},
+    {"bidirectional", MXIO__ATTR_BOOL, "False", NULL},
+    {"mode", MXIO__ATTR_ENUM, NULL, "gru|lstm|rnn_relu|rnn_tanh"},
+    {"p", MXIO__ATTR_FLOAT, "0", NULL},
+    {"state_outputs", MXIO__ATTR_BOOL, "False", NULL},
+    {"projection_size", MXIO__ATTR_OPT_INT, "None", NULL},
+    {"lstm_state_clip_min", MXIO__ATTR_OPT_FLOAT, "None", NULL},
+    {"lstm_state_clip_max", MXIO__ATTR_OPT_FLOAT, "None", NULL},
+    {"lstm_state_clip_nan", MXIO__ATTR_BOOL, "False", NULL},
+    {"use_sequence_length", MXIO__ATTR_BOOL, "False", NULL},
+    {NULL, 0, NULL, NULL},
+};
+
+/* ---- topk */
+/* TopKNumOutputs / TopKNumVisibleOutputs (src/operator/tensor/ordering_op-inl.h):
+ * value and both keep the indices as a second output, visible only for both. */
+static int topk_outputs(const mxio__attrs *a, int *visible) {
+    const char *t = mxio__attr_str(a, "ret_typ");
+    bool both = t && strcmp(t, "both") == 0;
+    bool value = t && strcmp(t, "value") == 0;
+    if (visible) *visible = both ? 2 : 1;
+    return both || value ? 2 : 1;
+}
+static const mxio__attr_spec topk_params[] = {
+    {"axis", MXIO__ATTR_OPT_INT, "-1", NULL},
+    {"k", MXIO__ATTR_INT, "1", NULL},
+    {"ret_typ", MXIO__ATTR_ENUM, "indices", "both|indices|mask|value"},
+    {"is_ascend", MXIO__ATTR_BOOL, "False", NULL},
+    {"dtype", MXIO__ATTR_ENUM, "float32", "float16|float32|float64|int32|int64|uint8"},
+    {NULL, 0, NULL, NULL},
+};
+static const char *const topk_inputs[] = {"data", NULL};
+
+/* ---- sort */
+static const mxio__attr_spec sort_params[] = {
+    {"axis", MXIO__ATTR_OPT_INT, "-1", NULL},
+    {"is_ascend", MXIO__ATTR_BOOL, "True", NULL},
+    {NULL, 0, NULL, NULL},
+};
+static const char *const sort_inputs[] = {"data", NULL};
+
+/* ---- argsort */
+static const mxio__attr_spec argsort_params[] = {
+    {"axis", MXIO__ATTR_OPT_INT, "-1", NULL},
+    {"is_ascend", MXIO__ATTR_BOOL, "True", NULL},
+    {"dtype", MXIO__ATTR_ENUM, "float32", "float16|float32|float64|int32|int64|uint8"},
+    {NULL, 0, NULL, NULL},
+};
+static const char *const argsort_inputs[] = {"data", NULL};
+
+/* ---- dot */
+static const mxio__attr_spec dot_params[] = {
+    {"transpose_a", MXIO__ATTR_BOOL, "False", NULL},
+    {"transpose_b", MXIO__ATTR_BOOL, "False", NULL},
+    {"forward_stype", MXIO__ATTR_ENUM, "None", "None|csr|default|row_sparse"},
+    {NULL, 0, NULL, NULL},
+};
+static const char *const dot_inputs[] = {"lhs", "rhs", NULL};
+
+/* ---- batch_dot */
+static const mxio__attr_spec batch_dot_params[] = {
+    {"transpose_a", MXIO__ATTR_BOOL, "False", NULL},
+    {"transpose_b", MXIO__ATTR_BOOL, "False", NULL},
+    {"forward_stype", MXIO__ATTR_ENUM, "None", "None|csr|default|row_sparse"},
+    {NULL, 0, NULL, NULL},
+};
+static const char *const batch_dot_inputs[] = {"lhs", "rhs", NULL};
+
+/* ---- GridGenerator */
+static const mxio__attr_spec GridGenerator_params[] = {
+    {"transform_type", MXIO__ATTR_ENUM, NULL, "affine|warp"},
+    {"target_shape", MXIO__ATTR_SHAPE, "[0,0]", NULL},
+    {NULL, 0, NULL, NULL},
+};
+static const char *const GridGenerator_inputs[] = {"data", NULL};
+
+/* ---- BilinearSampler */
+static const mxio__attr_spec BilinearSampler_params[] = {
+    {"cudnn_off", MXIO__ATTR_OPT_BOOL, "None", NULL},
+    {NULL, 0, NULL, NULL},
+};
+static const char *const BilinearSampler_inputs[] = {"data", "grid", NULL};
+
+/* ---- SpatialTransformer */
+static const mxio__attr_spec SpatialTransformer_params[] = {
+    {"target_shape", MXIO__ATTR_SHAPE, "[0,0]", NULL},
+    {"transform_type", MXIO__ATTR_ENUM, NULL, "affine"},
+    {"sampler_type", MXIO__ATTR_ENUM, NULL, "bilinear"},
+    {"cudnn_off", MXIO__ATTR_OPT_BOOL, "None", NULL},
+    {NULL, 0, NULL, NULL},
+};
+static const char *const SpatialTransformer_inputs[] = {"data", "loc", NULL};
+
+/* ---- Correlation */
+static const mxio__attr_spec Correlation_params[] = {
+    {"kernel_size", MXIO__ATTR_INT, "1", NULL},
+    {"max_displacement", MXIO__ATTR_INT, "1", NULL},
+    {"stride1", MXIO__ATTR_INT, "1", NULL},
+    {"stride2", MXIO__ATTR_INT, "1", NULL},
+    {"pad_size", MXIO__ATTR_INT, "0", NULL},
+    {"is_multiply", MXIO__ATTR_BOOL, "True", NULL},
+    {NULL, 0, NULL, NULL},
+};
+static const char *const Correlation_inputs[] = {"data1", "data2", NULL};
+
+/* ---- _contrib_quantize_v2 */
+static const mxio__attr_spec contrib_quantize_v2_params[] = {
+    {"out_type", MXIO__ATTR_ENUM, "int8", "auto|int8|uint8"},
+    {"min_calib_range", MXIO__ATTR_OPT_FLOAT, "None", NULL},
+    {"max_calib_range", MXIO__ATTR_OPT_FLOAT, "None", NULL},
+    {NULL, 0, NULL, NULL},
+};
+static const char *const contrib_quantize_v2_inputs[] = {"data", NULL};
+
+/* ---- _contrib_quantize */
+static const mxio__attr_spec contrib_quantize_params[] = {
+    {"out_type", MXIO__ATTR_ENUM, "uint8", "int8|uint8"},
+    {NULL, 0, NULL, NULL},
+};
+static const char *const contrib_quantize_inputs[] = {"data", "min_range", "max_range", NULL};
+
+/* ---- _contrib_dequantize */
+static const mxio__attr_spec contrib_dequantize_params[] = {
+    {"out_type", MXIO__ATTR_ENUM, "float32", "float32"},
+    {NULL, 0, NULL, NULL},
+};
+static const char *const contrib_dequantize_inputs[] = {"data", "min_range", "max_range", NULL};
+
+/* ---- _contrib_requantize */
+static const mxio__attr_spec contrib_requantize_params[] = {
+    {"out_type", MXIO__ATTR_ENUM, "int8", "auto|int8|uint8"},
+    {"min_calib_range", MXIO__ATTR_OPT_FLOAT, "None", NULL},
+    {"max_calib_range", MXIO__ATTR_OPT_FLOAT, "None", NULL},
+    {NULL, 0, NULL, NULL},
+};
+static const char *const contrib_requantize_inputs[] = {"data", "min_range", "max_range", NULL};
+
+/* ---- Custom */
+static const mxio__attr_spec Custom_params[] = {
+    {"op_type", MXIO__ATTR_STRING, NULL, NULL},
+    {NULL, 0, NULL, NULL},
+};
 
 /* ---- shape rules ---------------------------------------------------------- */
 
@@ -232,8 +421,8 @@ static mxio_status correlation_infer(mxio__shape_ctx *c) {
     if (!mxio__shape_known(x)) return MXIO_OK;
     if (x->ndim != 4 || s1 < 1 || s2 < 1) return mxio__shape_fail(c, "data must be 4-D, strides positive");
     int64_t ph = x->d[2] + 2 * pad, pw = x->d[3] + 2 * pad, border = md + (k - 1) / 2;
-    int64_t th = (int64_t)ceil((double)(ph - 2 * border) / (double)s1);
-    int64_t tw = (int64_t)ceil((double)(pw - 2 * border) / (double)s1);
+    int64_t sh = ph - 2 * border, sw = pw - 2 * border;
+    int64_t th = sh > 0 ? (sh + s1 - 1) / s1 : 0, tw = sw > 0 ? (sw + s1 - 1) / s1 : 0;
     int64_t grid = 2 * (md / s2) + 1;
     if (th < 1 || tw < 1) return mxio__shape_fail(c, "the displacement border leaves no output");
     int64_t o[4] = {x->d[0], grid * grid, th, tw}, t[4] = {x->d[0], ph, pw, x->d[1]};
@@ -245,196 +434,6 @@ static mxio_status correlation_infer(mxio__shape_ctx *c) {
     return mxio__shape_assign_out(c, 2, &ts);
 }
 
-#include "../net/layer.h"
-
-/* ---- high-level layers these ops become (src/net/layer.h) */
-static const mxio__layer_rule dropout_rule = {
-    "DropoutLayer",
-    MXIO__OPTS({"DropoutProbability", "p", NULL}, {"Mode", "mode", NULL}, {"Axes", "axes", NULL}),
-    NULL};
-static const mxio__layer_rule dot_rule = {
-    "DotLayer",
-    MXIO__OPTS({"TransposeA", "transpose_a", NULL}, {"TransposeB", "transpose_b", NULL}), NULL};
-
-/* ---- Dropout */
-static const char *const dropout_outputs[] = {"output", "mask", NULL};
-static const mxio__attr_spec Dropout_params[] = {
-    {"p", MXIO__ATTR_FLOAT, "0.5", NULL},
-    {"mode", MXIO__ATTR_ENUM, "training", "always|training"},
-    {"axes", MXIO__ATTR_SHAPE, "[]", NULL},
-    {"cudnn_off", MXIO__ATTR_OPT_BOOL, "False", NULL},
-    {NULL, 0, NULL, NULL},
-};
-static const char *const Dropout_inputs[] = {"data", NULL};
-
-/* ---- RNN */
-static int rnn_inputs(const mxio__attrs *a, const char **names, int cap) {
-    const char *mode = mxio__attr_str(a, "mode");
-    bool seq = false;
-    mxio__attr_bool(a, "use_sequence_length", &seq);
-    int n = 0;
-    if (cap < 5) return -1;
-    names[n++] = "data";
-    names[n++] = "parameters";
-    names[n++] = "state";
-    if (mode && strcmp(mode, "lstm") == 0) names[n++] = "state_cell";
-    if (seq) names[n++] = "sequence_length";
-    return n;
-}
-
-static int rnn_outputs(const mxio__attrs *a, int *visible) {
-    const char *mode = mxio__attr_str(a, "mode");
-    bool states = false;
-    mxio__attr_bool(a, "state_outputs", &states);
-    int n = !states ? 1 : mode && strcmp(mode, "lstm") == 0 ? 3 : 2;
-    if (visible) *visible = n;
-    return n;
-}
-static const char *const rnn_output_names[] = {"output", "state_output", "statecell_output", NULL};
-static const mxio__attr_spec RNN_params[] = {
-    {"state_size", MXIO__ATTR_INT, NULL, NULL},
-    {"num_layers", MXIO__ATTR_INT, NULL, NULL},
-    {"bidirectional", MXIO__ATTR_BOOL, "False", NULL},
-    {"mode", MXIO__ATTR_ENUM, NULL, "gru|lstm|rnn_relu|rnn_tanh"},
-    {"p", MXIO__ATTR_FLOAT, "0", NULL},
-    {"state_outputs", MXIO__ATTR_BOOL, "False", NULL},
-    {"projection_size", MXIO__ATTR_OPT_INT, "None", NULL},
-    {"lstm_state_clip_min", MXIO__ATTR_OPT_FLOAT, "None", NULL},
-    {"lstm_state_clip_max", MXIO__ATTR_OPT_FLOAT, "None", NULL},
-    {"lstm_state_clip_nan", MXIO__ATTR_BOOL, "False", NULL},
-    {"use_sequence_length", MXIO__ATTR_BOOL, "False", NULL},
-    {NULL, 0, NULL, NULL},
-};
-
-/* ---- topk */
-/* TopKNumOutputs / TopKNumVisibleOutputs (src/operator/tensor/ordering_op-inl.h):
- * value and both keep the indices as a second output, visible only for both. */
-static int topk_outputs(const mxio__attrs *a, int *visible) {
-    const char *t = mxio__attr_str(a, "ret_typ");
-    bool both = t && strcmp(t, "both") == 0;
-    bool value = t && strcmp(t, "value") == 0;
-    if (visible) *visible = both ? 2 : 1;
-    return both || value ? 2 : 1;
-}
-static const mxio__attr_spec topk_params[] = {
-    {"axis", MXIO__ATTR_OPT_INT, "-1", NULL},
-    {"k", MXIO__ATTR_INT, "1", NULL},
-    {"ret_typ", MXIO__ATTR_ENUM, "indices", "both|indices|mask|value"},
-    {"is_ascend", MXIO__ATTR_BOOL, "False", NULL},
-    {"dtype", MXIO__ATTR_ENUM, "float32", "float16|float32|float64|int32|int64|uint8"},
-    {NULL, 0, NULL, NULL},
-};
-static const char *const topk_inputs[] = {"data", NULL};
-
-/* ---- sort */
-static const mxio__attr_spec sort_params[] = {
-    {"axis", MXIO__ATTR_OPT_INT, "-1", NULL},
-    {"is_ascend", MXIO__ATTR_BOOL, "True", NULL},
-    {NULL, 0, NULL, NULL},
-};
-static const char *const sort_inputs[] = {"data", NULL};
-
-/* ---- argsort */
-static const mxio__attr_spec argsort_params[] = {
-    {"axis", MXIO__ATTR_OPT_INT, "-1", NULL},
-    {"is_ascend", MXIO__ATTR_BOOL, "True", NULL},
-    {"dtype", MXIO__ATTR_ENUM, "float32", "float16|float32|float64|int32|int64|uint8"},
-    {NULL, 0, NULL, NULL},
-};
-static const char *const argsort_inputs[] = {"data", NULL};
-
-/* ---- dot */
-static const mxio__attr_spec dot_params[] = {
-    {"transpose_a", MXIO__ATTR_BOOL, "False", NULL},
-    {"transpose_b", MXIO__ATTR_BOOL, "False", NULL},
-    {"forward_stype", MXIO__ATTR_ENUM, "None", "None|csr|default|row_sparse"},
-    {NULL, 0, NULL, NULL},
-};
-static const char *const dot_inputs[] = {"lhs", "rhs", NULL};
-
-/* ---- batch_dot */
-static const mxio__attr_spec batch_dot_params[] = {
-    {"transpose_a", MXIO__ATTR_BOOL, "False", NULL},
-    {"transpose_b", MXIO__ATTR_BOOL, "False", NULL},
-    {"forward_stype", MXIO__ATTR_ENUM, "None", "None|csr|default|row_sparse"},
-    {NULL, 0, NULL, NULL},
-};
-static const char *const batch_dot_inputs[] = {"lhs", "rhs", NULL};
-
-/* ---- GridGenerator */
-static const mxio__attr_spec GridGenerator_params[] = {
-    {"transform_type", MXIO__ATTR_ENUM, NULL, "affine|warp"},
-    {"target_shape", MXIO__ATTR_SHAPE, "[0,0]", NULL},
-    {NULL, 0, NULL, NULL},
-};
-static const char *const GridGenerator_inputs[] = {"data", NULL};
-
-/* ---- BilinearSampler */
-static const mxio__attr_spec BilinearSampler_params[] = {
-    {"cudnn_off", MXIO__ATTR_OPT_BOOL, "None", NULL},
-    {NULL, 0, NULL, NULL},
-};
-static const char *const BilinearSampler_inputs[] = {"data", "grid", NULL};
-
-/* ---- SpatialTransformer */
-static const mxio__attr_spec SpatialTransformer_params[] = {
-    {"target_shape", MXIO__ATTR_SHAPE, "[0,0]", NULL},
-    {"transform_type", MXIO__ATTR_ENUM, NULL, "affine"},
-    {"sampler_type", MXIO__ATTR_ENUM, NULL, "bilinear"},
-    {"cudnn_off", MXIO__ATTR_OPT_BOOL, "None", NULL},
-    {NULL, 0, NULL, NULL},
-};
-static const char *const SpatialTransformer_inputs[] = {"data", "loc", NULL};
-
-/* ---- Correlation */
-static const mxio__attr_spec Correlation_params[] = {
-    {"kernel_size", MXIO__ATTR_INT, "1", NULL},
-    {"max_displacement", MXIO__ATTR_INT, "1", NULL},
-    {"stride1", MXIO__ATTR_INT, "1", NULL},
-    {"stride2", MXIO__ATTR_INT, "1", NULL},
-    {"pad_size", MXIO__ATTR_INT, "0", NULL},
-    {"is_multiply", MXIO__ATTR_BOOL, "True", NULL},
-    {NULL, 0, NULL, NULL},
-};
-static const char *const Correlation_inputs[] = {"data1", "data2", NULL};
-
-/* ---- _contrib_quantize_v2 */
-static const mxio__attr_spec contrib_quantize_v2_params[] = {
-    {"out_type", MXIO__ATTR_ENUM, "int8", "auto|int8|uint8"},
-    {"min_calib_range", MXIO__ATTR_OPT_FLOAT, "None", NULL},
-    {"max_calib_range", MXIO__ATTR_OPT_FLOAT, "None", NULL},
-    {NULL, 0, NULL, NULL},
-};
-static const char *const contrib_quantize_v2_inputs[] = {"data", NULL};
-
-/* ---- _contrib_quantize */
-static const mxio__attr_spec contrib_quantize_params[] = {
-    {"out_type", MXIO__ATTR_ENUM, "uint8", "int8|uint8"},
-    {NULL, 0, NULL, NULL},
-};
-static const char *const contrib_quantize_inputs[] = {"data", "min_range", "max_range", NULL};
-
-/* ---- _contrib_dequantize */
-static const mxio__attr_spec contrib_dequantize_params[] = {
-    {"out_type", MXIO__ATTR_ENUM, "float32", "float32"},
-    {NULL, 0, NULL, NULL},
-};
-static const char *const contrib_dequantize_inputs[] = {"data", "min_range", "max_range", NULL};
-
-/* ---- _contrib_requantize */
-static const mxio__attr_spec contrib_requantize_params[] = {
-    {"out_type", MXIO__ATTR_ENUM, "int8", "auto|int8|uint8"},
-    {"min_calib_range", MXIO__ATTR_OPT_FLOAT, "None", NULL},
-    {"max_calib_range", MXIO__ATTR_OPT_FLOAT, "None", NULL},
-    {NULL, 0, NULL, NULL},
-};
-static const char *const contrib_requantize_inputs[] = {"data", "min_range", "max_range", NULL};
-
-/* ---- Custom */
-static const mxio__attr_spec Custom_params[] = {
-    {"op_type", MXIO__ATTR_STRING, NULL, NULL},
-    {NULL, 0, NULL, NULL},
-};
 
 const mxio__op mxio__ops_misc[] = {
     {.name = "Dropout",
