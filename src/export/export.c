@@ -101,6 +101,24 @@ static bool kvs_dup(const mxio__kv *src, size_t n, mxio__kv **out) {
     return true;
 }
 
+/* Variadic ops (Concat, add_n, ...) count their inputs in num_args: it follows
+ * the layer's data sources, which an edit or the builder may have changed. */
+static mxio_status set_num_args(exporter *x, const mxio__layer *l, const mxio__op *op,
+                                mxio__kv **kv, size_t *n) {
+    bool has = false;
+    for (const mxio__attr_spec *p = op->params; p && p->name && !has; p++)
+        has = strcmp(p->name, "num_args") == 0;
+    if (!has) return MXIO_OK;
+    size_t data = 0;
+    for (size_t i = 0; i < l->nsrcs; i++) data += l->srcs[i].kind != MXIO__SRC_ARRAY;
+    if (!data) return MXIO_OK;
+    char buf[32];
+    snprintf(buf, sizeof buf, "%zu", data);
+    for (size_t i = 0; i < *n; i++)
+        if (strcmp((*kv)[i].key, "num_args") == 0 && strcmp((*kv)[i].value, buf) == 0) return MXIO_OK;
+    return mxio__kvs_set(kv, n, "num_args", buf, x->err);
+}
+
 /* The op and attributes for layer `l`. *op_out is a registry record. */
 static mxio_status layer_op(exporter *x, const mxio__layer *l, const mxio__op **op_out,
                             mxio__kv **kv, size_t *n) {
@@ -125,13 +143,16 @@ static mxio_status layer_op(exporter *x, const mxio__layer *l, const mxio__op **
         }
         free(name);
         *op_out = op;
-        return mxio__layer_to_attrs(op, l, kv, n, x->err);
+        mxio_status st = mxio__layer_to_attrs(op, l, kv, n, x->err);
+        return st ? st : set_num_args(x, l, op, kv, n);
     }
     const mxio__op *prov = l->op ? mxio__op_find(l->op) : NULL;
     /* Unchanged since import: the node's own attributes, byte for byte. */
     if (prov && gives_layer(prov, l->attrs, l->nattrs, l)) {
         *op_out = prov;
-        return kvs_dup(l->attrs, l->nattrs, kv) ? (*n = l->nattrs, MXIO_OK) : oom(x);
+        if (!kvs_dup(l->attrs, l->nattrs, kv)) return oom(x);
+        *n = l->nattrs;
+        return set_num_args(x, l, prov, kv, n);
     }
     /* Edited or built: the provenance op if it can still say it, else the first
      * op of the registry whose way back gives this layer again. */
@@ -144,18 +165,28 @@ static mxio_status layer_op(exporter *x, const mxio__layer *l, const mxio__op **
         *kv = NULL;
         *n = 0;
     }
-    for (size_t i = 0; !choice && i < mxio__op_count(); i++) {
-        const mxio__op *op = mxio__op_at(i);
-        if (!op->from_layer && !(op->layer && strcmp(op->layer->type, l->type->name) == 0))
-            continue;
-        if (mxio__layer_to_attrs(op, l, kv, n, &e) == MXIO_OK && gives_layer(op, *kv, *n, l)) {
-            choice = op;
-            break;
+    /* Training heads (label arguments) only by provenance; deprecated *_v1 ops
+     * only when nothing else says it. */
+    for (int pass = 0; pass < 2 && !choice; pass++)
+        for (size_t i = 0; !choice && i < mxio__op_count(); i++) {
+            const mxio__op *op = mxio__op_at(i);
+            if (!op->from_layer && !(op->layer && strcmp(op->layer->type, l->type->name) == 0))
+                continue;
+            size_t len = strlen(op->name);
+            if (pass == 0 && len > 3 && strcmp(op->name + len - 3, "_v1") == 0) continue;
+            if (mxio__layer_to_attrs(op, l, kv, n, &e) == MXIO_OK && gives_layer(op, *kv, *n, l)) {
+                uint32_t w = 0, aux = 0, lab = 0;
+                mxio__attrs a = {.kv = *kv, .n = *n, .op = op, .node = NULL};
+                mxio__op_masks(op, &a, &w, &aux, &lab);
+                if (!lab) {
+                    choice = op;
+                    break;
+                }
+            }
+            mxio__kvs_free(*kv, *n);
+            *kv = NULL;
+            *n = 0;
         }
-        mxio__kvs_free(*kv, *n);
-        *kv = NULL;
-        *n = 0;
-    }
     if (!choice)
         return mxio__fail_at(x->err, MXIO_E_UNSUPPORTED, -1, l->node, -1,
                              "layer %s: no MXNet op gives a %s with these options", l->name,
@@ -181,7 +212,7 @@ static mxio_status layer_op(exporter *x, const mxio__layer *l, const mxio__op **
             }
         }
     *op_out = choice;
-    return MXIO_OK;
+    return set_num_args(x, l, choice, kv, n);
 }
 
 /* Ops whose nodes carry subgraphs (fused oneDNN ops, control flow): the Net keeps
