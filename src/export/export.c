@@ -78,8 +78,9 @@ static bool gives_layer(const mxio__op *op, const mxio__kv *kv, size_t n, const 
     mxio__attrs a = {.kv = kv, .n = n, .op = op, .node = NULL};
     mxio_error e;
     bool same = mxio__layer_from_node(&a, &t, &e) == MXIO_OK && t.type == l->type;
+    /* An option left null (a built layer) means MXNet's default: any value. */
     for (size_t i = 0; same && i < option_count(l->type); i++)
-        same = value_same(t.values[i], l->values[i]);
+        same = strcmp(l->values[i], "null") == 0 || value_same(t.values[i], l->values[i]);
     mxio__layer_clear(&t);
     return same;
 }
@@ -99,6 +100,55 @@ static bool kvs_dup(const mxio__kv *src, size_t n, mxio__kv **out) {
     }
     *out = kv;
     return true;
+}
+
+/* The way back writes "None" for a null option; where the op's parameter has a
+ * real default, null meant "MXNet's default": leave the attribute out. */
+static void drop_none(const mxio__op *op, mxio__kv *kv, size_t *n) {
+    size_t w = 0;
+    for (size_t i = 0; i < *n; i++) {
+        const mxio__attr_spec *spec = NULL;
+        for (const mxio__attr_spec *p = op->params; p && p->name && !spec; p++)
+            if (strcmp(p->name, kv[i].key) == 0) spec = p;
+        bool none_ok = spec && (spec->type >= MXIO__ATTR_OPT_INT || spec->type == MXIO__ATTR_SHAPE) &&
+                       spec->dflt && strcmp(spec->dflt, "None") == 0;
+        if (strcmp(kv[i].value, "None") == 0 && !none_ok) {
+            free(kv[i].key);
+            free(kv[i].value);
+            continue;
+        }
+        kv[w++] = kv[i];
+    }
+    *n = w;
+}
+
+/* Can a built layer feed `op`: a slot for each of its weight and aux arguments,
+ * and as many data sources as it has data arguments? (So that Identity is not
+ * written as an op with a hidden state, or a one-input layer as a two-input op.) */
+static bool inputs_fit(const mxio__op *op, const mxio__kv *kv, size_t n, const mxio__layer *l) {
+    mxio__attrs a = {.kv = kv, .n = n, .op = op, .node = NULL};
+    const char *names[MXIO__MAX_OP_INPUTS];
+    int nn = mxio__op_inputs(op, &a, names, MXIO__MAX_OP_INPUTS);
+    if (nn == MXIO__INPUTS_FREE) return true;
+    if (nn < 0) return false;
+    uint32_t w = 0, aux = 0, lab = 0;
+    mxio__op_masks(op, &a, &w, &aux, &lab);
+    size_t need = 0, have = 0;
+    for (int k = 0; k < nn; k++) {
+        if (!((w | aux | lab) >> k & 1)) {
+            need++;
+            continue;
+        }
+        bool slot = false;
+        for (size_t j = 0; j < l->narrays && !slot; j++)
+            slot = l->arrays[j].state != MXIO__ARRAY_NONE && l->arrays[j].arg &&
+                   strcmp(l->arrays[j].arg, names[k]) == 0;
+        for (const mxio__arg_map *m = op->layer ? op->layer->arrays : NULL; m && m->slot && !slot; m++)
+            slot = strcmp(m->arg, names[k]) == 0 && mxio__layer_array_find(l, m->slot) >= 0;
+        if (!slot && mxio__layer_array_find(l, names[k]) < 0) return false;
+    }
+    for (size_t i = 0; i < l->nsrcs; i++) have += l->srcs[i].kind != MXIO__SRC_ARRAY;
+    return need == have;
 }
 
 /* Variadic ops (Concat, add_n, ...) count their inputs in num_args: it follows
@@ -158,7 +208,8 @@ static mxio_status layer_op(exporter *x, const mxio__layer *l, const mxio__op **
      * op of the registry whose way back gives this layer again. */
     const mxio__op *choice = NULL;
     mxio_error e;
-    if (prov && mxio__layer_to_attrs(prov, l, kv, n, &e) == MXIO_OK && gives_layer(prov, *kv, *n, l))
+    if (prov && mxio__layer_to_attrs(prov, l, kv, n, &e) == MXIO_OK &&
+        (drop_none(prov, *kv, n), gives_layer(prov, *kv, *n, l)))
         choice = prov;
     else if (*kv) {
         mxio__kvs_free(*kv, *n);
@@ -174,7 +225,10 @@ static mxio_status layer_op(exporter *x, const mxio__layer *l, const mxio__op **
                 continue;
             size_t len = strlen(op->name);
             if (pass == 0 && len > 3 && strcmp(op->name + len - 3, "_v1") == 0) continue;
-            if (mxio__layer_to_attrs(op, l, kv, n, &e) == MXIO_OK && gives_layer(op, *kv, *n, l)) {
+            if (mxio__layer_to_attrs(op, l, kv, n, &e) == MXIO_OK &&
+                (drop_none(op, *kv, n), gives_layer(op, *kv, *n, l)) &&
+                set_num_args(x, l, op, kv, n) == MXIO_OK &&
+                (l->node >= 0 || inputs_fit(op, *kv, *n, l))) {
                 uint32_t w = 0, aux = 0, lab = 0;
                 mxio__attrs a = {.kv = *kv, .n = *n, .op = op, .node = NULL};
                 mxio__op_masks(op, &a, &w, &aux, &lab);
