@@ -44,6 +44,10 @@ static mxio_status oom(exporter *x) { return mxio__fail(x->err, MXIO_E_NOMEM, "o
 
 static bool json_same(const json_t *a, const json_t *b) {
     if (json_is_number(a) && json_is_number(b)) return json_number_value(a) == json_number_value(b);
+    /* 1 and [1] say the same for an option that is a tuple of one */
+    if (json_is_number(a) && json_is_array(b) && json_array_size(b) == 1)
+        return json_same(a, json_array_get(b, 0));
+    if (json_is_array(a) && json_is_number(b)) return json_same(b, a);
     if (json_is_array(a) && json_is_array(b)) {
         if (json_array_size(a) != json_array_size(b)) return false;
         for (size_t i = 0; i < json_array_size(a); i++)
@@ -116,6 +120,14 @@ static void drop_none(const mxio__op *op, mxio__kv *kv, size_t *n) {
             free(kv[i].key);
             free(kv[i].value);
             continue;
+        }
+        /* an integer parameter written from a list option: "(1,)" -> "1" */
+        size_t len = strlen(kv[i].value);
+        if (spec && (spec->type == MXIO__ATTR_INT || spec->type == MXIO__ATTR_OPT_INT) &&
+            len > 3 && kv[i].value[0] == '(' && strcmp(kv[i].value + len - 2, ",)") == 0 &&
+            !strchr(kv[i].value + 1, ',')[2]) {
+            memmove(kv[i].value, kv[i].value + 1, len - 3);
+            kv[i].value[len - 3] = '\0';
         }
         kv[w++] = kv[i];
     }

@@ -81,3 +81,56 @@ def test_graph_builder(mx, build_dir, tmp_path):
     ref = run_symbol(mx, want, args, auxs, inputs)
     assert compare(run_checkpoint(mx, tmp_path / "g", inputs), ref)
     assert mx.sym.load(str(tmp_path / "g-symbol.json")).list_outputs() == ["bn_output", "relu_output"]
+
+
+X = np.random.RandomState(5).uniform(-2, 2, (2, 3, 4, 4)).astype(np.float32)
+LAYERS = [
+    (["ElementwiseLayer", "Function", '"Ramp"'], lambda x: np.maximum(x, 0)),
+    (["ElementwiseLayer", "Function", '"Tanh"'], np.tanh),
+    (["ElementwiseLayer", "Function", '"LogisticSigmoid"'], lambda x: 1 / (1 + np.exp(-x))),
+    (["ElementwiseLayer", "Function", '"SoftRamp"'], lambda x: np.log1p(np.exp(x))),
+    (["ElementwiseLayer", "Function", '"LeakyRamp"'], lambda x: np.where(x > 0, x, 0.25 * x)),
+    (["ElementwiseLayer", "Function", '"LeakyRamp"', "Slope", "0.1"],
+     lambda x: np.where(x > 0, x, 0.1 * x)),
+    (["ElementwiseLayer", "Function", '"Clip"', "Min", "-0.5", "Max", "0.5"],
+     lambda x: np.clip(x, -0.5, 0.5)),
+    (["ElementwiseLayer", "Function", '"Identity"'], lambda x: x),
+    (["ElementwiseLayer", "Function", '"Exp"'], np.exp),
+    (["ElementwiseLayer", "Function", '"Abs"'], np.abs),
+    (["ElementwiseLayer", "Function", '"Minus"'], np.negative),
+    (["ElementwiseLayer", "Function", '"Times"', "Scalar", "3"], lambda x: 3 * x),
+    (["ElementwiseLayer", "Function", '"ReverseSubtract"', "Scalar", "1"], lambda x: 1 - x),
+    (["ThreadingLayer", "Function", '"Times"', "--twice"], lambda x: x * x),
+    (["ThreadingLayer", "Function", '"Plus"', "Broadcasting", "true", "--twice"], lambda x: x + x),
+    (["TotalLayer", "--twice"], lambda x: x + x),
+    (["CatenateLayer", "Axis", "2", "--twice"], lambda x: np.concatenate([x, x], axis=2)),
+    (["FlattenLayer"], lambda x: x.reshape(2, -1)),
+    (["ReshapeLayer", "Shape", "[0,-1,4]"], lambda x: x.reshape(2, 12, 4)),
+    (["TransposeLayer", "Axes", "[0,2,3,1]"], lambda x: x.transpose(0, 2, 3, 1)),
+    (["PoolingLayer", "KernelSize", "[2,2]", "Stride", "[2,2]"],
+     lambda x: x.reshape(2, 3, 2, 2, 2, 2).max(axis=(3, 5))),
+    (["PoolingLayer", "Function", '"Mean"', "GlobalPooling", "true"],
+     lambda x: x.mean(axis=(2, 3), keepdims=True)),
+    (["SoftmaxLayer"], lambda x: np.exp(x) / np.exp(x).sum(axis=-1, keepdims=True)),
+    (["SoftmaxLayer", "Axis", "1", "Log", "true"],
+     lambda x: x - np.log(np.exp(x).sum(axis=1, keepdims=True))),
+    (["AggregationLayer", "Function", '"Total"', "Axes", "[1,3]"], lambda x: x.sum(axis=(1, 3))),
+    (["PartLayer", "Axis", "1", "Begin", "1", "End", "3"], lambda x: x[:, 1:3]),
+    (["DropoutLayer"], lambda x: x),
+    (["ReplicateLayer", "Axis", "1"], lambda x: x[:, None]),
+]
+
+
+@pytest.mark.parametrize("args,fn", LAYERS, ids=[" ".join(a[:3]) + str(i) for i, (a, _) in
+                                                 enumerate(LAYERS)])
+def test_built_layer_runs_in_mxnet(mx, build_dir, tmp_path, args, fn):
+    """Each built layer exports as an MXNet op computing the layer's function."""
+    out = tmp_path / "l-symbol.json"
+    p = subprocess.run([str(build_dir / "builder_layer"), str(out), *args], capture_output=True,
+                       text=True, timeout=60)
+    assert p.returncode == 0, p.stderr
+    sym = mx.sym.load(str(out))
+    got = run_symbol(mx, sym, {}, {}, {"data": X})[0]
+    want = fn(X.astype(np.float64))
+    assert got.shape == want.shape
+    assert np.allclose(got, want, rtol=1e-5, atol=1e-6), float(np.max(np.abs(got - want)))
