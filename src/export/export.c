@@ -174,6 +174,9 @@ static mxio_status set_num_args(exporter *x, const mxio__layer *l, const mxio__o
     size_t data = 0;
     for (size_t i = 0; i < l->nsrcs; i++) data += l->srcs[i].kind != MXIO__SRC_ARRAY;
     if (!data) return MXIO_OK;
+    /* Already right (or counting more than data, as UpSampling bilinear's 2 with its
+     * weight): leave the node's value alone. */
+    if (inputs_fit(op, *kv, *n, l)) return MXIO_OK;
     char buf[32];
     snprintf(buf, sizeof buf, "%zu", data);
     for (size_t i = 0; i < *n; i++)

@@ -56,6 +56,8 @@ def test_shared_models(mx, mxio, models, tmp_path):
                 without_versions(src_sym.read_text(), label_attrs=True)), name
         assert (work / f"{name}-0000.params").read_bytes() == src_params.read_bytes(), name
         assert compare(run_checkpoint(mx, work / name, inputs), ref), name
+    print(f"\nshared models: {len(bound)} bound by MXNet, {len(exported)} exported and equal, "
+          f"{len(refused)} refused: {[n for n, _ in refused]}")
     assert len(bound) >= 20, bound
     # Fused graphs (subgraph ops such as _sg_mkldnn_conv) are refused by name: the
     # Net keeps no subgraphs (docs/export.md). Nothing else may be refused.
