@@ -599,7 +599,7 @@ static mxio_status collect_arrays(exporter *x, mxio_params **out) {
             int64_t src = lookup_array(x, v, s->nodes[n].name);
             if (src < 0)
                 st = mxio__fail_at(x->err, MXIO_E_NOT_FOUND, -1, (int64_t)n, -1,
-                                   "export: layer %s: array %s (variable %s) has no values%s",
+                                   "layer %s: array %s (variable %s) has no values%s",
                                    v->layer, v->arr->slot, s->nodes[n].name,
                                    x->arrays ? "" : " (no arrays given: export without arrays)");
             pend[np++] = (pending){(size_t)vi, src, np};
@@ -769,6 +769,9 @@ done:
     free(x.vars);
     if (st) {
         mxio_symbol_free(x.s);
+        /* name the net (its source file) in the message */
+        if (err && net->label && strncmp(err->message, net->label, strlen(net->label)) != 0)
+            mxio__error_prefix(err, net->label);
         return st;
     }
     *sym = x.s;

@@ -192,6 +192,24 @@ def test_edit_net_json_and_export(mx, mxio, build_dir, model, tmp_path):
     nodes = {n["name"]: n for n in json.loads(out.read_text())["nodes"]}
     assert nodes["relu1"]["op"] == "Activation" and nodes["relu1"]["attrs"]["act_type"] == "tanh"
     assert nodes["pool1"]["attrs"]["pool_type"] == "avg"
+    # an edit that drops an argument: no bias any more; the variable and its array go
+    layers["relu1"]["options"]["Function"] = "Ramp"
+    layers["conv1"]["options"]["NoBias"] = True
+    edited.write_text(json.dumps(net))
+    mxio("export", edited, "-o", tmp_path / "nb-symbol.json", "-q", check=0)
+    nb = mx.sym.load(str(tmp_path / "nb-symbol.json"))
+    assert "conv1_bias" not in nb.list_arguments()
+    assert "arg:conv1_bias" not in mx.nd.load(str(tmp_path / "nb-0000.params"))
+    for n in g["nodes"]:
+        if n["name"] == "conv1":
+            n["attrs"]["no_bias"] = "True"
+            n["inputs"] = n["inputs"][:2]
+        if n["name"] == "relu1":
+            n["attrs"]["act_type"] = "relu"
+    want = mx.sym.load_json(json.dumps(g))
+    assert compare(run_checkpoint(mx, tmp_path / "nb", inputs),
+                   run_symbol(mx, want, {k: v for k, v in args.items() if k != "conv1_bias"},
+                              auxs, inputs))
     # an edit no op can say is refused with the layer named, and nothing is written
     layers["relu1"]["options"]["Function"] = "NoSuchFunction"
     edited.write_text(json.dumps(net))
