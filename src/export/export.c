@@ -384,7 +384,7 @@ static mxio_status wire(exporter *x, size_t li, const mxio__op *op) {
     size_t next_data = 0;
     for (size_t k = 0; k < count && !st; k++) {
         const char *arg = free_inputs ? NULL : names[k];
-        int64_t src = -1;
+        int64_t src = free_inputs && k < l->nsrcs ? (int64_t)k : -1; /* Custom: as they were */
         /* 1. a source that names this argument */
         for (size_t j = 0; arg && j < l->nsrcs && src < 0; j++)
             if (!used[j] && l->arg_names && l->arg_names[j] && strcmp(l->arg_names[j], arg) == 0)

@@ -106,3 +106,35 @@ def test_symbol_api(mx, mxio, tmp_path, name):
     assert out.read_text() == sym_path.read_text()
     assert (tmp_path / f"{name}-0000.params").read_bytes() == params_path.read_bytes()
     assert compare(run_checkpoint(mx, tmp_path / name, inputs), ref)
+
+
+def test_custom_op_keeps_its_inputs(mx, mxio, tmp_path):
+    """A Custom op (Python-defined, any arguments) is a generic layer: exported with its
+    op_type, attributes and arguments in their order, weights included."""
+
+    class Scale(mx.operator.CustomOp):
+        def forward(self, is_train, req, in_data, out_data, aux):
+            self.assign(out_data[0], req[0], in_data[0] * in_data[1])
+
+    @mx.operator.register("mxio_export_scale")
+    class ScaleProp(mx.operator.CustomOpProp):
+        def list_arguments(self):
+            return ["data", "scale"]
+
+        def infer_shape(self, in_shape):
+            return in_shape, [in_shape[0]], []
+
+        def create_operator(self, ctx, shapes, dtypes):
+            return Scale()
+
+    s = mx.sym
+    x = s.FullyConnected(s.var("data"), num_hidden=3, name="fc")
+    y = s.Custom(x, s.var("custom_scale"), op_type="mxio_export_scale", name="custom")
+    sym_path, params_path = make_checkpoint(mx, y, tmp_path / "c",
+                                            {"data": (2, 4), "custom_scale": (2, 3)})
+    out = tmp_path / "o-symbol.json"
+    mxio("export", sym_path, "-o", out, "-q", check=0)
+    assert out.read_text() == sym_path.read_text()
+    assert (tmp_path / "o-0000.params").read_bytes() == params_path.read_bytes()
+    inputs = inputs_for({"data": (2, 4)})
+    assert compare(run_checkpoint(mx, tmp_path / "o", inputs), run_checkpoint(mx, tmp_path / "c", inputs))
