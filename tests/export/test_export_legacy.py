@@ -82,7 +82,8 @@ def test_legacy_model(mx, mxio, models, tmp_path, rel, shapes, prefixed, verb):
     src = models / rel
     old = tmp_path / "old-symbol.json"
     old.write_text(src.read_text())
-    assert "Attempting to upgrade" in load_log(PYTHON, old)  # the control: MXNet upgrades it
+    if verb == "upgrade":  # the control, once per model: MXNet takes its upgrade path here
+        assert "Attempting to upgrade" in load_log(PYTHON, old)
     params, inputs, ref = legacy_model(mx, tmp_path, old, shapes, prefixed)
     out = tmp_path / "new-symbol.json"
     mxio(verb, old, "-o", out, "-q", check=0)
