@@ -101,6 +101,27 @@ static void test_builder_to_mxnet(void) {
     mxio_array a;
     CHECK_EQ_INT(mxio_params_get(params, 0, &a), MXIO_OK);
     CHECK_EQ_STR(a.name, "arg:fc_weight");
+    /* through the Net JSON form and back: the same graph */
+    char *text = NULL;
+    size_t len = 0;
+    CHECK_EQ_INT(mxio_net_render(net, MXIO_ELEMENT_NET, MXIO_TEXT_JSON, &text, &len, &err), MXIO_OK);
+    mxio_net *again = NULL;
+    if (text) CHECK_EQ_INT(mxio_net_read_json(text, len, "built.json", &again, &err), MXIO_OK);
+    if (again) {
+        mxio_symbol *sym3 = NULL;
+        CHECK_EQ_INT(mxio_net_to_mxnet(again, arrays, MXIO_EXPORT_NO_ARRAYS, &sym3, NULL, &err),
+                     MXIO_OK);
+        char *j1 = NULL, *j2 = NULL;
+        size_t l1 = 0, l2 = 0;
+        CHECK_EQ_INT(mxio_symbol_write_buffer(sym, &j1, &l1, &err), MXIO_OK);
+        if (sym3) CHECK_EQ_INT(mxio_symbol_write_buffer(sym3, &j2, &l2, &err), MXIO_OK);
+        CHECK_EQ_STR(j1, j2);
+        mxio_free(j1);
+        mxio_free(j2);
+        mxio_symbol_free(sym3);
+        mxio_net_free(again);
+    }
+    mxio_free(text);
     /* float16 */
     mxio_params *half = NULL;
     mxio_symbol *sym2 = NULL;
