@@ -223,3 +223,22 @@ def test_upgrade_refuses_existing(mx, mxio, model, tmp_path):
     (tmp_path / "u-0000.params").write_bytes(b"x")
     r = mxio("upgrade", sym, "-o", tmp_path / "u-symbol.json", "-q")
     assert r.code == 6 and not (tmp_path / "u-symbol.json").exists()
+
+
+def test_misuse(mxio, model, tmp_path):
+    sym, params = model
+    assert mxio("export", sym).code == 2
+    assert mxio("export", "-o", tmp_path / "x-symbol.json").code == 2
+    assert mxio("export", sym, "-o", tmp_path / "x-symbol.json", "--dtype", "int8").code == 2
+    assert mxio("export", sym, "-o", tmp_path / "x-symbol.json", "--colour").code == 2
+    assert mxio("export", sym, "-o", tmp_path / "x-symbol.json", "--no-save-arrays",
+                "--array-path", tmp_path / "p").code == 2
+    assert mxio("upgrade", sym).code == 2
+    r = mxio("export", tmp_path / "missing-symbol.json", "-o", tmp_path / "x-symbol.json")
+    assert r.code == 5 and "missing-symbol.json" in r.err
+    r = mxio("export", sym, "-o", tmp_path / "x-symbol.json", "--output", "nope_output", "-q")
+    assert r.code == 5 and "nope_output" in r.err
+    assert not (tmp_path / "x-symbol.json").exists()
+    h = mxio("export", "--help", check=0)
+    assert "--array-path" in h.out and "--dtype" in h.out
+    assert "export" in mxio("--help", check=0).out and "upgrade" in mxio("--help", check=0).out
