@@ -82,7 +82,10 @@ static const mxio__lopt_spec lrn_opts[] = {
 static const mxio__lopt_spec l2_opts[] = {
     {"Mode", S, "\"instance\""}, {"Epsilon", F, "1e-10"}, {NULL, 0, NULL},
 };
-static const mxio__lopt_spec transpose_opts[] = {{"Axes", IS, "[]"}, {NULL, 0, NULL}};
+/* Axes: a permutation (transpose); Swap: two axes exchanged (SwapAxis). */
+static const mxio__lopt_spec transpose_opts[] = {
+    {"Axes", IS, "[]"}, {"Swap", IS, "null"}, {NULL, 0, NULL},
+};
 static const mxio__lopt_spec part_opts[] = {
     {"Axis", I, "null"}, {"Begin", IS, "null"}, {"End", IS, "null"}, {"Step", IS, "[]"},
     {NULL, 0, NULL},
@@ -138,7 +141,7 @@ static const mxio__layer_type catalogue[] = {
     {"NormalizationLayer", "instance, layer or group normalisation", norm_opts, s_b},
     {"LocalResponseNormalizationLayer", "across-channel LRN (LRN)", lrn_opts, NULL},
     {"L2NormalizationLayer", "divide by the L2 norm (L2Normalization)", l2_opts, NULL},
-    {"TransposeLayer", "permute axes (transpose)", transpose_opts, NULL},
+    {"TransposeLayer", "permute axes (transpose, SwapAxis)", transpose_opts, NULL},
     {"PartLayer", "take a slice (slice, slice_axis)", part_opts, NULL},
     {"AggregationLayer", "reduce over axes (mean, sum, max, min, prod)", aggregation_opts, NULL},
     {"ReplicateLayer", "insert a unit axis (expand_dims)", axis_req_opts, NULL},

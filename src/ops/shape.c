@@ -29,6 +29,47 @@ static const mxio__layer_rule pad_rule = {
     NULL};
 static const mxio__layer_rule transpose_rule = {"TransposeLayer", MXIO__OPTS({"Axes", "axes", NULL}),
                                                 NULL};
+/* SwapAxis: TransposeLayer with Swap = [dim1, dim2] (two attributes, one option). */
+static const mxio__layer_rule swapaxis_rule = {"TransposeLayer", MXIO__OPTS({"Axes", NULL, "null"}),
+                                               NULL};
+static mxio_status swapaxis_to_layer(const mxio__attrs *a, mxio__layer *l, mxio_error *err) {
+    int64_t d1 = 0, d2 = 0;
+    if (!mxio__attr_int(a, "dim1", &d1) || !mxio__attr_int(a, "dim2", &d2))
+        return mxio__fail(err, MXIO_E_CORRUPT, "attribute dim1/dim2 does not parse");
+    mxio_status st = mxio__layer_apply(&swapaxis_rule, a, l, err);
+    mxio__buf b;
+    mxio__buf_init(&b);
+    mxio__buf_printf(&b, "[%lld,%lld]", (long long)d1, (long long)d2);
+    char *swap = mxio__buf_take(&b, NULL);
+    if (!st && !swap) st = mxio__fail(err, MXIO_E_NOMEM, "out of memory");
+    if (!st) st = mxio__layer_set(l, "Swap", swap, err);
+    mxio_free(swap);
+    return st;
+}
+static mxio_status swapaxis_from_layer(const mxio__layer *l, const mxio__op *op, mxio__kv **kv,
+                                       size_t *n, mxio_error *err) {
+    *kv = NULL;
+    *n = 0;
+    const char *swap = mxio__layer_get(l, "Swap");
+    int64_t d[2];
+    int nd = 0;
+    if (!swap || !mxio__parse_tuple(swap, d, 2, &nd, false, NULL) || nd != 2)
+        return mxio__fail(err, MXIO_E_UNSUPPORTED, "layer %s: no Swap pair for SwapAxis",
+                          l->name ? l->name : "?");
+    mxio_status st = MXIO_OK;
+    /* MXNet's default for both is 0: leave those out, as for every other op. */
+    static const char *const keys[] = {"dim1", "dim2"};
+    for (int i = 0; i < 2 && !st; i++) {
+        if (!d[i]) continue;
+        mxio__buf b;
+        mxio__buf_init(&b);
+        mxio__buf_printf(&b, "%lld", (long long)d[i]);
+        char *v = mxio__buf_take(&b, NULL);
+        st = v ? mxio__kvs_set(kv, n, keys[i], v, err) : mxio__fail(err, MXIO_E_NOMEM, "out of memory");
+        mxio_free(v);
+    }
+    return st;
+}
 static const mxio__layer_rule slice_axis_rule = {
     "PartLayer", MXIO__OPTS({"Axis", "axis", NULL}, {"Begin", "begin", NULL}, {"End", "end", NULL}),
     NULL};
@@ -175,6 +216,14 @@ static mxio_status concat_infer(mxio__shape_ctx *c) {
         if (sum >= 0) sum = KNOWN(x->d[ax]) ? sum + x->d[ax] : -1;
     }
     if (o.ndim < 0) return MXIO_OK;
+    /* Like ConcatShape, unknown dims of one input are taken from the others. */
+    for (int i = 0; i < n; i++) {
+        if (!mxio__shape_rank_known(&c->in[i])) continue;
+        mxio__shape y = o;
+        y.d[ax] = c->in[i].d[ax];
+        mxio_status st = mxio__shape_assign(c, &c->in[i], &y, "input");
+        if (st) return st;
+    }
     o.d[ax] = sum > 0 ? sum : 0;
     return mxio__shape_assign_out(c, 0, &o);
 }
@@ -197,7 +246,8 @@ static mxio_status transpose_infer(mxio__shape_ctx *c) {
     bool seen[MXIO__MAX_DIMS] = {false};
     for (int i = 0; i < na; i++) {
         int ax;
-        if (!mxio__axis(axes[i], x->ndim, &ax) || seen[ax])
+        /* MXNet 1.9.1's transpose takes no negative axes. */
+        if (axes[i] < 0 || !mxio__axis(axes[i], x->ndim, &ax) || seen[ax])
             return mxio__shape_fail(c, "axes is not a permutation");
         seen[ax] = true;
         d[i] = x->d[ax];
@@ -254,6 +304,7 @@ static mxio_status squeeze_infer(mxio__shape_ctx *c) {
             if (!mxio__axis(axes[i], x->ndim, &ax)) return mxio__shape_fail(c, "axis is out of range");
             if (KNOWN(x->d[ax]) && x->d[ax] != 1)
                 return mxio__shape_fail(c, "cannot squeeze axis %d of size %lld", ax, (long long)x->d[ax]);
+            if (drop[ax]) return mxio__shape_fail(c, "duplicate value in axis");
             drop[ax] = true;
         }
     }
@@ -470,6 +521,15 @@ static mxio_status pad_infer(mxio__shape_ctx *c) {
     if (!mxio__shape_rank_known(x)) return MXIO_OK;
     if (!mxio__attr_shape(c->attrs, "pad_width", pw, MXIO__MAX_DIMS * 2, &n, NULL) || n != 2 * x->ndim)
         return mxio__shape_fail(c, "pad_width must have 2 entries per axis (%d)", 2 * x->ndim);
+    /* PadProp::InferShape: 4-D or 5-D, no padding on N and C, and reflection
+     * (checked on the first two spatial axes only) narrower than the input. */
+    if (x->ndim != 4 && x->ndim != 5) return mxio__shape_fail(c, "only 4-D or 5-D input can be padded");
+    if (pw[0] || pw[1] || pw[2] || pw[3]) return mxio__shape_fail(c, "the first two axes cannot be padded");
+    const char *mode = mxio__attr_str(c->attrs, "mode");
+    if (mode && strcmp(mode, "reflect") == 0)
+        for (int i = 4; i < 8; i++)
+            if (KNOWN(x->d[2 + (i - 4) / 2]) && pw[i] >= x->d[2 + (i - 4) / 2])
+                return mxio__shape_fail(c, "reflection padding must be smaller than the input");
     mxio__shape o = *x;
     for (int i = 0; i < x->ndim; i++)
         if (KNOWN(x->d[i])) o.d[i] = x->d[i] + pw[2 * i] + pw[2 * i + 1];
@@ -523,6 +583,9 @@ static mxio_status upsampling_infer(mxio__shape_ctx *c) {
         if (KNOWN(d[2]) && KNOWN(y->d[2]) && d[2] % y->d[2] != 0)
             return mxio__shape_fail(c, "input %d height does not divide the output's", i);
         if (!sum) d[1] = KNOWN(d[1]) && KNOWN(y->d[1]) ? d[1] + y->d[1] : 0;
+        else if (KNOWN(d[1]) && KNOWN(y->d[1]) && d[1] != y->d[1])
+            return mxio__shape_fail(c, "sum mode needs equal channels (input %d has %lld, not %lld)", i,
+                                    (long long)y->d[1], (long long)d[1]);
     }
     return out_shape(c, 4, d);
 }
@@ -583,6 +646,8 @@ static mxio_status broadcast_axis_infer(mxio__shape_ctx *c) {
     for (int i = 0; i < na; i++) {
         int a;
         if (!mxio__axis(ax[i], x->ndim, &a)) return mxio__shape_fail(c, "axis is out of range");
+        if (KNOWN(x->d[a]) && x->d[a] != 1)
+            return mxio__shape_fail(c, "broadcasting axis %d must have size 1, not %lld", a, (long long)x->d[a]);
         o.d[a] = sz[i];
     }
     return mxio__shape_assign_out(c, 0, &o);
@@ -777,6 +842,10 @@ static mxio_status pick_infer(mxio__shape_ctx *c) {
     } else {
         for (int k = ax; k + 1 < o.ndim; k++) o.d[k] = o.d[k + 1];
         o.ndim--;
+        if (o.ndim == 0) { /* MXNet 1.x has no 0-D arrays */
+            o.ndim = 1;
+            o.d[0] = 1;
+        }
     }
     mxio_status st = mxio__shape_assign(c, &c->in[1], &o, "index");
     return st ? st : mxio__shape_assign_out(c, 0, &o);
@@ -1315,6 +1384,8 @@ const mxio__op mxio__ops_shape[] = {
      .params = transpose_params,
      .inputs = transpose_inputs},
     {.name = "SwapAxis",
+     .to_layer = swapaxis_to_layer,
+     .from_layer = swapaxis_from_layer,
      .kind = MXIO__KIND_SHAPE,
      .infer_shape = swapaxis_infer,
      .aliases = (const char *const[]){"_npi_swapaxes", "swapaxes", NULL},
