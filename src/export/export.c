@@ -82,9 +82,11 @@ static bool gives_layer(const mxio__op *op, const mxio__kv *kv, size_t n, const 
     mxio__attrs a = {.kv = kv, .n = n, .op = op, .node = NULL};
     mxio_error e;
     bool same = mxio__layer_from_node(&a, &t, &e) == MXIO_OK && t.type == l->type;
-    /* An option left null (a built layer) means MXNet's default: any value. */
+    /* An option a built layer left null means MXNet's default: any value. (An
+     * imported layer's null is MXNet's None, compared as a value.) */
+    bool built = l->node < 0;
     for (size_t i = 0; same && i < option_count(l->type); i++)
-        same = strcmp(l->values[i], "null") == 0 || value_same(t.values[i], l->values[i]);
+        same = (built && strcmp(l->values[i], "null") == 0) || value_same(t.values[i], l->values[i]);
     mxio__layer_clear(&t);
     return same;
 }
