@@ -136,6 +136,29 @@ static void drop_none(const mxio__op *op, mxio__kv *kv, size_t *n) {
     *n = w;
 }
 
+/* The slot of `l` that argument `arg` of `op` takes: what the op's own layer
+ * (derived from the attributes, so rules and to_layer hooks alike) calls it. */
+static int slot_for_arg(const mxio__op *op, const mxio__kv *kv, size_t n, const mxio__layer *l,
+                        const char *arg) {
+    for (size_t j = 0; j < l->narrays; j++)
+        if (l->arrays[j].state != MXIO__ARRAY_NONE && l->arrays[j].arg &&
+            strcmp(l->arrays[j].arg, arg) == 0)
+            return (int)j;
+    mxio__layer t;
+    memset(&t, 0, sizeof t);
+    t.node = -1;
+    mxio__attrs a = {.kv = kv, .n = n, .op = op, .node = NULL};
+    mxio_error e;
+    int slot = -1;
+    if (mxio__layer_from_node(&a, &t, &e) == MXIO_OK)
+        for (size_t j = 0; j < t.narrays && slot < 0; j++)
+            if (t.arrays[j].arg && strcmp(t.arrays[j].arg, arg) == 0)
+                slot = mxio__layer_array_find(l, t.arrays[j].slot);
+    mxio__layer_clear(&t);
+    if (slot < 0) slot = mxio__layer_array_find(l, arg);
+    return slot;
+}
+
 /* Can a built layer feed `op`: a slot for each of its weight and aux arguments,
  * and as many data sources as it has data arguments? (So that Identity is not
  * written as an op with a hidden state, or a one-input layer as a two-input op.) */
@@ -153,13 +176,7 @@ static bool inputs_fit(const mxio__op *op, const mxio__kv *kv, size_t n, const m
             need++;
             continue;
         }
-        bool slot = false;
-        for (size_t j = 0; j < l->narrays && !slot; j++)
-            slot = l->arrays[j].state != MXIO__ARRAY_NONE && l->arrays[j].arg &&
-                   strcmp(l->arrays[j].arg, names[k]) == 0;
-        for (const mxio__arg_map *m = op->layer ? op->layer->arrays : NULL; m && m->slot && !slot; m++)
-            slot = strcmp(m->arg, names[k]) == 0 && mxio__layer_array_find(l, m->slot) >= 0;
-        if (!slot && mxio__layer_array_find(l, names[k]) < 0) return false;
+        if (slot_for_arg(op, kv, n, l, names[k]) < 0) return false;
     }
     for (size_t i = 0; i < l->nsrcs; i++) have += l->srcs[i].kind != MXIO__SRC_ARRAY;
     return need == have;
@@ -381,7 +398,6 @@ static mxio_status wire(exporter *x, size_t li, const mxio__op *op) {
     if (!used) return oom(x);
     uint32_t wmask = 0, amask = 0, lmask = 0;
     mxio__op_masks(op, &a, &wmask, &amask, &lmask);
-    const mxio__arg_map *amap = op->layer ? op->layer->arrays : NULL;
     mxio_status st = MXIO_OK;
     size_t next_data = 0;
     for (size_t k = 0; k < count && !st; k++) {
@@ -393,15 +409,8 @@ static mxio_status wire(exporter *x, size_t li, const mxio__op *op) {
                 src = (int64_t)j;
         /* 2. an array slot for it: by the slot's argument, or the rule's slot name */
         int slot = -1;
-        if (src < 0 && arg) {
-            for (size_t j = 0; j < l->narrays && slot < 0; j++)
-                if (l->arrays[j].state != MXIO__ARRAY_NONE && l->arrays[j].arg &&
-                    strcmp(l->arrays[j].arg, arg) == 0)
-                    slot = (int)j;
-            for (const mxio__arg_map *m = amap; m && m->slot && slot < 0; m++)
-                if (strcmp(m->arg, arg) == 0) slot = mxio__layer_array_find(l, m->slot);
-            if (slot < 0 && ((wmask | amask) >> k & 1)) slot = mxio__layer_array_find(l, arg);
-        }
+        if (src < 0 && arg && ((wmask | amask | lmask) >> k & 1))
+            slot = slot_for_arg(op, nd->attrs, nd->nattrs, l, arg);
         /* 3. the next data source not yet taken */
         if (src < 0 && slot < 0)
             for (; next_data < l->nsrcs; next_data++)

@@ -134,3 +134,51 @@ def test_built_layer_runs_in_mxnet(mx, build_dir, tmp_path, args, fn):
     want = fn(X.astype(np.float64))
     assert got.shape == want.shape
     assert np.allclose(got, want, rtol=1e-5, atol=1e-6), float(np.max(np.abs(got - want)))
+
+
+def slot_values(shape):
+    n = int(np.prod(shape))
+    return (np.float32(0.5) + np.float32(0.1) * (np.arange(n) % 7 - 3).astype(np.float32)).reshape(shape)
+
+
+WITH_ARRAYS = [
+    (["ConvolutionLayer", "OutputChannels", "2", "KernelSize", "[3,3]", "Stride", "[2,2]",
+      "--array", "Weights", "2,3,3,3", "--array", "Biases", "2"],
+     lambda s: s.Convolution(s.var("data"), s.var("w"), s.var("b"), kernel=(3, 3), stride=(2, 2),
+                             num_filter=2), ["w", "b"], [(2, 3, 3, 3), (2,)]),
+    (["DeconvolutionLayer", "OutputChannels", "2", "KernelSize", "[2,2]", "--array", "Weights",
+      "3,2,2,2"],
+     lambda s: s.Deconvolution(s.var("data"), s.var("w"), kernel=(2, 2), num_filter=2, no_bias=True),
+     ["w"], [(3, 2, 2, 2)]),
+    (["LinearLayer", "OutputSize", "5", "Flatten", "false", "--array", "Weights", "5,4",
+      "--array", "Biases", "5"],
+     lambda s: s.FullyConnected(s.var("data"), s.var("w"), s.var("b"), num_hidden=5, flatten=False),
+     ["w", "b"], [(5, 4), (5,)]),
+    (["BatchNormalizationLayer", "FixGamma", "false", "Epsilon", "0.01", "--array", "Scaling", "3",
+      "--array", "Biases", "3", "--array", "MovingMean", "3", "--array", "MovingVariance", "3"],
+     lambda s: s.BatchNorm(s.var("data"), s.var("g"), s.var("b"), s.var("m"), s.var("v"),
+                           fix_gamma=False, eps=0.01), ["g", "b", "m", "v"], [(3,)] * 4),
+    (["ParametricRampLayer", "--array", "Slope", "3"],
+     lambda s: s.LeakyReLU(s.var("data"), s.var("g"), act_type="prelu"), ["g"], [(3,)]),
+    (["NormalizationLayer", "Kind", '"Instance"', "Epsilon", "0.001", "--array", "Scaling", "3",
+      "--array", "Biases", "3"],
+     lambda s: s.InstanceNorm(s.var("data"), s.var("g"), s.var("b"), eps=0.001), ["g", "b"],
+     [(3,), (3,)]),
+]
+
+
+@pytest.mark.parametrize("args,make,names,shapes", WITH_ARRAYS,
+                         ids=[a[0] for a, *_ in WITH_ARRAYS])
+def test_built_layer_with_arrays(mx, build_dir, tmp_path, args, make, names, shapes):
+    out = tmp_path / "l-symbol.json"
+    p = subprocess.run([str(build_dir / "builder_layer"), str(out), *args], capture_output=True,
+                       text=True, timeout=60)
+    assert p.returncode == 0, p.stderr
+    want = make(mx.sym)
+    values = {n: mx.nd.array(slot_values(s)) for n, s in zip(names, shapes)}
+    args_, auxs = {}, {}
+    aux_names = set(want.list_auxiliary_states())
+    for n, v in values.items():
+        (auxs if n in aux_names else args_)[n] = v
+    ref = run_symbol(mx, want, args_, auxs, {"data": X})
+    assert compare(run_checkpoint(mx, tmp_path / "l", {"data": X}), ref)
