@@ -531,6 +531,80 @@ typedef struct mxio_summary_options {
 MXIO_API mxio_status mxio_summary_render(const mxio_symbol *s, const mxio_params *params,
                                          const mxio_summary_options *opt, char **text,
                                          size_t *len, mxio_error *err);
+/* Export and builder                                                         */
+/* ------------------------------------------------------------------------- */
+
+/* Export[file.json, net, "MXNet"]: a Net, imported or built, written as a symbol
+ * JSON (MXNet 1.9.1's text layout, mxnet_version 10901) and a .params file with
+ * arg:/aux: keys, which MXNet loads with mx.model.load_checkpoint and
+ * gluon.SymbolBlock.imports. Imported layers whose options were not changed are
+ * written back with their node's op and raw attributes; edited and built layers go
+ * through the op <-> layer table (docs/export.md lists what is not invertible).
+ * The arrays come from `arrays`: the params the net was made from (looked up by
+ * each slot's raw name, then arg:/aux:<variable>, then <variable>) or the ones a
+ * builder attached. */
+
+/* Flags for export (MXIO_WRITE_FORCE may be combined with them). */
+#define MXIO_EXPORT_NO_ARRAYS 0x100u /* SaveArrays -> False: the JSON alone */
+#define MXIO_EXPORT_FLOAT16 0x200u   /* float32 arrays written as float16 */
+#define MXIO_EXPORT_FLOAT32 0x400u   /* float16 arrays written as float32 */
+
+/* The symbol and params (NULL with MXIO_EXPORT_NO_ARRAYS, or when `params` is
+ * NULL) in memory. Write them with mxio_symbol_write_file / mxio_params_write_file. */
+MXIO_API mxio_status mxio_net_to_mxnet(const mxio_net *net, const mxio_params *arrays,
+                                       uint32_t flags, mxio_symbol **sym, mxio_params **params,
+                                       mxio_error *err);
+/* ArrayPath -> Automatic: prefix-symbol.json -> prefix-0000.params, name.json ->
+ * name.params (anything else: path + ".params"). malloc'd (free with mxio_free). */
+MXIO_API char *mxio_export_array_path(const char *json_path);
+/* Write `json_path` and its params file (`array_path`, NULL: Automatic). Both are
+ * made in memory first, then written atomically (temp file + rename), the JSON
+ * first; if the params write fails the JSON this call wrote is removed. An
+ * existing file is never replaced without MXIO_WRITE_FORCE (MXIO_E_EXISTS, nothing
+ * written). */
+MXIO_API mxio_status mxio_net_export(const mxio_net *net, const mxio_params *arrays,
+                                     const char *json_path, const char *array_path,
+                                     uint32_t flags, mxio_error *err);
+
+/* Building a Net in C. Layers are the catalogue's types (docs/layers.md) with
+ * options given as JSON text. A layer not connected explicitly takes the layer
+ * added before it (the first layer: the first input), so a chain needs no
+ * connect calls; mxio_net_builder_connect gives a layer its data sources in
+ * order (a NetGraph). Arrays are copied in and named <layer>_<argument>
+ * ("conv1_weight") unless a name is given. The last layer is the output unless
+ * mxio_net_builder_output names others. */
+typedef struct mxio_net_builder mxio_net_builder;
+
+MXIO_API mxio_net_builder *mxio_net_builder_new(void);
+MXIO_API void mxio_net_builder_free(mxio_net_builder *b);
+/* A data input; `shape` (may be NULL) becomes its __shape__ attribute. */
+MXIO_API mxio_status mxio_net_builder_input(mxio_net_builder *b, const char *name, int ndim,
+                                            const int64_t *shape, mxio_error *err);
+/* A layer of catalogue type `type` ("ConvolutionLayer"), options at their defaults. */
+MXIO_API mxio_status mxio_net_builder_layer(mxio_net_builder *b, const char *name,
+                                            const char *type, mxio_error *err);
+/* Option of a layer as JSON text: "20", "[5,5]", "\"Tanh\"", "true", "null". */
+MXIO_API mxio_status mxio_net_builder_option(mxio_net_builder *b, const char *layer,
+                                             const char *option, const char *json,
+                                             mxio_error *err);
+/* Add a data source to layer `to`: an input name or a layer name ("split" takes
+ * output 0; "split:1" output 1). */
+MXIO_API mxio_status mxio_net_builder_connect(mxio_net_builder *b, const char *from,
+                                              const char *to, mxio_error *err);
+/* Attach values to array slot `slot` ("Weights", "Biases", "MovingMean", or an
+ * argument name for MXNetOpLayer). `data` holds prod(shape) elements of `dtype`,
+ * little-endian. `variable` may be NULL (<layer>_<argument>). */
+MXIO_API mxio_status mxio_net_builder_array(mxio_net_builder *b, const char *layer,
+                                            const char *slot, const char *variable,
+                                            mxio_dtype dtype, int ndim, const int64_t *shape,
+                                            const void *data, mxio_error *err);
+/* Make `from` (as for connect) an output of the net; call once per output. */
+MXIO_API mxio_status mxio_net_builder_output(mxio_net_builder *b, const char *from,
+                                             mxio_error *err);
+/* The Net and the arrays attached (for mxio_net_export). The builder may be freed
+ * afterwards; *arrays may be NULL if none were attached. */
+MXIO_API mxio_status mxio_net_builder_finish(mxio_net_builder *b, mxio_net **net,
+                                             mxio_params **arrays, mxio_error *err);
 
 #ifdef __cplusplus
 }

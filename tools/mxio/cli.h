@@ -66,4 +66,9 @@ void cli_params_help(FILE *out);
 int cli_summary(int argc, char **argv);
 void cli_summary_help(FILE *out);
 
+int cli_export(int argc, char **argv);
+void cli_export_help(FILE *out);
+int cli_upgrade(int argc, char **argv);
+void cli_upgrade_help(FILE *out);
+
 #endif

@@ -19,6 +19,8 @@ static const cli_verb verbs[] = {
     {"params", "work on .params files (pack: .npz or .npy files -> .params)", cli_params,
      cli_params_help},
     {"summary", "inputs, outputs, per-layer shapes, parameters and MACs of a model", cli_summary, cli_summary_help},
+    {"export", "write a Net (an MXNet model or the Net JSON form) as MXNet 1.9.1 files", cli_export, cli_export_help},
+    {"upgrade", "rewrite a legacy MXNet model (JSON and params) as a 1.9.1 one", cli_upgrade, cli_upgrade_help},
     {"help", "show help for a command", run_help, help_help},
 };
 #define N_VERBS (sizeof verbs / sizeof verbs[0])
