@@ -531,6 +531,8 @@ typedef struct mxio_summary_options {
 MXIO_API mxio_status mxio_summary_render(const mxio_symbol *s, const mxio_params *params,
                                          const mxio_summary_options *opt, char **text,
                                          size_t *len, mxio_error *err);
+
+/* ------------------------------------------------------------------------- */
 /* Export and builder                                                         */
 /* ------------------------------------------------------------------------- */
 
