@@ -91,8 +91,10 @@ mxio_status mxio_params_render(const mxio_params *p, mxio_element element, mxio_
         if (format == MXIO_TEXT_CSV) mxio__buf_puts(&b, "name\n");
         for (size_t i = 0; i < n; i++) {
             const mxio_array *a = &p->items[i].a;
-            const char *nm = a->name ? a->name : "";
-            size_t nl = a->name ? a->name_len : 0;
+            /* the spec's ArrayNames: names with arg:/aux: removed (the role is in
+             * ArrayAssociation) */
+            const char *nm = a->name ? mxio_array_short_name(a) : "";
+            size_t nl = a->name ? a->name_len - (size_t)(nm - a->name) : 0;
             if (format == MXIO_TEXT_JSON) {
                 if (i) mxio__buf_puts(&b, ", ");
                 json_str(&b, nm, nl);

@@ -168,13 +168,13 @@ def test_render_views(mx, tmp_path):
         ("conv0_weight", "arg", "float32", [4, 3, 3, 3], 432), ("bn_mean", "aux", "float32", [4], 16),
         ("plain", "-", "int64", [2], 16)]
     names = json.loads(run("render", path, 6, 1).stdout)
-    assert names == list(mx.nd.load(str(path)))
+    assert names == [k.split(":", 1)[-1] for k in mx.nd.load(str(path))]
     table = run("render", path, 4, 0).stdout.decode()
     assert "conv0_weight" in table and "(4,3,3,3)" in table and "432" in table
     csv = run("render", path, 5, 2).stdout.decode().splitlines()
     assert csv[0] == "index,dtype,shape,bytes" and csv[1] == '0,float32,"(4,3,3,3)",432'
     names_txt = run("render", path, 6, 0).stdout.decode().splitlines()
-    assert names_txt == ["arg:conv0_weight", "aux:bn_mean", "plain"]
+    assert names_txt == ["conv0_weight", "bn_mean", "plain"]
 
 
 def test_none_record_written_as_v2_none(mx, tmp_path):
