@@ -436,7 +436,7 @@ static void test_render(void) {
     CHECK_CONTAINS(t, "\"storage\": \"default\", \"record\": \"v2\", \"offset\": 24, \"nbytes\": 12");
     mxio_free(t);
     CHECK_EQ_INT(mxio_params_render(p, MXIO_ELEMENT_ARRAY_NAMES, MXIO_TEXT_CSV, &t, &n, &err), MXIO_OK);
-    CHECK_EQ_STR(t, "name\n\"aux:a\"\"b,c\"\n");
+    CHECK_EQ_STR(t, "name\n\"a\"\"b,c\"\n");
     mxio_free(t);
     CHECK_EQ_INT(mxio_params_render(p, MXIO_ELEMENT_ARRAY_LIST, MXIO_TEXT_TABLE, &t, &n, &err), MXIO_OK);
     CHECK_CONTAINS(t, "index  dtype    shape  bytes\n    0  float32  (3)       12\n");
