@@ -613,7 +613,8 @@ static mxio_status collect_arrays(exporter *x, mxio_params **out) {
                                    "layer %s: array %s (variable %s) has no values%s",
                                    v->layer, v->arr->slot, s->nodes[n].name,
                                    x->arrays ? "" : " (no arrays given: export without arrays)");
-            pend[np++] = (pending){(size_t)vi, src, np};
+            pend[np] = (pending){(size_t)vi, src, np};
+            np++;
         }
     if (!st) qsort(pend, np, sizeof *pend, cmp_pending);
     for (size_t i = 0; i < np && !st; i++) {
