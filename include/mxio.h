@@ -361,6 +361,80 @@ MXIO_API mxio_status mxio_params_render(const mxio_params *p, mxio_element eleme
 MXIO_API mxio_status mxio_find_params(const char *symbol_path, char **out, int *candidates,
                                       mxio_error *err);
 
+/* ------------------------------------------------------------------------- */
+/* Net: high-level layers (NetChain / NetGraph, LayerAssociation)             */
+/* ------------------------------------------------------------------------- */
+
+/* A symbol translated into high-level layers: one layer per op node (ConvolutionLayer,
+ * LinearLayer, BatchNormalizationLayer, ...; ops without a natural layer keep their
+ * MXNet identity as "MXNetOpLayer"), wired as a NetChain (one straight path) or a
+ * NetGraph. Inputs keep their MXNet variable names, outputs MXNet's output names
+ * ("fc1_output"); training heads (SoftmaxOutput, *RegressionOutput, ...) take their
+ * inference form and their label inputs are dropped. See docs/layers.md. */
+typedef struct mxio_net mxio_net;
+
+/* Flags for mxio_net_options. */
+#define MXIO_NET_KEEP_FAILURES 0x1u /* return a net with failure entries instead of failing */
+
+typedef struct mxio_net_options {
+    const char *output; /* take this internal output as the net's output ("fc1_output"); NULL: the heads */
+    uint32_t flags;     /* MXIO_NET_* */
+} mxio_net_options;
+
+/* Build a Net from a symbol; `params` (may be NULL: an UninitializedNet) supplies the
+ * arrays, checked against the layers (MXIO_E_MISMATCH names the array and both shapes;
+ * arrays the graph needs but the file lacks are an error too). `opts` may be NULL.
+ * Ops mxio does not know fail with MXIO_E_UNKNOWN_OP and one message naming every
+ * such op with its count and first node ("unsupported ops: _contrib_box_nms x2
+ * (first: ssd0_nms)"); other untranslatable nodes are listed the same way. With
+ * MXIO_NET_KEEP_FAILURES the net is returned instead, those nodes as failure entries.
+ * The net copies what it needs: `sym` and `params` may be freed afterwards. */
+MXIO_API mxio_status mxio_net_from_symbol(const mxio_symbol *sym, const mxio_params *params,
+                                          const mxio_net_options *opts, mxio_net **out,
+                                          mxio_error *err);
+/* Read the Net JSON form written by mxio_net_render(..., MXIO_TEXT_JSON, ...). */
+MXIO_API mxio_status mxio_net_read_json(const char *json, size_t len, const char *label,
+                                        mxio_net **out, mxio_error *err);
+MXIO_API void mxio_net_free(mxio_net *net);
+
+/* 1 for a NetChain, 0 for a NetGraph. */
+MXIO_API int mxio_net_is_chain(const mxio_net *net);
+/* Number of nodes that could not be translated (only with MXIO_NET_KEEP_FAILURES). */
+MXIO_API size_t mxio_net_failure_count(const mxio_net *net);
+MXIO_API size_t mxio_net_input_count(const mxio_net *net);
+MXIO_API const char *mxio_net_input_name(const mxio_net *net, size_t i);
+MXIO_API size_t mxio_net_output_count(const mxio_net *net);
+MXIO_API const char *mxio_net_output_name(const mxio_net *net, size_t i);
+
+MXIO_API size_t mxio_net_layer_count(const mxio_net *net);
+/* Layer name: the MXNet node name (made unique with "_<node index>" if repeated). */
+MXIO_API const char *mxio_net_layer_name(const mxio_net *net, size_t i);
+/* Layer type ("ConvolutionLayer", "MXNetOpLayer"), NULL for a failure entry. */
+MXIO_API const char *mxio_net_layer_type(const mxio_net *net, size_t i);
+/* The MXNet op the layer came from ("Convolution"). */
+MXIO_API const char *mxio_net_layer_op(const mxio_net *net, size_t i);
+/* Why the node could not be translated, NULL for a layer. */
+MXIO_API const char *mxio_net_layer_failure(const mxio_net *net, size_t i);
+/* Option value as compact JSON text ("[3,3]", "true", "\"Max\"", "null"); NULL if the
+ * layer type has no option of that name. */
+MXIO_API const char *mxio_net_layer_option(const mxio_net *net, size_t i, const char *name);
+MXIO_API size_t mxio_net_layer_array_count(const mxio_net *net, size_t i);
+/* Array slot j of layer i: slot name ("Weights"), the MXNet variable it is wired to
+ * (NULL if the op does not take it), and its shape (ndim -1 and NULL when no array
+ * is attached: UninitializedNet or no_bias). */
+MXIO_API const char *mxio_net_layer_array_name(const mxio_net *net, size_t i, size_t j);
+MXIO_API const char *mxio_net_layer_array_variable(const mxio_net *net, size_t i, size_t j);
+MXIO_API const int64_t *mxio_net_layer_array_shape(const mxio_net *net, size_t i, size_t j,
+                                                   int *ndim);
+
+/* Render MXIO_ELEMENT_NET, MXIO_ELEMENT_UNINITIALIZED_NET (arrays left out) or
+ * MXIO_ELEMENT_LAYER_ASSOCIATION as MXIO_TEXT_TABLE (a layer list for people) or
+ * MXIO_TEXT_JSON (the Net JSON form, docs/layers.md) into a malloc'd NUL-terminated
+ * buffer (free with mxio_free). */
+MXIO_API mxio_status mxio_net_render(const mxio_net *net, mxio_element element,
+                                     mxio_text_format format, char **text, size_t *len,
+                                     mxio_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,6 +1,49 @@
 /* activation.c - activation functions. One record per op; see op.h. */
 #include "op.h"
 
+#include "../net/layer.h"
+
+/* ---- high-level layers these ops become (src/net/layer.h) */
+static const mxio__layer_rule activation_rule = {
+    "ElementwiseLayer",
+    MXIO__OPTS({"Function", "act_type",
+          "relu=Ramp|sigmoid=LogisticSigmoid|tanh=Tanh|softrelu=SoftRamp|softsign=SoftSign|"
+          "log_sigmoid=LogLogisticSigmoid|mish=Mish"}),
+    NULL};
+static const mxio__layer_rule leaky_rule = {
+    "ElementwiseLayer",
+    MXIO__OPTS({"Function", "act_type",
+          "leaky=LeakyRamp|elu=ExponentialLinearUnit|selu=ScaledExponentialLinearUnit|"
+          "gelu=GELU|rrelu=RandomizedLeakyRamp"},
+         {"Slope", "slope", NULL}, {"Min", "lower_bound", NULL}, {"Max", "upper_bound", NULL}),
+    NULL};
+static const mxio__layer_rule prelu_rule = {"ParametricRampLayer", NULL,
+                                            MXIO__ARGS({"Slope", "gamma"})};
+static const mxio__layer_rule clip_rule = {
+    "ElementwiseLayer",
+    MXIO__OPTS({"Function", NULL, "\"Clip\""}, {"Min", "a_min", NULL}, {"Max", "a_max", NULL}), NULL};
+MXIO__FN_RULE(relu_rule, "ElementwiseLayer", "Ramp");
+MXIO__FN_RULE(sigmoid_rule, "ElementwiseLayer", "LogisticSigmoid");
+MXIO__FN_RULE(tanh_rule, "ElementwiseLayer", "Tanh");
+MXIO__FN_RULE(softsign_rule, "ElementwiseLayer", "SoftSign");
+static const mxio__layer_rule hard_sigmoid_rule = {
+    "ElementwiseLayer",
+    MXIO__OPTS({"Function", NULL, "\"HardSigmoid\""}, {"Slope", "alpha", NULL}, {"Scalar", "beta", NULL}),
+    NULL};
+static mxio_status leaky_to_layer(const mxio__attrs *a, mxio__layer *l, mxio_error *err) {
+    const char *t = mxio__attr_str(a, "act_type");
+    if (t && strcmp(t, "prelu") == 0) return mxio__layer_apply(&prelu_rule, a, l, err);
+    return mxio__layer_apply(&leaky_rule, a, l, err);
+}
+static mxio_status leaky_from_layer(const mxio__layer *l, const mxio__op *op, mxio__kv **kv,
+                                    size_t *n, mxio_error *err) {
+    if (l->type && strcmp(l->type->name, "ParametricRampLayer") == 0) {
+        mxio_status st = mxio__layer_unapply(&prelu_rule, l, op, kv, n, err);
+        return st ? st : mxio__kvs_set(kv, n, "act_type", "prelu", err);
+    }
+    return mxio__layer_unapply(&leaky_rule, l, op, kv, n, err);
+}
+
 /* ---- shape rules ---------------------------------------------------------- */
 
 /* LeakyReLU: prelu's gamma defaults to (C,) with C = data dim 1
@@ -97,12 +140,15 @@ static const char *const contrib_quantized_act_inputs[] = {"data", "min_data", "
 
 const mxio__op mxio__ops_activation[] = {
     {.name = "Activation",
+     .layer = &activation_rule,
      .kind = MXIO__KIND_ACTIVATION,
      .infer_shape = mxio__infer_first,
      .aliases = (const char *const[]){"_npx_activation", NULL},
      .params = Activation_params,
      .inputs = Activation_inputs},
     {.name = "LeakyReLU",
+     .to_layer = leaky_to_layer,
+     .from_layer = leaky_from_layer,
      .kind = MXIO__KIND_ACTIVATION,
      .infer_shape = leaky_infer,
      .aliases = (const char *const[]){"_npx_leaky_relu", NULL},
@@ -113,31 +159,37 @@ const mxio__op mxio__ops_activation[] = {
      .output_names = leaky_output_names,
      .compose_attrs = leaky_compose},
     {.name = "clip",
+     .layer = &clip_rule,
      .kind = MXIO__KIND_ACTIVATION,
      .infer_shape = mxio__infer_first,
      .aliases = (const char *const[]){"_npi_clip", "_sparse_clip", NULL},
      .params = clip_params,
      .inputs = clip_inputs},
     {.name = "relu",
+     .layer = &relu_rule,
      .kind = MXIO__KIND_ACTIVATION,
      .infer_shape = mxio__infer_first,
      .aliases = (const char *const[]){"_sparse_relu", NULL},
      .inputs = relu_inputs},
     {.name = "sigmoid",
+     .layer = &sigmoid_rule,
      .kind = MXIO__KIND_ACTIVATION,
      .infer_shape = mxio__infer_first,
      .aliases = (const char *const[]){"_sparse_sigmoid", NULL},
      .inputs = sigmoid_inputs},
     {.name = "tanh",
+     .layer = &tanh_rule,
      .kind = MXIO__KIND_ACTIVATION,
      .infer_shape = mxio__infer_first,
      .aliases = (const char *const[]){"_sparse_tanh", NULL},
      .inputs = tanh_inputs},
     {.name = "softsign",
+     .layer = &softsign_rule,
      .kind = MXIO__KIND_ACTIVATION,
      .infer_shape = mxio__infer_first,
      .inputs = softsign_inputs},
     {.name = "hard_sigmoid",
+     .layer = &hard_sigmoid_rule,
      .kind = MXIO__KIND_ACTIVATION,
      .infer_shape = mxio__infer_first,
      .params = hard_sigmoid_params,

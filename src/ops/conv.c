@@ -2,6 +2,34 @@
  * and MKLDNN-fused convolution subgraphs. One record per op; see op.h. */
 #include "op.h"
 
+#include "../net/layer.h"
+
+/* ---- high-level layers these ops become (src/net/layer.h) */
+static const mxio__layer_rule conv_rule = {
+    "ConvolutionLayer",
+    MXIO__OPTS({"OutputChannels", "num_filter", NULL}, {"KernelSize", "kernel", NULL},
+         {"Stride", "stride", NULL}, {"Dilation", "dilate", NULL}, {"PaddingSize", "pad", NULL},
+         {"ChannelGroups", "num_group", NULL}, {"NoBias", "no_bias", NULL},
+         {"Layout", "layout", NULL}),
+    MXIO__ARGS({"Weights", "weight"}, {"Biases", "bias"})};
+static const mxio__layer_rule deconv_rule = {
+    "DeconvolutionLayer",
+    MXIO__OPTS({"OutputChannels", "num_filter", NULL}, {"KernelSize", "kernel", NULL},
+         {"Stride", "stride", NULL}, {"Dilation", "dilate", NULL}, {"PaddingSize", "pad", NULL},
+         {"Adjustment", "adj", NULL}, {"TargetShape", "target_shape", NULL},
+         {"ChannelGroups", "num_group", NULL}, {"NoBias", "no_bias", NULL},
+         {"Layout", "layout", NULL}),
+    MXIO__ARGS({"Weights", "weight"}, {"Biases", "bias"})};
+static const mxio__layer_rule fc_rule = {
+    "LinearLayer",
+    MXIO__OPTS({"OutputSize", "num_hidden", NULL}, {"NoBias", "no_bias", NULL},
+         {"Flatten", "flatten", NULL}),
+    MXIO__ARGS({"Weights", "weight"}, {"Biases", "bias"})};
+static const mxio__layer_rule embedding_rule = {
+    "EmbeddingLayer",
+    MXIO__OPTS({"InputDimension", "input_dim", NULL}, {"OutputDimension", "output_dim", NULL}),
+    MXIO__ARGS({"Weights", "weight"})};
+
 /* ---- shape rules ---------------------------------------------------------- */
 
 /* Channels-last layouts (NWC, NHWC, NDHWC) put C at the end; everything else
@@ -475,6 +503,7 @@ static mxio_status sg_conv_infer(mxio__shape_ctx *c) {
 
 const mxio__op mxio__ops_conv[] = {
     {.name = "Convolution",
+     .layer = &conv_rule,
      .kind = MXIO__KIND_CONV,
      .infer_shape = conv_infer,
      .aliases = (const char *const[]){"_npx_convolution", NULL},
@@ -482,12 +511,14 @@ const mxio__op mxio__ops_conv[] = {
      .list_inputs = mxio__inputs_no_bias,
      .weight_mask = (1u << 1) | (1u << 2)},
     {.name = "Convolution_v1",
+     .layer = &conv_rule,
      .kind = MXIO__KIND_CONV,
      .infer_shape = conv_infer,
      .params = Convolution_v1_params,
      .list_inputs = mxio__inputs_no_bias,
      .weight_mask = (1u << 1) | (1u << 2)},
     {.name = "Deconvolution",
+     .layer = &deconv_rule,
      .kind = MXIO__KIND_CONV,
      .infer_shape = deconv_infer,
      .aliases = (const char *const[]){"_npx_deconvolution", NULL},
@@ -495,6 +526,7 @@ const mxio__op mxio__ops_conv[] = {
      .list_inputs = mxio__inputs_no_bias,
      .weight_mask = (1u << 1) | (1u << 2)},
     {.name = "FullyConnected",
+     .layer = &fc_rule,
      .kind = MXIO__KIND_CONV,
      .infer_shape = fc_infer,
      .aliases = (const char *const[]){"_npx_fully_connected", "_sparse_FullyConnected", NULL},
@@ -502,6 +534,7 @@ const mxio__op mxio__ops_conv[] = {
      .list_inputs = mxio__inputs_no_bias,
      .weight_mask = (1u << 1) | (1u << 2)},
     {.name = "Embedding",
+     .layer = &embedding_rule,
      .kind = MXIO__KIND_CONV,
      .infer_shape = embedding_infer,
      .aliases = (const char *const[]){"_npx_embedding", "_sparse_Embedding", NULL},

@@ -76,6 +76,16 @@ static mxio_status argsort_infer(mxio__shape_ctx *c) {
     if (c->nout > 0) c->out_dtype[0] = it < 0 ? MXIO_DTYPE_FLOAT32 : it;
     return st;
 }
+#include "../net/layer.h"
+
+/* ---- high-level layers these ops become (src/net/layer.h) */
+static const mxio__layer_rule dropout_rule = {
+    "DropoutLayer",
+    MXIO__OPTS({"DropoutProbability", "p", NULL}, {"Mode", "mode", NULL}, {"Axes", "axes", NULL}),
+    NULL};
+static const mxio__layer_rule dot_rule = {
+    "DotLayer",
+    MXIO__OPTS({"TransposeA", "transpose_a", NULL}, {"TransposeB", "transpose_b", NULL}), NULL};
 
 /* ---- Dropout */
 static const char *const dropout_outputs[] = {"output", "mask", NULL};
@@ -259,6 +269,7 @@ static const mxio__attr_spec Custom_params[] = {
 
 const mxio__op mxio__ops_misc[] = {
     {.name = "Dropout",
+     .layer = &dropout_rule,
      .kind = MXIO__KIND_OTHER,
      .infer_shape = mxio__infer_first,
      .aliases = (const char *const[]){"_npx_dropout", NULL},
@@ -297,11 +308,13 @@ const mxio__op mxio__ops_misc[] = {
      .params = argsort_params,
      .inputs = argsort_inputs},
     {.name = "dot",
+     .layer = &dot_rule,
      .kind = MXIO__KIND_OTHER,
      .aliases = (const char *const[]){"_sparse_dot", NULL},
      .params = dot_params,
      .inputs = dot_inputs},
     {.name = "batch_dot",
+     .layer = &dot_rule,
      .kind = MXIO__KIND_OTHER,
      .aliases = (const char *const[]){"_npx_batch_dot", NULL},
      .params = batch_dot_params,

@@ -1,6 +1,43 @@
 /* norm.c - normalisation layers. One record per op; see op.h. */
 #include "op.h"
 
+#include "../net/layer.h"
+
+/* ---- high-level layers these ops become (src/net/layer.h) */
+static const mxio__layer_rule bn_rule = {
+    "BatchNormalizationLayer",
+    MXIO__OPTS({"Epsilon", "eps", NULL}, {"Momentum", "momentum", NULL},
+         {"FixGamma", "fix_gamma", NULL}, {"UseGlobalStats", "use_global_stats", NULL},
+         {"Axis", "axis", NULL}, {"OutputMeanVar", "output_mean_var", NULL}),
+    MXIO__ARGS({"Scaling", "gamma"}, {"Biases", "beta"}, {"MovingMean", "moving_mean"},
+         {"MovingVariance", "moving_var"})};
+/* BatchNorm_v1 and SyncBatchNorm have no axis (always 1). */
+static const mxio__layer_rule bn_v1_rule = {
+    "BatchNormalizationLayer",
+    MXIO__OPTS({"Epsilon", "eps", NULL}, {"Momentum", "momentum", NULL},
+         {"FixGamma", "fix_gamma", NULL}, {"UseGlobalStats", "use_global_stats", NULL},
+         {"OutputMeanVar", "output_mean_var", NULL}),
+    MXIO__ARGS({"Scaling", "gamma"}, {"Biases", "beta"}, {"MovingMean", "moving_mean"},
+         {"MovingVariance", "moving_var"})};
+static const mxio__layer_rule instance_norm_rule = {
+    "NormalizationLayer", MXIO__OPTS({"Kind", NULL, "\"Instance\""}, {"Epsilon", "eps", NULL}),
+    MXIO__ARGS({"Scaling", "gamma"}, {"Biases", "beta"})};
+static const mxio__layer_rule layer_norm_rule = {
+    "NormalizationLayer",
+    MXIO__OPTS({"Kind", NULL, "\"Layer\""}, {"Axis", "axis", NULL}, {"Epsilon", "eps", NULL}),
+    MXIO__ARGS({"Scaling", "gamma"}, {"Biases", "beta"})};
+static const mxio__layer_rule group_norm_rule = {
+    "NormalizationLayer",
+    MXIO__OPTS({"Kind", NULL, "\"Group\""}, {"Groups", "num_groups", NULL}, {"Epsilon", "eps", NULL}),
+    MXIO__ARGS({"Scaling", "gamma"}, {"Biases", "beta"})};
+static const mxio__layer_rule lrn_rule = {
+    "LocalResponseNormalizationLayer",
+    MXIO__OPTS({"Alpha", "alpha", NULL}, {"Beta", "beta", NULL}, {"Bias", "knorm", NULL},
+         {"Size", "nsize", NULL}),
+    NULL};
+static const mxio__layer_rule l2_rule = {
+    "L2NormalizationLayer", MXIO__OPTS({"Mode", "mode", NULL}, {"Epsilon", "eps", NULL}), NULL};
+
 /* ---- shape rules ---------------------------------------------------------- */
 
 /* Normalisation statistics stay float32 for half-precision data. */
@@ -211,6 +248,7 @@ static const char *const LRN_inputs[] = {"data", NULL};
 
 const mxio__op mxio__ops_norm[] = {
     {.name = "BatchNorm",
+     .layer = &bn_rule,
      .kind = MXIO__KIND_NORM,
      .infer_shape = bn_infer,
      .aliases = (const char *const[]){"_npx_batch_norm", NULL},
@@ -222,6 +260,7 @@ const mxio__op mxio__ops_norm[] = {
      .output_names = bn_outputs,
      .compose_attrs = bn_compose},
     {.name = "BatchNorm_v1",
+     .layer = &bn_v1_rule,
      .kind = MXIO__KIND_NORM,
      .infer_shape = bn_infer,
      .params = BatchNorm_v1_params,
@@ -232,6 +271,7 @@ const mxio__op mxio__ops_norm[] = {
      .output_names = bn_outputs,
      .compose_attrs = bn_compose},
     {.name = "_contrib_SyncBatchNorm",
+     .layer = &bn_v1_rule,
      .kind = MXIO__KIND_NORM,
      .infer_shape = bn_infer,
      .params = contrib_SyncBatchNorm_params,
@@ -242,6 +282,7 @@ const mxio__op mxio__ops_norm[] = {
      .output_names = bn_outputs,
      .compose_attrs = bn_compose},
     {.name = "LayerNorm",
+     .layer = &layer_norm_rule,
      .kind = MXIO__KIND_NORM,
      .infer_shape = layernorm_infer,
      .aliases = (const char *const[]){"_npx_layer_norm", NULL},
@@ -251,6 +292,7 @@ const mxio__op mxio__ops_norm[] = {
      .count_outputs = mxio__outputs_mean_var,
      .output_names = ln_outputs},
     {.name = "InstanceNorm",
+     .layer = &instance_norm_rule,
      .kind = MXIO__KIND_NORM,
      .infer_shape = instancenorm_infer,
      .params = InstanceNorm_params,
@@ -260,6 +302,7 @@ const mxio__op mxio__ops_norm[] = {
      .num_visible = 1,
      .output_names = bn_outputs},
     {.name = "GroupNorm",
+     .layer = &group_norm_rule,
      .kind = MXIO__KIND_NORM,
      .infer_shape = groupnorm_infer,
      .params = GroupNorm_params,
@@ -268,6 +311,7 @@ const mxio__op mxio__ops_norm[] = {
      .count_outputs = mxio__outputs_mean_var,
      .output_names = ln_outputs},
     {.name = "L2Normalization",
+     .layer = &l2_rule,
      .kind = MXIO__KIND_NORM,
      .infer_shape = l2norm_infer,
      .params = L2Normalization_params,
@@ -276,6 +320,7 @@ const mxio__op mxio__ops_norm[] = {
      .num_visible = 1,
      .output_names = l2_outputs},
     {.name = "LRN",
+     .layer = &lrn_rule,
      .kind = MXIO__KIND_NORM,
      .infer_shape = mxio__infer_first,
      .params = LRN_params,

@@ -149,9 +149,20 @@ typedef enum mxio__op_kind {
     MXIO__KIND_COUNT
 } mxio__op_kind;
 
+struct mxio__layer;      /* src/net/layer.h */
+struct mxio__layer_rule;
+
 typedef struct mxio__op {
     const char *name;               /* canonical MXNet name */
     mxio__op_kind kind;
+    /* The high-level layer the op becomes (src/net/layer.h): a rule mapping layer
+     * options to attributes and array slots to arguments, or a pair of functions
+     * when the layer type depends on the attributes (LeakyReLU). All NULL: the
+     * generic MXNetOpLayer. */
+    const struct mxio__layer_rule *layer;
+    mxio_status (*to_layer)(const struct mxio__attrs *a, struct mxio__layer *l, mxio_error *err);
+    mxio_status (*from_layer)(const struct mxio__layer *l, const struct mxio__op *op,
+                              mxio__kv **kv, size_t *n, mxio_error *err);
     const char *const *aliases;     /* NULL-terminated, or NULL */
     const mxio__attr_spec *params;  /* terminated by {NULL}; NULL = none */
 

@@ -2,6 +2,53 @@
  * losses) and gradient blockers. One record per op; see op.h. */
 #include "op.h"
 
+#include "../net/layer.h"
+
+/* ---- high-level layers these ops become (src/net/layer.h) */
+static const mxio__layer_rule softmax_rule = {
+    "SoftmaxLayer",
+    MXIO__OPTS({"Axis", "axis", NULL}, {"Temperature", "temperature", NULL},
+         {"UseLength", "use_length", NULL}),
+    NULL};
+static const mxio__layer_rule log_softmax_rule = {
+    "SoftmaxLayer",
+    MXIO__OPTS({"Axis", "axis", NULL}, {"Temperature", "temperature", NULL},
+         {"UseLength", "use_length", NULL}, {"Log", NULL, "true"}),
+    NULL};
+static const mxio__layer_rule softmax_activation_rule = {
+    "SoftmaxLayer", MXIO__OPTS({"Mode", "mode", "instance=instance|channel=channel"}), NULL};
+/* SoftmaxOutput's inference form is a softmax over the flattened trailing axes,
+ * over axis 1 with multi_output, over the last axis with preserve_shape. */
+static const mxio__layer_rule softmax_output_rule = {"SoftmaxLayer",
+                                                     MXIO__OPTS({"Mode", NULL, "\"flatten\""}), NULL};
+/* Identity at inference: copies, gradient stops and regression/loss heads. */
+MXIO__FN_RULE(identity_rule, "ElementwiseLayer", "Identity");
+/* CTCLoss at inference: its input (the class probabilities), as with WarpCTC. */
+MXIO__FN_RULE(ctc_inference_rule, "ElementwiseLayer", "Identity");
+/* LogisticRegressionOutput's inference form is the logistic sigmoid. */
+MXIO__FN_RULE(logistic_output_rule, "ElementwiseLayer", "LogisticSigmoid");
+static mxio_status softmax_output_to_layer(const mxio__attrs *a, mxio__layer *l,
+                                           mxio_error *err) {
+    mxio_status st = mxio__layer_apply(&softmax_output_rule, a, l, err);
+    if (st) return st;
+    bool multi = false, preserve = false;
+    mxio__attr_bool(a, "multi_output", &multi);
+    mxio__attr_bool(a, "preserve_shape", &preserve);
+    if (multi || preserve) {
+        st = mxio__layer_set(l, "Mode", "\"axis\"", err);
+        if (!st) st = mxio__layer_set(l, "Axis", multi ? "1" : "-1", err);
+    }
+    return st;
+}
+static mxio_status softmax_output_from_layer(const mxio__layer *l, const mxio__op *op,
+                                             mxio__kv **kv, size_t *n, mxio_error *err) {
+    mxio_status st = mxio__layer_unapply(&softmax_output_rule, l, op, kv, n, err);
+    const char *mode = mxio__layer_get(l, "Mode"), *axis = mxio__layer_get(l, "Axis");
+    if (st || !mode || strcmp(mode, "\"axis\"") != 0 || !axis) return st;
+    return mxio__kvs_set(kv, n, strcmp(axis, "1") == 0 ? "multi_output" : "preserve_shape", "True",
+                         err);
+}
+
 /* ---- shape rules ---------------------------------------------------------- */
 
 /* SoftmaxOutput: output like data; the label is data without its last axis,
@@ -162,12 +209,14 @@ static const mxio__attr_spec CTCLoss_params[] = {
 
 const mxio__op mxio__ops_output[] = {
     {.name = "softmax",
+     .layer = &softmax_rule,
      .kind = MXIO__KIND_OUTPUT,
      .infer_shape = softmax_infer,
      .aliases = (const char *const[]){"_npx_softmax", NULL},
      .params = softmax_params,
      .list_inputs = mxio__inputs_softmax_length},
     {.name = "log_softmax",
+     .layer = &log_softmax_rule,
      .kind = MXIO__KIND_OUTPUT,
      .infer_shape = softmax_infer,
      .aliases = (const char *const[]){"_npx_log_softmax", NULL},
@@ -179,11 +228,14 @@ const mxio__op mxio__ops_output[] = {
      .params = softmin_params,
      .inputs = softmin_inputs},
     {.name = "SoftmaxActivation",
+     .layer = &softmax_activation_rule,
      .kind = MXIO__KIND_OUTPUT,
      .infer_shape = mxio__infer_first,
      .params = SoftmaxActivation_params,
      .inputs = SoftmaxActivation_inputs},
     {.name = "SoftmaxOutput",
+     .to_layer = softmax_output_to_layer,
+     .from_layer = softmax_output_from_layer,
      .kind = MXIO__KIND_OUTPUT,
      .infer_shape = softmax_output_infer,
      .aliases = (const char *const[]){"Softmax", NULL},
@@ -191,6 +243,7 @@ const mxio__op mxio__ops_output[] = {
      .inputs = SoftmaxOutput_inputs,
      .label_mask = 1u << 1},
     {.name = "LinearRegressionOutput",
+     .layer = &identity_rule,
      .kind = MXIO__KIND_OUTPUT,
      .infer_shape = mxio__infer_label_like,
      .aliases = (const char *const[]){"_sparse_LinearRegressionOutput", NULL},
@@ -198,6 +251,7 @@ const mxio__op mxio__ops_output[] = {
      .inputs = LinearRegressionOutput_inputs,
      .label_mask = 1u << 1},
     {.name = "LogisticRegressionOutput",
+     .layer = &logistic_output_rule,
      .kind = MXIO__KIND_OUTPUT,
      .infer_shape = mxio__infer_label_like,
      .aliases = (const char *const[]){"_sparse_LogisticRegressionOutput", NULL},
@@ -205,6 +259,7 @@ const mxio__op mxio__ops_output[] = {
      .inputs = LogisticRegressionOutput_inputs,
      .label_mask = 1u << 1},
     {.name = "MAERegressionOutput",
+     .layer = &identity_rule,
      .kind = MXIO__KIND_OUTPUT,
      .infer_shape = mxio__infer_label_like,
      .aliases = (const char *const[]){"_sparse_MAERegressionOutput", NULL},
@@ -212,28 +267,33 @@ const mxio__op mxio__ops_output[] = {
      .inputs = MAERegressionOutput_inputs,
      .label_mask = 1u << 1},
     {.name = "SVMOutput",
+     .layer = &identity_rule,
      .kind = MXIO__KIND_OUTPUT,
      .infer_shape = svm_output_infer,
      .params = SVMOutput_params,
      .inputs = SVMOutput_inputs,
      .label_mask = 1u << 1},
     {.name = "MakeLoss",
+     .layer = &identity_rule,
      .kind = MXIO__KIND_OUTPUT,
      .infer_shape = mxio__infer_first,
      .params = MakeLoss_params,
      .inputs = MakeLoss_inputs},
     {.name = "make_loss",
+     .layer = &identity_rule,
      .kind = MXIO__KIND_OUTPUT,
      .infer_shape = mxio__infer_first,
      .aliases = (const char *const[]){"_sparse_make_loss", NULL},
      .inputs = make_loss_inputs,
      .output_names = (const char *const[]){"loss", NULL}},
     {.name = "BlockGrad",
+     .layer = &identity_rule,
      .kind = MXIO__KIND_OUTPUT,
      .infer_shape = mxio__infer_first,
      .aliases = (const char *const[]){"_sparse_stop_gradient", "stop_gradient", NULL},
      .inputs = BlockGrad_inputs},
     {.name = "CTCLoss",
+     .layer = &ctc_inference_rule,
      .kind = MXIO__KIND_OUTPUT,
      .aliases = (const char *const[]){"_contrib_CTCLoss", "_contrib_ctc_loss", "ctc_loss", NULL},
      .params = CTCLoss_params,

@@ -1,6 +1,25 @@
 /* pool.c - pooling and region pooling. One record per op; see op.h. */
 #include "op.h"
 
+#include "../net/layer.h"
+
+/* ---- high-level layers these ops become (src/net/layer.h) */
+static const mxio__layer_rule pool_rule = {
+    "PoolingLayer",
+    MXIO__OPTS({"Function", "pool_type", "max=Max|avg=Mean|sum=Total|lp=Lp"},
+         {"KernelSize", "kernel", NULL}, {"Stride", "stride", NULL}, {"PaddingSize", "pad", NULL},
+         {"GlobalPooling", "global_pool", NULL}, {"Convention", "pooling_convention", NULL},
+         {"CountIncludePad", "count_include_pad", NULL}, {"PValue", "p_value", NULL},
+         {"Layout", "layout", NULL}),
+    NULL};
+/* Pooling_v1 predates count_include_pad, p_value and layout. */
+static const mxio__layer_rule pool_v1_rule = {
+    "PoolingLayer",
+    MXIO__OPTS({"Function", "pool_type", "max=Max|avg=Mean|sum=Total"},
+         {"KernelSize", "kernel", NULL}, {"Stride", "stride", NULL}, {"PaddingSize", "pad", NULL},
+         {"GlobalPooling", "global_pool", NULL}, {"Convention", "pooling_convention", NULL}),
+    NULL};
+
 /* ROI pooling family: (num_rois, C, ph, pw); ROIAlign's position_sensitive
  * divides C by ph * pw. */
 static mxio_status roi_infer(mxio__shape_ctx *c) {
@@ -214,6 +233,7 @@ static const char *const contrib_quantized_pooling_inputs[] = {"data", "min_data
 
 const mxio__op mxio__ops_pool[] = {
     {.name = "Pooling",
+     .layer = &pool_rule,
      .kind = MXIO__KIND_POOL,
      .infer_shape = pooling_infer,
      .aliases = (const char *const[]){"_npx_pooling", NULL},
@@ -222,6 +242,7 @@ const mxio__op mxio__ops_pool[] = {
      .count_outputs = pooling_outputs,
      .output_names = (const char *const[]){"output", "workspace", NULL}},
     {.name = "Pooling_v1",
+     .layer = &pool_v1_rule,
      .kind = MXIO__KIND_POOL,
      .infer_shape = pooling_infer,
      .params = Pooling_v1_params,

@@ -4,6 +4,40 @@
 
 #include "op.h"
 
+#include "../net/layer.h"
+
+/* ---- high-level layers these ops become (src/net/layer.h) */
+static const mxio__layer_rule flatten_rule = {"FlattenLayer", NULL, NULL};
+static const mxio__layer_rule reshape_rule = {
+    "ReshapeLayer", MXIO__OPTS({"Shape", "shape", NULL}, {"Reverse", "reverse", NULL}), NULL};
+static const mxio__layer_rule concat_rule = {"CatenateLayer", MXIO__OPTS({"Axis", "dim", NULL}), NULL};
+static const mxio__layer_rule upsampling_rule = {
+    "ResizeLayer",
+    MXIO__OPTS({"Method", "sample_type", "nearest=Nearest|bilinear=Bilinear"},
+         {"Scale", "scale", NULL}),
+    MXIO__ARGS({"Weights", "weight"})};
+static const mxio__layer_rule bilinear_resize_rule = {
+    "ResizeLayer",
+    MXIO__OPTS({"Method", NULL, "\"Bilinear\""}, {"Height", "height", NULL}, {"Width", "width", NULL},
+         {"ScaleHeight", "scale_height", NULL}, {"ScaleWidth", "scale_width", NULL},
+         {"Mode", "mode", NULL}, {"AlignCorners", "align_corners", NULL}),
+    NULL};
+static const mxio__layer_rule pad_rule = {
+    "PaddingLayer",
+    MXIO__OPTS({"Mode", "mode", NULL}, {"PaddingSize", "pad_width", NULL},
+         {"Value", "constant_value", NULL}),
+    NULL};
+static const mxio__layer_rule transpose_rule = {"TransposeLayer", MXIO__OPTS({"Axes", "axes", NULL}),
+                                                NULL};
+static const mxio__layer_rule slice_axis_rule = {
+    "PartLayer", MXIO__OPTS({"Axis", "axis", NULL}, {"Begin", "begin", NULL}, {"End", "end", NULL}),
+    NULL};
+static const mxio__layer_rule slice_rule = {
+    "PartLayer", MXIO__OPTS({"Begin", "begin", NULL}, {"End", "end", NULL}, {"Step", "step", NULL}),
+    NULL};
+static const mxio__layer_rule expand_dims_rule = {"ReplicateLayer", MXIO__OPTS({"Axis", "axis", NULL}),
+                                                  NULL};
+
 /* ---- shape rules ---------------------------------------------------------- */
 
 #define KNOWN(v) ((v) > 0)
@@ -1152,23 +1186,27 @@ static const mxio__attr_spec contrib_quantized_concat_params[] = {
 
 const mxio__op mxio__ops_shape[] = {
     {.name = "Reshape",
+     .layer = &reshape_rule,
      .kind = MXIO__KIND_SHAPE,
      .infer_shape = reshape_infer,
      .aliases = (const char *const[]){"reshape", NULL},
      .params = Reshape_params,
      .inputs = Reshape_inputs},
     {.name = "Flatten",
+     .layer = &flatten_rule,
      .kind = MXIO__KIND_SHAPE,
      .infer_shape = flatten_infer,
      .aliases = (const char *const[]){"_npx_batch_flatten", "flatten", NULL},
      .inputs = Flatten_inputs},
     {.name = "Concat",
+     .layer = &concat_rule,
      .kind = MXIO__KIND_SHAPE,
      .infer_shape = concat_infer,
      .aliases = (const char *const[]){"_sparse_concat", "concat", NULL},
      .params = Concat_params,
      .list_inputs = mxio__inputs_num_args},
     {.name = "transpose",
+     .layer = &transpose_rule,
      .kind = MXIO__KIND_SHAPE,
      .infer_shape = transpose_infer,
      .params = transpose_params,
@@ -1180,6 +1218,7 @@ const mxio__op mxio__ops_shape[] = {
      .params = SwapAxis_params,
      .inputs = SwapAxis_inputs},
     {.name = "expand_dims",
+     .layer = &expand_dims_rule,
      .kind = MXIO__KIND_SHAPE,
      .infer_shape = expand_dims_infer,
      .aliases = (const char *const[]){"_npi_expand_dims", NULL},
@@ -1206,12 +1245,14 @@ const mxio__op mxio__ops_shape[] = {
      .inputs = split_v2_inputs,
      .count_outputs = split_v2_outputs},
     {.name = "slice",
+     .layer = &slice_rule,
      .kind = MXIO__KIND_SHAPE,
      .infer_shape = slice_infer,
      .aliases = (const char *const[]){"_npi_slice", "_npx_slice", "_sparse_slice", "crop", NULL},
      .params = slice_params,
      .inputs = slice_inputs},
     {.name = "slice_axis",
+     .layer = &slice_axis_rule,
      .kind = MXIO__KIND_SHAPE,
      .infer_shape = slice_axis_infer,
      .params = slice_axis_params,
@@ -1234,6 +1275,7 @@ const mxio__op mxio__ops_shape[] = {
      .params = repeat_params,
      .inputs = repeat_inputs},
     {.name = "Pad",
+     .layer = &pad_rule,
      .kind = MXIO__KIND_SHAPE,
      .infer_shape = pad_infer,
      .aliases = (const char *const[]){"pad", NULL},
@@ -1245,6 +1287,7 @@ const mxio__op mxio__ops_shape[] = {
      .params = Crop_params,
      .list_inputs = mxio__inputs_num_args},
     {.name = "UpSampling",
+     .layer = &upsampling_rule,
      .kind = MXIO__KIND_SHAPE,
      .infer_shape = upsampling_infer,
      .params = UpSampling_params,
@@ -1252,6 +1295,7 @@ const mxio__op mxio__ops_shape[] = {
      .input_masks = upsampling_masks,
      .compose_attrs = upsampling_compose},
     {.name = "_contrib_BilinearResize2D",
+     .layer = &bilinear_resize_rule,
      .kind = MXIO__KIND_SHAPE,
      .infer_shape = resize_infer,
      .params = contrib_BilinearResize2D_params,
