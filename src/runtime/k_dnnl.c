@@ -287,16 +287,18 @@ static mxio_status conv_like(const mxio__rt_ctx *ctx, const mxio__conv_params *p
     if (data->dtype != MXIO_DTYPE_FLOAT32)
         return mxio__fail(err, MXIO_E_UNSUPPORTED, "runtime: %s: data must be float32", op);
     int64_t g = p->num_group, C = data->dims[1], O = p->num_filter;
-    if (g < 1 || C % g != 0 || O % g != 0 || O < 1)
+    if (g < 1 || C % g != 0 || O % g != 0 || O < 1 || O > (INT64_C(1) << 31))
         return mxio__fail(err, MXIO_E_SHAPE,
                           "runtime: %s: channels %lld and num_filter %lld must divide by num_group %lld",
                           op, (long long)C, (long long)O, (long long)g);
     int64_t odims[5] = {data->dims[0], O};
     dnnl_dims_t strides, dil, pad_l, pad_r;
+    const int64_t big = INT64_C(1) << 31; /* attrs beyond this are nonsense, and keep the math below in range */
     for (int i = 0; i < ns; i++) {
         int64_t x = data->dims[2 + i], k = p->kernel[i], s = p->stride[i], dl = p->dilate[i];
-        if (k < 1 || s < 1 || dl < 1 || p->pad[i] < 0)
-            return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: bad kernel/stride/dilate/pad", op);
+        if (k < 1 || s < 1 || dl < 1 || p->pad[i] < 0 || p->adj[i] < 0 || k > big || s > big ||
+            dl > big || p->pad[i] > big || p->adj[i] > big || x > big)
+            return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: bad kernel/stride/dilate/pad/adj", op);
         int64_t ke = dl * (k - 1) + 1;
         int64_t o;
         if (deconv) {
@@ -340,8 +342,13 @@ static mxio_status conv_like(const mxio__rt_ctx *ctx, const mxio__conv_params *p
     wdims[1] = O / g;
     wdims[2] = C / g;
     for (int i = 0; i < ns; i++) wdims[3 + i] = p->kernel[i];
-    int64_t ksz = 1;
-    for (int i = 0; i < ns; i++) ksz *= p->kernel[i];
+    int64_t ksz = 1, wn;
+    for (int i = 0; i < ns; i++)
+        if (!mxio__rt_mul_i64(ksz, p->kernel[i], &ksz)) ksz = -1;
+    if (ksz < 0 || !mxio__rt_mul_i64(ksz, (O / g) * (C / g), &wn) || !mxio__rt_mul_i64(wn, g, &wn)) {
+        mxio__kernel_free(k);
+        return mxio__fail(err, MXIO_E_LIMIT, "runtime: %s: weight size overflows", op);
+    }
     if (!deconv) {
         wstr[2] = ksz;
         wstr[1] = (C / g) * ksz;
@@ -404,8 +411,7 @@ fail:
         mxio__kernel_free(k);
         return status;
     }
-    *out = k;
-    return MXIO_OK;
+    return mxio__rt_kernel_done(k, out, err);
 }
 
 mxio_status mxio__k_conv_create(const mxio__rt_ctx *ctx, const mxio__conv_params *p,
@@ -439,6 +445,19 @@ mxio_status mxio__deconv_apply_target_shape(mxio__conv_params *p, const mxio__td
         p->pad[i] = (total + 1) / 2;
     }
     return MXIO_OK;
+}
+
+void mxio__upsampling_bilinear_params(int scale, int64_t num_filter, mxio__conv_params *p) {
+    memset(p, 0, sizeof *p);
+    p->nspatial = 2;
+    for (int i = 0; i < 2; i++) {
+        p->kernel[i] = 2 * scale - scale % 2;
+        p->stride[i] = scale;
+        p->pad[i] = scale / 2; /* ceil((s - 1) / 2) */
+        p->dilate[i] = 1;
+    }
+    p->num_filter = p->num_group = num_filter;
+    p->no_bias = true;
 }
 
 /* ---- FullyConnected ---------------------------------------------------------------- */
@@ -511,8 +530,7 @@ fail:
         mxio__kernel_free(k);
         return status;
     }
-    *out = k;
-    return MXIO_OK;
+    return mxio__rt_kernel_done(k, out, err);
 }
 
 /* ---- Pooling on oneDNN (the cases where it computes exactly MXNet's function) ---- */
@@ -570,6 +588,67 @@ fail:
         mxio__kernel_free(k);
         return status;
     }
-    *out = k;
+    return mxio__rt_kernel_done(k, out, err);
+}
+
+/* ---- reorder --------------------------------------------------------------------- */
+
+typedef struct reorder_impl {
+    dnnl_primitive_t prim;
+    dnnl_memory_desc_t from, to;
+} reorder_impl;
+
+static void reorder_destroy(mxio__kernel *k) {
+    reorder_impl *r = k->impl;
+    if (r && r->prim) dnnl_primitive_destroy(r->prim);
+    free(r);
+    k->impl = NULL;
+}
+
+static mxio_status reorder_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
+                               void *const *out, void *scratch, mxio_error *err) {
+    const reorder_impl *r = k->impl;
+    if (!r->prim) {
+        memcpy(out[0], in[0], mxio__tdesc_bytes(&k->out[0]));
+        return MXIO_OK;
+    }
+    dnnl_status_t st = run_reorder(r->prim, &r->from, in[0], &r->to, out[0], ex->ctx->engine, ex->stream);
+    if (st != dnnl_success)
+        return mxio__fail(err, MXIO_E_UNSUPPORTED, "runtime: reorder: oneDNN execution failed (status %d)",
+                          (int)st);
     return MXIO_OK;
+}
+
+mxio_status mxio__k_reorder_create(const mxio__rt_ctx *ctx, const mxio__tdesc *from,
+                                   const mxio__tdesc *to, mxio__kernel **out, mxio_error *err) {
+    const char *op = "reorder";
+    mxio_status status = MXIO_OK;
+    if (from->dtype != MXIO_DTYPE_FLOAT32 || from->ndim < 1 || from->ndim > 6 ||
+        (to && (to->ndim != from->ndim || memcmp(to->dims, from->dims, sizeof(int64_t) * (size_t)from->ndim))))
+        return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: needs fp32 tensors of one shape, rank 1-6", op);
+    mxio__kernel *k = mxio__kernel_new(op, 1, from, 0);
+    reorder_impl *r = calloc(1, sizeof *r);
+    if (!k || !r) {
+        free(k);
+        free(r);
+        return mxio__fail(err, MXIO_E_NOMEM, "runtime: %s", op);
+    }
+    k->impl = r;
+    k->destroy = reorder_destroy;
+    k->run = reorder_run;
+    if (to) {
+        k->out[0] = *to;
+    } else {
+        mxio__tdesc_plain(&k->out[0], from->ndim, from->dims);
+    }
+    DNNL_TRY(user_src(&r->from, from), "input descriptor");
+    DNNL_TRY(user_src(&r->to, &k->out[0]), "output descriptor");
+    if (!dnnl_memory_desc_equal(&r->from, &r->to))
+        DNNL_TRY(make_reorder(&r->prim, &r->from, &r->to, ctx->engine), "reorder");
+fail:
+    if (status != MXIO_OK) {
+        mxio__kernel_free(k);
+        return status;
+    }
+    return mxio__rt_kernel_done(k, out, err);
 }

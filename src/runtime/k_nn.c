@@ -117,7 +117,9 @@ mxio_status mxio__k_pool_create(const mxio__rt_ctx *ctx, const mxio__pool_params
             stride[i] = p->stride[i];
             pad[i] = p->pad[i];
         }
-        if (kernel[i] < 1 || stride[i] < 1 || pad[i] < 0 || kernel[i] > x + 2 * pad[i])
+        const int64_t big = INT64_C(1) << 31;
+        if (kernel[i] < 1 || stride[i] < 1 || pad[i] < 0 || kernel[i] > big || stride[i] > big ||
+            pad[i] > big || x > big || kernel[i] > x + 2 * pad[i])
             return mxio__fail(err, MXIO_E_SHAPE,
                               "runtime: %s: kernel %lld exceeds input %lld padded by %lld", op,
                               (long long)kernel[i], (long long)x, (long long)pad[i]);
@@ -159,8 +161,7 @@ mxio_status mxio__k_pool_create(const mxio__rt_ctx *ctx, const mxio__pool_params
     }
     q->planes = data->dims[0] * data->dims[1];
     k->out[0] = od;
-    *out = k;
-    return MXIO_OK;
+    return mxio__rt_kernel_done(k, out, err);
 }
 
 /* ---- BatchNorm ---------------------------------------------------------------- */
@@ -170,15 +171,37 @@ typedef struct bn_impl {
     int64_t outer, c, inner;
 } bn_impl;
 
+static inline float bn_scale(const mxio__bn_params *p, const float *gamma, const float *var,
+                             int64_t c) {
+    return (p->fix_gamma ? 1.0f : gamma[c]) * (1.0f / sqrtf(var[c] + p->eps));
+}
+
+void mxio__bn_scale_shift(const mxio__bn_params *p, int64_t channels, const float *gamma,
+                          const float *beta, const float *mean, const float *var, float *scale,
+                          float *shift) {
+    for (int64_t c = 0; c < channels; c++) {
+        scale[c] = bn_scale(p, gamma, var, c);
+        shift[c] = beta[c] - mean[c] * scale[c];
+    }
+}
+
+void mxio__bn_fold_into_conv(const mxio__bn_params *p, int64_t out_channels,
+                             int64_t weights_per_out, const float *gamma, const float *beta,
+                             const float *mean, const float *var, float *weight, float *bias) {
+    for (int64_t o = 0; o < out_channels; o++) {
+        float s = bn_scale(p, gamma, var, o);
+        for (int64_t i = 0; i < weights_per_out; i++) weight[o * weights_per_out + i] *= s;
+        bias[o] = (bias[o] - mean[o]) * s + beta[o];
+    }
+}
+
 static mxio_status bn_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
                           void *const *out, void *scratch, mxio_error *err) {
     const bn_impl *q = k->impl;
     const float *x = in[0], *gamma = in[1], *beta = in[2], *mean = in[3], *var = in[4];
     float *y = out[0];
     for (int64_t c = 0; c < q->c; c++) {
-        float invstd = 1.0f / sqrtf(var[c] + q->p.eps);
-        float g = q->p.fix_gamma ? 1.0f : gamma[c];
-        float scale = g * invstd, m = mean[c], b = beta[c];
+        float scale = bn_scale(&q->p, gamma, var, c), m = mean[c], b = beta[c];
         for (int64_t o = 0; o < q->outer; o++) {
             const float *xp = x + (o * q->c + c) * q->inner;
             float *yp = y + (o * q->c + c) * q->inner;
@@ -205,8 +228,7 @@ mxio_status mxio__k_batchnorm_create(const mxio__rt_ctx *ctx, const mxio__bn_par
     q->p = *p;
     split_axis(&in[0], axis, &q->outer, &q->c, &q->inner);
     k->in_place_ok = true;
-    *out = k;
-    return MXIO_OK;
+    return mxio__rt_kernel_done(k, out, err);
 }
 
 /* ---- L2Normalization, LRN, InstanceNorm, LayerNorm ------------------------------ */
@@ -258,8 +280,7 @@ mxio_status mxio__k_l2norm_create(const mxio__rt_ctx *ctx, const mxio__l2norm_pa
     } else {
         q->outer = data->dims[0] * data->dims[1], q->n = spatial, q->inner = 1;
     }
-    *out = k;
-    return MXIO_OK;
+    return mxio__rt_kernel_done(k, out, err);
 }
 
 static mxio_status lrn_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
@@ -297,8 +318,7 @@ mxio_status mxio__k_lrn_create(const mxio__rt_ctx *ctx, const mxio__lrn_params *
     norm_impl *q = k->impl;
     q->alpha = p->alpha, q->beta = p->beta, q->knorm = p->knorm, q->nsize = p->nsize;
     split_axis(data, 1, &q->outer, &q->n, &q->inner);
-    *out = k;
-    return MXIO_OK;
+    return mxio__rt_kernel_done(k, out, err);
 }
 
 /* Mean/variance over `n` contiguous-or-strided elements, then scale by
@@ -355,8 +375,7 @@ mxio_status mxio__k_instnorm_create(const mxio__rt_ctx *ctx, const mxio__instnor
     q->n = 1;
     for (int i = 2; i < in[0].ndim; i++) q->n *= in[0].dims[i];
     q->inner = 1;
-    *out = k;
-    return MXIO_OK;
+    return mxio__rt_kernel_done(k, out, err);
 }
 
 mxio_status mxio__k_layernorm_create(const mxio__rt_ctx *ctx, const mxio__layernorm_params *p,
@@ -377,8 +396,7 @@ mxio_status mxio__k_layernorm_create(const mxio__rt_ctx *ctx, const mxio__layern
     q->layer = true;
     q->channels = 1;
     split_axis(&in[0], axis, &q->outer, &q->n, &q->inner);
-    *out = k;
-    return MXIO_OK;
+    return mxio__rt_kernel_done(k, out, err);
 }
 
 /* ---- Activation / LeakyReLU / clip ---------------------------------------------- */
@@ -474,8 +492,7 @@ mxio_status mxio__k_act_create(const mxio__rt_ctx *ctx, const mxio__act_params *
     } else {
         q->outer = 1, q->c = 1, q->inner = count;
     }
-    *out = k;
-    return MXIO_OK;
+    return mxio__rt_kernel_done(k, out, err);
 }
 
 /* ---- softmax family -------------------------------------------------------------- */
@@ -483,6 +500,7 @@ mxio_status mxio__k_act_create(const mxio__rt_ctx *ctx, const mxio__act_params *
 typedef struct sm_impl {
     float temperature;
     bool log;
+    mxio_dtype length_dtype; /* when k->nin == 2 */
     int64_t outer, n, inner;
 } sm_impl;
 
@@ -497,22 +515,31 @@ static mxio_status sm_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *
             const float *xp = x + o * q->n * q->inner + i;
             float *yp = y + o * q->n * q->inner + i;
             const int64_t st = q->inner;
+            int64_t n = q->n;
+            if (k->nin == 2) { /* MXNet: the first `length` entries, the rest 0 */
+                int64_t row = o * q->inner + i;
+                double l = q->length_dtype == MXIO_DTYPE_INT32 ? (double)((const int32_t *)in[1])[row]
+                                                                 : (double)((const float *)in[1])[row];
+                n = l != l || l <= 0 ? 0 : l >= (double)q->n ? q->n : (int64_t)l;
+                for (int64_t j = n; j < q->n; j++) yp[j * st] = 0.0f;
+                if (n == 0) continue;
+            }
             float mx = -FLT_MAX;
-            for (int64_t j = 0; j < q->n; j++)
+            for (int64_t j = 0; j < n; j++)
                 if (xp[j * st] > mx) mx = xp[j * st];
             double sum = 0;
             if (q->log) {
-                for (int64_t j = 0; j < q->n; j++) sum += expf((xp[j * st] - mx) / t);
+                for (int64_t j = 0; j < n; j++) sum += expf((xp[j * st] - mx) / t);
                 float ls = (float)log(sum);
-                for (int64_t j = 0; j < q->n; j++) yp[j * st] = (xp[j * st] - mx) / t - ls;
+                for (int64_t j = 0; j < n; j++) yp[j * st] = (xp[j * st] - mx) / t - ls;
             } else {
-                for (int64_t j = 0; j < q->n; j++) {
+                for (int64_t j = 0; j < n; j++) {
                     float e = expf((xp[j * st] - mx) / t);
                     yp[j * st] = e;
                     sum += e;
                 }
                 float inv = (float)sum;
-                for (int64_t j = 0; j < q->n; j++) yp[j * st] /= inv;
+                for (int64_t j = 0; j < n; j++) yp[j * st] /= inv;
             }
         }
     return MXIO_OK;
@@ -528,8 +555,7 @@ static mxio_status sm_make(const char *op, const mxio__tdesc *data, int64_t oute
     sm_impl *q = k->impl;
     q->outer = outer, q->n = n, q->inner = inner, q->temperature = temperature, q->log = log;
     k->in_place_ok = true;
-    *out = k;
-    return MXIO_OK;
+    return mxio__rt_kernel_done(k, out, err);
 }
 
 mxio_status mxio__k_softmax_create(const mxio__rt_ctx *ctx, const mxio__softmax_params *p,
@@ -540,7 +566,22 @@ mxio_status mxio__k_softmax_create(const mxio__rt_ctx *ctx, const mxio__softmax_
         return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: axis %d out of range", op, p->axis);
     int64_t o, n, i;
     split_axis(data, axis, &o, &n, &i);
-    return sm_make(op, data, o, n, i, p->temperature, p->log, out, err);
+    if (!p->use_length) return sm_make(op, data, o, n, i, p->temperature, p->log, out, err);
+    const mxio__tdesc *len = &data[1];
+    if (len->layout != MXIO__LAYOUT_PLAIN ||
+        (len->dtype != MXIO_DTYPE_FLOAT32 && len->dtype != MXIO_DTYPE_INT32) ||
+        mxio__tdesc_numel(len) != o * i)
+        return mxio__fail(err, MXIO_E_SHAPE,
+                          "runtime: %s: length must be float32/int32 with one entry per softmax row", op);
+    mxio__kernel *k = NULL;
+    mxio_status st = sm_make(op, data, o, n, i, p->temperature, p->log, &k, err);
+    if (st != MXIO_OK) return st;
+    k->nin = 2;
+    k->in[1] = *len;
+    k->in_place_ok = false;
+    ((sm_impl *)k->impl)->length_dtype = len->dtype;
+    *out = k;
+    return MXIO_OK;
 }
 
 mxio_status mxio__k_softmax_activation_create(const mxio__rt_ctx *ctx, bool channel_mode,
@@ -611,6 +652,5 @@ mxio_status mxio__k_embedding_create(const mxio__rt_ctx *ctx, int64_t input_dim,
     q->input_dim = input_dim, q->output_dim = output_dim, q->count = mxio__tdesc_numel(&in[0]);
     k->out[0].ndim = in[0].ndim + 1;
     k->out[0].dims[in[0].ndim] = output_dim;
-    *out = k;
-    return MXIO_OK;
+    return mxio__rt_kernel_done(k, out, err);
 }

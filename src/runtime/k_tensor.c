@@ -87,8 +87,7 @@ static mxio_status box_kernel(const char *op, int nin, const mxio__tdesc *in,
         g->base += begin[i] * st[i];
         k->out[0].dims[i] = size[i];
     }
-    *out = k;
-    return MXIO_OK;
+    return mxio__rt_kernel_done(k, out, err);
 }
 
 /* ---- broadcast binary and scalar ops --------------------------------------------- */
@@ -241,8 +240,7 @@ mxio_status mxio__k_binary_create(const mxio__rt_ctx *ctx, mxio__binop op, const
         q->total *= q->dims[d];
     }
     mxio__tdesc_plain(&k->out[0], nd, q->dims);
-    *out = k;
-    return MXIO_OK;
+    return mxio__rt_kernel_done(k, out, err);
 }
 
 mxio_status mxio__k_scalar_create(const mxio__rt_ctx *ctx, mxio__binop op, double scalar,
@@ -264,8 +262,7 @@ mxio_status mxio__k_scalar_create(const mxio__rt_ctx *ctx, mxio__binop op, doubl
     q->sa[0] = 1;
     q->sb[0] = 0;
     k->in_place_ok = true;
-    *out = k;
-    return MXIO_OK;
+    return mxio__rt_kernel_done(k, out, err);
 }
 
 /* ---- unary math -------------------------------------------------------------------- */
@@ -355,8 +352,7 @@ mxio_status mxio__k_unary_create(const mxio__rt_ctx *ctx, mxio__unop op, const m
     q->op = op;
     q->n = count;
     k->in_place_ok = true;
-    *out = k;
-    return MXIO_OK;
+    return mxio__rt_kernel_done(k, out, err);
 }
 
 /* ---- add_n, where, Dropout, Cast ------------------------------------------------------ */
@@ -396,8 +392,7 @@ mxio_status mxio__k_add_n_create(const mxio__rt_ctx *ctx, int n, const mxio__tde
     if (!k) return MXIO_E_NOMEM;
     *(int64_t *)k->impl = count;
     k->in_place_ok = true;
-    *out = k;
-    return MXIO_OK;
+    return mxio__rt_kernel_done(k, out, err);
 }
 
 typedef struct where_impl {
@@ -436,8 +431,7 @@ mxio_status mxio__k_where_create(const mxio__rt_ctx *ctx, const mxio__tdesc *in,
     q->rows = same ? nx : in[0].dims[0];
     q->row = same ? 1 : (in[0].dims[0] ? nx / in[0].dims[0] : 0);
     k->out[0] = in[1];
-    *out = k;
-    return MXIO_OK;
+    return mxio__rt_kernel_done(k, out, err);
 }
 
 mxio_status mxio__k_dropout_create(const mxio__rt_ctx *ctx, bool mode_always,
@@ -559,8 +553,7 @@ mxio_status mxio__k_cast_create(const mxio__rt_ctx *ctx, mxio_dtype to, const mx
     mxio__kernel *k = new_kernel(op, 1, data, 0, cast_run, err);
     if (!k) return MXIO_E_NOMEM;
     k->out[0].dtype = to;
-    *out = k;
-    return MXIO_OK;
+    return mxio__rt_kernel_done(k, out, err);
 }
 
 /* ---- Concat -------------------------------------------------------------------------- */
@@ -609,13 +602,16 @@ mxio_status mxio__k_concat_create(const mxio__rt_ctx *ctx, int dim, int n, const
             return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: input %d shape does not match input 0 off axis %d",
                               op, i, axis);
         }
-        q->row[i] = in[i].dims[axis] * inner;
-        total += in[i].dims[axis];
+        q->row[i] = in[i].dims[axis] * inner; /* <= numel of input i */
+        if (!mxio__rt_add_i64(total, in[i].dims[axis], &total)) {
+            mxio__kernel_free(k);
+            return mxio__fail(err, MXIO_E_LIMIT, "runtime: %s: output size overflows", op);
+        }
     }
     k->out[0].dims[axis] = total;
-    q->out_row = total * inner;
-    *out = k;
-    return MXIO_OK;
+    q->out_row = total * inner; /* checked by mxio__rt_kernel_done through the output numel */
+    if (!mxio__rt_mul_i64(total, inner, &q->out_row)) q->out_row = 0;
+    return mxio__rt_kernel_done(k, out, err);
 }
 
 /* ---- slice, slice_axis, slice_like, Crop, transpose ------------------------------------ */
@@ -747,8 +743,7 @@ mxio_status mxio__k_transpose_create(const mxio__rt_ctx *ctx, int naxes, const i
         g->st[i] = s[perm[i]];
         k->out[0].dims[i] = g->dims[i];
     }
-    *out = k;
-    return MXIO_OK;
+    return mxio__rt_kernel_done(k, out, err);
 }
 
 /* ---- Pad ------------------------------------------------------------------------------ */
@@ -820,11 +815,14 @@ mxio_status mxio__k_pad_create(const mxio__rt_ctx *ctx, const mxio__pad_params *
             return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: bad padding on axis %d", op, d);
         }
         q->in[d] = data->dims[d];
-        q->out[d] = data->dims[d] + a + b;
+        if (!mxio__rt_add_i64(data->dims[d], a, &q->out[d]) ||
+            !mxio__rt_add_i64(q->out[d], b, &q->out[d])) {
+            mxio__kernel_free(k);
+            return mxio__fail(err, MXIO_E_LIMIT, "runtime: %s: output size overflows", op);
+        }
         k->out[0].dims[d] = q->out[d];
     }
-    *out = k;
-    return MXIO_OK;
+    return mxio__rt_kernel_done(k, out, err);
 }
 
 /* ---- UpSampling nearest ------------------------------------------------------------- */
@@ -876,12 +874,13 @@ mxio_status mxio__k_upsampling_create(const mxio__rt_ctx *ctx, int scale, bool s
     q->sum = sum;
     if (in[0].ndim != 4) goto bad;
     q->n = in[0].dims[0];
-    q->oh = in[0].dims[2] * scale;
-    q->ow = in[0].dims[3] * scale;
+    if (!mxio__rt_mul_i64(in[0].dims[2], scale, &q->oh) || !mxio__rt_mul_i64(in[0].dims[3], scale, &q->ow))
+        goto bad;
     for (int i = 0; i < n; i++) {
         /* Every input is scaled to the first one's output size (MXNet's
          * UpSamplingNearest: scale_i = oh / h_i, which must be integral). */
-        if (in[i].ndim != 4 || in[i].dims[0] != q->n || q->oh % in[i].dims[2] ||
+        if (in[i].ndim != 4 || in[i].dims[0] != q->n || !in[i].dims[2] || !in[i].dims[3] ||
+            q->oh % in[i].dims[2] ||
             q->ow % in[i].dims[3] || q->oh / in[i].dims[2] != q->ow / in[i].dims[3])
             goto bad;
         q->c[i] = in[i].dims[1];
@@ -894,8 +893,7 @@ mxio_status mxio__k_upsampling_create(const mxio__rt_ctx *ctx, int scale, bool s
     k->out[0].dims[1] = q->oc;
     k->out[0].dims[2] = q->oh;
     k->out[0].dims[3] = q->ow;
-    *out = k;
-    return MXIO_OK;
+    return mxio__rt_kernel_done(k, out, err);
 bad:
     mxio__kernel_free(k);
     return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: inputs must be (N, C, H, W) with sizes dividing the output", op);
@@ -957,11 +955,13 @@ mxio_status mxio__k_tile_create(const mxio__rt_ctx *ctx, int nreps, const int64_
             mxio__kernel_free(k);
             return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: negative reps", op);
         }
-        q->out[d] = q->in[d] * r;
+        if (!mxio__rt_mul_i64(q->in[d], r, &q->out[d])) {
+            mxio__kernel_free(k);
+            return mxio__fail(err, MXIO_E_LIMIT, "runtime: %s: output size overflows", op);
+        }
         k->out[0].dims[d] = q->out[d];
     }
-    *out = k;
-    return MXIO_OK;
+    return mxio__rt_kernel_done(k, out, err);
 }
 
 mxio_status mxio__k_repeat_create(const mxio__rt_ctx *ctx, int64_t repeats, bool axis_none,
@@ -977,7 +977,7 @@ mxio_status mxio__k_repeat_create(const mxio__rt_ctx *ctx, int64_t repeats, bool
     if (axis_none) {
         q->ndim = 1;
         q->in[0] = mxio__tdesc_numel(data);
-        q->out[0] = q->in[0] * repeats;
+        if (!mxio__rt_mul_i64(q->in[0], repeats, &q->out[0])) goto overflow;
         q->div[0] = repeats ? repeats : 1;
         k->out[0].ndim = 1;
         k->out[0].dims[0] = q->out[0];
@@ -992,10 +992,12 @@ mxio_status mxio__k_repeat_create(const mxio__rt_ctx *ctx, int64_t repeats, bool
             q->in[d] = q->out[d] = data->dims[d];
             q->div[d] = 1;
         }
-        q->out[a] *= repeats;
+        if (!mxio__rt_mul_i64(q->out[a], repeats, &q->out[a])) goto overflow;
         q->div[a] = repeats ? repeats : 1;
         k->out[0].dims[a] = q->out[a];
     }
-    *out = k;
-    return MXIO_OK;
+    return mxio__rt_kernel_done(k, out, err);
+overflow:
+    mxio__kernel_free(k);
+    return mxio__fail(err, MXIO_E_LIMIT, "runtime: %s: output size overflows", op);
 }

@@ -165,3 +165,30 @@ mxio_status mxio__rt_elementwise_count(const char *op, int nin, const mxio__tdes
     *count = (int64_t)(dnnl_memory_desc_get_size(md) / sizeof(float));
     return MXIO_OK;
 }
+
+mxio_status mxio__rt_kernel_done(mxio__kernel *k, mxio__kernel **out, mxio_error *err) {
+    for (int i = 0; i < k->nin + k->nout; i++) { /* inputs too: weight shapes come from attrs */
+        const mxio__tdesc *t = i < k->nin ? &k->in[i] : &k->out[i - k->nin];
+        bool ok = t->ndim >= 0 && t->ndim <= MXIO__RT_MAX_DIMS;
+        for (int d = 0; ok && d < t->ndim; d++) ok = t->dims[d] >= 0;
+        /* Element count and byte size must fit: untrusted attrs (reps, pads,
+         * scales) can ask for outputs no buffer could hold. */
+        if (ok && t->layout == MXIO__LAYOUT_PLAIN) ok = mxio__tdesc_numel(t) >= 0 &&
+                                                         (mxio__tdesc_numel(t) == 0 || mxio__tdesc_bytes(t) > 0);
+        if (!ok) {
+            char buf[160];
+            mxio__tdesc_str(t, buf, sizeof buf);
+            const char *op = k->op;
+            bool is_in = i < k->nin;
+            int at = is_in ? i : i - k->nin;
+            mxio__kernel_free(k);
+            return mxio__fail(err, MXIO_E_LIMIT, "runtime: %s: %s %d of shape %s is too large", op,
+                              is_in ? "input" : "output", at, buf);
+        }
+    }
+    *out = k;
+    return MXIO_OK;
+}
+
+bool mxio__rt_mul_i64(int64_t a, int64_t b, int64_t *out) { return !__builtin_mul_overflow(a, b, out); }
+bool mxio__rt_add_i64(int64_t a, int64_t b, int64_t *out) { return !__builtin_add_overflow(a, b, out); }

@@ -68,6 +68,17 @@ mxio_status mxio__k_deconv_create(const mxio__rt_ctx *ctx, const mxio__conv_para
 mxio_status mxio__deconv_apply_target_shape(mxio__conv_params *p, const mxio__tdesc *data,
                                             const int64_t *target, mxio_error *err);
 
+/* Layout change of one fp32 tensor: `from` to `to` (same dims; either may be
+ * plain or a oneDNN layout; to == NULL means plain). For graph outputs and
+ * for C kernels fed by oneDNN ones. */
+mxio_status mxio__k_reorder_create(const mxio__rt_ctx *ctx, const mxio__tdesc *from,
+                                   const mxio__tdesc *to, mxio__kernel **out, mxio_error *err);
+
+/* UpSampling sample_type=bilinear is a depthwise Deconvolution (MXNet's
+ * GetDeconvolutionParam): kernel 2s - s%2, stride s, pad ceil((s-1)/2), groups =
+ * num_filter, no bias; its weight input is (C, 1, k, k). */
+void mxio__upsampling_bilinear_params(int scale, int64_t num_filter, mxio__conv_params *p);
+
 typedef struct mxio__fc_params {
     int64_t num_hidden;
     bool no_bias;
@@ -110,6 +121,17 @@ typedef struct mxio__bn_params {
 mxio_status mxio__k_batchnorm_create(const mxio__rt_ctx *ctx, const mxio__bn_params *p,
                                      const mxio__tdesc *in, mxio__kernel **out, mxio_error *err);
 
+/* BatchNorm at inference as y = x * scale[c] + shift[c] (what the kernel computes). */
+void mxio__bn_scale_shift(const mxio__bn_params *p, int64_t channels, const float *gamma,
+                          const float *beta, const float *mean, const float *var, float *scale,
+                          float *shift);
+/* Fold a following BatchNorm (over the output channels) into Convolution
+ * weights (O, I/g, k...) and bias: w[o] *= scale[o], bias = bias * scale + shift.
+ * `bias` has O entries (zeros when the conv had no_bias; the folded conv has one). */
+void mxio__bn_fold_into_conv(const mxio__bn_params *p, int64_t out_channels,
+                             int64_t weights_per_out, const float *gamma, const float *beta,
+                             const float *mean, const float *var, float *weight, float *bias);
+
 typedef enum mxio__l2n_mode { MXIO__L2N_INSTANCE, MXIO__L2N_CHANNEL, MXIO__L2N_SPATIAL } mxio__l2n_mode;
 typedef struct mxio__l2norm_params {
     mxio__l2n_mode mode;
@@ -145,6 +167,8 @@ typedef struct mxio__softmax_params {
     int axis;
     float temperature; /* 1 when MXNet's is None */
     bool log;          /* log_softmax */
+    bool use_length;   /* second input: valid length per position (data shape without
+                        * `axis`, float32 or int32); entries past it are 0 */
 } mxio__softmax_params;
 mxio_status mxio__k_softmax_create(const mxio__rt_ctx *ctx, const mxio__softmax_params *p,
                                    const mxio__tdesc *data, mxio__kernel **out, mxio_error *err);
@@ -263,6 +287,51 @@ mxio_status mxio__k_embedding_create(const mxio__rt_ctx *ctx, int64_t input_dim,
                                      int64_t output_dim, const mxio__tdesc *in,
                                      mxio__kernel **out, mxio_error *err);
 
+/* ---- linear algebra, reductions, more data movement (k_extra.c) -------------- */
+
+/* dot: MXNet's DotShape (lhs contracted on its last axis, or its first when
+ * transpose_a; rhs on its first, or its last when transpose_b). oneDNN sgemm. */
+mxio_status mxio__k_dot_create(const mxio__rt_ctx *ctx, bool transpose_a, bool transpose_b,
+                               const mxio__tdesc *in, mxio__kernel **out, mxio_error *err);
+/* batch_dot: (B..., M, K) x (B..., K, N) with the same leading dims. */
+mxio_status mxio__k_batch_dot_create(const mxio__rt_ctx *ctx, bool transpose_a, bool transpose_b,
+                                     const mxio__tdesc *in, mxio__kernel **out, mxio_error *err);
+
+typedef enum mxio__reduce_op {
+    MXIO__RED_SUM, MXIO__RED_MEAN, MXIO__RED_PROD, MXIO__RED_MAX, MXIO__RED_MIN, MXIO__RED_NORM
+} mxio__reduce_op;
+typedef struct mxio__reduce_params {
+    mxio__reduce_op op; /* NORM: L2 (norm with ord=2) */
+    int naxes;          /* 0: all axes (MXNet axis=None / ()) */
+    int axes[MXIO__RT_MAX_DIMS];
+    bool keepdims, exclude;
+} mxio__reduce_params;
+/* sum, mean, prod, max, min, norm; accumulates in double. */
+mxio_status mxio__k_reduce_create(const mxio__rt_ctx *ctx, const mxio__reduce_params *p,
+                                  const mxio__tdesc *data, mxio__kernel **out, mxio_error *err);
+
+/* SliceChannel / split: num_outputs equal pieces along axis (k->nout outputs). */
+mxio_status mxio__k_split_create(const mxio__rt_ctx *ctx, int num_outputs, int axis,
+                                 bool squeeze_axis, const mxio__tdesc *data, mxio__kernel **out,
+                                 mxio_error *err);
+
+/* broadcast_to (shape entries 0 keep the input size); broadcast_axis and
+ * broadcast_like reduce to it once the caller has the target shape. `nin` = 2
+ * when a second (shape-only) input is taken, as broadcast_like's. */
+mxio_status mxio__k_broadcast_to_create(const mxio__rt_ctx *ctx, int ndim, const int64_t *shape,
+                                        int nin, const mxio__tdesc *in, mxio__kernel **out,
+                                        mxio_error *err);
+
+/* hard_sigmoid: max(0, min(1, alpha * x + beta)). */
+mxio_status mxio__k_hard_sigmoid_create(const mxio__rt_ctx *ctx, float alpha, float beta,
+                                        const mxio__tdesc *data, mxio__kernel **out,
+                                        mxio_error *err);
+
+/* Reshape, Flatten, expand_dims, squeeze: a copy (or nothing, in place) with the
+ * output dims the caller computed; counts must match. */
+mxio_status mxio__k_reshape_create(const mxio__rt_ctx *ctx, int ndim, const int64_t *dims,
+                                   const mxio__tdesc *data, mxio__kernel **out, mxio_error *err);
+
 /* ---- shared by the kernel files -------------------------------------------- */
 
 mxio__kernel *mxio__kernel_new(const char *op, int nin, const mxio__tdesc *in, size_t impl_size);
@@ -270,6 +339,12 @@ void mxio__kernel_default_destroy(mxio__kernel *k);
 mxio_status mxio__rt_check_plain_f32(const char *op, int nin, const mxio__tdesc *in,
                                      mxio_error *err);
 int mxio__rt_axis(int axis, int ndim);
+/* End of every create: refuse outputs whose size overflows, then hand over k
+ * (freed on failure). */
+mxio_status mxio__rt_kernel_done(mxio__kernel *k, mxio__kernel **out, mxio_error *err);
+/* int64 products and sums of untrusted values; false on overflow. */
+bool mxio__rt_mul_i64(int64_t a, int64_t b, int64_t *out);
+bool mxio__rt_add_i64(int64_t a, int64_t b, int64_t *out);
 /* Inputs of an element-wise op: all plain fp32, or all in one oneDNN layout
  * (padded layouts only when keeps_zero: f(0) = 0). *count = elements to run. */
 mxio_status mxio__rt_elementwise_count(const char *op, int nin, const mxio__tdesc *in,

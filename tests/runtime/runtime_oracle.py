@@ -22,7 +22,12 @@ def run_driver(build_dir, tmp_path, op, params, inputs, const_weights=False, thr
     r = subprocess.run([str(build_dir / "kernel_driver"), str(spec), str(out), *paths],
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, f"kernel_driver failed: {r.stderr}"
-    return np.load(out)
+    outs = [np.load(out)]
+    j = 1
+    while (tmp_path / f"out.{j}.npy").exists():
+        outs.append(np.load(tmp_path / f"out.{j}.npy"))
+        j += 1
+    return outs
 
 
 def mx_params(params):
@@ -54,15 +59,21 @@ def mx_without_mkldnn(op, params, inputs):
 
 def check(mx, build_dir, tmp_path, op, params, inputs, mx_fn=None, const_weights=False,
           rtol=RTOL, atol=ATOL, threads=1):
-    got = run_driver(build_dir, tmp_path, op, params, inputs, const_weights, threads)
+    gots = run_driver(build_dir, tmp_path, op, params, inputs, const_weights, threads)
     nd_in = [mx.nd.array(x, dtype=x.dtype) for x in inputs]
     if mx_fn is None:
         fn = getattr(mx.nd, op, None) or getattr(mx.nd._internal, op)
         want = fn(*nd_in, **mx_params(params))
     else:
         want = mx_fn(*nd_in, **mx_params(params))
-    if isinstance(want, (list, tuple)):
-        want = want[0]
+    wants = list(want) if isinstance(want, (list, tuple)) else [want]
+    if len(gots) > 1:  # multi-output ops: compare every output
+        assert len(gots) == len(wants), f"{op}: {len(gots)} outputs, MXNet {len(wants)}"
+        return max(compare(op, params, g, w, rtol, atol) for g, w in zip(gots, wants))
+    return compare(op, params, gots[0], wants[0], rtol, atol)
+
+
+def compare(op, params, got, want, rtol, atol):
     if not isinstance(want, np.ndarray):
         want = want.asnumpy()
     assert got.shape == want.shape, f"{op}: shape {got.shape} != MXNet {want.shape}"

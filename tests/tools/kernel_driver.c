@@ -255,7 +255,7 @@ static mxio_status create(const mxio__rt_ctx *ctx, const char *op, int nin, cons
     }
     if (!strcmp(op, "softmax") || !strcmp(op, "log_softmax")) {
         mxio__softmax_params s = {(int)pint("axis", -1), (float)pfloat("temperature", 1.0),
-                                  op[0] == 'l'};
+                                  op[0] == 'l', pbool("use_length", false)};
         return mxio__k_softmax_create(ctx, &s, &t[0], k, err);
     }
     if (!strcmp(op, "SoftmaxActivation"))
@@ -320,6 +320,11 @@ static mxio_status create(const mxio__rt_ctx *ctx, const char *op, int nin, cons
         p.constant_value = pfloat("constant_value", 0);
         return mxio__k_pad_create(ctx, &p, &t[0], k, err);
     }
+    if (!strcmp(op, "UpSampling") && !strcmp(pstr("sample_type", "nearest"), "bilinear")) {
+        mxio__conv_params c;
+        mxio__upsampling_bilinear_params((int)pint("scale", 1), pint("num_filter", 0), &c);
+        return mxio__k_deconv_create(ctx, &c, &t[0], w, NULL, k, err);
+    }
     if (!strcmp(op, "UpSampling"))
         return mxio__k_upsampling_create(ctx, (int)pint("scale", 1),
                                          !strcmp(pstr("multi_input_mode", "concat"), "sum"), nin, t,
@@ -360,6 +365,86 @@ static mxio_status create(const mxio__rt_ctx *ctx, const char *op, int nin, cons
         mxio__layernorm_params p = {(int)pint("axis", -1), (float)pfloat("eps", 1e-5)};
         return mxio__k_layernorm_create(ctx, &p, t, k, err);
     }
+    if (!strcmp(op, "dot") || !strcmp(op, "batch_dot"))
+        return (op[0] == 'd' ? mxio__k_dot_create : mxio__k_batch_dot_create)(
+            ctx, pbool("transpose_a", false), pbool("transpose_b", false), t, k, err);
+    static const char *const reds[] = {"sum", "mean", "prod", "max", "min", "norm", NULL};
+    int red = pick(op, reds);
+    if (red < 0 && !strcmp(op, "sum_axis")) red = 0;
+    if (red >= 0) {
+        mxio__reduce_params r;
+        memset(&r, 0, sizeof r);
+        r.op = (mxio__reduce_op)red;
+        int64_t v[MXIO__RT_MAX_DIMS];
+        int n = ptuple("axis", v, MXIO__RT_MAX_DIMS);
+        r.naxes = n < 0 ? 0 : n;
+        for (int i = 0; i < r.naxes; i++) r.axes[i] = (int)v[i];
+        r.keepdims = pbool("keepdims", false);
+        r.exclude = pbool("exclude", false);
+        if (red == MXIO__RED_NORM && pint("ord", 2) != 2)
+            return mxio__fail(err, MXIO_E_UNSUPPORTED, "norm: only ord=2");
+        return mxio__k_reduce_create(ctx, &r, &t[0], k, err);
+    }
+    if (!strcmp(op, "SliceChannel") || !strcmp(op, "split"))
+        return mxio__k_split_create(ctx, (int)pint("num_outputs", 1), (int)pint("axis", 1),
+                                    pbool("squeeze_axis", false), &t[0], k, err);
+    if (!strcmp(op, "broadcast_to") || !strcmp(op, "broadcast_axis") || !strcmp(op, "broadcast_like")) {
+        int64_t shape[MXIO__RT_MAX_DIMS];
+        int n = t[0].ndim;
+        memcpy(shape, t[0].dims, sizeof shape);
+        if (op[10] == 't') {
+            n = ptuple("shape", shape, MXIO__RT_MAX_DIMS);
+        } else if (op[10] == 'a') {
+            int64_t ax[MXIO__RT_MAX_DIMS], sz[MXIO__RT_MAX_DIMS];
+            int na = ptuple("axis", ax, MXIO__RT_MAX_DIMS), ns = ptuple("size", sz, MXIO__RT_MAX_DIMS);
+            if (na != ns) return mxio__fail(err, MXIO_E_SHAPE, "axis/size lengths differ");
+            for (int i = 0; i < na; i++) shape[mxio__rt_axis((int)ax[i], n)] = sz[i];
+        } else {
+            int64_t la[MXIO__RT_MAX_DIMS], ra[MXIO__RT_MAX_DIMS];
+            int nl = ptuple("lhs_axes", la, MXIO__RT_MAX_DIMS), nr = ptuple("rhs_axes", ra, MXIO__RT_MAX_DIMS);
+            if (nl <= 0) memcpy(shape, t[1].dims, sizeof shape), n = t[1].ndim;
+            else
+                for (int i = 0; i < nl && i < nr; i++)
+                    shape[mxio__rt_axis((int)la[i], n)] = t[1].dims[mxio__rt_axis((int)ra[i], t[1].ndim)];
+        }
+        return mxio__k_broadcast_to_create(ctx, n, shape, op[10] == 'l' ? 2 : 1, t, k, err);
+    }
+    if (!strcmp(op, "hard_sigmoid"))
+        return mxio__k_hard_sigmoid_create(ctx, (float)pfloat("alpha", 0.2), (float)pfloat("beta", 0.5),
+                                           &t[0], k, err);
+    if (!strcmp(op, "Flatten") || !strcmp(op, "expand_dims") || !strcmp(op, "squeeze") ||
+        !strcmp(op, "Reshape")) {
+        int64_t d[MXIO__RT_MAX_DIMS];
+        int n = 0;
+        if (op[0] == 'F') {
+            d[n++] = t[0].dims[0];
+            d[n++] = t[0].ndim > 1 ? mxio__tdesc_numel(&t[0]) / (t[0].dims[0] ? t[0].dims[0] : 1) : 1;
+        } else if (op[0] == 'e') {
+            int a = (int)pint("axis", 0);
+            if (a < 0) a += t[0].ndim + 1;
+            for (int i = 0; i <= t[0].ndim; i++) d[n++] = i == a ? 1 : t[0].dims[i - (i > a)];
+        } else if (op[0] == 's') {
+            int64_t ax[MXIO__RT_MAX_DIMS];
+            int na = ptuple("axis", ax, MXIO__RT_MAX_DIMS);
+            for (int i = 0; i < t[0].ndim; i++) {
+                bool drop = false;
+                for (int j = 0; j < na; j++) drop |= mxio__rt_axis((int)ax[j], t[0].ndim) == i;
+                if (na <= 0) drop = t[0].dims[i] == 1;
+                if (!drop) d[n++] = t[0].dims[i];
+            }
+            if (n == 0) d[n++] = 1;
+        } else { /* positive dims and at most one -1; MXNet's special codes are the op record's job */
+            n = ptuple("shape", d, MXIO__RT_MAX_DIMS);
+            int64_t known = 1;
+            int infer = -1;
+            for (int i = 0; i < n; i++) {
+                if (d[i] == -1) infer = i;
+                else known *= d[i];
+            }
+            if (infer >= 0) d[infer] = known ? mxio__tdesc_numel(&t[0]) / known : 0;
+        }
+        return mxio__k_reshape_create(ctx, n, d, &t[0], k, err);
+    }
     if (!strcmp(op, "Embedding"))
         return mxio__k_embedding_create(ctx, pint("input_dim", 0), pint("output_dim", 0), t, k, err);
     return mxio__fail(err, MXIO_E_UNKNOWN_OP, "kernel_driver: no kernel for op %s", op);
@@ -397,16 +482,28 @@ int main(int argc, char **argv) {
         bool ok = k->in[i].ndim == 0 || mxio__tdesc_numel(&k->in[i]) == mxio__tdesc_numel(&in[i].t);
         if (!ok) return fprintf(stderr, "%s: input %d has the wrong size\n", op, i), 1;
     }
-    size_t obytes = mxio__tdesc_bytes(&k->out[0]);
-    void *outbuf = mxio__rt_alloc(obytes ? obytes : 1);
+    void *outs[MXIO__RT_MAX_IO];
+    for (int j = 0; j < k->nout; j++) {
+        size_t obytes = mxio__tdesc_bytes(&k->out[j]);
+        outs[j] = mxio__rt_alloc(obytes ? obytes : 1);
+    }
     void *scratch = k->scratch_bytes ? mxio__rt_alloc(k->scratch_bytes) : NULL;
     const void *ins[MXIO__RT_MAX_IO];
-    void *outs[1] = {outbuf};
     for (int i = 0; i < nin; i++) ins[i] = in[i].data;
     if (mxio__kernel_run(k, &ex, ins, outs, scratch, &err))
         return fprintf(stderr, "%s\n", err.message), 1;
-    int rc = npy_write(argv[2], &k->out[0], outbuf);
-    mxio__rt_free(outbuf);
+    /* Output j > 0 goes to OUT.<j>.npy beside OUT.npy. */
+    int rc = 0;
+    for (int j = 0; j < k->nout; j++) {
+        char path[4096];
+        size_t len = strlen(argv[2]);
+        if (j == 0) snprintf(path, sizeof path, "%s", argv[2]);
+        else if (len > 4 && !strcmp(argv[2] + len - 4, ".npy"))
+            snprintf(path, sizeof path, "%.*s.%d.npy", (int)(len - 4), argv[2], j);
+        else snprintf(path, sizeof path, "%s.%d", argv[2], j);
+        rc |= npy_write(path, &k->out[j], outs[j]);
+        mxio__rt_free(outs[j]);
+    }
     mxio__rt_free(scratch);
     for (int i = 0; i < nin; i++) mxio__rt_free(in[i].data);
     mxio__kernel_free(k);

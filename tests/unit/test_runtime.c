@@ -91,6 +91,19 @@ static void test_blocked_chain(mxio__rt_ctx *ctx, mxio__rt_exec *ex) {
     run1(b2, ex, t1, NULL, NULL, t2);
     run1(b3, ex, t2, NULL, NULL, yb);
     CHECK(max_diff(ya, yb, 16 * 6 * 6) < 1e-4f);
+    /* An explicit reorder of the blocked conv output equals the plain one, and back. */
+    mxio__kernel *to_plain, *to_blocked;
+    CHECK_EQ_INT(mxio__k_reorder_create(ctx, &b2->out[0], NULL, &to_plain, &err), MXIO_OK);
+    CHECK_EQ_INT(mxio__k_reorder_create(ctx, &to_plain->out[0], &b2->out[0], &to_blocked, &err), MXIO_OK);
+    float *rp = mxio__rt_alloc(n * 4), *rb = mxio__rt_alloc(mxio__tdesc_bytes(&b2->out[0]));
+    run1(to_plain, ex, t2, NULL, NULL, rp);
+    CHECK(max_diff(rp, p2, n) < 1e-4f);
+    run1(to_blocked, ex, rp, NULL, NULL, rb);
+    CHECK(memcmp(rb, t2, mxio__tdesc_bytes(&b2->out[0])) == 0);
+    mxio__kernel_free(to_plain);
+    mxio__kernel_free(to_blocked);
+    mxio__rt_free(rp);
+    mxio__rt_free(rb);
     mxio__kernel *ks[] = {a1, a2, a3, b1, b2, b3};
     for (int i = 0; i < 6; i++) mxio__kernel_free(ks[i]);
     void *bufs[] = {in, t1, t2, p1, p2, ya, yb};
@@ -228,6 +241,63 @@ static void test_post_ops(mxio__rt_ctx *ctx, mxio__rt_exec *ex) {
     free(b);
 }
 
+/* conv (no bias) -> BatchNorm equals the conv with the BN folded in. */
+static void test_bn_fold(mxio__rt_ctx *ctx, mxio__rt_exec *ex) {
+    mxio_error err;
+    int64_t dims[4] = {2, 4, 5, 5};
+    mxio__tdesc x;
+    mxio__tdesc_plain(&x, 4, dims);
+    mxio__conv_params p = {0};
+    p.nspatial = 2;
+    p.kernel[0] = p.kernel[1] = 3;
+    p.stride[0] = p.stride[1] = p.dilate[0] = p.dilate[1] = 1;
+    p.pad[0] = p.pad[1] = 1;
+    p.num_filter = 6;
+    p.num_group = 2;
+    p.no_bias = true;
+    size_t wn = 6 * 2 * 9, n = 2 * 4 * 25, on = 2 * 6 * 25;
+    float w[6 * 2 * 9], g[6], be[6], m[6], v[6], bias[6] = {0};
+    fill(w, wn, 41);
+    fill(g, 6, 42);
+    fill(be, 6, 43);
+    fill(m, 6, 44);
+    fill(v, 6, 45);
+    for (int i = 0; i < 6; i++) v[i] += 1.0f;
+    for (int fix = 0; fix < 2; fix++) {
+        mxio__bn_params bp = {1e-3f, fix, false, 1};
+        mxio__kernel *conv, *bn, *folded;
+        CHECK_EQ_INT(mxio__k_conv_create(ctx, &p, &x, w, NULL, &conv, &err), MXIO_OK);
+        CHECK_EQ_INT(mxio__k_batchnorm_create(ctx, &bp, &conv->out[0], &bn, &err), MXIO_OK);
+        float fw[6 * 2 * 9], fb[6] = {0};
+        memcpy(fw, w, sizeof fw);
+        memcpy(fb, bias, sizeof fb);
+        mxio__bn_fold_into_conv(&bp, 6, 2 * 9, g, be, m, v, fw, fb);
+        mxio__conv_params fp = p;
+        fp.no_bias = false;
+        CHECK_EQ_INT(mxio__k_conv_create(ctx, &fp, &x, fw, fb, &folded, &err), MXIO_OK);
+        float *in = mxio__rt_alloc(n * 4), *c = mxio__rt_alloc(on * 4), *ref = mxio__rt_alloc(on * 4),
+              *got = mxio__rt_alloc(on * 4);
+        fill(in, n, 46);
+        run1(conv, ex, in, NULL, NULL, c);
+        mxio_error e2;
+        const void *bin[5] = {c, g, be, m, v};
+        void *bout[1] = {ref};
+        CHECK_EQ_INT(mxio__kernel_run(bn, ex, bin, bout, NULL, &e2), MXIO_OK);
+        run1(folded, ex, in, NULL, NULL, got);
+        CHECK(max_diff(ref, got, on) < 1e-5f);
+        float sc[6], sh[6];
+        mxio__bn_scale_shift(&bp, 6, g, be, m, v, sc, sh);
+        CHECK(fabsf(sc[0] - (fix ? 1.0f : g[0]) / sqrtf(v[0] + 1e-3f)) < 1e-6f);
+        mxio__kernel_free(conv);
+        mxio__kernel_free(bn);
+        mxio__kernel_free(folded);
+        mxio__rt_free(in);
+        mxio__rt_free(c);
+        mxio__rt_free(ref);
+        mxio__rt_free(got);
+    }
+}
+
 /* One kernel, two threads, each with its own stream, scratch and tensors. */
 typedef struct job {
     const mxio__kernel *k;
@@ -315,7 +385,7 @@ static void test_descriptors_and_errors(mxio__rt_ctx *ctx) {
     CHECK(strstr(err.message, "Convolution") != NULL);
     int axes[2] = {0, 0};
     CHECK_EQ_INT(mxio__k_transpose_create(ctx, 2, axes, &t, &k, &err), MXIO_E_SHAPE);
-    mxio__softmax_params sp = {5, 1.0f, false};
+    mxio__softmax_params sp = {5, 1.0f, false, false};
     CHECK_EQ_INT(mxio__k_softmax_create(ctx, &sp, &t, &k, &err), MXIO_E_SHAPE);
     CHECK_EQ_INT(mxio__k_dropout_create(ctx, true, &t, &k, &err), MXIO_E_UNSUPPORTED);
     int64_t big[2] = {INT64_MAX / 2, 4};
@@ -323,6 +393,28 @@ static void test_descriptors_and_errors(mxio__rt_ctx *ctx) {
     mxio__tdesc_plain(&h, 2, big);
     CHECK_EQ_INT(mxio__tdesc_numel(&h), -1);
     CHECK_EQ_INT(mxio__k_unary_create(ctx, MXIO__UN_EXP, &h, &k, &err), MXIO_E_SHAPE);
+
+    /* Untrusted attrs asking for absurd outputs fail cleanly (no overflow). */
+    int64_t reps[2] = {INT64_MAX / 2, 3};
+    CHECK_EQ_INT(mxio__k_tile_create(ctx, 2, reps, &t, &k, &err), MXIO_E_LIMIT);
+    int64_t reps2[2] = {INT64_C(1) << 40, INT64_C(1) << 20};
+    CHECK_EQ_INT(mxio__k_tile_create(ctx, 2, reps2, &t, &k, &err), MXIO_E_LIMIT);
+    CHECK_EQ_INT(mxio__k_repeat_create(ctx, INT64_MAX, true, 0, &t, &k, &err), MXIO_E_LIMIT);
+    mxio__pad_params pp = {.mode = MXIO__PAD_CONSTANT, .n = 6};
+    pp.pad_width[5] = INT64_MAX;
+    CHECK_EQ_INT(mxio__k_pad_create(ctx, &pp, &t, &k, &err), MXIO_E_LIMIT);
+    int64_t d4[4] = {1, 2, 3, 3};
+    mxio__tdesc t4;
+    mxio__tdesc_plain(&t4, 4, d4);
+    CHECK_EQ_INT(mxio__k_upsampling_create(ctx, INT32_MAX, false, 1, &t4, &k, &err), MXIO_E_LIMIT);
+    p.kernel[0] = p.kernel[1] = INT64_MAX;
+    p.stride[0] = p.stride[1] = p.dilate[0] = p.dilate[1] = 1;
+    CHECK_EQ_INT(mxio__k_conv_create(ctx, &p, &t4, NULL, NULL, &k, &err), MXIO_E_SHAPE);
+    p.kernel[0] = p.kernel[1] = 1;
+    p.dilate[0] = INT64_MAX;
+    CHECK_EQ_INT(mxio__k_deconv_create(ctx, &p, &t4, NULL, NULL, &k, &err), MXIO_E_SHAPE);
+    mxio__pool_params pool = {.nspatial = 2, .kernel = {INT64_MAX, 1}, .stride = {1, 1}};
+    CHECK_EQ_INT(mxio__k_pool_create(ctx, &pool, &t4, &k, &err), MXIO_E_SHAPE);
 }
 
 int main(void) {
@@ -334,6 +426,7 @@ int main(void) {
     test_blocked_chain(&ctx, &ex);
     test_blocked_elementwise(&ctx, &ex);
     test_post_ops(&ctx, &ex);
+    test_bn_fold(&ctx, &ex);
     test_concurrent_runs(&ctx, &ex);
     test_descriptors_and_errors(&ctx);
     mxio__rt_exec_free(&ex);
