@@ -455,6 +455,9 @@ static mxio_status sg_conv_infer(mxio__shape_ctx *c) {
     mxio__attr_bool(c->attrs, "quantized", &q);
     bool no_bias = sg_conv_no_bias(c->attrs);
     int nconv = no_bias ? 2 : 3;
+    /* Quantized: int8/uint8 data, but float32 weights (quantized inside). */
+    for (int i = 1; q && i < c->nin; i++)
+        if (c->in_dtype[i] < 0) c->in_dtype[i] = MXIO_DTYPE_FLOAT32;
     mxio__shape_ctx sub = *c;
     sub.attrs = &inner;
     sub.nin = nconv < c->nin ? nconv : c->nin;
@@ -501,6 +504,127 @@ static mxio_status sg_conv_infer(mxio__shape_ctx *c) {
     return MXIO_OK;
 }
 
+/* DeformableConvolution: a convolution over (data, weight, bias) at inputs
+ * 0, 2, 3; MXNet needs the offset map's shape before it infers anything. */
+static mxio_status deformable_conv_infer(mxio__shape_ctx *c) {
+    mxio__dtype_same(c);
+    if (c->nin < 3 || !mxio__shape_rank_known(&c->in[1])) return MXIO_OK;
+    mxio__shape in[3] = {c->in[0], c->in[2], c->nin > 3 ? c->in[3] : c->in[2]};
+    int dt[3] = {c->in_dtype[0], c->in_dtype[2], c->nin > 3 ? c->in_dtype[3] : c->in_dtype[2]};
+    mxio__shape_ctx sub = *c;
+    sub.in = in;
+    sub.in_dtype = dt;
+    sub.nin = c->nin > 3 ? 3 : 2;
+    mxio_status st = conv_shapes(&sub, c->attrs, 0);
+    if (st) return st;
+    c->in[2] = in[1];
+    if (c->nin > 3) c->in[3] = in[2];
+    return MXIO_OK;
+}
+
+
+/* ---- _sg_mkldnn_fully_connected */
+/* The fused dense op names its inputs after its subgraph's variables
+ * (DefaultSubgraphOpListInputs), then the quantized ranges
+ * (SgMKLDNNFCListInputNames in src/operator/subgraph/mkldnn/mkldnn_fc.cc). */
+static const mxio__node *sg_inner(const mxio__attrs *a, const char *op) {
+    const mxio__node *n = a->node;
+    if (!n || n->nsubgraphs == 0 || !n->subgraphs[0]) return NULL;
+    for (size_t i = 0; i < n->subgraphs[0]->nnodes; i++)
+        if (strcmp(n->subgraphs[0]->nodes[i].op, op) == 0) return &n->subgraphs[0]->nodes[i];
+    return NULL;
+}
+
+static bool sg_fc_no_bias(const mxio__attrs *a) {
+    bool no_bias = false;
+    const mxio__node *fc = sg_inner(a, "FullyConnected");
+    if (fc) {
+        mxio__attrs inner = {fc->attrs, fc->nattrs, mxio__op_find("FullyConnected"), fc};
+        mxio__attr_bool(&inner, "no_bias", &no_bias);
+    }
+    return no_bias;
+}
+
+static int sg_fc_inputs(const mxio__attrs *a, const char **names, int cap) {
+    static const char *const plain[] = {"data", "weight", "bias"};
+    static const char *const ranges[] = {"min_data", "max_data",   "min_weight",
+                                         "max_weight", "min_bias", "max_bias"};
+    bool q = false, cw = false;
+    mxio__attr_bool(a, "quantized", &q);
+    mxio__attr_bool(a, "channel_wise_quantize", &cw);
+    int base = sg_fc_no_bias(a) ? 2 : 3, n = 0;
+    const mxio__node *node = a->node;
+    if (node && node->nsubgraphs > 0 && node->subgraphs[0]) {
+        const struct mxio_symbol *g = node->subgraphs[0];
+        for (size_t i = 0; i < g->nnodes && n < base; i++)
+            if (strcmp(g->nodes[i].op, "null") == 0) {
+                if (n >= cap) return -1;
+                names[n++] = g->nodes[i].name;
+            }
+    }
+    for (; n < base; n++) {
+        if (n >= cap) return -1;
+        names[n] = plain[n];
+    }
+    int extra = !q ? 0 : cw ? 2 : 2 * base;
+    if (n + extra > cap) return -1;
+    for (int i = 0; i < extra; i++) names[n++] = ranges[i];
+    return n;
+}
+
+static void sg_fc_masks(const mxio__attrs *a, uint32_t *weight, uint32_t *aux, uint32_t *label) {
+    *weight = sg_fc_no_bias(a) ? 1u << 1 : (1u << 1) | (1u << 2);
+    *aux = *label = 0;
+}
+
+static int sg_fc_outputs(const mxio__attrs *a, int *visible) {
+    bool q = false, f = false;
+    mxio__attr_bool(a, "quantized", &q);
+    mxio__attr_bool(a, "enable_float_output", &f);
+    int n = q && !f ? 3 : 1;
+    if (visible) *visible = n;
+    return n;
+}
+
+/* The inner FullyConnected's rule on data, weight[, bias]; ranges are (1,). */
+static mxio_status sg_fc_infer(mxio__shape_ctx *c) {
+    const mxio__node *fc = sg_inner(c->attrs, "FullyConnected");
+    if (!fc) return mxio__shape_fail(c, "no FullyConnected in the fused subgraph");
+    mxio__attrs inner = {fc->attrs, fc->nattrs, mxio__op_find("FullyConnected"), fc};
+    bool q = false, f = false;
+    mxio__attr_bool(c->attrs, "quantized", &q);
+    mxio__attr_bool(c->attrs, "enable_float_output", &f);
+    int base = sg_fc_no_bias(c->attrs) ? 2 : 3;
+    bool cw = false;
+    mxio__attr_bool(c->attrs, "channel_wise_quantize", &cw);
+    /* SgMKLDNNFCInferType: int8 weight and bias (float32 when channel-wise),
+     * float32 ranges. */
+    for (int i = 1; q && i < c->nin; i++)
+        if (c->in_dtype[i] < 0) c->in_dtype[i] = !cw && i < base ? MXIO_DTYPE_INT8 : MXIO_DTYPE_FLOAT32;
+    mxio__shape_ctx sub = *c;
+    sub.attrs = &inner;
+    mxio_status st = mxio__infer_quantized(&sub, fc_infer, base, -1);
+    if (st) return st;
+    if (q && c->nout > 0) {
+        double lo;
+        bool calib = mxio__attr_float(c->attrs, "min_calib_range", &lo);
+        c->out_dtype[0] = f ? MXIO_DTYPE_FLOAT32 : !calib ? MXIO_DTYPE_INT32
+                          : lo >= 0 ? MXIO_DTYPE_UINT8 : MXIO_DTYPE_INT8;
+    }
+    return MXIO_OK;
+}
+
+static const mxio__attr_spec sg_fc_params[] = {
+    /* MKLDNNFCParam (src/operator/nn/mkldnn/mkldnn_fully_connected-inl.h). */
+    {"quantized", MXIO__ATTR_BOOL, "False", NULL},
+    {"enable_float_output", MXIO__ATTR_BOOL, "False", NULL},
+    {"with_eltwise", MXIO__ATTR_BOOL, "False", NULL},
+    {"min_calib_range", MXIO__ATTR_OPT_FLOAT, "None", NULL},
+    {"max_calib_range", MXIO__ATTR_OPT_FLOAT, "None", NULL},
+    {"channel_wise_quantize", MXIO__ATTR_OPT_BOOL, "None", NULL},
+    {NULL, 0, NULL, NULL},
+};
+
 const mxio__op mxio__ops_conv[] = {
     {.name = "Convolution",
      .layer = &conv_rule,
@@ -543,6 +667,7 @@ const mxio__op mxio__ops_conv[] = {
      .weight_mask = 1u << 1},
     {.name = "_contrib_DeformableConvolution",
      .kind = MXIO__KIND_CONV,
+     .infer_shape = deformable_conv_infer,
      .params = contrib_DeformableConvolution_params,
      .list_inputs = DeformableConvolution_inputs,
      .weight_mask = (1u << 2) | (1u << 3)},
@@ -567,6 +692,14 @@ const mxio__op mxio__ops_conv[] = {
      .params = contrib_quantized_fully_connected_params,
      .inputs = contrib_quantized_fully_connected_inputs,
      .num_outputs = 3,
+     .output_names = mxio__quantized_output_names},
+    {.name = "_sg_mkldnn_fully_connected",
+     .kind = MXIO__KIND_CONV,
+     .infer_shape = sg_fc_infer,
+     .params = sg_fc_params,
+     .list_inputs = sg_fc_inputs,
+     .input_masks = sg_fc_masks,
+     .count_outputs = sg_fc_outputs,
      .output_names = mxio__quantized_output_names},
     {0},
 };

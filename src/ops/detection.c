@@ -58,6 +58,65 @@ static mxio_status proposal_infer(mxio__shape_ctx *c) {
     return st ? st : mxio__shape_assign_out(c, 1, &sc);
 }
 
+/* box_iou: lhs (..., 4) x rhs (..., 4) -> lhs.shape[:-1] + rhs.shape[:-1]. */
+static mxio_status box_iou_infer(mxio__shape_ctx *c) {
+    mxio__dtype_same(c);
+    const mxio__shape *l = &c->in[0], *r = &c->in[1];
+    if (!mxio__shape_rank_known(l) || !mxio__shape_rank_known(r)) return MXIO_OK;
+    if (l->ndim < 1 || r->ndim < 1 || l->ndim + r->ndim - 2 > MXIO__MAX_DIMS)
+        return mxio__shape_fail(c, "boxes must have a last axis of 4");
+    mxio__shape o = {.ndim = 0};
+    for (int i = 0; i + 1 < l->ndim; i++) o.d[o.ndim++] = l->d[i];
+    for (int i = 0; i + 1 < r->ndim; i++) o.d[o.ndim++] = r->d[i];
+    if (o.ndim == 0) o.d[o.ndim++] = 1;
+    return mxio__shape_assign_out(c, 0, &o);
+}
+
+/* bipartite_matching: (..., N, M) -> (..., N) and (..., M). */
+static mxio_status bipartite_infer(mxio__shape_ctx *c) {
+    mxio__dtype_same(c);
+    const mxio__shape *x = &c->in[0];
+    if (!mxio__shape_rank_known(x)) return MXIO_OK;
+    if (x->ndim < 2) return mxio__shape_fail(c, "data must have at least 2 dims");
+    mxio__shape a = *x, b = *x;
+    a.ndim--;
+    b.ndim--;
+    b.d[b.ndim - 1] = x->d[x->ndim - 1];
+    mxio_status st = mxio__shape_assign_out(c, 0, &a);
+    return st ? st : mxio__shape_assign_out(c, 1, &b);
+}
+
+/* MultiBoxTarget: anchors (1, A, 4), labels (B, L, W), cls_pred (B, C, A) ->
+ * loc_target and loc_mask (B, 4A), cls_target (B, A). */
+static mxio_status multibox_target_infer(mxio__shape_ctx *c) {
+    mxio__dtype_same(c);
+    const mxio__shape *an = &c->in[0], *lb = &c->in[1];
+    if (!mxio__shape_rank_known(an) || !mxio__shape_rank_known(lb)) return MXIO_OK;
+    if (an->ndim != 3 || lb->ndim != 3) return mxio__shape_fail(c, "anchor and label must be 3-D");
+    int64_t a = an->d[1], b = lb->d[0];
+    int64_t l[2] = {b, a > 0 ? 4 * a : 0}, t[2] = {b, a};
+    mxio__shape ls, ts;
+    mxio__shape_make(&ls, 2, l);
+    mxio__shape_make(&ts, 2, t);
+    mxio_status st = mxio__shape_assign_out(c, 0, &ls);
+    if (!st) st = mxio__shape_assign_out(c, 1, &ls);
+    return st ? st : mxio__shape_assign_out(c, 2, &ts);
+}
+
+/* box_encode: targets and masks shaped like the (B, N, 4) anchors. */
+static mxio_status box_encode_infer(mxio__shape_ctx *c) {
+    mxio__dtype_same(c);
+    const mxio__shape *s = &c->in[0];
+    if (!mxio__shape_rank_known(s)) return MXIO_OK;
+    if (s->ndim != 2) return mxio__shape_fail(c, "samples must be (B, N)");
+    int64_t d[3] = {s->d[0], s->d[1], 4};
+    mxio__shape o;
+    mxio__shape_make(&o, 3, d);
+    mxio_status st = mxio__shape_assign_out(c, 0, &o);
+    return st ? st : mxio__shape_assign_out(c, 1, &o);
+}
+
+
 /* ---- _contrib_MultiBoxPrior */
 static const mxio__attr_spec contrib_MultiBoxPrior_params[] = {
     {"sizes", MXIO__ATTR_FLOATS, "[1]", NULL},
@@ -194,6 +253,7 @@ const mxio__op mxio__ops_detection[] = {
      .inputs = contrib_MultiBoxDetection_inputs},
     {.name = "_contrib_MultiBoxTarget",
      .kind = MXIO__KIND_DETECTION,
+     .infer_shape = multibox_target_infer,
      .aliases = (const char *const[]){"_npx_multibox_target", NULL},
      .params = contrib_MultiBoxTarget_params,
      .inputs = contrib_MultiBoxTarget_inputs,
@@ -214,14 +274,17 @@ const mxio__op mxio__ops_detection[] = {
      .inputs = contrib_box_decode_inputs},
     {.name = "_contrib_box_encode",
      .kind = MXIO__KIND_DETECTION,
+     .infer_shape = box_encode_infer,
      .inputs = contrib_box_encode_inputs,
      .num_outputs = 2},
     {.name = "_contrib_box_iou",
      .kind = MXIO__KIND_DETECTION,
+     .infer_shape = box_iou_infer,
      .params = contrib_box_iou_params,
      .inputs = contrib_box_iou_inputs},
     {.name = "_contrib_bipartite_matching",
      .kind = MXIO__KIND_DETECTION,
+     .infer_shape = bipartite_infer,
      .params = contrib_bipartite_matching_params,
      .inputs = contrib_bipartite_matching_inputs,
      .num_outputs = 2},

@@ -150,7 +150,11 @@ static mxio_status arg_reduce_infer(mxio__shape_ctx *c) {
 /* where: x and y agree; the condition matches them or is their first axis. */
 static mxio_status where_infer(mxio__shape_ctx *c) {
     mxio_status st;
+    /* x, y and the output share a dtype; the condition keeps its own. */
+    int cond = c->in_dtype[0];
+    c->in_dtype[0] = c->in_dtype[1] >= 0 ? c->in_dtype[1] : c->in_dtype[2];
     mxio__dtype_same(c);
+    if (cond >= 0) c->in_dtype[0] = cond;
     mxio__shape s = c->in[1];
     if ((st = mxio__shape_assign(c, &s, &c->in[2], "y"))) return st;
     if ((st = mxio__shape_assign(c, &c->in[1], &s, "x"))) return st;
@@ -1127,6 +1131,7 @@ const mxio__op mxio__ops_elementwise[] = {
      .inputs = nanprod_inputs},
     {.name = "norm",
      .kind = MXIO__KIND_ELEMENTWISE,
+     .infer_shape = reduce_infer,
      .aliases = (const char *const[]){"_sparse_norm", NULL},
      .params = norm_params,
      .inputs = norm_inputs},

@@ -78,7 +78,7 @@ static mxio_status bn_infer(mxio__shape_ctx *c) {
 /* LayerNorm: gamma/beta (d[axis],); mean and std keep the data shape with the
  * axis reduced to 1. */
 static mxio_status layernorm_infer(mxio__shape_ctx *c) {
-    norm_dtypes(c);
+    mxio__dtype_same(c); /* parameters and statistics follow the data (LayerNormType) */
     const mxio__shape *x = &c->in[0];
     if (!mxio__shape_rank_known(x)) return MXIO_OK;
     int64_t axis = -1;
@@ -113,7 +113,7 @@ static mxio_status instancenorm_infer(mxio__shape_ctx *c) {
 
 /* GroupNorm (1.9.1): gamma/beta (num_groups,); mean/std (N, num_groups). */
 static mxio_status groupnorm_infer(mxio__shape_ctx *c) {
-    norm_dtypes(c);
+    mxio__dtype_same(c); /* parameters and statistics follow the data (LayerNormType) */
     int64_t groups = 1;
     mxio__attr_int(c->attrs, "num_groups", &groups);
     mxio_status st;

@@ -92,6 +92,22 @@ static mxio_status softmax_infer(mxio__shape_ctx *c) {
     return mxio__infer_first(c);
 }
 
+/* CTCLoss: data (T, N, C) and label (N, L) give the loss (N,) and the hidden
+ * gradient shaped like the data. */
+static mxio_status ctc_infer(mxio__shape_ctx *c) {
+    mxio__dtype_same(c);
+    const mxio__shape *x = &c->in[0], *l = &c->in[1];
+    if (!mxio__shape_rank_known(x) || !mxio__shape_rank_known(l)) return MXIO_OK;
+    if (x->ndim != 3 || l->ndim != 2) return mxio__shape_fail(c, "data must be 3-D and label 2-D");
+    if (x->d[1] > 0 && l->d[0] > 0 && x->d[1] != l->d[0])
+        return mxio__shape_fail(c, "data and label batch sizes differ");
+    mxio__shape loss;
+    mxio__shape_make(&loss, 1, &x->d[1]);
+    mxio_status st = mxio__shape_assign_out(c, 0, &loss);
+    return st ? st : mxio__shape_assign_out(c, 1, x);
+}
+
+
 /* ---- softmax */
 static const mxio__attr_spec softmax_params[] = {
     {"axis", MXIO__ATTR_INT, "-1", NULL},
@@ -295,6 +311,7 @@ const mxio__op mxio__ops_output[] = {
     {.name = "CTCLoss",
      .layer = &ctc_inference_rule,
      .kind = MXIO__KIND_OUTPUT,
+     .infer_shape = ctc_infer,
      .aliases = (const char *const[]){"_contrib_CTCLoss", "_contrib_ctc_loss", "ctc_loss", NULL},
      .params = CTCLoss_params,
      .list_inputs = ctc_inputs,

@@ -131,6 +131,20 @@ static mxio_status qpooling_infer(mxio__shape_ctx *c) {
     return mxio__infer_quantized(c, pooling_infer, 1, -1);
 }
 
+/* PSROIPooling: (num_rois, output_dim, pooled_size, pooled_size). */
+static mxio_status psroi_infer(mxio__shape_ctx *c) {
+    int64_t dim, ps;
+    mxio__dtype_same(c);
+    if (!mxio__attr_int(c->attrs, "output_dim", &dim) || !mxio__attr_int(c->attrs, "pooled_size", &ps))
+        return mxio__shape_fail(c, "output_dim and pooled_size are required");
+    const mxio__shape *r = &c->in[1];
+    if (!mxio__shape_rank_known(r)) return MXIO_OK;
+    int64_t d[4] = {r->d[0], dim, ps, ps};
+    mxio__shape o;
+    mxio__shape_make(&o, 4, d);
+    return mxio__shape_assign_out(c, 0, &o);
+}
+
 /* ---- Pooling */
 /* The MKLDNN build (the pip wheel) gives max pooling a hidden workspace output
  * when MKLDNN takes the params (1-3-D kernel, NC* or no layout): GetNumOutputs
@@ -268,6 +282,7 @@ const mxio__op mxio__ops_pool[] = {
      .inputs = contrib_ROIAlign_inputs},
     {.name = "_contrib_PSROIPooling",
      .kind = MXIO__KIND_POOL,
+     .infer_shape = psroi_infer,
      .params = contrib_PSROIPooling_params,
      .inputs = contrib_PSROIPooling_inputs},
     {.name = "_contrib_quantized_pooling",

@@ -740,6 +740,113 @@ static mxio_status qconcat_infer(mxio__shape_ctx *c) {
     return mxio__infer_quantized(c, concat_infer, (int)n, -1);
 }
 
+/* take: a.shape[:axis] + indices.shape + a.shape[axis+1:]. */
+static mxio_status take_infer(mxio__shape_ctx *c) {
+    int64_t axis = 0;
+    int ax;
+    mxio__dtype_same(c);
+    mxio__attr_int(c->attrs, "axis", &axis);
+    const mxio__shape *a = &c->in[0], *i = &c->in[1];
+    if (!mxio__shape_rank_known(a) || !mxio__shape_rank_known(i)) return MXIO_OK;
+    if (!mxio__axis(axis, a->ndim, &ax)) return mxio__shape_fail(c, "axis is out of range");
+    if (a->ndim - 1 + i->ndim > MXIO__MAX_DIMS) return mxio__shape_fail(c, "too many dims");
+    int64_t d[MXIO__MAX_DIMS];
+    int n = 0;
+    for (int k = 0; k < ax; k++) d[n++] = a->d[k];
+    for (int k = 0; k < i->ndim; k++) d[n++] = i->d[k];
+    for (int k = ax + 1; k < a->ndim; k++) d[n++] = a->d[k];
+    if (c->nout > 0) c->out_dtype[0] = c->in_dtype[0];
+    return out_shape(c, n, d);
+}
+
+/* pick: the axis goes (or stays as 1 with keepdims); the index matches. */
+static mxio_status pick_infer(mxio__shape_ctx *c) {
+    int64_t axis = -1;
+    bool keep = false;
+    int ax;
+    mxio__dtype_same(c);
+    mxio__attr_bool(c->attrs, "keepdims", &keep);
+    const mxio__shape *x = &c->in[0];
+    if (!mxio__shape_rank_known(x)) return MXIO_OK;
+    const char *a = mxio__attr_str(c->attrs, "axis");
+    if (a && strcmp(a, "None") != 0 && !mxio__parse_int(a, &axis)) return mxio__shape_fail(c, "bad axis");
+    if (!mxio__axis(axis, x->ndim, &ax)) return mxio__shape_fail(c, "axis is out of range");
+    mxio__shape o = *x;
+    if (keep) {
+        o.d[ax] = 1;
+    } else {
+        for (int k = ax; k + 1 < o.ndim; k++) o.d[k] = o.d[k + 1];
+        o.ndim--;
+    }
+    mxio_status st = mxio__shape_assign(c, &c->in[1], &o, "index");
+    return st ? st : mxio__shape_assign_out(c, 0, &o);
+}
+
+/* gather_nd: indices (M, Y...) -> Y... + data.shape[M:]. */
+static mxio_status gather_nd_infer(mxio__shape_ctx *c) {
+    mxio__dtype_same(c);
+    const mxio__shape *x = &c->in[0], *i = &c->in[1];
+    if (c->nout > 0) c->out_dtype[0] = c->in_dtype[0];
+    if (!mxio__shape_rank_known(x) || !mxio__shape_rank_known(i)) return MXIO_OK;
+    if (i->ndim < 1 || !KNOWN(i->d[0])) return MXIO_OK;
+    int64_t m = i->d[0];
+    if (m > x->ndim) return mxio__shape_fail(c, "indices address %lld dims of %d", (long long)m, x->ndim);
+    int64_t d[MXIO__MAX_DIMS];
+    int n = 0;
+    for (int k = 1; k < i->ndim; k++) d[n++] = i->d[k];
+    for (int k = (int)m; k < x->ndim && n < MXIO__MAX_DIMS; k++) d[n++] = x->d[k];
+    if (n == 0) d[n++] = 1;
+    return out_shape(c, n, d);
+}
+
+/* one_hot: indices.shape + (depth,), in `dtype`. */
+static mxio_status one_hot_infer(mxio__shape_ctx *c) {
+    int64_t depth;
+    int t = mxio__dtype_of_name(mxio__attr_str(c->attrs, "dtype"));
+    if (c->nin > 0 && c->in_dtype[0] < 0) c->in_dtype[0] = MXIO_DTYPE_FLOAT32;
+    if (c->nout > 0) c->out_dtype[0] = t < 0 ? MXIO_DTYPE_FLOAT32 : t;
+    if (!mxio__attr_int(c->attrs, "depth", &depth)) return mxio__shape_fail(c, "depth is required");
+    const mxio__shape *x = &c->in[0];
+    if (!mxio__shape_rank_known(x)) return MXIO_OK;
+    if (x->ndim >= MXIO__MAX_DIMS) return mxio__shape_fail(c, "too many dims");
+    mxio__shape o = *x;
+    o.d[o.ndim++] = depth;
+    return mxio__shape_assign_out(c, 0, &o);
+}
+
+/* amp_multicast: each output keeps its input's shape. */
+static mxio_status amp_multicast_infer(mxio__shape_ctx *c) {
+    for (int i = 0; i < c->nout && i < c->nin; i++) {
+        mxio_status st = mxio__shape_assign_out(c, i, &c->in[i]);
+        if (st) return st;
+    }
+    bool narrow = false;
+    int widest = -1;
+    mxio__attr_bool(c->attrs, "cast_narrow", &narrow);
+    for (int i = 0; i < c->nin; i++) {
+        int t = c->in_dtype[i];
+        if (t < 0) continue;
+        bool wider = t == MXIO_DTYPE_FLOAT32 || t == MXIO_DTYPE_FLOAT64;
+        if (widest < 0 || (narrow ? !wider : wider)) widest = t;
+    }
+    for (int i = 0; i < c->nout; i++) c->out_dtype[i] = widest < 0 ? MXIO_DTYPE_FLOAT32 : widest;
+    return MXIO_OK;
+}
+
+/* arange_like: the data's shape, or (data.shape[axis],). */
+static mxio_status arange_like_infer(mxio__shape_ctx *c) {
+    int64_t axis;
+    int ax;
+    mxio__dtype_same(c);
+    const mxio__shape *x = &c->in[0];
+    if (!mxio__shape_rank_known(x)) return MXIO_OK;
+    const char *a = mxio__attr_str(c->attrs, "axis");
+    if (!a || strcmp(a, "None") == 0) return mxio__shape_assign_out(c, 0, x);
+    if (!mxio__parse_int(a, &axis) || !mxio__axis(axis, x->ndim, &ax))
+        return mxio__shape_fail(c, "axis is out of range");
+    return out_shape(c, 1, &x->d[ax]);
+}
+
 /* ---- Reshape */
 static const mxio__attr_spec Reshape_params[] = {
     {"shape", MXIO__ATTR_SHAPE, "[]", NULL},
@@ -1313,6 +1420,7 @@ const mxio__op mxio__ops_shape[] = {
      .inputs = amp_cast_inputs},
     {.name = "amp_multicast",
      .kind = MXIO__KIND_SHAPE,
+     .infer_shape = amp_multicast_infer,
      .params = amp_multicast_params,
      .list_inputs = amp_multicast_inputs,
      .count_outputs = amp_multicast_outputs},
@@ -1364,25 +1472,30 @@ const mxio__op mxio__ops_shape[] = {
      .inputs = size_array_inputs},
     {.name = "take",
      .kind = MXIO__KIND_SHAPE,
+     .infer_shape = take_infer,
      .aliases = (const char *const[]){"_npi_take", NULL},
      .params = take_params,
      .inputs = take_inputs},
     {.name = "gather_nd",
      .kind = MXIO__KIND_SHAPE,
+     .infer_shape = gather_nd_infer,
      .aliases = (const char *const[]){"_npi_gather_nd", "_npx_gather_nd", NULL},
      .inputs = gather_nd_inputs},
     {.name = "pick",
      .kind = MXIO__KIND_SHAPE,
+     .infer_shape = pick_infer,
      .aliases = (const char *const[]){"_npx_pick", "choose_element_0index", NULL},
      .params = pick_params,
      .inputs = pick_inputs},
     {.name = "one_hot",
      .kind = MXIO__KIND_SHAPE,
+     .infer_shape = one_hot_infer,
      .aliases = (const char *const[]){"_npx_one_hot", NULL},
      .params = one_hot_params,
      .inputs = one_hot_inputs},
     {.name = "_rnn_param_concat",
      .kind = MXIO__KIND_SHAPE,
+     .infer_shape = concat_infer,
      .aliases = (const char *const[]){"_npi_rnn_param_concat", NULL},
      .params = rnn_param_concat_params,
      .list_inputs = mxio__inputs_num_args},
@@ -1392,6 +1505,7 @@ const mxio__op mxio__ops_shape[] = {
      .params = arange_params},
     {.name = "_contrib_arange_like",
      .kind = MXIO__KIND_SHAPE,
+     .infer_shape = arange_like_infer,
      .aliases = (const char *const[]){"_npx_arange_like", NULL},
      .params = contrib_arange_like_params,
      .inputs = contrib_arange_like_inputs},

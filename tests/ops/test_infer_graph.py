@@ -106,3 +106,74 @@ def test_errors_name_node_op_and_shapes(build_dir, tmp_path):
     r = json.loads(p.stdout)
     assert "plus" in r["error"] and "elemwise_add" in r["error"], r
     assert "(2,4)" in r["error"] and "(2,5)" in r["error"], r
+
+
+def fused_nets():
+    """Small nets MXNet's MKLDNN backend rewrites into _sg_mkldnn_conv and
+    _sg_mkldnn_fully_connected subgraph nodes."""
+    d = mx.sym.var("data")
+    c = mx.sym.Convolution(d, kernel=(3, 3), num_filter=8, pad=(1, 1), name="c1")
+    b = mx.sym.BatchNorm(c, name="bn1")
+    r = mx.sym.Activation(b, act_type="relu", name="r1")
+    c2 = mx.sym.Convolution(r, kernel=(1, 1), num_filter=8, no_bias=True, name="c2")
+    s = mx.sym.elemwise_add(c2, r, name="add")
+    c3 = mx.sym.Convolution(s, kernel=(3, 3), num_filter=4, stride=(2, 2), name="c3")
+    p = mx.sym.Pooling(c3, kernel=(2, 2), pool_type="max", name="pool")
+    f = mx.sym.FullyConnected(p, num_hidden=5, name="fc")
+    f2 = mx.sym.FullyConnected(f, num_hidden=3, no_bias=True, flatten=False, name="fc2")
+    a = mx.sym.Activation(f2, act_type="relu", name="act")
+    yield "conv_bn_sum_fc", a.get_backend_symbol("MKLDNN"), (2, 3, 16, 16)
+    yield "quantized", quantized_net(), (2, 3, 16, 16)
+
+
+def quantized_net():
+    """MXNet's own INT8 flow: fuse, calibrate (naive), quantize, fuse again."""
+    from mxnet.contrib import quantization
+    d = mx.sym.var("data")
+    c = mx.sym.Convolution(d, kernel=(3, 3), num_filter=8, pad=(1, 1), name="c1")
+    b = mx.sym.BatchNorm(c, name="bn1")
+    r = mx.sym.Activation(b, act_type="relu", name="r1")
+    c2 = mx.sym.Convolution(r, kernel=(1, 1), num_filter=8, no_bias=True, name="c2")
+    s = mx.sym.elemwise_add(c2, r, name="add")
+    p = mx.sym.Pooling(s, kernel=(2, 2), pool_type="max", name="pool")
+    f = mx.sym.FullyConnected(p, num_hidden=5, name="fc")
+    out = mx.sym.SoftmaxOutput(f, name="softmax")
+    mod = mx.mod.Module(out, data_names=["data"], label_names=["softmax_label"])
+    mod.bind(data_shapes=[("data", (2, 3, 16, 16))], label_shapes=[("softmax_label", (2,))])
+    mod.init_params()
+    argp, auxp = mod.get_params()
+    rng = np.random.RandomState(0)
+    data = mx.io.NDArrayIter(rng.rand(4, 3, 16, 16).astype("float32"), np.zeros(4), batch_size=2)
+    qsym, _, _ = quantization.quantize_model(
+        sym=out.get_backend_symbol("MKLDNN_QUANTIZE"), arg_params=argp, aux_params=auxp,
+        ctx=mx.cpu(), calib_mode="naive", calib_data=data, num_calib_examples=4,
+        quantized_dtype="auto", excluded_sym_names=[], label_names=("softmax_label",))
+    return qsym.get_backend_symbol("MKLDNN_QUANTIZE")
+
+
+def test_mkldnn_fused_graphs(build_dir, tmp_path):
+    for name, sym, shape in fused_nets():
+        g = json.loads(sym.tojson())
+        ops = {n["op"] for n in g["nodes"]}
+        assert {"_sg_mkldnn_conv", "_sg_mkldnn_fully_connected"} <= ops, ops
+        path = tmp_path / f"{name}-symbol.json"
+        sym.save(str(path))
+        want = mxnet_internals(path, shape)
+        compare(build_dir, path, shape, want)
+        # Output counts (node_row_ptr) and input counts of every node.
+        p = subprocess.run([str(build_dir / "infer_dump"), str(path),
+                            "data=(" + ",".join(map(str, shape)) + ")"],
+                           capture_output=True, text=True, timeout=60)
+        entries = json.loads(p.stdout)["entries"]
+        counts = [sum(1 for e in entries if e["node"] == i) for i in range(len(g["nodes"]))]
+        ptr = g["node_row_ptr"]
+        assert counts == [ptr[i + 1] - ptr[i] for i in range(len(g["nodes"]))]
+        # Dtypes of every visible output (int8/uint8/int32 data, float32 ranges).
+        internals = sym.get_internals()
+        _, types, _ = internals.infer_type(data="float32")
+        flags = {"float32": 0, "float64": 1, "float16": 2, "uint8": 3, "int32": 4, "int8": 5,
+                 "int64": 6}
+        want_t = dict(zip(internals.list_outputs(), [flags[np.dtype(t).name] for t in types]))
+        got_t = {e["name"]: e["dtype"] for e in entries if e["visible"]}
+        bad = {n: (got_t.get(n), t) for n, t in want_t.items() if got_t.get(n) != t}
+        assert not bad, f"{name}: (mxio, MXNet) dtypes differ: {bad}"

@@ -16,7 +16,7 @@ MX = oracle.registry()
 
 # Ops whose parameters MXNet parses with a custom parser, so its registry lists
 # none; their tables come from the param structs (see the record's comment).
-CUSTOM_PARSER = {"_sg_mkldnn_conv"}
+CUSTOM_PARSER = {"_sg_mkldnn_conv", "_sg_mkldnn_fully_connected"}
 
 
 @pytest.fixture(scope="module")

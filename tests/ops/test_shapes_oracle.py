@@ -27,6 +27,17 @@ CASES = [
     ("Convolution", {"kernel": (7, 7), "num_filter": 4}, {"data": (1, 3, 4, 4)}),
     ("Convolution", {"kernel": (3, 3), "num_filter": 4, "num_group": 2}, {"data": D4}),
     ("Convolution_v1", {"kernel": (3, 3), "num_filter": 8, "pad": (1, 1)}, {"data": D4}),
+    ("Convolution", {"kernel": (3, 3), "num_filter": 8, "layout": "NHWC"}, {"data": (2, 17, 19, 3)}),
+    ("Convolution", {"kernel": (3, 3, 3), "num_filter": 8, "layout": "NDHWC", "num_group": 2},
+     {"data": (2, 5, 6, 7, 4)}),
+    ("Convolution", {"kernel": (3, 3), "num_filter": 8}, {"data": D4, "weight": (8, 3, 3, 3)}),
+    ("Convolution", {"kernel": (3, 3), "num_filter": 8}, {"data": D4, "weight": (8, 2, 3, 3)}),
+    ("Convolution", {"kernel": (3, 3), "num_filter": 8}, {"data": D4, "bias": (7,)}),
+    ("Convolution", {"kernel": (3, 3), "num_filter": 8}, {"data": (2, 3, 17)}),
+    ("Deconvolution", {"kernel": (3, 3), "num_filter": 4, "layout": "NHWC"}, {"data": (2, 7, 8, 3)}),
+    ("Pooling", {"kernel": (3, 3), "stride": (2, 2), "layout": "NHWC"}, {"data": (2, 17, 19, 3)}),
+    ("Pooling", {"global_pool": True, "layout": "NHWC", "kernel": (1, 1)}, {"data": (2, 17, 19, 3)}),
+    ("FullyConnected", {"num_hidden": 10}, {"data": D4, "weight": (10, 5)}),
     ("Deconvolution", {"kernel": (4, 4), "num_filter": 5, "stride": (2, 2), "pad": (1, 1)}, {"data": D4}),
     ("Deconvolution", {"kernel": (3, 3), "num_filter": 4, "stride": (2, 2), "adj": (1, 1)}, {"data": D4}),
     ("Deconvolution", {"kernel": (4, 4), "num_filter": 6, "num_group": 3, "no_bias": False}, {"data": D4}),
@@ -192,6 +203,76 @@ CASES = [
     ("_contrib_MultiBoxDetection", {}, {"cls_prob": (2, 4, 30), "loc_pred": (2, 120), "anchor": (1, 30, 4)}),
     ("_contrib_box_nms", {}, {"data": (2, 30, 6)}),
     ("_contrib_box_decode", {}, {"data": (2, 30, 4), "anchors": (1, 30, 4)}),
+    # More Tier 2/3 rules
+    ("_contrib_Proposal", {"rpn_post_nms_top_n": 20, "output_score": True},
+     {"cls_prob": (1, 18, 5, 6), "bbox_pred": (1, 36, 5, 6), "im_info": (1, 3)}),
+    ("_contrib_MultiProposal", {"rpn_post_nms_top_n": 10},
+     {"cls_prob": (2, 18, 5, 6), "bbox_pred": (2, 36, 5, 6), "im_info": (2, 3)}),
+    ("_contrib_PSROIPooling", {"spatial_scale": 0.5, "output_dim": 2, "pooled_size": 3},
+     {"data": (1, 18, 9, 9), "rois": (4, 5)}),
+    ("_contrib_ROIAlign", {"pooled_size": (2, 2), "spatial_scale": 0.5, "position_sensitive": True},
+     {"data": (1, 8, 9, 9), "rois": (4, 5)}),
+    ("_contrib_box_iou", {}, {"lhs": (2, 5, 4), "rhs": (3, 4)}),
+    ("_contrib_bipartite_matching", {"threshold": 0.5}, {"data": (2, 5, 3)}),
+    ("_contrib_MultiBoxTarget", {}, {"anchor": (1, 30, 4), "label": (2, 3, 5), "cls_pred": (2, 4, 30)}),
+    ("_contrib_BilinearResize2D", {"mode": "like"}, {"data": D4, "like": (1, 1, 5, 6)}),
+    ("_contrib_BilinearResize2D", {"scale_height": 2, "scale_width": 0.5}, {"data": D4}),
+    ("_arange", {"start": 2, "stop": 11, "step": 3}, {}),
+    ("_arange", {"start": 5}, {}),
+    ("_arange", {"start": 0, "stop": 4, "repeat": 3, "dtype": "int32"}, {}),
+    ("_contrib_arange_like", {}, {"data": (3, 4)}),
+    ("_contrib_arange_like", {"axis": 1}, {"data": (3, 4)}),
+    ("_zeros", {"shape": (2, 3)}, {}), ("_ones", {"shape": (4,)}, {}),
+    ("_full", {"shape": (2, 2), "value": 3}, {}),
+    ("shape_array", {}, {"data": D4}), ("size_array", {}, {"data": D4}),
+    ("topk", {"k": 3}, {"data": (4, 10)}),
+    ("topk", {"k": 2, "axis": 0, "ret_typ": "both"}, {"data": (4, 10)}),
+    ("topk", {"k": 2, "ret_typ": "mask"}, {"data": (4, 10)}),
+    ("topk", {"k": 2, "axis": "None", "ret_typ": "value"}, {"data": (4, 10)}),
+    ("argsort", {}, {"data": (4, 10)}), ("sort", {"axis": 0}, {"data": (4, 10)}),
+    ("take", {}, {"a": (5, 6), "indices": (2, 3)}),
+    ("take", {"axis": 1}, {"a": (5, 6, 7), "indices": (4,)}),
+    ("pick", {}, {"data": (5, 6), "index": (5,)}),
+    ("pick", {"axis": 0, "keepdims": True}, {"data": (5, 6), "index": (1, 6)}),
+    ("gather_nd", {}, {"data": (5, 6, 7), "indices": (2, 4)}),
+    ("one_hot", {"depth": 7}, {"indices": (2, 3)}),
+    ("amp_cast", {"dtype": "float16"}, {"data": D4}),
+    ("amp_multicast", {"num_outputs": 2}, {"data_0": (2, 3), "data_1": (4,)}),
+    ("dot", {}, {"lhs": (2, 3), "rhs": (3, 4)}),
+    ("dot", {"transpose_a": True}, {"lhs": (3, 2), "rhs": (3, 4)}),
+    ("dot", {"transpose_b": True}, {"lhs": (2, 5, 3), "rhs": (4, 3)}),
+    ("dot", {}, {"lhs": (3,), "rhs": (3,)}),
+    ("dot", {}, {"lhs": (3,), "rhs": (3, 4, 2)}),
+    ("batch_dot", {}, {"lhs": (2, 3, 4), "rhs": (2, 4, 5)}),
+    ("batch_dot", {"transpose_a": True, "transpose_b": True}, {"lhs": (2, 4, 3), "rhs": (2, 5, 4)}),
+    ("RNN", {"state_size": 8, "num_layers": 2, "mode": "lstm", "state_outputs": True}, {"data": (5, 3, 4)}),
+    ("RNN", {"state_size": 6, "num_layers": 1, "mode": "gru", "bidirectional": True}, {"data": (5, 3, 4)}),
+    ("RNN", {"state_size": 6, "num_layers": 3, "mode": "rnn_tanh", "state_outputs": True}, {"data": (5, 3, 4)}),
+    ("RNN", {"state_size": 8, "num_layers": 2, "mode": "lstm", "projection_size": 4, "bidirectional": True,
+             "state_outputs": True}, {"data": (5, 3, 4)}),
+    ("RNN", {"state_size": 8, "num_layers": 1, "mode": "gru", "use_sequence_length": True}, {"data": (5, 3, 4)}),
+    ("GridGenerator", {"transform_type": "affine", "target_shape": (5, 6)}, {"data": (2, 6)}),
+    ("GridGenerator", {"transform_type": "warp"}, {"data": (2, 2, 5, 6)}),
+    ("BilinearSampler", {}, {"data": D4, "grid": (2, 2, 5, 6)}),
+    ("SpatialTransformer", {"transform_type": "affine", "sampler_type": "bilinear", "target_shape": (5, 6)},
+     {"data": D4, "loc": (2, 6)}),
+    ("norm", {}, {"data": D4}), ("norm", {"axis": 1, "keepdims": True}, {"data": D4}),
+    ("_rnn_param_concat", {"num_args": 2, "dim": 0}, {"arg0": (12,), "arg1": (5,)}),
+    ("broadcast_like", {"lhs_axes": (0,), "rhs_axes": (2,)}, {"lhs": (1, 3), "rhs": (2, 3, 4)}),
+    ("reshape_like", {}, {"lhs": (2, 6), "rhs": (3, 4)}),
+    ("SVMOutput", {}, {"data": (4, 10)}),
+    ("_copy", {}, {"data": D4}), ("add_n", {"num_args": 3}, {"arg0": (2, 3), "arg2": (2, 3)}),
+    ("Embedding", {"input_dim": 20, "output_dim": 6}, {"data": (4,)}),
+    ("_contrib_DeformableConvolution", {"kernel": (3, 3), "num_filter": 4, "pad": (1, 1)},
+     {"data": (2, 3, 8, 9), "offset": (2, 18, 8, 9)}),
+    ("_contrib_DeformableConvolution", {"kernel": (3, 3), "num_filter": 4, "stride": (2, 2), "no_bias": True},
+     {"data": (2, 3, 9, 9), "offset": (2, 18, 4, 4)}),
+    ("CTCLoss", {}, {"data": (7, 2, 5), "label": (2, 3)}),
+    ("_contrib_box_encode", {}, {"samples": (2, 6), "matches": (2, 6), "anchors": (2, 6, 4),
+                                 "refs": (2, 3, 4), "means": (4,), "stds": (4,)}),
+    ("Correlation", {}, {"data1": (1, 3, 10, 12), "data2": (1, 3, 10, 12)}),
+    ("Correlation", {"kernel_size": 3, "max_displacement": 4, "stride1": 2, "stride2": 2, "pad_size": 4},
+     {"data1": (1, 3, 10, 12), "data2": (1, 3, 10, 12)}),
 ]
 
 
@@ -251,3 +332,68 @@ def test_every_tier1_op_has_a_shape_rule(build_dir):
     recs = {r["name"]: r for r in oracle.ops_dump(build_dir, "registry")}
     missing = [n for n in tier1 if not recs[n]["has_infer_shape"]]
     assert not missing
+
+
+FLAGS = {"float32": 0, "float64": 1, "float16": 2, "uint8": 3, "int32": 4, "int8": 5, "int64": 6,
+         "bool": 7}
+
+# (op, attrs, {input: dtype name}) for dtype rules.
+DTYPE_CASES = [
+    ("Convolution", {"kernel": (3, 3), "num_filter": 4}, {"data": "float16"}),
+    ("FullyConnected", {"num_hidden": 4}, {"data": "float64"}),
+    ("BatchNorm", {}, {"data": "float16"}),
+    ("BatchNorm", {}, {"data": "float64"}),
+    ("LayerNorm", {}, {"data": "float16"}),
+    ("GroupNorm", {"num_groups": 1}, {"data": "float16"}),
+    ("_contrib_SyncBatchNorm", {"key": "k"}, {"data": "float16"}),
+    ("Pooling", {"kernel": (2, 2)}, {"data": "float16"}),
+    ("Activation", {"act_type": "relu"}, {"data": "float16"}),
+    ("elemwise_add", {}, {"lhs": "int32"}),
+    ("broadcast_greater", {}, {"lhs": "int32", "rhs": "int32"}),
+    ("_mul_scalar", {"scalar": 2}, {"data": "int8"}),
+    ("Cast", {"dtype": "int32"}, {"data": "float32"}),
+    ("Cast", {"dtype": "float16"}, {"data": "uint8"}),
+    ("amp_cast", {"dtype": "float16"}, {"data": "float32"}),
+    ("amp_multicast", {"num_outputs": 2}, {"data_0": "float16", "data_1": "float32"}),
+    ("amp_multicast", {"num_outputs": 2, "cast_narrow": True}, {"data_0": "float16", "data_1": "float32"}),
+    ("topk", {"k": 2}, {"data": "float16"}),
+    ("topk", {"k": 2, "ret_typ": "both", "dtype": "int32"}, {"data": "float64"}),
+    ("topk", {"k": 2, "ret_typ": "value"}, {"data": "float16"}),
+    ("argsort", {"dtype": "int64"}, {"data": "float32"}),
+    ("argmax", {"axis": 1}, {"data": "float16"}),
+    ("one_hot", {"depth": 3, "dtype": "int32"}, {"indices": "float32"}),
+    ("Embedding", {"input_dim": 5, "output_dim": 2, "dtype": "float16"}, {"data": "int32"}),
+    ("shape_array", {}, {"data": "float16"}),
+    ("_contrib_quantize_v2", {}, {"data": "float32"}),
+    ("_contrib_quantize_v2", {"out_type": "uint8"}, {"data": "float32"}),
+    ("_contrib_quantize_v2", {"out_type": "auto", "min_calib_range": 0, "max_calib_range": 3}, {"data": "float32"}),
+    ("_contrib_quantize_v2", {"out_type": "auto", "min_calib_range": -1, "max_calib_range": 3}, {"data": "float32"}),
+    ("_contrib_dequantize", {}, {"data": "int8"}),
+    ("softmax", {"dtype": "float64"}, {"data": "float16"}),
+    ("_arange", {"start": 3, "dtype": "int64"}, {}),
+    ("_zeros", {"shape": (2,), "dtype": "int8"}, {}),
+    ("take", {}, {"a": "float16", "indices": "int32"}),
+    ("where", {}, {"condition": "float32", "x": "float16"}),
+    ("SoftmaxOutput", {}, {"data": "float16"}),
+    ("Dropout", {}, {"data": "float64"}),
+    ("RNN", {"state_size": 4, "num_layers": 1, "mode": "lstm"}, {"data": "float64"}),
+]
+
+
+@pytest.mark.parametrize("op,attrs,types", DTYPE_CASES,
+                         ids=[f"{c[0]}-{i}" for i, c in enumerate(DTYPE_CASES)])
+def test_op_dtypes_match_mxnet(build_dir, op, attrs, types):
+    attrs = {k: fmt(v) for k, v in attrs.items()}
+    sym = oracle.make(op, attrs)
+    args, outs, aux = sym.infer_type(**{f"x_{k}": v for k, v in types.items()})
+    names = sym.list_arguments() + sym.list_auxiliary_states()
+    import numpy as np
+    want_in = {n: FLAGS[np.dtype(t).name] for n, t in zip(names, args + aux)}
+    want_out = [FLAGS[np.dtype(t).name] for t in outs]
+    io = oracle.ops_dump(build_dir, "io", op, *[f"{k}={v}" for k, v in attrs.items()])
+    given = [f"?@{FLAGS[types[n]]}" if n in types else "?" for n in io["inputs"]]
+    r = oracle.ops_dump(build_dir, "infer", op, *[f"{k}={v}" for k, v in attrs.items()], "--", *given)
+    assert "error" not in r, r
+    got_in = {f"x_{n}": t for n, t in zip(io["inputs"], r["in_dtypes"])}
+    assert got_in == want_in
+    assert r["out_dtypes"][:io["visible"]] == want_out
