@@ -47,13 +47,15 @@ static mxio_status oom(const struct mxio_symbol *s, mxio_error *err) {
                       s->label ? s->label : "<buffer>");
 }
 
-static bool resolve_aliases(struct mxio_symbol *s) {
+/* Canonical op names everywhere; `ops` (may be NULL) receives each node's record. */
+static bool resolve_aliases(struct mxio_symbol *s, const mxio__op **ops) {
     for (size_t i = 0; i < s->nnodes; i++) {
         mxio__node *n = &s->nodes[i];
         for (size_t k = 0; k < n->nsubgraphs; k++)
-            if (!resolve_aliases(n->subgraphs[k])) return false;
+            if (!resolve_aliases(n->subgraphs[k], NULL)) return false;
         if (is_var(n)) continue;
         const mxio__op *op = mxio__op_find(n->op);
+        if (ops) ops[i] = op;
         if (!op || strcmp(op->name, n->op) == 0) continue;
         char *canon = mxio__strdup(op->name);
         if (!canon) return false;
@@ -103,7 +105,7 @@ static bool apply_parser_edits(struct mxio_symbol *s) {
 
 /* ---- FixParsing ---------------------------------------------------------- */
 
-static bool fix_parsing(struct mxio_symbol *s, uint32_t id) {
+static bool fix_parsing(struct mxio_symbol *s, uint32_t id, const mxio__op *op) {
     mxio__node *n = &s->nodes[id];
     size_t nh = 0;
     mxio__kv *held = n->nattrs ? mxio__calloc_array(n->nattrs, sizeof *held) : NULL;
@@ -125,7 +127,6 @@ static bool fix_parsing(struct mxio_symbol *s, uint32_t id) {
         n->nattrs--;
     }
     bool ok = true;
-    const mxio__op *op = is_var(n) ? NULL : mxio__op_find(n->op);
     for (size_t j = 0; j < nh; j++) {
         const char *k = held[j].key;
         bool placed = false;
@@ -170,9 +171,7 @@ static bool fix_parsing(struct mxio_symbol *s, uint32_t id) {
 
 /* ---- 0.9.0: auxiliary inputs ------------------------------------------- */
 
-static bool add_missing_inputs(struct mxio_symbol *s, uint32_t id) {
-    if (is_var(&s->nodes[id])) return true;
-    const mxio__op *op = mxio__op_find(s->nodes[id].op);
+static bool add_missing_inputs(struct mxio_symbol *s, uint32_t id, const mxio__op *op) {
     if (!op) return true;
     const char *names[MXIO__MAX_OP_INPUTS];
     mxio__attrs a = view(&s->nodes[id], op);
@@ -225,10 +224,8 @@ static bool add_missing_inputs(struct mxio_symbol *s, uint32_t id) {
 
 /* ---- 0.9.4: compose hooks ------------------------------------------------ */
 
-static bool apply_compose_hooks(struct mxio_symbol *s, uint32_t id) {
+static bool apply_compose_hooks(struct mxio_symbol *s, uint32_t id, const mxio__op *op) {
     const mxio__node *n = &s->nodes[id];
-    if (is_var(n)) return true;
-    const mxio__op *op = mxio__op_find(n->op);
     if (!op || !op->compose_attrs) return true;
     for (size_t i = 0; i < n->ninputs; i++) {
         mxio__node *in = &s->nodes[n->inputs[i].node];
@@ -372,24 +369,26 @@ done:
 }
 
 mxio_status mxio__symbol_upgrade(struct mxio_symbol *s, mxio_error *err) {
-    if (!resolve_aliases(s)) return oom(s, err);
     int version = s->file_version;
     size_t file_nodes = s->nnodes;
     uint32_t *order = s->nnodes ? mxio__calloc_array(s->nnodes, sizeof *order) : NULL;
+    const mxio__op **ops = s->nnodes ? mxio__calloc_array(s->nnodes, sizeof *ops) : NULL;
     size_t reached = 0;
-    if ((s->nnodes && !order) || !mxio__symbol_post_order(s, order, &reached)) {
+    if ((s->nnodes && (!order || !ops)) || !resolve_aliases(s, ops) ||
+        !mxio__symbol_post_order(s, order, &reached)) {
         free(order);
+        free(ops);
         return oom(s, err);
     }
     /* Each pass visits the nodes reachable from the heads in DFS post-order,
      * like nnvm's DFSVisit, so edits land in the same order as MXNet's. */
     bool ok = true;
     if (version < MXIO_MXNET_VERSION)
-        for (size_t i = 0; ok && i < reached; i++) ok = fix_parsing(s, order[i]);
+        for (size_t i = 0; ok && i < reached; i++) ok = fix_parsing(s, order[i], ops[order[i]]);
     if (version < 900)
-        for (size_t i = 0; ok && i < reached; i++) ok = add_missing_inputs(s, order[i]);
+        for (size_t i = 0; ok && i < reached; i++) ok = add_missing_inputs(s, order[i], ops[order[i]]);
     if (version < 904)
-        for (size_t i = 0; ok && i < reached; i++) ok = apply_compose_hooks(s, order[i]);
+        for (size_t i = 0; ok && i < reached; i++) ok = apply_compose_hooks(s, order[i], ops[order[i]]);
     if (version < 905)
         for (size_t i = 0; ok && i < reached; i++) {
             mxio__node *n = &s->nodes[order[i]];
@@ -398,6 +397,7 @@ mxio_status mxio__symbol_upgrade(struct mxio_symbol *s, mxio_error *err) {
                 mxio__node_remove_attr(n, "axis");
         }
     free(order);
+    free(ops);
     if (ok) ok = apply_parser_edits(s);
     if (!ok || !rebuild(s, file_nodes, true)) return oom(s, err);
     return MXIO_OK;

@@ -9,6 +9,7 @@
 
 #include "../format/symbol.h"
 #include "../graph/roles.h"
+#include "../ops/op.h"
 
 static const char *const element_names[] = {
     [MXIO_ELEMENT_INPUT_NAMES] = "InputNames",
@@ -261,6 +262,43 @@ static void render_dataset(const struct mxio_symbol *s, mxio_text_format f, mxio
 
 /* ---- InputNames ------------------------------------------------------------ */
 
+/* Where variable `var` goes: "consumer.argument" for each slot that takes it
+ * (the argument name from the op record; "?" for ops the registry lacks), so
+ * a reader can check why a role was given. JSON strings when `json`. */
+static void consumed_as(const struct mxio_symbol *s, size_t var, bool json, mxio__buf *b) {
+    bool first = true;
+    if (json) mxio__buf_putc(b, '[');
+    for (size_t k = 0; k < s->nnodes; k++) {
+        const mxio__node *n = &s->nodes[k];
+        if (is_variable(n)) continue;
+        const char *names[MXIO__MAX_OP_INPUTS];
+        int nargs = -2;
+        for (size_t i = 0; i < n->ninputs; i++) {
+            if (n->inputs[i].node != var) continue;
+            if (nargs == -2) {
+                const mxio__op *op = mxio__op_find(n->op);
+                mxio__attrs a = {.kv = n->attrs, .n = n->nattrs, .op = op, .node = n};
+                nargs = op ? mxio__op_inputs(op, &a, names, MXIO__MAX_OP_INPUTS) : -1;
+            }
+            mxio__buf tmp;
+            mxio__buf_init(&tmp);
+            if (nargs >= 0 && i < (size_t)nargs)
+                mxio__buf_printf(&tmp, "%s.%s", node_name(n), names[i]);
+            else
+                mxio__buf_printf(&tmp, "%s.%s%zu", node_name(n), nargs == -1 ? "?" : "arg", i);
+            if (tmp.oom) b->oom = true;
+            if (!first) mxio__buf_puts(b, json ? "," : " ");
+            if (json)
+                json_str(b, tmp.oom ? "" : tmp.data);
+            else
+                mxio__buf_puts(b, tmp.oom ? "" : tmp.data);
+            mxio__buf_free(&tmp);
+            first = false;
+        }
+    }
+    if (json) mxio__buf_putc(b, ']');
+}
+
 static void render_inputs(const struct mxio_symbol *s, const uint8_t *roles,
                           const uint8_t *sources, mxio_text_format f, mxio__buf *b) {
     size_t wname = 4;
@@ -270,11 +308,12 @@ static void render_inputs(const struct mxio_symbol *s, const uint8_t *roles,
     if (f == MXIO_TEXT_JSON)
         mxio__buf_puts(b, "[");
     else if (f == MXIO_TEXT_CSV)
-        mxio__buf_puts(b, "name,node,role,label,decided_by\r\n");
+        mxio__buf_puts(b, "name,node,role,label,decided_by,consumed_as\r\n");
     else {
         pad(b, "name", wname);
         pad(b, "role", 5);
-        mxio__buf_puts(b, "decided by\n");
+        pad(b, "decided by", 10);
+        mxio__buf_puts(b, "consumed as\n");
     }
     bool first = true;
     for (size_t k = 0; k < s->nnodes; k++) {
@@ -286,15 +325,29 @@ static void render_inputs(const struct mxio_symbol *s, const uint8_t *roles,
         if (f == MXIO_TEXT_JSON) {
             mxio__buf_puts(b, first ? "\n  {\"name\":" : ",\n  {\"name\":");
             json_str(b, name);
-            mxio__buf_printf(b, ",\"node\":%zu,\"role\":\"%s\",\"label\":%s,\"decided_by\":\"%s\"}",
+            mxio__buf_printf(b,
+                             ",\"node\":%zu,\"role\":\"%s\",\"label\":%s,\"decided_by\":\"%s\","
+                             "\"consumed_as\":",
                              k, role, label ? "true" : "false", how);
+            consumed_as(s, k, true, b);
+            mxio__buf_putc(b, '}');
         } else if (f == MXIO_TEXT_CSV) {
             csv_str(b, name);
-            mxio__buf_printf(b, ",%zu,%s,%s,%s\r\n", k, role, label ? "true" : "false", how);
+            mxio__buf_printf(b, ",%zu,%s,%s,%s,", k, role, label ? "true" : "false", how);
+            mxio__buf tmp;
+            mxio__buf_init(&tmp);
+            consumed_as(s, k, false, &tmp);
+            if (tmp.oom) b->oom = true;
+            csv_field(b, tmp.data ? tmp.data : "", tmp.len);
+            mxio__buf_free(&tmp);
+            mxio__buf_puts(b, "\r\n");
         } else {
             pad(b, name, wname);
             pad(b, role, 5);
-            mxio__buf_printf(b, "%s\n", how);
+            pad(b, how, 10);
+            consumed_as(s, k, false, b);
+            while (b->len && b->data[b->len - 1] == ' ') b->len--;
+            mxio__buf_putc(b, '\n');
         }
         first = false;
     }

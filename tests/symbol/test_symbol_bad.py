@@ -92,12 +92,17 @@ CASES = {
                   "MXIO_E_GRAPH", "cycle", None),
     "duplicate_variables": (graph([V, dict(V), {"op": "elemwise_add", "name": "s", "inputs": [[0, 0, 0], [1, 0, 0]]}]),
                             "MXIO_E_GRAPH", "nodes 0 and 1 are both variables named 'x'", False),
-    "deep_json": ("[" * 100000, "MXIO_E_LIMIT", "nested too deeply", True),
+    "deep_json": ('{"nodes": [], "arg_nodes": [], "heads": [], "attrs": {"x": ["list_int", ' + "[" * 100000,
+                  "MXIO_E_LIMIT", "nested too deeply", True),
+    "trailing_garbage": (graph([V]) + " }", "MXIO_E_FORMAT", "text after the end", None),
+    "bad_escape": (graph([{"op": "null", "name": "a", "inputs": []}]).replace('"a"', '"a\\q"'),
+                   "MXIO_E_FORMAT", "bad escape", True),
+    "raw_newline_in_string": (graph([V]).replace('"x"', '"x\n"'), "MXIO_E_FORMAT", "raw control character", True),
     "deep_subgraphs": (nested_subgraphs(40), "MXIO_E_LIMIT", "nested deeper than", None),
     "huge_attr": (graph([{"op": "null", "name": "x", "inputs": [], "attrs": {"k": "v" * (1 << 21)}}]),
                   "MXIO_E_LIMIT", 'attribute "k"', None),
     "too_many_inputs": (graph([V, {"op": "add_n", "name": "s", "inputs": [[0, 0, 0]] * 70000}]),
-                        "MXIO_E_LIMIT", "70000 entries", None),
+                        "MXIO_E_LIMIT", "more than 65536 entries", None),
 }
 
 

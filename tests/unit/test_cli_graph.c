@@ -170,7 +170,8 @@ static void test_views(void) {
     mxio_error err;
     CHECK_EQ_INT(mxio_symbol_render(&g.s, MXIO_ELEMENT_INPUT_NAMES, MXIO_TEXT_CSV, &text, &len,
                                     &err), MXIO_OK);
-    CHECK_EQ_STR(text, "name,node,role,label,decided_by\r\n\"da,\"\"ta\"\"\",0,data,false,slot\r\n");
+    CHECK_EQ_STR(text, "name,node,role,label,decided_by,consumed_as\r\n"
+                       "\"da,\"\"ta\"\"\",0,data,false,slot,c.data\r\n");
     CHECK_EQ_INT(len, strlen(text));
     mxio_free(text);
     CHECK_EQ_INT(mxio_symbol_render(&g.s, MXIO_ELEMENT_NODE_DATASET, MXIO_TEXT_JSON, &text, &len,

@@ -210,6 +210,12 @@ static void test_errors(void) {
     expect_fail("", MXIO_E_FORMAT, "not valid JSON");
     expect_fail("{\"nodes\": [}", MXIO_E_FORMAT, "t.json:1:");
     expect_fail("[1, 2]", MXIO_E_FORMAT, "top level is an array");
+    expect_fail("{\"nodes\": [], \"arg_nodes\": [], \"heads\": []} x", MXIO_E_FORMAT,
+                "text after the end");
+    expect_fail("{\"nodes\": [], \"arg_nodes\": [], \"heads\": [], \"attrs\": {\"a\": [\"str\", \"\\u0000\"]}}",
+                MXIO_E_CORRUPT, "NUL");
+    expect_fail("{\"nodes\": [{\"op\": \"null\", \"name\": \"a\\q\", \"inputs\": []}], \"arg_nodes\": [], \"heads\": []}",
+                MXIO_E_FORMAT, "t.json:1:37: node 0: not valid JSON: bad escape in a string (byte 36)");
     expect_fail("{\"arg_nodes\": [], \"heads\": []}", MXIO_E_FORMAT, "missing \"nodes\"");
     expect_fail("{\"nodes\": [], \"heads\": []}", MXIO_E_CORRUPT, "missing \"arg_nodes\"");
     expect_fail("{\"nodes\": [], \"arg_nodes\": [], \"heads\": [], \"x\": 1}", MXIO_E_CORRUPT,
@@ -322,11 +328,39 @@ static void test_limits(void) {
     CHECK_EQ_INT(mxio_symbol_read_buffer(b.data, b.len, "deep", 0, &s, &err), MXIO_E_LIMIT);
     CHECK_CONTAINS(err.message, "nested deeper");
     mxio__buf_free(&b);
-    /* plain JSON nesting past jansson's depth limit */
+    /* free-form JSON (a graph attribute's value) nested past 2048 levels */
     mxio__buf_init(&b);
+    mxio__buf_puts(&b, "{\"nodes\": [], \"arg_nodes\": [], \"heads\": [], \"attrs\": {\"x\": [\"list_int\", ");
     for (int i = 0; i < 5000; i++) mxio__buf_putc(&b, '[');
     CHECK_EQ_INT(mxio_symbol_read_buffer(b.data, b.len, "brackets", 0, &s, &err), MXIO_E_LIMIT);
     mxio__buf_free(&b);
+}
+
+/* Escapes MXNet never writes are still decoded; repeated keys: the last wins. */
+static void test_strings_and_duplicates(void) {
+    const char *j = "{\"nodes\": [{\"op\": \"null\", \"name\": \"\\u00e9\\/\\ud83d\\ude00\", "
+                    "\"attrs\": {\"k\": \"1\", \"k\": \"2\"}, \"attr\": {\"z\": \"9\", \"y\": \"8\"}, "
+                    "\"param\": {\"y\": \"p\", \"x\": \"p\"}, \"inputs\": []}], \"arg_nodes\": [0], "
+                    "\"heads\": [[0, 0]]}";
+    mxio_error err;
+    mxio_status st;
+    mxio_symbol *s = read_str(j, MXIO_SYMBOL_NO_UPGRADE, &st, &err);
+    CHECK_EQ_INT(st, MXIO_OK);
+    if (!s) return;
+    CHECK_EQ_STR(mxio_symbol_node_name(s, 0), "\xc3\xa9/\xf0\x9f\x98\x80");
+    /* "attr" came later and replaced "attrs"; param fills only x */
+    CHECK(mxio_symbol_node_attr(s, 0, "k") == NULL);
+    CHECK_EQ_STR(mxio_symbol_node_attr(s, 0, "y"), "8");
+    CHECK_EQ_STR(mxio_symbol_node_attr(s, 0, "x"), "p");
+    CHECK_EQ_INT(mxio_symbol_node_attr_count(s, 0), 3);
+    CHECK_EQ_STR(mxio_symbol_node_attr_key(s, 0, 0), "x");
+    mxio_symbol_free(s);
+    const char *dup = "{\"nodes\": [{\"op\": \"null\", \"name\": \"a\", \"attrs\": {\"k\": \"1\", "
+                      "\"k\": \"2\"}, \"inputs\": []}], \"arg_nodes\": [0], \"heads\": [[0, 0]]}";
+    s = read_str(dup, MXIO_SYMBOL_NO_UPGRADE, &st, &err);
+    CHECK(s && strcmp(mxio_symbol_node_attr(s, 0, "k"), "2") == 0);
+    CHECK_EQ_INT(mxio_symbol_node_attr_count(s, 0), 1);
+    mxio_symbol_free(s);
 }
 
 static void test_node_attr_helpers(void) {
@@ -382,6 +416,7 @@ int main(void) {
     test_big_chain();
     test_limits();
     test_node_attr_helpers();
+    test_strings_and_duplicates();
     test_write_file();
     CHECK_DONE();
 }
