@@ -69,6 +69,16 @@ def symbol_nets(mx):
 
     wide = [s.var(f"in{i}") for i in range(12)]
     nets["wide_concat"] = s.Concat(*wide, dim=1, name="cat")
+
+    # control flow: nodes with subgraphs (_foreach, _while_loop, _cond)
+    def step(x, states):
+        h = s.FullyConnected(x, num_hidden=4, name="fcs") + states[0]
+        return h, [h]
+    out, st = s.contrib.foreach(step, data, [s.var("init")], name="loop")
+    outs, _ = s.contrib.while_loop(lambda i, acc: i < 3, lambda i, acc: ([acc * 2], [i + 1, acc + 1]),
+                                   [s.var("i"), s.var("acc")], max_iterations=5, name="wl")
+    c = s.contrib.cond(s.var("p") > 0, lambda: s.var("a") + 1, lambda: s.var("a") - 1, name="cnd")
+    nets["control_flow"] = s.Group([out, st[0], outs[0], c])
     return nets
 
 

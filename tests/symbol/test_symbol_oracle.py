@@ -25,7 +25,8 @@ def test_gluon_export_roundtrip(mx, build_dir, tmp_path, name):
         assert dst.read_bytes() == src.read_bytes()
 
 
-@pytest.mark.parametrize("case", ["cnn_softmax", "multi_head_group", "shared_weight", "wide_concat"])
+@pytest.mark.parametrize("case", ["cnn_softmax", "multi_head_group", "shared_weight", "wide_concat",
+                                  "control_flow"])
 def test_symbol_api_roundtrip(mx, build_dir, tmp_path, case):
     sym = so.symbol_nets(mx)[case]
     src = tmp_path / "net-symbol.json"
