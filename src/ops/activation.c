@@ -138,8 +138,62 @@ static const mxio__attr_spec contrib_quantized_act_params[] = {
 };
 static const char *const contrib_quantized_act_inputs[] = {"data", "min_data", "max_data", NULL};
 
+/* ---- kernels (src/runtime): one binding per record below */
+#include "../runtime/exec.h"
+
+static mxio_status act_create(const mxio__kernel_req *r, mxio__act_params *p, mxio__kernel **k,
+                              mxio_error *err) {
+    double v;
+    if (mxio__attr_float(r->attrs, "slope", &v)) p->slope = (float)v;
+    if (mxio__attr_float(r->attrs, "lower_bound", &v)) p->lower_bound = (float)v;
+    if (mxio__attr_float(r->attrs, "upper_bound", &v)) p->upper_bound = (float)v;
+    return mxio__k_act_create(r->ctx, p, r->in, k, err);
+}
+
+static mxio_status activation_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    static const char *const types[] = {"relu", "sigmoid", "tanh", "softrelu", "softsign", NULL};
+    int t = mxio__bind_pick(mxio__attr_str(r->attrs, "act_type"), types);
+    if (t < 0) return mxio__bind_unsupported(r, err, "this act_type is");
+    mxio__act_params p = {.type = (mxio__act_type)t};
+    return act_create(r, &p, k, err);
+}
+
+static mxio_status leaky_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    static const char *const types[] = {"leaky", "prelu", "rrelu", "elu", "selu", "gelu", NULL};
+    static const mxio__act_type map[] = {MXIO__ACT_LEAKY, MXIO__ACT_PRELU, MXIO__ACT_RRELU,
+                                         MXIO__ACT_ELU, MXIO__ACT_SELU, MXIO__ACT_GELU};
+    int t = mxio__bind_pick(mxio__attr_str(r->attrs, "act_type"), types);
+    if (t < 0) return mxio__bind_unsupported(r, err, "this act_type is");
+    mxio__act_params p = {.type = map[t]};
+    return act_create(r, &p, k, err);
+}
+
+static mxio_status clip_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    double lo, hi;
+    if (!mxio__attr_float(r->attrs, "a_min", &lo) || !mxio__attr_float(r->attrs, "a_max", &hi))
+        return mxio__bind_unsupported(r, err, "clip without a_min/a_max is");
+    mxio__act_params p = {.type = MXIO__ACT_CLIP, .a_min = (float)lo, .a_max = (float)hi};
+    return mxio__k_act_create(r->ctx, &p, r->in, k, err);
+}
+
+static mxio_status unary_act_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    static const char *const names[] = {"relu", "sigmoid", "tanh", "softsign", NULL};
+    static const mxio__unop map[] = {MXIO__UN_RELU, MXIO__UN_SIGMOID, MXIO__UN_TANH, MXIO__UN_SOFTSIGN};
+    int u = mxio__bind_pick(r->attrs->op->name, names);
+    if (u < 0) return mxio__bind_unsupported(r, err, "this op is");
+    return mxio__k_unary_create(r->ctx, map[u], &r->in[0], k, err);
+}
+
+static mxio_status hard_sigmoid_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    double a = 0, b = 0;
+    if (!mxio__attr_float(r->attrs, "alpha", &a) || !mxio__attr_float(r->attrs, "beta", &b))
+        return mxio__bind_unsupported(r, err, "hard_sigmoid without alpha/beta is");
+    return mxio__k_hard_sigmoid_create(r->ctx, (float)a, (float)b, &r->in[0], k, err);
+}
+
 const mxio__op mxio__ops_activation[] = {
     {.name = "Activation",
+     .kernel = activation_kernel,
      .layer = &activation_rule,
      .kind = MXIO__KIND_ACTIVATION,
      .infer_shape = mxio__infer_first,
@@ -147,6 +201,7 @@ const mxio__op mxio__ops_activation[] = {
      .params = Activation_params,
      .inputs = Activation_inputs},
     {.name = "LeakyReLU",
+     .kernel = leaky_kernel,
      .to_layer = leaky_to_layer,
      .from_layer = leaky_from_layer,
      .kind = MXIO__KIND_ACTIVATION,
@@ -159,6 +214,7 @@ const mxio__op mxio__ops_activation[] = {
      .output_names = leaky_output_names,
      .compose_attrs = leaky_compose},
     {.name = "clip",
+     .kernel = clip_kernel,
      .layer = &clip_rule,
      .kind = MXIO__KIND_ACTIVATION,
      .infer_shape = mxio__infer_first,
@@ -166,29 +222,34 @@ const mxio__op mxio__ops_activation[] = {
      .params = clip_params,
      .inputs = clip_inputs},
     {.name = "relu",
+     .kernel = unary_act_kernel,
      .layer = &relu_rule,
      .kind = MXIO__KIND_ACTIVATION,
      .infer_shape = mxio__infer_first,
      .aliases = (const char *const[]){"_sparse_relu", NULL},
      .inputs = relu_inputs},
     {.name = "sigmoid",
+     .kernel = unary_act_kernel,
      .layer = &sigmoid_rule,
      .kind = MXIO__KIND_ACTIVATION,
      .infer_shape = mxio__infer_first,
      .aliases = (const char *const[]){"_sparse_sigmoid", NULL},
      .inputs = sigmoid_inputs},
     {.name = "tanh",
+     .kernel = unary_act_kernel,
      .layer = &tanh_rule,
      .kind = MXIO__KIND_ACTIVATION,
      .infer_shape = mxio__infer_first,
      .aliases = (const char *const[]){"_sparse_tanh", NULL},
      .inputs = tanh_inputs},
     {.name = "softsign",
+     .kernel = unary_act_kernel,
      .layer = &softsign_rule,
      .kind = MXIO__KIND_ACTIVATION,
      .infer_shape = mxio__infer_first,
      .inputs = softsign_inputs},
     {.name = "hard_sigmoid",
+     .kernel = hard_sigmoid_kernel,
      .layer = &hard_sigmoid_rule,
      .kind = MXIO__KIND_ACTIVATION,
      .infer_shape = mxio__infer_first,

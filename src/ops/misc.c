@@ -436,8 +436,28 @@ static const mxio__attr_spec Custom_params[] = {
     {NULL, 0, NULL, NULL},
 };
 
+/* ---- kernels (src/runtime): one binding per record below */
+#include "../runtime/exec.h"
+
+static mxio_status dropout_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    const char *m = mxio__attr_str(r->attrs, "mode");
+    return mxio__k_dropout_create(r->ctx, m && strcmp(m, "always") == 0, &r->in[0], k, err);
+}
+
+static mxio_status dot_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    bool ta = false, tb = false;
+    mxio__attr_bool(r->attrs, "transpose_a", &ta);
+    mxio__attr_bool(r->attrs, "transpose_b", &tb);
+    const char *st = mxio__attr_str(r->attrs, "forward_stype");
+    if (st && strcmp(st, "None") && strcmp(st, "default"))
+        return mxio__bind_unsupported(r, err, "a sparse forward_stype is");
+    return (strcmp(r->attrs->op->name, "dot") == 0 ? mxio__k_dot_create : mxio__k_batch_dot_create)(
+        r->ctx, ta, tb, r->in, k, err);
+}
+
 const mxio__op mxio__ops_misc[] = {
     {.name = "Dropout",
+     .kernel = dropout_kernel,
      .layer = &dropout_rule,
      .kind = MXIO__KIND_OTHER,
      .infer_shape = mxio__infer_first,
@@ -478,6 +498,7 @@ const mxio__op mxio__ops_misc[] = {
      .params = argsort_params,
      .inputs = argsort_inputs},
     {.name = "dot",
+     .kernel = dot_kernel,
      .layer = &dot_rule,
      .kind = MXIO__KIND_OTHER,
      .infer_shape = dot_infer,
@@ -485,6 +506,7 @@ const mxio__op mxio__ops_misc[] = {
      .params = dot_params,
      .inputs = dot_inputs},
     {.name = "batch_dot",
+     .kernel = dot_kernel,
      .layer = &dot_rule,
      .kind = MXIO__KIND_OTHER,
      .infer_shape = batch_dot_infer,

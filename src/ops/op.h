@@ -150,6 +150,25 @@ typedef enum mxio__op_kind {
 } mxio__op_kind;
 
 struct mxio__layer;      /* src/net/layer.h */
+struct mxio__kernel;     /* src/runtime/tensor.h */
+struct mxio__rt_ctx;
+struct mxio__tdesc;
+
+/* What an op's kernel binding gets from the executor: the node's attributes,
+ * its inputs (training labels left out) as runtime descriptors, the fp32
+ * values of inputs known at load (weights, aux states, learned constants;
+ * NULL entries for activations) and the output shapes from the shape rule. */
+typedef struct mxio__kernel_req {
+    const struct mxio__rt_ctx *ctx;
+    const struct mxio__attrs *attrs;
+    const char *node_name;
+    int nin;
+    const struct mxio__tdesc *in;
+    const float *const *constant;
+    int nout;
+    const mxio__shape *out;
+    bool blocked_out; /* the output may stay in a oneDNN layout (consumers take it) */
+} mxio__kernel_req;
 struct mxio__layer_rule;
 
 typedef struct mxio__op {
@@ -200,6 +219,12 @@ typedef struct mxio__op {
     /* Shape and dtype rule: fill unknown outputs (and weight inputs) from what
      * is known. NULL until implemented. */
     mxio_status (*infer_shape)(mxio__shape_ctx *c);
+
+    /* The CPU kernel of one node (src/runtime), created once when a net is
+     * compiled (src/runtime/exec.c) and run many times. NULL: no kernel yet
+     * (the executor names the op as unsupported). */
+    mxio_status (*kernel)(const struct mxio__kernel_req *r, struct mxio__kernel **out,
+                          mxio_error *err);
 } mxio__op;
 
 typedef struct mxio__var_attr mxio__var_attr;

@@ -245,8 +245,44 @@ static const mxio__attr_spec contrib_quantized_pooling_params[] = {
 };
 static const char *const contrib_quantized_pooling_inputs[] = {"data", "min_data", "max_data", NULL};
 
+/* ---- kernels (src/runtime): one binding per record below */
+#include "../runtime/exec.h"
+
+static mxio_status pool_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    static const char *const types[] = {"max", "avg", "sum", "lp", NULL};
+    static const char *const convs[] = {"valid", "full", "same", NULL};
+    mxio__pool_params p;
+    memset(&p, 0, sizeof p);
+    const char *layout = mxio__attr_str(r->attrs, "layout");
+    if (layout && strcmp(layout, "None") && strcmp(layout, "NCW") && strcmp(layout, "NCHW") &&
+        strcmp(layout, "NCDHW"))
+        return mxio__bind_unsupported(r, err, "a channels-last layout is");
+    int n = 0, t = mxio__bind_pick(mxio__attr_str(r->attrs, "pool_type"), types),
+        cv = mxio__bind_pick(mxio__attr_str(r->attrs, "pooling_convention"), convs);
+    if (t < 0 || cv < 0) return mxio__bind_unsupported(r, err, "this pool_type/convention is");
+    mxio__attr_bool(r->attrs, "global_pool", &p.global_pool);
+    if (!mxio__attr_shape(r->attrs, "kernel", p.kernel, 3, &n, NULL)) n = 0;
+    if (p.global_pool) n = r->in[0].ndim - 2;
+    if (n < 1 || n > 3) return mxio__bind_unsupported(r, err, "this kernel rank is");
+    p.nspatial = n;
+    if (!mxio__attr_dims(r->attrs, "stride", n, 1, p.stride) ||
+        !mxio__attr_dims(r->attrs, "pad", n, 0, p.pad))
+        return mxio__bind_unsupported(r, err, "stride/pad of another rank than kernel is");
+    p.type = (mxio__pool_type)t;
+    p.convention = (mxio__pool_conv)cv;
+    p.count_include_pad = true; /* MXNet: None counts the padding */
+    mxio__attr_bool(r->attrs, "count_include_pad", &p.count_include_pad);
+    int64_t pv = 0;
+    if (p.type == MXIO__POOL_LP && !mxio__attr_int(r->attrs, "p_value", &pv))
+        return mxio__bind_unsupported(r, err, "lp pooling without p_value is");
+    p.p_value = (int)pv;
+    p.blocked_out = r->blocked_out;
+    return mxio__k_pool_create(r->ctx, &p, &r->in[0], k, err);
+}
+
 const mxio__op mxio__ops_pool[] = {
     {.name = "Pooling",
+     .kernel = pool_kernel,
      .layer = &pool_rule,
      .kind = MXIO__KIND_POOL,
      .infer_shape = pooling_infer,
@@ -256,6 +292,7 @@ const mxio__op mxio__ops_pool[] = {
      .count_outputs = pooling_outputs,
      .output_names = (const char *const[]){"output", "workspace", NULL}},
     {.name = "Pooling_v1",
+     .kernel = pool_kernel,
      .layer = &pool_v1_rule,
      .kind = MXIO__KIND_POOL,
      .infer_shape = pooling_infer,

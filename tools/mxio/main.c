@@ -18,6 +18,7 @@ static const cli_verb verbs[] = {
      cli_import_help},
     {"params", "work on .params files (pack: .npz or .npy files -> .params)", cli_params,
      cli_params_help},
+    {"run", "run a model on the CPU: inputs from .npy/.npz, outputs to .npz/.npy", cli_run, cli_run_help},
     {"help", "show help for a command", run_help, help_help},
 };
 #define N_VERBS (sizeof verbs / sizeof verbs[0])
