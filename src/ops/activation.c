@@ -141,38 +141,48 @@ static const char *const contrib_quantized_act_inputs[] = {"data", "min_data", "
 /* ---- kernels (src/runtime): one binding per record below */
 #include "../runtime/exec.h"
 
-static mxio_status act_create(const mxio__kernel_req *r, mxio__act_params *p, mxio__kernel **k,
-                              mxio_error *err) {
+bool mxio__act_params_of(const mxio__attrs *a, mxio__act_params *p) {
+    static const char *const acts[] = {"relu", "sigmoid", "tanh", "softrelu", "softsign", NULL};
+    static const char *const leaky[] = {"leaky", "prelu", "rrelu", "elu", "selu", "gelu", NULL};
+    static const mxio__act_type leaky_map[] = {MXIO__ACT_LEAKY, MXIO__ACT_PRELU, MXIO__ACT_RRELU,
+                                               MXIO__ACT_ELU, MXIO__ACT_SELU, MXIO__ACT_GELU};
+    static const char *const unary[] = {"relu", "sigmoid", "tanh", "softsign", NULL};
+    static const mxio__act_type unary_map[] = {MXIO__ACT_RELU, MXIO__ACT_SIGMOID, MXIO__ACT_TANH,
+                                               MXIO__ACT_SOFTSIGN};
+    const char *op = a->op->name;
     double v;
-    if (mxio__attr_float(r->attrs, "slope", &v)) p->slope = (float)v;
-    if (mxio__attr_float(r->attrs, "lower_bound", &v)) p->lower_bound = (float)v;
-    if (mxio__attr_float(r->attrs, "upper_bound", &v)) p->upper_bound = (float)v;
-    return mxio__k_act_create(r->ctx, p, r->in, k, err);
+    int t;
+    memset(p, 0, sizeof *p);
+    if (strcmp(op, "Activation") == 0) {
+        if ((t = mxio__bind_pick(mxio__attr_str(a, "act_type"), acts)) < 0) return false;
+        p->type = (mxio__act_type)t;
+    } else if (strcmp(op, "LeakyReLU") == 0) {
+        if ((t = mxio__bind_pick(mxio__attr_str(a, "act_type"), leaky)) < 0) return false;
+        p->type = leaky_map[t];
+    } else if (strcmp(op, "clip") == 0) {
+        double lo, hi;
+        if (!mxio__attr_float(a, "a_min", &lo) || !mxio__attr_float(a, "a_max", &hi)) return false;
+        p->type = MXIO__ACT_CLIP;
+        p->a_min = (float)lo;
+        p->a_max = (float)hi;
+        return true;
+    } else if ((t = mxio__bind_pick(op, unary)) >= 0) {
+        p->type = unary_map[t];
+        return true;
+    } else {
+        return false;
+    }
+    if (mxio__attr_float(a, "slope", &v)) p->slope = (float)v;
+    if (mxio__attr_float(a, "lower_bound", &v)) p->lower_bound = (float)v;
+    if (mxio__attr_float(a, "upper_bound", &v)) p->upper_bound = (float)v;
+    return true;
 }
 
-static mxio_status activation_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
-    static const char *const types[] = {"relu", "sigmoid", "tanh", "softrelu", "softsign", NULL};
-    int t = mxio__bind_pick(mxio__attr_str(r->attrs, "act_type"), types);
-    if (t < 0) return mxio__bind_unsupported(r, err, "this act_type is");
-    mxio__act_params p = {.type = (mxio__act_type)t};
-    return act_create(r, &p, k, err);
-}
-
-static mxio_status leaky_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
-    static const char *const types[] = {"leaky", "prelu", "rrelu", "elu", "selu", "gelu", NULL};
-    static const mxio__act_type map[] = {MXIO__ACT_LEAKY, MXIO__ACT_PRELU, MXIO__ACT_RRELU,
-                                         MXIO__ACT_ELU, MXIO__ACT_SELU, MXIO__ACT_GELU};
-    int t = mxio__bind_pick(mxio__attr_str(r->attrs, "act_type"), types);
-    if (t < 0) return mxio__bind_unsupported(r, err, "this act_type is");
-    mxio__act_params p = {.type = map[t]};
-    return act_create(r, &p, k, err);
-}
-
-static mxio_status clip_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
-    double lo, hi;
-    if (!mxio__attr_float(r->attrs, "a_min", &lo) || !mxio__attr_float(r->attrs, "a_max", &hi))
-        return mxio__bind_unsupported(r, err, "clip without a_min/a_max is");
-    mxio__act_params p = {.type = MXIO__ACT_CLIP, .a_min = (float)lo, .a_max = (float)hi};
+/* Activation, LeakyReLU, clip: the activation kernel. */
+static mxio_status act_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    mxio__act_params p;
+    if (!mxio__act_params_of(r->attrs, &p))
+        return mxio__bind_unsupported(r, err, "this act_type (or a clip without bounds) is");
     return mxio__k_act_create(r->ctx, &p, r->in, k, err);
 }
 
@@ -193,7 +203,7 @@ static mxio_status hard_sigmoid_kernel(const mxio__kernel_req *r, mxio__kernel *
 
 const mxio__op mxio__ops_activation[] = {
     {.name = "Activation",
-     .kernel = activation_kernel,
+     .kernel = act_kernel,
      .layer = &activation_rule,
      .kind = MXIO__KIND_ACTIVATION,
      .infer_shape = mxio__infer_first,
@@ -201,7 +211,7 @@ const mxio__op mxio__ops_activation[] = {
      .params = Activation_params,
      .inputs = Activation_inputs},
     {.name = "LeakyReLU",
-     .kernel = leaky_kernel,
+     .kernel = act_kernel,
      .to_layer = leaky_to_layer,
      .from_layer = leaky_from_layer,
      .kind = MXIO__KIND_ACTIVATION,
@@ -214,7 +224,7 @@ const mxio__op mxio__ops_activation[] = {
      .output_names = leaky_output_names,
      .compose_attrs = leaky_compose},
     {.name = "clip",
-     .kernel = clip_kernel,
+     .kernel = act_kernel,
      .layer = &clip_rule,
      .kind = MXIO__KIND_ACTIVATION,
      .infer_shape = mxio__infer_first,

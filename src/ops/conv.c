@@ -659,8 +659,16 @@ static mxio_status conv_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio
     mxio__conv_params p;
     mxio_status st = conv_params_of(r, &p, err);
     if (st) return st;
-    return mxio__k_conv_create(r->ctx, &p, &r->in[0], r->constant[1],
-                               p.no_bias || r->nin < 3 ? NULL : r->constant[2], k, err);
+    const float *w = r->constant[1], *b = p.no_bias || r->nin < 3 ? NULL : r->constant[2];
+    if (r->fusion) { /* a folded BatchNorm and post-ops (src/runtime/exec.c) */
+        w = r->fusion->weight;
+        b = r->fusion->bias;
+        p.no_bias = false;
+        p.post_sum = r->fusion->post_sum;
+        p.post_act = r->fusion->post_act;
+        p.act = r->fusion->act;
+    }
+    return mxio__k_conv_create(r->ctx, &p, &r->in[0], w, b, k, err);
 }
 
 static mxio_status deconv_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {

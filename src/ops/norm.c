@@ -249,17 +249,23 @@ static const char *const LRN_inputs[] = {"data", NULL};
 /* ---- kernels (src/runtime): one binding per record below */
 #include "../runtime/exec.h"
 
+bool mxio__bn_params_of(const mxio__attrs *a, mxio__bn_params *p) {
+    double eps;
+    int64_t axis = 1; /* BatchNorm_v1 has no axis: channels are axis 1 */
+    memset(p, 0, sizeof *p);
+    if (!mxio__attr_float(a, "eps", &eps) || !mxio__attr_bool(a, "fix_gamma", &p->fix_gamma))
+        return false;
+    mxio__attr_bool(a, "use_global_stats", &p->use_global_stats);
+    mxio__attr_int(a, "axis", &axis);
+    p->eps = (float)eps;
+    p->axis = (int)axis;
+    return true;
+}
+
 static mxio_status batchnorm_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
-    mxio__bn_params p = {.fix_gamma = true, .axis = 1};
-    double eps = 1e-3;
-    int64_t axis = 1;
-    if (!mxio__attr_float(r->attrs, "eps", &eps))
-        return mxio__bind_unsupported(r, err, "an eps that does not parse is");
-    mxio__attr_bool(r->attrs, "fix_gamma", &p.fix_gamma);
-    mxio__attr_bool(r->attrs, "use_global_stats", &p.use_global_stats);
-    mxio__attr_int(r->attrs, "axis", &axis);
-    p.eps = (float)eps;
-    p.axis = (int)axis;
+    mxio__bn_params p;
+    if (!mxio__bn_params_of(r->attrs, &p))
+        return mxio__bind_unsupported(r, err, "an eps/fix_gamma that does not parse is");
     if (r->nin != 5) return mxio__bind_unsupported(r, err, "a BatchNorm without 5 inputs is");
     return mxio__k_batchnorm_create(r->ctx, &p, r->in, k, err);
 }

@@ -153,6 +153,7 @@ struct mxio__layer;      /* src/net/layer.h */
 struct mxio__kernel;     /* src/runtime/tensor.h */
 struct mxio__rt_ctx;
 struct mxio__tdesc;
+struct mxio__fusion;
 
 /* What an op's kernel binding gets from the executor: the node's attributes,
  * its inputs (training labels left out) as runtime descriptors, the fp32
@@ -168,6 +169,7 @@ typedef struct mxio__kernel_req {
     int nout;
     const mxio__shape *out;
     bool blocked_out; /* the output may stay in a oneDNN layout (consumers take it) */
+    const struct mxio__fusion *fusion; /* NULL, or what the executor fused in (exec.h) */
 } mxio__kernel_req;
 struct mxio__layer_rule;
 

@@ -109,6 +109,7 @@ typedef struct step {
     int nin, nout;
     int *in, *out; /* value indices */
     bool reorder;
+    int alias_in; /* out[0] is written over in[alias_in] (fused residual sum), -1 */
 } step;
 
 typedef struct storage {
@@ -193,6 +194,7 @@ static mxio_status add_step(mxio_runner *r, mxio__kernel *k, const char *name, c
     r->nsteps++;
     s->k = k;
     s->reorder = reorder;
+    s->alias_in = -1;
     s->name = mxio__strdup(name ? name : "?");
     s->nin = nin;
     s->nout = k->nout;
@@ -338,6 +340,167 @@ static mxio_status load_const(mxio_runner *r, const mxio_net *net, const mxio_pa
 
 /* ---- compile ----------------------------------------------------------------- */
 
+/* ---- fusion: Convolution [+ BatchNorm] [+ residual add] [+ activation] ------------
+ * A graph pattern across layers, so it lives here rather than in one op record:
+ * a BatchNorm whose only input is a Convolution's only consumer is folded into
+ * the weights; an elemwise_add / add_n of two that is the chain's only consumer
+ * becomes oneDNN's sum post-op when its other operand was computed earlier and
+ * has no other reader (the conv then writes over that operand's buffer); an
+ * activation oneDNN can apply becomes the eltwise post-op. */
+
+typedef struct chain {
+    int bn, add, act; /* layers fused into this Convolution, -1 */
+    int add_src;      /* the add's argument that is the residual */
+} chain;
+
+typedef struct uses {
+    int n;    /* references to any output of the layer (net outputs count) */
+    int user; /* the referencing layer when n == 1, -1 for a net output */
+    int src;  /* and which of its arguments */
+} uses;
+
+static bool all_arrays_but_first(const mxio__layer *l) {
+    for (size_t k = 1; k < l->nsrcs; k++)
+        if (l->srcs[k].kind != MXIO__SRC_ARRAY) return false;
+    return l->nsrcs >= 1 && l->srcs[0].kind == MXIO__SRC_LAYER;
+}
+
+static const mxio__op *layer_op(const mxio_net *net, int li) {
+    return mxio__op_find(net->layers[li].op);
+}
+
+static void plan_chains(const mxio_net *net, chain *ch, int *absorbed, uses *u) {
+    const mxio__op *conv = mxio__op_find("Convolution"), *bn = mxio__op_find("BatchNorm"),
+                   *add = mxio__op_find("elemwise_add"), *addn = mxio__op_find("add_n");
+    size_t n = net->nlayers;
+    for (size_t i = 0; i < n; i++) {
+        ch[i] = (chain){-1, -1, -1, -1};
+        absorbed[i] = -1;
+        u[i] = (uses){0, -1, -1};
+    }
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < net->layers[i].nsrcs; k++) {
+            const mxio__layer_src *s = &net->layers[i].srcs[k];
+            if (s->kind != MXIO__SRC_LAYER || s->index >= n) continue;
+            u[s->index].n++;
+            u[s->index].user = (int)i;
+            u[s->index].src = (int)k;
+        }
+    for (size_t i = 0; i < net->noutputs; i++)
+        if (net->outputs[i].src.kind == MXIO__SRC_LAYER && net->outputs[i].src.index < n) {
+            u[net->outputs[i].src.index].n++;
+            u[net->outputs[i].src.index].user = -1;
+        }
+    for (size_t i = 0; i < n; i++) {
+        const mxio__layer *l = &net->layers[i];
+        if (absorbed[i] >= 0 || l->failure || layer_op(net, (int)i) != conv ||
+            l->nsrcs < 2 || l->srcs[0].kind == MXIO__SRC_ARRAY)
+            continue;
+        bool consts = true;
+        for (size_t k = 1; k < l->nsrcs; k++) consts &= l->srcs[k].kind == MXIO__SRC_ARRAY;
+        if (!consts) continue;
+        int t = (int)i;
+        chain c = {-1, -1, -1, -1};
+        mxio__bn_params bp;
+        if (u[t].n == 1 && u[t].user >= 0 && u[t].src == 0) {
+            const mxio__layer *b = &net->layers[u[t].user];
+            mxio__attrs a = {.kv = b->attrs, .n = b->nattrs, .op = bn};
+            if (layer_op(net, u[t].user) == bn && b->nsrcs == 5 && all_arrays_but_first(b) &&
+                mxio__bn_params_of(&a, &bp) && bp.axis == 1) {
+                c.bn = u[t].user;
+                t = c.bn;
+            }
+        }
+        if (u[t].n == 1 && u[t].user >= 0) {
+            int ai = u[t].user;
+            const mxio__layer *a = &net->layers[ai];
+            const mxio__op *aop = layer_op(net, ai);
+            if ((aop == add || aop == addn) && a->nsrcs == 2) {
+                int other = 1 - u[t].src;
+                const mxio__layer_src *s = &a->srcs[other];
+                if (s->kind == MXIO__SRC_LAYER && s->index < i && u[s->index].n == 1 &&
+                    net->layers[s->index].nout == 1) {
+                    c.add = ai;
+                    c.add_src = other;
+                    t = ai;
+                }
+            }
+        }
+        if (u[t].n == 1 && u[t].user >= 0) {
+            int xi = u[t].user;
+            const mxio__layer *x = &net->layers[xi];
+            const mxio__op *xop = layer_op(net, xi);
+            mxio__attrs a = {.kv = x->attrs, .n = x->nattrs, .op = xop};
+            mxio__act_params ap;
+            if (xop && x->nsrcs == 1 && mxio__act_params_of(&a, &ap) &&
+                (ap.type == MXIO__ACT_RELU || ap.type == MXIO__ACT_LEAKY ||
+                 ap.type == MXIO__ACT_CLIP || ap.type == MXIO__ACT_SIGMOID ||
+                 ap.type == MXIO__ACT_TANH || ap.type == MXIO__ACT_ELU ||
+                 ap.type == MXIO__ACT_GELU)) {
+                c.act = xi;
+                t = xi;
+            }
+        }
+        ch[i] = c;
+        if (c.bn >= 0) absorbed[c.bn] = (int)i;
+        if (c.add >= 0) absorbed[c.add] = (int)i;
+        if (c.act >= 0) absorbed[c.act] = (int)i;
+    }
+}
+
+static bool same_layout(const mxio__tdesc *a, const mxio__tdesc *b) {
+    if (a->ndim != b->ndim || memcmp(a->dims, b->dims, (size_t)a->ndim * sizeof *a->dims))
+        return false;
+    if (a->layout != b->layout) return false;
+    return a->layout == MXIO__LAYOUT_PLAIN || dnnl_memory_desc_equal(&a->md, &b->md);
+}
+
+/* The fused weights and bias of a chain's Convolution (runner-owned). */
+static mxio_status fuse_weights(mxio_runner *r, const mxio_net *net, const mxio_params *params,
+                                const chain *c, const int *in, int nin, mxio__fusion *fz,
+                                mxio_error *err) {
+    const value *w = &r->vals[in[1]];
+    int64_t o = w->desc.dims[0], nw = mxio__tdesc_numel(&w->desc);
+    if (o <= 0 || nw <= 0 || nw % o) return mxio__fail(err, MXIO_E_SHAPE, "fusion: weight shape");
+    float *wf = mxio__rt_alloc((size_t)nw * 4), *bf = mxio__rt_alloc((size_t)o * 4);
+    if (!wf || !bf || !GROW(r->consts, r->nconsts + 1, r->capconsts)) {
+        mxio__rt_free(wf);
+        mxio__rt_free(bf);
+        return oom(err);
+    }
+    r->consts[r->nconsts++] = wf;
+    r->consts[r->nconsts++] = bf;
+    memcpy(wf, r->consts[w->index], (size_t)nw * 4);
+    if (nin >= 3) memcpy(bf, r->consts[r->vals[in[2]].index], (size_t)o * 4);
+    else memset(bf, 0, (size_t)o * 4);
+    if (c->bn >= 0) {
+        const mxio__layer *b = &net->layers[c->bn];
+        mxio__attrs a = {.kv = b->attrs, .n = b->nattrs, .op = layer_op(net, c->bn)};
+        mxio__bn_params bp;
+        const float *bn[4];
+        mxio__bn_params_of(&a, &bp);
+        for (int k = 0; k < 4; k++) {
+            int vi;
+            mxio_status st = load_const(r, net, params, b, &b->arrays[b->srcs[k + 1].index], &vi, err);
+            if (st) return st;
+            if (mxio__tdesc_numel(&r->vals[vi].desc) != o)
+                return mxio__fail(err, MXIO_E_SHAPE, "layer '%s': BatchNorm arrays of %lld entries after a conv of %lld filters",
+                                  b->name, (long long)mxio__tdesc_numel(&r->vals[vi].desc), (long long)o);
+            bn[k] = r->consts[r->vals[vi].index];
+        }
+        mxio__bn_fold_into_conv(&bp, o, nw / o, bn[0], bn[1], bn[2], bn[3], wf, bf);
+    }
+    fz->weight = wf;
+    fz->bias = bf;
+    if (c->act >= 0) {
+        const mxio__layer *x = &net->layers[c->act];
+        mxio__attrs a = {.kv = x->attrs, .n = x->nattrs, .op = layer_op(net, c->act)};
+        fz->post_act = mxio__act_params_of(&a, &fz->act);
+    }
+    fz->post_sum = c->add >= 0;
+    return MXIO_OK;
+}
+
 static void shape_of(const mxio__tdesc *d, mxio__shape *s) {
     s->ndim = d->ndim;
     for (int i = 0; i < d->ndim; i++) s->d[i] = d->dims[i];
@@ -345,7 +508,7 @@ static void shape_of(const mxio__tdesc *d, mxio__shape *s) {
 
 static mxio_status compile_layer(mxio_runner *r, const mxio_net *net, const mxio_params *params,
                                  size_t li, int **port_vals, const bool *feeds_output,
-                                 mxio_error *err) {
+                                 const chain *c, mxio_error *err) {
     const mxio__layer *l = &net->layers[li];
     const mxio__op *op = mxio__op_find(l->op);
     mxio__attrs attrs = {.kv = l->attrs, .n = l->nattrs, .op = op, .node = NULL};
@@ -399,6 +562,16 @@ static mxio_status compile_layer(mxio_runner *r, const mxio_net *net, const mxio
     mxio__tdesc descs[MXIO__RT_MAX_IO];
     const float *cst[MXIO__RT_MAX_IO];
     mxio__kernel *k = NULL;
+    bool fused = c->bn >= 0 || c->add >= 0 || c->act >= 0;
+    mxio__fusion fz = {0};
+    size_t tail = li;
+    if (fused) {
+        if ((st = fuse_weights(r, net, params, c, in, nin, &fz, err))) return st;
+        tail = (size_t)(c->act >= 0 ? c->act : c->add >= 0 ? c->add : c->bn);
+        if (c->bn >= 0) { /* the chain ends where the net goes on: its output shape */
+            nout = 1;
+        }
+    }
     for (int attempt = 0; attempt < 2; attempt++) {
         bool blocked_in = false;
         for (int i = 0; i < nin; i++) {
@@ -409,7 +582,8 @@ static mxio_status compile_layer(mxio_runner *r, const mxio_net *net, const mxio
         }
         mxio__kernel_req req = {.ctx = &r->ctx, .attrs = &attrs, .node_name = l->name,
                                 .nin = nin, .in = descs, .constant = cst, .nout = nout,
-                                .out = osh, .blocked_out = !feeds_output[li]};
+                                .out = osh, .blocked_out = !feeds_output[tail],
+                                .fusion = fused ? &fz : NULL};
         st = op->kernel(&req, &k, err);
         if (st == MXIO_OK) break;
         if (!blocked_in || attempt) {
@@ -439,9 +613,42 @@ static mxio_status compile_layer(mxio_runner *r, const mxio_net *net, const mxio
                               l->name, l->op, j, a, b);
         }
     }
+    int alias = -1;
+    if (c->add >= 0) {
+        /* the residual, in the conv output's layout, is overwritten by the sum */
+        const mxio__layer_src *rs = &net->layers[c->add].srcs[c->add_src];
+        int rv = port_vals[rs->index][rs->port];
+        if (rv < 0 || r->vals[rv].desc.ndim != k->out[0].ndim ||
+            memcmp(r->vals[rv].desc.dims, k->out[0].dims, (size_t)k->out[0].ndim * sizeof(int64_t))) {
+            mxio__kernel_free(k);
+            return mxio__fail(err, MXIO_E_SHAPE, "layer '%s': the residual of '%s' has another shape",
+                              l->name, net->layers[c->add].name);
+        }
+        if (!same_layout(&r->vals[rv].desc, &k->out[0])) {
+            mxio__kernel *ro = NULL;
+            step *rs_step;
+            mxio__tdesc from = r->vals[rv].desc, to = k->out[0];
+            if ((st = mxio__k_reorder_create(&r->ctx, &from, &to, &ro, err))) {
+                mxio__kernel_free(k);
+                return st;
+            }
+            if ((st = add_step(r, ro, "residual reorder", &rv, 1, true, &rs_step, err))) {
+                mxio__kernel_free(k);
+                return st;
+            }
+            r->nreorders++;
+            rv = rs_step->out[0];
+        }
+        alias = nin;
+        in[nin++] = rv;
+    }
     step *s;
     if ((st = add_step(r, k, l->name, in, nin, false, &s, err))) return st;
+    s->alias_in = alias;
     for (int j = 0; j < s->nout && j < l->nout; j++) port_vals[li][j] = s->out[j];
+    if (c->bn >= 0) port_vals[c->bn][0] = s->out[0];
+    if (c->add >= 0) port_vals[c->add][0] = s->out[0];
+    if (c->act >= 0) port_vals[c->act][0] = s->out[0];
     return MXIO_OK;
 }
 
@@ -451,7 +658,18 @@ static void plan(mxio_runner *r) {
      * arena value that dies at this step and is big enough. */
     for (size_t si = 0; si < r->nsteps; si++) {
         step *s = &r->steps[si];
-        if (!s->k->in_place_ok || s->nin < 1 || s->nout < 1) continue;
+        if (s->alias_in < 0) continue;
+        value *vin = &r->vals[s->in[s->alias_in]], *vout = &r->vals[s->out[0]];
+        storage *a = &r->stor[vin->storage], *b = &r->stor[vout->storage];
+        if (b->last > a->last) a->last = b->last;
+        b->bytes = 0;
+        int old = vout->storage;
+        for (size_t v = 0; v < r->nvals; v++)
+            if (r->vals[v].storage == old) r->vals[v].storage = vin->storage;
+    }
+    for (size_t si = 0; si < r->nsteps; si++) {
+        step *s = &r->steps[si];
+        if (!s->k->in_place_ok || s->nin < 1 || s->nout < 1 || s->alias_in >= 0) continue;
         value *vin = &r->vals[s->in[0]], *vout = &r->vals[s->out[0]];
         if (vin->kind != VAL_ARENA) continue;
         storage *a = &r->stor[vin->storage], *b = &r->stor[vout->storage];
@@ -530,7 +748,10 @@ mxio_status mxio_runner_create(const mxio_net *net, const mxio_params *params,
     r->threads = opts && opts->threads > 0 ? opts->threads : 1;
     int **port_vals = mxio__calloc_array(net->nlayers + 1, sizeof *port_vals);
     bool *feeds_output = mxio__calloc_array(net->nlayers + 1, sizeof *feeds_output);
-    if (!port_vals || !feeds_output) {
+    chain *chains = mxio__calloc_array(net->nlayers + 1, sizeof *chains);
+    int *absorbed = mxio__calloc_array(net->nlayers + 1, sizeof *absorbed);
+    uses *use = mxio__calloc_array(net->nlayers + 1, sizeof *use);
+    if (!port_vals || !feeds_output || !chains || !absorbed || !use) {
         st = oom(err);
         goto done;
     }
@@ -603,8 +824,11 @@ mxio_status mxio_runner_create(const mxio_net *net, const mxio_params *params,
         }
         for (int j = 0; j < no; j++) port_vals[li][j] = -1;
     }
+    plan_chains(net, chains, absorbed, use);
     for (size_t li = 0; li < net->nlayers; li++)
-        if ((st = compile_layer(r, net, params, li, port_vals, feeds_output, err))) goto done;
+        if (absorbed[li] < 0 &&
+            (st = compile_layer(r, net, params, li, port_vals, feeds_output, &chains[li], err)))
+            goto done;
     /* outputs: plain, alive to the end */
     for (size_t i = 0; i < net->noutputs; i++) {
         const mxio__net_output *o = &net->outputs[i];
@@ -646,6 +870,9 @@ done:
         for (size_t li = 0; li < net->nlayers; li++) free(port_vals[li]);
     free(port_vals);
     free(feeds_output);
+    free(chains);
+    free(absorbed);
+    free(use);
     if (st) {
         mxio_runner_free(r);
         return st;
