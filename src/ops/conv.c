@@ -668,7 +668,9 @@ static mxio_status conv_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio
         p.post_act = r->fusion->post_act;
         p.act = r->fusion->act;
     }
-    return mxio__k_conv_create(r->ctx, &p, &r->in[0], w, b, k, err);
+    mxio_status st2 = mxio__k_conv_create(r->ctx, &p, &r->in[0], w, b, k, err);
+    if (st2 == MXIO_OK && w) *r->packed |= b || r->nin < 3 ? 6u : 2u;
+    return st2;
 }
 
 static mxio_status deconv_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
@@ -680,8 +682,10 @@ static mxio_status deconv_kernel(const mxio__kernel_req *r, mxio__kernel **k, mx
     if ((target[0] || target[1] || target[2]) &&
         (st = mxio__deconv_apply_target_shape(&p, &r->in[0], target, err)))
         return st;
-    return mxio__k_deconv_create(r->ctx, &p, &r->in[0], r->constant[1],
-                                 p.no_bias || r->nin < 3 ? NULL : r->constant[2], k, err);
+    const float *w = r->constant[1], *b = p.no_bias || r->nin < 3 ? NULL : r->constant[2];
+    if ((st = mxio__k_deconv_create(r->ctx, &p, &r->in[0], w, b, k, err))) return st;
+    if (w) *r->packed |= b || r->nin < 3 ? 6u : 2u;
+    return MXIO_OK;
 }
 
 static mxio_status fc_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
@@ -689,8 +693,10 @@ static mxio_status fc_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_e
     mxio__attr_int(r->attrs, "num_hidden", &p.num_hidden);
     mxio__attr_bool(r->attrs, "no_bias", &p.no_bias);
     mxio__attr_bool(r->attrs, "flatten", &p.flatten);
-    return mxio__k_fc_create(r->ctx, &p, &r->in[0], r->constant[1],
-                             p.no_bias || r->nin < 3 ? NULL : r->constant[2], k, err);
+    const float *w = r->constant[1], *b = p.no_bias || r->nin < 3 ? NULL : r->constant[2];
+    mxio_status st = mxio__k_fc_create(r->ctx, &p, &r->in[0], w, b, k, err);
+    if (st == MXIO_OK && w) *r->packed |= b || r->nin < 3 ? 6u : 2u;
+    return st;
 }
 
 static mxio_status embedding_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {

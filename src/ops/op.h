@@ -170,6 +170,9 @@ typedef struct mxio__kernel_req {
     const mxio__shape *out;
     bool blocked_out; /* the output may stay in a oneDNN layout (consumers take it) */
     const struct mxio__fusion *fusion; /* NULL, or what the executor fused in (exec.h) */
+    /* Set by the binding: bit i when the kernel packed constant input i at
+     * creation and never reads its run-time pointer (the executor frees it). */
+    uint32_t *packed;
 } mxio__kernel_req;
 struct mxio__layer_rule;
 

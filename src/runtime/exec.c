@@ -455,6 +455,15 @@ static bool same_layout(const mxio__tdesc *a, const mxio__tdesc *b) {
     return a->layout == MXIO__LAYOUT_PLAIN || dnnl_memory_desc_equal(&a->md, &b->md);
 }
 
+/* Free a runner-owned constant buffer the kernel no longer needs. */
+static void release_const(mxio_runner *r, const float *p) {
+    for (size_t i = 0; p && i < r->nconsts; i++)
+        if (r->consts[i] == p) {
+            mxio__rt_free(r->consts[i]);
+            r->consts[i] = NULL;
+        }
+}
+
 /* The fused weights and bias of a chain's Convolution (runner-owned). */
 static mxio_status fuse_weights(mxio_runner *r, const mxio_net *net, const mxio_params *params,
                                 const chain *c, const int *in, int nin, mxio__fusion *fz,
@@ -489,6 +498,10 @@ static mxio_status fuse_weights(mxio_runner *r, const mxio_net *net, const mxio_
             bn[k] = r->consts[r->vals[vi].index];
         }
         mxio__bn_fold_into_conv(&bp, o, nw / o, bn[0], bn[1], bn[2], bn[3], wf, bf);
+        for (int k = 0; k < 4; k++) {
+            r->weight_bytes -= (size_t)o * 4;
+            release_const(r, bn[k]);
+        }
     }
     fz->weight = wf;
     fz->bias = bf;
@@ -564,6 +577,7 @@ static mxio_status compile_layer(mxio_runner *r, const mxio_net *net, const mxio
     mxio__kernel *k = NULL;
     bool fused = c->bn >= 0 || c->add >= 0 || c->act >= 0;
     mxio__fusion fz = {0};
+    uint32_t packed = 0;
     size_t tail = li;
     if (fused) {
         if ((st = fuse_weights(r, net, params, c, in, nin, &fz, err))) return st;
@@ -583,7 +597,8 @@ static mxio_status compile_layer(mxio_runner *r, const mxio_net *net, const mxio
         mxio__kernel_req req = {.ctx = &r->ctx, .attrs = &attrs, .node_name = l->name,
                                 .nin = nin, .in = descs, .constant = cst, .nout = nout,
                                 .out = osh, .blocked_out = !feeds_output[tail],
-                                .fusion = fused ? &fz : NULL};
+                                .fusion = fused ? &fz : NULL, .packed = &packed};
+        packed = 0;
         st = op->kernel(&req, &k, err);
         if (st == MXIO_OK) break;
         if (!blocked_in || attempt) {
@@ -613,6 +628,16 @@ static mxio_status compile_layer(mxio_runner *r, const mxio_net *net, const mxio
                               l->name, l->op, j, a, b);
         }
     }
+    /* Constants the kernel packed are not read again: free them now (the fused
+     * weights are always packed). */
+    for (int i = 0; i < nin && i < 32; i++) {
+        value *v = &r->vals[in[i]];
+        if (!(packed >> i & 1) || v->kind != VAL_CONST || !r->consts[v->index]) continue;
+        mxio__rt_free(r->consts[v->index]);
+        r->consts[v->index] = NULL;
+        r->weight_bytes -= v->bytes;
+    }
+    if (fused) release_const(r, fz.weight), release_const(r, fz.bias);
     int alias = -1;
     if (c->add >= 0) {
         /* the residual, in the conv output's layout, is overwritten by the sum */
