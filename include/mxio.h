@@ -376,9 +376,23 @@ typedef struct mxio_net mxio_net;
 /* Flags for mxio_net_options. */
 #define MXIO_NET_KEEP_FAILURES 0x1u /* return a net with failure entries instead of failing */
 
+/* The shape of one input, for mxio_net_options (dims as MXNet's infer_shape takes them,
+ * batch axis included). */
+typedef struct mxio_input_shape {
+    const char *name;
+    int ndim;
+    const int64_t *dims;
+} mxio_input_shape;
+
+/* Zero-initialise ({0}) and set what you need: fields may be appended. */
 typedef struct mxio_net_options {
     const char *output; /* take this internal output as the net's output ("fc1_output"); NULL: the heads */
     uint32_t flags;     /* MXIO_NET_* */
+    /* Input shapes (may be NULL): the graph's shape rules then give every layer's output
+     * shapes and every array's shape (also in an UninitializedNet), and check the params
+     * file's arrays against each other. Inputs that declare __shape__ need none. */
+    const mxio_input_shape *input_shapes;
+    size_t num_input_shapes;
 } mxio_net_options;
 
 /* Build a Net from a symbol; `params` (may be NULL: an UninitializedNet) supplies the
@@ -420,17 +434,22 @@ MXIO_API const char *mxio_net_layer_failure(const mxio_net *net, size_t i);
 MXIO_API const char *mxio_net_layer_option(const mxio_net *net, size_t i, const char *name);
 MXIO_API size_t mxio_net_layer_array_count(const mxio_net *net, size_t i);
 /* Array slot j of layer i: slot name ("Weights"), the MXNet variable it is wired to
- * (NULL if the op does not take it), and its shape (ndim -1 and NULL when no array
- * is attached: UninitializedNet or no_bias). */
+ * (NULL if the op does not take it), and its shape: the attached array's, else the
+ * inferred one (ndim -1 and NULL when neither is known, or for no_bias). */
 MXIO_API const char *mxio_net_layer_array_name(const mxio_net *net, size_t i, size_t j);
 MXIO_API const char *mxio_net_layer_array_variable(const mxio_net *net, size_t i, size_t j);
 MXIO_API const int64_t *mxio_net_layer_array_shape(const mxio_net *net, size_t i, size_t j,
                                                    int *ndim);
+/* Shape of output k of layer i as inferred from the input shapes (-1 for a dim not
+ * known); NULL and *ndim -1 when unknown. */
+MXIO_API const int64_t *mxio_net_layer_output_shape(const mxio_net *net, size_t i, size_t k,
+                                                    int *ndim);
 
 /* Render MXIO_ELEMENT_NET, MXIO_ELEMENT_UNINITIALIZED_NET (arrays left out) or
  * MXIO_ELEMENT_LAYER_ASSOCIATION as MXIO_TEXT_TABLE (a layer list for people) or
- * MXIO_TEXT_JSON (the Net JSON form, docs/layers.md) into a malloc'd NUL-terminated
- * buffer (free with mxio_free). */
+ * MXIO_TEXT_JSON (Net/UninitializedNet: the Net JSON form, docs/layers.md;
+ * LayerAssociation: {node name: {op, type, options, arrays} or {op, failure}}) into a
+ * malloc'd NUL-terminated buffer (free with mxio_free). */
 MXIO_API mxio_status mxio_net_render(const mxio_net *net, mxio_element element,
                                      mxio_text_format format, char **text, size_t *len,
                                      mxio_error *err);

@@ -91,20 +91,21 @@ static bool same_shape(const mxio__shape *a, const mxio__shape *b) {
     return true;
 }
 
+/* Per-node scratch, sized once for the widest node of the graph. */
+typedef struct scratch {
+    mxio__shape *in, *out;
+    int *in_dt, *out_dt;
+} scratch;
+
 /* Run one node's rule and write what it learned back into the entries. */
 static mxio_status infer_node(const struct mxio_symbol *s, size_t i, mxio__shapes *sh,
-                              bool *changed, mxio_error *err) {
+                              scratch *w, bool *changed, mxio_error *err) {
     const mxio__node *n = &s->nodes[i];
     const mxio__op *op = mxio__op_find(n->op);
     if (!op || !op->infer_shape) return MXIO_OK;
-    if (n->ninputs > MXIO__MAX_OP_INPUTS)
-        return mxio__fail_at(err, MXIO_E_SHAPE, -1, (int64_t)i, -1,
-                             "node %zu '%s' (%s): %zu inputs, more than %d", i, n->name, n->op,
-                             n->ninputs, MXIO__MAX_OP_INPUTS);
     int nout = (int)(sh->row[i + 1] - sh->row[i]);
-    mxio__shape in[MXIO__MAX_OP_INPUTS], out[MXIO__MAX_OP_INPUTS];
-    int in_dt[MXIO__MAX_OP_INPUTS], out_dt[MXIO__MAX_OP_INPUTS];
-    if (nout > MXIO__MAX_OP_INPUTS) nout = MXIO__MAX_OP_INPUTS;
+    mxio__shape *in = w->in, *out = w->out;
+    int *in_dt = w->in_dt, *out_dt = w->out_dt;
     for (size_t k = 0; k < n->ninputs; k++) {
         const mxio__entry *en = &n->inputs[k];
         if (en->node >= i || en->index >= sh->row[en->node + 1] - sh->row[en->node])
@@ -137,7 +138,6 @@ static mxio_status infer_node(const struct mxio_symbol *s, size_t i, mxio__shape
         if (!same_shape(&sh->shape[e], &in[k])) {
             /* A rule may only refine what was unknown. */
             mxio__shape merged = sh->shape[e];
-            c.node_index = (int64_t)i;
             if ((st = mxio__shape_assign(&c, &merged, &in[k], "input"))) return st;
             sh->shape[e] = merged;
             *changed = true;
@@ -150,6 +150,32 @@ static mxio_status infer_node(const struct mxio_symbol *s, size_t i, mxio__shape
     return MXIO_OK;
 }
 
+static mxio_status scratch_alloc(const struct mxio_symbol *s, const mxio__shapes *sh, scratch *w,
+                                 mxio_error *err) {
+    size_t width = 1;
+    for (size_t i = 0; i < s->nnodes; i++) {
+        size_t nout = sh->row[i + 1] - sh->row[i];
+        if (s->nodes[i].ninputs > width) width = s->nodes[i].ninputs;
+        if (nout > width) width = nout;
+    }
+    if (width > INT32_MAX)
+        return mxio__fail(err, MXIO_E_SHAPE, "a node has %zu inputs or outputs", width);
+    w->in = mxio__calloc_array(width, sizeof *w->in);
+    w->out = mxio__calloc_array(width, sizeof *w->out);
+    w->in_dt = mxio__calloc_array(width, sizeof *w->in_dt);
+    w->out_dt = mxio__calloc_array(width, sizeof *w->out_dt);
+    if (!w->in || !w->out || !w->in_dt || !w->out_dt)
+        return mxio__fail(err, MXIO_E_NOMEM, "out of memory for shape scratch (%zu)", width);
+    return MXIO_OK;
+}
+
+static void scratch_free(scratch *w) {
+    free(w->in);
+    free(w->out);
+    free(w->in_dt);
+    free(w->out_dt);
+}
+
 mxio_status mxio__infer_shapes(const struct mxio_symbol *s, const mxio__shape_hint *hints,
                                size_t nhints, mxio__shapes *out, mxio_error *err) {
     mxio__error_clear(err);
@@ -158,14 +184,17 @@ mxio_status mxio__infer_shapes(const struct mxio_symbol *s, const mxio__shape_hi
     mxio_status st = layout_rows(s, out, err);
     for (size_t i = 0; !st && i < s->nnodes; i++)
         if (strcmp(s->nodes[i].op, "null") == 0) st = seed_variable(s, i, hints, nhints, out, err);
+    scratch w = {0};
+    if (!st) st = scratch_alloc(s, out, &w, err);
     /* Forward passes until a fixpoint; each pass can only add knowledge, so the
      * bound is generous. */
     bool changed = true;
     for (int pass = 0; !st && changed && pass < 8; pass++) {
         changed = false;
         for (size_t i = 0; !st && i < s->nnodes; i++)
-            if (strcmp(s->nodes[i].op, "null") != 0) st = infer_node(s, i, out, &changed, err);
+            if (strcmp(s->nodes[i].op, "null") != 0) st = infer_node(s, i, out, &w, &changed, err);
     }
+    scratch_free(&w);
     if (st) {
         mxio__shapes_free(out);
         return st;

@@ -118,6 +118,7 @@ typedef struct mxio__layer {
     char **arg_names;      /* argument names of the op (NULL entries for unknown ops) */
     size_t nsrcs;
     int nout, nvisible;    /* output counts of the node */
+    mxio__shape *out_shapes; /* nvisible inferred output shapes (ndim -1: unknown), or NULL */
     /* provenance: the node as it was in the symbol */
     int64_t node;
     char *op;

@@ -184,6 +184,7 @@ void mxio__layer_clear(mxio__layer *l) {
     for (size_t i = 0; i < l->nsrcs; i++) free(l->arg_names ? l->arg_names[i] : NULL);
     free(l->arg_names);
     free(l->srcs);
+    free(l->out_shapes);
     free(l->name);
     free(l->op);
     mxio__kvs_free(l->attrs, l->nattrs);

@@ -461,17 +461,47 @@ static mxio_status attach(builder *b, mxio__layer *l, mxio__buf *missing, size_t
     return MXIO_OK;
 }
 
-/* The arrays must also fit each other: run the graph's shape rules with the
- * attached shapes (and any __shape__ the inputs declare). A rule that rejects
- * them (conv2 weights made for 32 channels after a 64-channel conv1) is a
- * mismatch between the params file and the graph. */
-static mxio_status check_with_inference(builder *b) {
-    const struct mxio_net *net = b->net;
-    size_t nh = 0;
+/* Run the graph's shape rules with the input shapes given (or declared with
+ * __shape__) and the attached arrays' shapes. What they infer fills every layer's
+ * output shapes and the shapes of arrays not attached. A rule that rejects the
+ * shapes is a mismatch between the params file and the graph (conv2 weights made
+ * for 5 channels after a 6-channel conv1), or input shapes that do not fit. */
+static mxio_status infer_and_check(builder *b, const mxio_net_options *opts) {
+    struct mxio_net *net = b->net;
+    size_t nin = opts ? opts->num_input_shapes : 0;
+    if (nin && !opts->input_shapes)
+        return mxio__fail(b->err, MXIO_E_MISUSE, "mxio_net_options: input_shapes is NULL");
+    size_t nh = nin, nset = 0;
     for (size_t i = 0; i < net->nlayers; i++) nh += net->layers[i].narrays;
     mxio__shape_hint *hints = mxio__calloc_array(nh ? nh : 1, sizeof *hints);
     if (!hints) return oom(b);
     nh = 0;
+    for (size_t k = 0; k < nin; k++) {
+        const mxio_input_shape *in = &opts->input_shapes[k];
+        bool found = false;
+        for (size_t v = 0; in->name && v < b->s->nnodes && !found; v++)
+            found = strcmp(b->s->nodes[v].op, "null") == 0 && strcmp(b->s->nodes[v].name, in->name) == 0;
+        if (!found || in->ndim < 0 || in->ndim > MXIO__MAX_DIMS || (in->ndim && !in->dims)) {
+            free(hints);
+            if (!found)
+                return mxio__fail(b->err, MXIO_E_NOT_FOUND, "%s: no input named '%s' to give a shape",
+                                  net->label, in->name ? in->name : "(null)");
+            return mxio__fail(b->err, MXIO_E_MISUSE, "input shape for '%s': %d dims", in->name,
+                              in->ndim);
+        }
+        hints[nh].name = in->name;
+        hints[nh].shape.ndim = in->ndim;
+        for (int d = 0; d < in->ndim; d++) {
+            if (in->dims[d] < 0) {
+                free(hints);
+                return mxio__fail(b->err, MXIO_E_MISUSE, "input shape for '%s': dim %d is %lld",
+                                  in->name, d, (long long)in->dims[d]);
+            }
+            hints[nh].shape.d[d] = in->dims[d];
+        }
+        hints[nh].dtype = -1;
+        nh++;
+    }
     for (size_t i = 0; i < net->nlayers; i++)
         for (size_t j = 0; j < net->layers[i].narrays; j++) {
             const mxio__layer_array *a = &net->layers[i].arrays[j];
@@ -481,20 +511,63 @@ static mxio_status check_with_inference(builder *b) {
             memcpy(hints[nh].shape.d, a->shape, (size_t)a->ndim * sizeof(int64_t));
             hints[nh].dtype = a->dtype;
             nh++;
+            nset++;
         }
     mxio__shapes sh;
     memset(&sh, 0, sizeof sh);
     mxio_error ierr;
     mxio__error_clear(&ierr);
     mxio_status st = mxio__infer_shapes(b->s, hints, nh, &sh, &ierr);
-    mxio__shapes_free(&sh);
     free(hints);
-    if (st == MXIO_E_NOMEM) return oom(b);
-    if (st == MXIO_E_SHAPE)
-        return mxio__fail_at(b->err, MXIO_E_MISMATCH, -1, ierr.node, -1,
-                             "%s: the params file's arrays do not fit the graph: %s", net->label,
+    if (st == MXIO_E_NOMEM) {
+        mxio__shapes_free(&sh);
+        return oom(b);
+    }
+    if (st == MXIO_E_SHAPE && (nset || nin)) {
+        mxio__shapes_free(&sh);
+        if (nset)
+            return mxio__fail_at(b->err, MXIO_E_MISMATCH, -1, ierr.node, -1,
+                                 "%s: the params file's arrays do not fit the graph%s: %s",
+                                 net->label, nin ? " and the input shapes" : "", ierr.message);
+        return mxio__fail_at(b->err, MXIO_E_SHAPE, -1, ierr.node, -1,
+                             "%s: the input shapes do not fit the graph: %s", net->label,
                              ierr.message);
-    /* Other failures (an op without a shape rule is not one) leave the check undone. */
+    }
+    if (st) {
+        /* Shapes stay unknown; nothing given here contradicts the graph. */
+        mxio__shapes_free(&sh);
+        return MXIO_OK;
+    }
+    for (size_t i = 0; i < net->nlayers; i++) {
+        mxio__layer *l = &net->layers[i];
+        if (l->node < 0 || (size_t)l->node >= sh.nnodes || l->nvisible <= 0) continue;
+        l->out_shapes = mxio__calloc_array((size_t)l->nvisible, sizeof *l->out_shapes);
+        if (!l->out_shapes) {
+            mxio__shapes_free(&sh);
+            return oom(b);
+        }
+        for (int k = 0; k < l->nvisible; k++) {
+            mxio__shape x = sh.shape[sh.row[l->node] + (uint32_t)k];
+            /* 0 inside a legacy shape means "not known". */
+            for (int d = 0; d < x.ndim; d++)
+                if (x.d[d] <= 0) x.d[d] = -1;
+            l->out_shapes[k] = x;
+        }
+        for (size_t j = 0; j < l->narrays; j++) {
+            mxio__layer_array *a = &l->arrays[j];
+            if (a->state != MXIO__ARRAY_UNSET || a->var_node < 0 || (size_t)a->var_node >= sh.nnodes)
+                continue;
+            uint32_t e = sh.row[a->var_node];
+            const mxio__shape *x = &sh.shape[e];
+            bool known = x->ndim >= 0;
+            for (int d = 0; known && d < x->ndim; d++) known = x->d[d] > 0;
+            if (!known) continue;
+            a->ndim = x->ndim;
+            memcpy(a->shape, x->d, (size_t)x->ndim * sizeof(int64_t));
+            a->dtype = sh.dtype[e];
+        }
+    }
+    mxio__shapes_free(&sh);
     return MXIO_OK;
 }
 
@@ -761,10 +834,8 @@ mxio_status mxio_net_from_symbol(const mxio_symbol *sym, const mxio_params *para
             net->nunused++;
         }
     }
-    if (params) {
-        st = check_with_inference(&b);
-        if (st) goto done;
-    }
+    st = infer_and_check(&b, opts);
+    if (st) goto done;
     net->is_chain = mxio__net_compute_chain(net);
 
 done:
@@ -834,6 +905,14 @@ const char *mxio_net_layer_array_variable(const mxio_net *net, size_t i, size_t 
     const mxio__layer *l = layer_at(net, i);
     return l && j < l->narrays ? l->arrays[j].var : NULL;
 }
+const int64_t *mxio_net_layer_output_shape(const mxio_net *net, size_t i, size_t k, int *ndim) {
+    const mxio__layer *l = layer_at(net, i);
+    if (ndim) *ndim = -1;
+    if (!l || !l->out_shapes || k >= (size_t)l->nvisible || l->out_shapes[k].ndim < 0) return NULL;
+    if (ndim) *ndim = l->out_shapes[k].ndim;
+    return l->out_shapes[k].d;
+}
+
 const int64_t *mxio_net_layer_array_shape(const mxio_net *net, size_t i, size_t j, int *ndim) {
     const mxio__layer *l = layer_at(net, i);
     if (ndim) *ndim = -1;
@@ -853,7 +932,9 @@ mxio_status mxio_net_render(const mxio_net *net, mxio_element element, mxio_text
     mxio__buf b;
     mxio__buf_init(&b);
     mxio_status st;
-    if (format == MXIO_TEXT_JSON)
+    if (format == MXIO_TEXT_JSON && element == MXIO_ELEMENT_LAYER_ASSOCIATION)
+        st = mxio__net_write_association_json(net, &b, err);
+    else if (format == MXIO_TEXT_JSON)
         st = mxio__net_write_json(net, element != MXIO_ELEMENT_UNINITIALIZED_NET, &b, err);
     else if (format == MXIO_TEXT_TABLE)
         st = mxio__net_write_table(net, element, &b, err);

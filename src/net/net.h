@@ -48,6 +48,9 @@ int mxio__net_compute_chain(const struct mxio_net *net);
 /* Net JSON form (net_json.c). */
 mxio_status mxio__net_write_json(const struct mxio_net *net, bool with_arrays, mxio__buf *out,
                                  mxio_error *err);
+/* LayerAssociation as JSON: {node name: {type, options, arrays} or {op, failure}}. */
+mxio_status mxio__net_write_association_json(const struct mxio_net *net, mxio__buf *out,
+                                             mxio_error *err);
 mxio_status mxio__net_read_json(const char *text, size_t len, const char *label,
                                 struct mxio_net **out, mxio_error *err);
 /* TABLE renderings (net_render.c). */

@@ -27,6 +27,13 @@ static json_t *kv_object(const mxio__kv *kv, size_t n) {
     return o;
 }
 
+static json_t *shape_array(int ndim, const int64_t *d) {
+    json_t *a = json_array();
+    for (int i = 0; a && i < ndim; i++)
+        json_array_append_new(a, d[i] < 0 ? json_null() : json_integer(d[i]));
+    return a;
+}
+
 static json_t *src_object(const struct mxio_net *net, const mxio__layer *l,
                           const mxio__layer_src *s) {
     json_t *o = json_object();
@@ -126,11 +133,11 @@ mxio_status mxio__net_write_json(const struct mxio_net *net, bool with_arrays, m
             mxio__array_state state = a->state;
             if (!with_arrays && state == MXIO__ARRAY_SET) state = MXIO__ARRAY_UNSET;
             json_object_set_new(ao, "state", json_string(state_key(state)));
-            if (state == MXIO__ARRAY_SET) {
+            if (state == MXIO__ARRAY_SET)
                 json_object_set_new(ao, "param", json_string(a->param ? a->param : ""));
-                json_t *shape = json_array();
-                for (int d = 0; d < a->ndim; d++) json_array_append_new(shape, json_integer(a->shape[d]));
-                json_object_set_new(ao, "shape", shape);
+            /* The attached array's shape, or the inferred one. */
+            if (a->state != MXIO__ARRAY_NONE && a->ndim >= 0) {
+                json_object_set_new(ao, "shape", shape_array(a->ndim, a->shape));
                 const char *dt = a->dtype >= 0 ? mxio_dtype_name((mxio_dtype)a->dtype) : NULL;
                 json_object_set_new(ao, "dtype", dt ? json_string(dt) : json_null());
             }
@@ -156,6 +163,14 @@ mxio_status mxio__net_write_json(const struct mxio_net *net, bool with_arrays, m
             }
         }
         json_object_set_new(o, "inputs", ins);
+        if (l->out_shapes) {
+            json_t *os = json_array();
+            for (int k = 0; k < l->nvisible; k++)
+                json_array_append_new(os, l->out_shapes[k].ndim < 0
+                                              ? json_null()
+                                              : shape_array(l->out_shapes[k].ndim, l->out_shapes[k].d));
+            json_object_set_new(o, "output_shapes", os);
+        }
         json_t *mx = json_object();
         json_object_set_new(mx, "op", json_string(l->op ? l->op : ""));
         json_object_set_new(mx, "node", json_integer(l->node));
@@ -183,6 +198,59 @@ mxio_status mxio__net_write_json(const struct mxio_net *net, bool with_arrays, m
         char *txt = json_dumps(root, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
         if (!txt)
             st = mxio__fail(err, MXIO_E_NOMEM, "out of memory writing the Net JSON form");
+        else {
+            mxio__buf_puts(out, txt);
+            mxio__buf_putc(out, '\n');
+            free(txt);
+        }
+    }
+    json_decref(root);
+    return st;
+}
+
+mxio_status mxio__net_write_association_json(const struct mxio_net *net, mxio__buf *out,
+                                             mxio_error *err) {
+    json_t *root = json_object();
+    mxio_status st = root ? MXIO_OK : mxio__fail(err, MXIO_E_NOMEM, "out of memory");
+    for (size_t i = 0; !st && i < net->nlayers; i++) {
+        const mxio__layer *l = &net->layers[i];
+        json_t *o = json_object();
+        json_object_set_new(o, "op", json_string(l->op ? l->op : ""));
+        if (l->failure) {
+            json_object_set_new(o, "failure", json_string(l->failure));
+        } else {
+            json_object_set_new(o, "type", json_string(l->type->name));
+            json_t *opts = json_object();
+            for (size_t k = 0; l->type->options[k].name; k++) {
+                json_error_t je;
+                json_t *v = json_loads(l->values[k], JSON_DECODE_ANY, &je);
+                json_object_set_new(opts, l->type->options[k].name, v ? v : json_null());
+            }
+            json_object_set_new(o, "options", opts);
+            json_t *arrays = json_object();
+            for (size_t j = 0; j < l->narrays; j++) {
+                const mxio__layer_array *a = &l->arrays[j];
+                if (a->state == MXIO__ARRAY_NONE) {
+                    json_object_set_new(arrays, a->slot, json_null());
+                    continue;
+                }
+                json_t *ao = json_object();
+                json_object_set_new(ao, "variable", json_string(a->var ? a->var : ""));
+                if (a->ndim >= 0) {
+                    json_object_set_new(ao, "shape", shape_array(a->ndim, a->shape));
+                    const char *dt = a->dtype >= 0 ? mxio_dtype_name((mxio_dtype)a->dtype) : NULL;
+                    json_object_set_new(ao, "dtype", dt ? json_string(dt) : json_null());
+                }
+                json_object_set_new(arrays, a->slot, ao);
+            }
+            json_object_set_new(o, "arrays", arrays);
+        }
+        json_object_set_new(root, l->name, o);
+    }
+    if (!st) {
+        char *txt = json_dumps(root, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+        if (!txt)
+            st = mxio__fail(err, MXIO_E_NOMEM, "out of memory writing LayerAssociation");
         else {
             mxio__buf_puts(out, txt);
             mxio__buf_putc(out, '\n');
@@ -296,6 +364,22 @@ static mxio_status read_src(reader *r, json_t *o, const mxio__layer *l, size_t n
     return MXIO_OK;
 }
 
+/* A list of at most 32 dims; with `unknown_ok`, null entries are unknown (-1). */
+static bool read_shape(json_t *v, int *ndim, int64_t *d, bool unknown_ok) {
+    if (!json_is_array(v) || json_array_size(v) > MXIO__MAX_DIMS) return false;
+    *ndim = (int)json_array_size(v);
+    for (int i = 0; i < *ndim; i++) {
+        json_t *x = json_array_get(v, (size_t)i);
+        if (unknown_ok && json_is_null(x))
+            d[i] = -1;
+        else if (json_is_integer(x) && json_integer_value(x) >= 0)
+            d[i] = json_integer_value(x);
+        else
+            return false;
+    }
+    return true;
+}
+
 static mxio_status read_layer(reader *r, json_t *o, size_t index, mxio__layer *l) {
     char where[300];
     json_t *name = json_object_get(o, "name");
@@ -355,18 +439,12 @@ static mxio_status read_layer(reader *r, json_t *o, size_t index, mxio__layer *l
         a->state = state && strcmp(state, "set") == 0    ? MXIO__ARRAY_SET
                    : state && strcmp(state, "none") == 0 ? MXIO__ARRAY_NONE
                                                          : MXIO__ARRAY_UNSET;
-        if (a->state == MXIO__ARRAY_SET) {
-            a->param = dup_str(json_object_get(ao, "param"));
-            json_t *shape = json_object_get(ao, "shape");
-            if (!json_is_array(shape) || json_array_size(shape) > MXIO__MAX_DIMS)
-                return bad(r, "array shape is not a list of at most 32 dims", where);
-            a->ndim = (int)json_array_size(shape);
-            for (int d = 0; d < a->ndim; d++) {
-                json_t *x = json_array_get(shape, (size_t)d);
-                if (!json_is_integer(x) || json_integer_value(x) < 0)
-                    return bad(r, "array dim is not a non-negative integer", where);
-                a->shape[d] = json_integer_value(x);
-            }
+        if (a->state == MXIO__ARRAY_SET) a->param = dup_str(json_object_get(ao, "param"));
+        json_t *shape = json_object_get(ao, "shape");
+        if (a->state == MXIO__ARRAY_SET && !shape) return bad(r, "set array without shape", where);
+        if (shape && a->state != MXIO__ARRAY_NONE) {
+            if (!read_shape(shape, &a->ndim, a->shape, false))
+                return bad(r, "array shape is not a list of at most 32 non-negative dims", where);
             mxio_dtype dt;
             const char *dn = json_string_value(json_object_get(ao, "dtype"));
             a->dtype = dn && mxio_dtype_from_name(dn, &dt) == 0 ? (int)dt : -1;
@@ -389,15 +467,30 @@ static mxio_status read_layer(reader *r, json_t *o, size_t index, mxio__layer *l
     }
     json_t *mx = json_object_get(o, "mxnet");
     if (!json_is_object(mx)) return bad(r, "missing mxnet provenance", where);
+    json_t *no = json_object_get(mx, "outputs"), *nv = json_object_get(mx, "visible_outputs");
+    l->nout = json_is_integer(no) ? (int)json_integer_value(no) : 1;
+    l->nvisible = json_is_integer(nv) ? (int)json_integer_value(nv) : l->nout;
+    if (l->nout < 0 || l->nout > MXIO__MAX_OP_INPUTS || l->nvisible < 0 || l->nvisible > l->nout)
+        return bad(r, "bad output counts", where);
+    json_t *os = json_object_get(o, "output_shapes");
+    if (os) {
+        if (!json_is_array(os) || json_array_size(os) != (size_t)l->nvisible)
+            return bad(r, "output_shapes is not one entry per visible output", where);
+        l->out_shapes = mxio__calloc_array((size_t)l->nvisible + 1, sizeof *l->out_shapes);
+        if (!l->out_shapes) return mxio__fail(r->err, MXIO_E_NOMEM, "out of memory");
+        for (int k = 0; k < l->nvisible; k++) {
+            json_t *x = json_array_get(os, (size_t)k);
+            l->out_shapes[k].ndim = -1;
+            if (!json_is_null(x) && !read_shape(x, &l->out_shapes[k].ndim, l->out_shapes[k].d, true))
+                return bad(r, "bad output shape", where);
+        }
+    }
     l->op = dup_str(json_object_get(mx, "op"));
     if (!l->op) return bad(r, "missing mxnet op", where);
     json_t *node = json_object_get(mx, "node");
     l->node = json_is_integer(node) ? json_integer_value(node) : -1;
     if (!read_kvs(json_object_get(mx, "attrs"), &l->attrs, &l->nattrs))
         return bad(r, "mxnet attrs are not an object of strings", where);
-    json_t *no = json_object_get(mx, "outputs"), *nv = json_object_get(mx, "visible_outputs");
-    l->nout = json_is_integer(no) ? (int)json_integer_value(no) : 1;
-    l->nvisible = json_is_integer(nv) ? (int)json_integer_value(nv) : l->nout;
     return MXIO_OK;
 }
 
@@ -500,8 +593,12 @@ mxio_status mxio__net_read_json(const char *text, size_t len, const char *label,
             goto done;
         }
         net->noutputs++;
-        st = read_src(&r, json_object_get(o, "from") ?: json_object(), NULL, net->nlayers, &x->src,
-                      x->name);
+        json_t *from = json_object_get(o, "from");
+        if (!json_is_object(from)) {
+            st = bad(&r, "output without \"from\"", x->name);
+            goto done;
+        }
+        st = read_src(&r, from, NULL, net->nlayers, &x->src, x->name);
         if (st) goto done;
         if (x->src.kind != MXIO__SRC_INPUT && x->src.kind != MXIO__SRC_LAYER) {
             st = bad(&r, "output not from an input or a layer", x->name);

@@ -35,7 +35,29 @@ static void put_arrays(mxio__buf *b, const mxio__layer *l, bool with_arrays) {
             if (dt) mxio__buf_printf(b, " %s", dt);
         } else {
             mxio__buf_printf(b, " <%s>", a->var ? a->var : "?");
+            if (a->ndim >= 0) {
+                mxio__buf_putc(b, ' ');
+                put_shape(b, a);
+            }
         }
+    }
+}
+
+/* "(1,64,112,112)" per visible output ("?" for an unknown dim), "" when unknown. */
+static void output_text(const mxio__layer *l, char *buf, size_t cap) {
+    size_t o = 0;
+    buf[0] = '\0';
+    for (int k = 0; l->out_shapes && k < l->nvisible && o + 2 < cap; k++) {
+        const mxio__shape *x = &l->out_shapes[k];
+        if (x->ndim < 0) continue;
+        o += (size_t)snprintf(buf + o, cap - o, "%s(", o ? " " : "");
+        for (int d = 0; d < x->ndim && o < cap; d++) {
+            if (x->d[d] < 0)
+                o += (size_t)snprintf(buf + o, cap - o, "%s?", d ? "," : "");
+            else
+                o += (size_t)snprintf(buf + o, cap - o, "%s%lld", d ? "," : "", (long long)x->d[d]);
+        }
+        if (o < cap) o += (size_t)snprintf(buf + o, cap - o, ")");
     }
 }
 
@@ -106,13 +128,27 @@ mxio_status mxio__net_write_table(const struct mxio_net *net, mxio_element eleme
             mxio__buf_printf(b, "%s%s", i ? ", " : "", net->labels[i].name);
     }
     mxio__buf_putc(b, '\n');
-    size_t w0 = width(net, 0), w1 = width(net, 1), w2 = width(net, 2);
-    mxio__buf_printf(b, "\n%5s  %-*s  %-*s  %-*s  %s\n", "#", (int)w0, "layer", (int)w1, "type",
-                     (int)w2, "op", "inputs; options; arrays");
+    size_t w0 = width(net, 0), w1 = width(net, 1), w2 = width(net, 2), w3 = 0;
+    char shape[512];
+    for (size_t i = 0; i < net->nlayers; i++) {
+        output_text(&net->layers[i], shape, sizeof shape);
+        if (strlen(shape) > w3) w3 = strlen(shape);
+    }
+    if (w3 && w3 < 6) w3 = 6;
+    if (w3)
+        mxio__buf_printf(b, "\n%5s  %-*s  %-*s  %-*s  %-*s  %s\n", "#", (int)w0, "layer", (int)w1,
+                         "type", (int)w2, "op", (int)w3, "output", "inputs; options; arrays");
+    else
+        mxio__buf_printf(b, "\n%5s  %-*s  %-*s  %-*s  %s\n", "#", (int)w0, "layer", (int)w1, "type",
+                         (int)w2, "op", "inputs; options; arrays");
     for (size_t i = 0; i < net->nlayers; i++) {
         const mxio__layer *l = &net->layers[i];
         mxio__buf_printf(b, "%5zu  %-*s  %-*s  %-*s  ", i + 1, (int)w0, l->name, (int)w1,
                          l->type ? l->type->name : "Failure", (int)w2, l->op);
+        if (w3) {
+            output_text(l, shape, sizeof shape);
+            mxio__buf_printf(b, "%-*s  ", (int)w3, shape);
+        }
         bool first = true;
         for (size_t k = 0; k < l->nsrcs; k++) {
             const mxio__layer_src *s = &l->srcs[k];

@@ -1,83 +1,7 @@
 /* misc.c - dropout, RNN, sorting, matrix products, spatial samplers, quantization,
  * Custom. One record per op; see op.h. */
-#include <math.h>
-
 #include "op.h"
 
-/* ---- shape rules ---------------------------------------------------------- */
-
-static mxio_status data_shape(mxio__shape_ctx *c) {
-    if (c->nout > 0 && c->nin > 0) return mxio__shape_assign_out(c, 0, &c->in[0]);
-    return MXIO_OK;
-}
-
-/* quantize_v2: int8 (or uint8; auto picks uint8 for a non-negative calibrated
- * range) data plus float32 (1,) min and max. */
-static mxio_status quantize_v2_infer(mxio__shape_ctx *c) {
-    const char *t = mxio__attr_str(c->attrs, "out_type");
-    double lo = -1;
-    bool calib = mxio__attr_float(c->attrs, "min_calib_range", &lo);
-    int dt = t && strcmp(t, "uint8") == 0 ? MXIO_DTYPE_UINT8 : MXIO_DTYPE_INT8;
-    if (t && strcmp(t, "auto") == 0) dt = calib && lo >= 0 ? MXIO_DTYPE_UINT8 : MXIO_DTYPE_INT8;
-    if (c->nin > 0 && c->in_dtype[0] < 0) c->in_dtype[0] = MXIO_DTYPE_FLOAT32;
-    return mxio__infer_quantized(c, data_shape, 1, dt);
-}
-
-static mxio_status quantize_infer(mxio__shape_ctx *c) {
-    const char *t = mxio__attr_str(c->attrs, "out_type");
-    return mxio__infer_quantized(c, data_shape, 1,
-                                 t && strcmp(t, "int8") == 0 ? MXIO_DTYPE_INT8 : MXIO_DTYPE_UINT8);
-}
-
-static mxio_status dequantize_infer(mxio__shape_ctx *c) {
-    return mxio__infer_quantized(c, data_shape, 1, MXIO_DTYPE_FLOAT32);
-}
-
-static mxio_status requantize_infer(mxio__shape_ctx *c) {
-    return mxio__infer_quantized(c, data_shape, 1, MXIO_DTYPE_INT8);
-}
-
-/* topk: the selected axis (None: the flattened data) shrinks to k; indices
- * take `dtype`. */
-static mxio_status topk_infer(mxio__shape_ctx *c) {
-    int64_t k = 1, axis = -1;
-    const char *t = mxio__attr_str(c->attrs, "ret_typ");
-    int it = mxio__dtype_of_name(mxio__attr_str(c->attrs, "dtype"));
-    mxio__dtype_same(c);
-    bool indices = !t || strcmp(t, "indices") == 0, both = t && strcmp(t, "both") == 0;
-    bool mask = t && strcmp(t, "mask") == 0;
-    if (indices && c->nout > 0) c->out_dtype[0] = it < 0 ? MXIO_DTYPE_FLOAT32 : it;
-    if (both && c->nout > 1) c->out_dtype[1] = it < 0 ? MXIO_DTYPE_FLOAT32 : it;
-    const mxio__shape *x = &c->in[0];
-    if (!mxio__shape_rank_known(x)) return MXIO_OK;
-    if (mask) return mxio__shape_assign_out(c, 0, x);
-    mxio__attr_int(c->attrs, "k", &k);
-    const char *a = mxio__attr_str(c->attrs, "axis");
-    mxio__shape o = *x;
-    if (!a || strcmp(a, "None") == 0) {
-        o.ndim = 1;
-        o.d[0] = k;
-    } else {
-        int ax;
-        if (!mxio__parse_int(a, &axis) || !mxio__axis(axis, x->ndim, &ax))
-            return mxio__shape_fail(c, "axis is out of range");
-        if (k < 1) k = x->d[ax];
-        o.d[ax] = k;
-    }
-    for (int i = 0; i < c->nout; i++) {
-        mxio_status st = mxio__shape_assign_out(c, i, &o);
-        if (st) return st;
-    }
-    return MXIO_OK;
-}
-
-/* argsort: shape kept, dtype from the attr. */
-static mxio_status argsort_infer(mxio__shape_ctx *c) {
-    int it = mxio__dtype_of_name(mxio__attr_str(c->attrs, "dtype"));
-    mxio_status st = mxio__infer_first(c);
-    if (c->nout > 0) c->out_dtype[0] = it < 0 ? MXIO_DTYPE_FLOAT32 : it;
-    return st;
-}
 #include "../net/layer.h"
 
 /* ---- high-level layers these ops become (src/net/layer.h) */
@@ -88,173 +12,6 @@ static const mxio__layer_rule dropout_rule = {
 static const mxio__layer_rule dot_rule = {
     "DotLayer",
     MXIO__OPTS({"TransposeA", "transpose_a", NULL}, {"TransposeB", "transpose_b", NULL}), NULL};
-
-/* RNN (RNNShape, GetRnnParamSize in src/operator/rnn-inl.h): data (T, N, I);
- * flat parameters; states (L*D, N, H or projection); output (T, N, D*H). */
-static mxio_status rnn_infer(mxio__shape_ctx *c) {
-    int64_t h, layers, proj = 0;
-    bool bidir = false, states = false, seq = false;
-    mxio__dtype_same(c);
-    if (!mxio__attr_int(c->attrs, "state_size", &h) || !mxio__attr_int(c->attrs, "num_layers", &layers))
-        return mxio__shape_fail(c, "state_size and num_layers are required");
-    const char *mode = mxio__attr_str(c->attrs, "mode");
-    mxio__attr_bool(c->attrs, "bidirectional", &bidir);
-    mxio__attr_bool(c->attrs, "state_outputs", &states);
-    mxio__attr_bool(c->attrs, "use_sequence_length", &seq);
-    bool has_proj = mxio__attr_int(c->attrs, "projection_size", &proj);
-    bool lstm = mode && strcmp(mode, "lstm") == 0;
-    int64_t gates = lstm ? 4 : mode && strcmp(mode, "gru") == 0 ? 3 : 1;
-    int64_t dirs = bidir ? 2 : 1, out_h = has_proj ? proj : h;
-    const mxio__shape *x = &c->in[0];
-    if (!mxio__shape_rank_known(x)) return MXIO_OK;
-    if (x->ndim != 3) return mxio__shape_fail(c, "data must be (seq_len, batch, input_size)");
-    int64_t n = x->d[1], in = x->d[2], size = h * dirs * gates;
-    int64_t st_d[3] = {layers * dirs, n, out_h}, cell_d[3] = {layers * dirs, n, h};
-    mxio_status st;
-    if ((st = mxio__shape_assign_in(c, 2, 3, st_d))) return st;
-    if (lstm && (st = mxio__shape_assign_in(c, 3, 3, cell_d))) return st;
-    if (in > 0) {
-        int64_t size1 = (in + out_h + 2) * size, size2 = (out_h * dirs + out_h + 2) * size;
-        int64_t params = size1 + (layers - 1) * size2;
-        if (has_proj) params += proj * h * layers * dirs;
-        if ((st = mxio__shape_assign_in(c, 1, 1, &params))) return st;
-    }
-    if (seq && (st = mxio__shape_assign_in(c, lstm ? 4 : 3, 1, &n))) return st;
-    int64_t o[3] = {x->d[0], n, dirs * out_h};
-    mxio__shape os, ss, cs;
-    mxio__shape_make(&os, 3, o);
-    mxio__shape_make(&ss, 3, st_d);
-    mxio__shape_make(&cs, 3, cell_d);
-    if ((st = mxio__shape_assign_out(c, 0, &os))) return st;
-    if (states && (st = mxio__shape_assign_out(c, 1, &ss))) return st;
-    if (states && lstm && (st = mxio__shape_assign_out(c, 2, &cs))) return st;
-    return MXIO_OK;
-}
-
-/* dot (DotShape, src/operator/tensor/dot-inl.h): lhs's last axis (first when
- * transpose_a) meets rhs's first (last when transpose_b); the rest concatenate. */
-static mxio_status dot_infer(mxio__shape_ctx *c) {
-    bool ta = false, tb = false;
-    mxio__dtype_same(c);
-    mxio__attr_bool(c->attrs, "transpose_a", &ta);
-    mxio__attr_bool(c->attrs, "transpose_b", &tb);
-    const mxio__shape *l = &c->in[0], *r = &c->in[1];
-    if (!mxio__shape_rank_known(l) || !mxio__shape_rank_known(r)) return MXIO_OK;
-    if (l->ndim < 1 || r->ndim < 1) return mxio__shape_fail(c, "scalars are not supported");
-    mxio__shape o = {.ndim = 0};
-    if (l->ndim == 1 && r->ndim == 1) {
-        if (ta || tb) return mxio__shape_fail(c, "cannot transpose vectors");
-        if (l->d[0] > 0 && r->d[0] > 0 && l->d[0] != r->d[0])
-            return mxio__shape_fail(c, "dot shape error");
-        o.ndim = 1;
-        o.d[0] = 1;
-        return mxio__shape_assign_out(c, 0, &o);
-    }
-    int64_t lk = ta ? l->d[0] : l->d[l->ndim - 1], rk = tb ? r->d[r->ndim - 1] : r->d[0];
-    if (lk > 0 && rk > 0 && lk != rk) return mxio__shape_fail(c, "dot shape error: %lld vs %lld", (long long)lk, (long long)rk);
-    if (l->ndim > 1)
-        for (int i = ta ? 1 : 0; i < (ta ? l->ndim : l->ndim - 1); i++) o.d[o.ndim++] = l->d[i];
-    if (r->ndim > 1)
-        for (int i = tb ? 0 : 1; i < (tb ? r->ndim - 1 : r->ndim); i++) {
-            if (o.ndim >= MXIO__MAX_DIMS) return mxio__shape_fail(c, "too many dims");
-            o.d[o.ndim++] = r->d[i];
-        }
-    return mxio__shape_assign_out(c, 0, &o);
-}
-
-/* batch_dot: (B..., M, K) x (B..., K, N) -> (B..., M, N), with transposes. */
-static mxio_status batch_dot_infer(mxio__shape_ctx *c) {
-    bool ta = false, tb = false;
-    mxio__dtype_same(c);
-    mxio__attr_bool(c->attrs, "transpose_a", &ta);
-    mxio__attr_bool(c->attrs, "transpose_b", &tb);
-    const mxio__shape *l = &c->in[0], *r = &c->in[1];
-    if (!mxio__shape_rank_known(l) || !mxio__shape_rank_known(r)) return MXIO_OK;
-    if (l->ndim < 3 || l->ndim != r->ndim) return mxio__shape_fail(c, "inputs must have the same rank >= 3");
-    int n = l->ndim;
-    int64_t m = ta ? l->d[n - 1] : l->d[n - 2], k1 = ta ? l->d[n - 2] : l->d[n - 1];
-    int64_t k2 = tb ? r->d[n - 1] : r->d[n - 2], nn = tb ? r->d[n - 2] : r->d[n - 1];
-    if (k1 > 0 && k2 > 0 && k1 != k2) return mxio__shape_fail(c, "batch_dot shape error");
-    mxio__shape o = *l;
-    o.d[n - 2] = m;
-    o.d[n - 1] = nn;
-    return mxio__shape_assign_out(c, 0, &o);
-}
-
-/* GridGenerator: affine (N, 6) -> (N, 2, H, W) from target_shape; warp keeps
- * the flow's shape. */
-static mxio_status grid_generator_infer(mxio__shape_ctx *c) {
-    int64_t t[2];
-    mxio__dtype_same(c);
-    const mxio__shape *x = &c->in[0];
-    if (!mxio__shape_rank_known(x)) return MXIO_OK;
-    const char *type = mxio__attr_str(c->attrs, "transform_type");
-    if (type && strcmp(type, "warp") == 0) return mxio__shape_assign_out(c, 0, x);
-    if (!mxio__attr_dims(c->attrs, "target_shape", 2, 0, t)) return mxio__shape_fail(c, "bad target_shape");
-    int64_t d[4] = {x->d[0], 2, t[0], t[1]};
-    mxio__shape o;
-    mxio__shape_make(&o, 4, d);
-    return mxio__shape_assign_out(c, 0, &o);
-}
-
-/* BilinearSampler: (N, C, H, W) sampled on a (N, 2, Ho, Wo) grid. */
-static mxio_status bilinear_sampler_infer(mxio__shape_ctx *c) {
-    mxio__dtype_same(c);
-    const mxio__shape *x = &c->in[0], *g = &c->in[1];
-    if (!mxio__shape_rank_known(x) || !mxio__shape_rank_known(g)) return MXIO_OK;
-    if (x->ndim != 4 || g->ndim != 4) return mxio__shape_fail(c, "data and grid must be 4-D");
-    int64_t d[4] = {x->d[0], x->d[1], g->d[2], g->d[3]};
-    mxio__shape o;
-    mxio__shape_make(&o, 4, d);
-    return mxio__shape_assign_out(c, 0, &o);
-}
-
-/* SpatialTransformer: (N, C, H, W) with (N, 6) affine params -> target_shape
- * (MXNet does not infer the params' shape). */
-static mxio_status spatial_transformer_infer(mxio__shape_ctx *c) {
-    int64_t t[2];
-    mxio__dtype_same(c);
-    const mxio__shape *x = &c->in[0];
-    if (!mxio__shape_rank_known(x)) return MXIO_OK;
-    if (x->ndim != 4) return mxio__shape_fail(c, "data must be 4-D");
-    if (!mxio__attr_dims(c->attrs, "target_shape", 2, 0, t)) return mxio__shape_fail(c, "bad target_shape");
-    int64_t d[4] = {x->d[0], x->d[1], t[0] ? t[0] : x->d[2], t[1] ? t[1] : x->d[3]};
-    mxio__shape o;
-    mxio__shape_make(&o, 4, d);
-    return mxio__shape_assign_out(c, 0, &o);
-}
-
-/* Correlation (CorrelationProp::InferShape): (N, (2r+1)^2, top_h, top_w) with
- * r = max_displacement / stride2; the two hidden buffers are the padded
- * inputs in NHWC. */
-static mxio_status correlation_infer(mxio__shape_ctx *c) {
-    int64_t k = 1, md = 1, s1 = 1, s2 = 1, pad = 0;
-    mxio__dtype_same(c);
-    mxio__attr_int(c->attrs, "kernel_size", &k);
-    mxio__attr_int(c->attrs, "max_displacement", &md);
-    mxio__attr_int(c->attrs, "stride1", &s1);
-    mxio__attr_int(c->attrs, "stride2", &s2);
-    mxio__attr_int(c->attrs, "pad_size", &pad);
-    mxio_status st = mxio__infer_same(c); /* both inputs agree; outputs set below */
-    if (st) return st;
-    const mxio__shape *x = &c->in[0];
-    for (int i = 0; i < c->nout; i++) c->out[i].ndim = -1;
-    if (!mxio__shape_known(x)) return MXIO_OK;
-    if (x->ndim != 4 || s1 < 1 || s2 < 1) return mxio__shape_fail(c, "data must be 4-D, strides positive");
-    int64_t ph = x->d[2] + 2 * pad, pw = x->d[3] + 2 * pad, border = md + (k - 1) / 2;
-    int64_t th = (int64_t)ceil((double)(ph - 2 * border) / (double)s1);
-    int64_t tw = (int64_t)ceil((double)(pw - 2 * border) / (double)s1);
-    int64_t grid = 2 * (md / s2) + 1;
-    if (th < 1 || tw < 1) return mxio__shape_fail(c, "the displacement border leaves no output");
-    int64_t o[4] = {x->d[0], grid * grid, th, tw}, t[4] = {x->d[0], ph, pw, x->d[1]};
-    mxio__shape os, ts;
-    mxio__shape_make(&os, 4, o);
-    mxio__shape_make(&ts, 4, t);
-    if ((st = mxio__shape_assign_out(c, 0, &os))) return st;
-    if ((st = mxio__shape_assign_out(c, 1, &ts))) return st;
-    return mxio__shape_assign_out(c, 2, &ts);
-}
-
 
 /* ---- Dropout */
 static const char *const dropout_outputs[] = {"output", "mask", NULL};
@@ -435,6 +192,248 @@ static const mxio__attr_spec Custom_params[] = {
     {"op_type", MXIO__ATTR_STRING, NULL, NULL},
     {NULL, 0, NULL, NULL},
 };
+
+/* ---- shape rules ---------------------------------------------------------- */
+
+static mxio_status data_shape(mxio__shape_ctx *c) {
+    if (c->nout > 0 && c->nin > 0) return mxio__shape_assign_out(c, 0, &c->in[0]);
+    return MXIO_OK;
+}
+
+/* quantize_v2: int8 (or uint8; auto picks uint8 for a non-negative calibrated
+ * range) data plus float32 (1,) min and max. */
+static mxio_status quantize_v2_infer(mxio__shape_ctx *c) {
+    const char *t = mxio__attr_str(c->attrs, "out_type");
+    double lo = -1;
+    bool calib = mxio__attr_float(c->attrs, "min_calib_range", &lo);
+    int dt = t && strcmp(t, "uint8") == 0 ? MXIO_DTYPE_UINT8 : MXIO_DTYPE_INT8;
+    if (t && strcmp(t, "auto") == 0) dt = calib && lo >= 0 ? MXIO_DTYPE_UINT8 : MXIO_DTYPE_INT8;
+    if (c->nin > 0 && c->in_dtype[0] < 0) c->in_dtype[0] = MXIO_DTYPE_FLOAT32;
+    return mxio__infer_quantized(c, data_shape, 1, dt);
+}
+
+static mxio_status quantize_infer(mxio__shape_ctx *c) {
+    const char *t = mxio__attr_str(c->attrs, "out_type");
+    return mxio__infer_quantized(c, data_shape, 1,
+                                 t && strcmp(t, "int8") == 0 ? MXIO_DTYPE_INT8 : MXIO_DTYPE_UINT8);
+}
+
+static mxio_status dequantize_infer(mxio__shape_ctx *c) {
+    return mxio__infer_quantized(c, data_shape, 1, MXIO_DTYPE_FLOAT32);
+}
+
+static mxio_status requantize_infer(mxio__shape_ctx *c) {
+    return mxio__infer_quantized(c, data_shape, 1, MXIO_DTYPE_INT8);
+}
+
+/* topk: the selected axis (None: the flattened data) shrinks to k; indices
+ * take `dtype`. */
+static mxio_status topk_infer(mxio__shape_ctx *c) {
+    int64_t k = 1, axis = -1;
+    const char *t = mxio__attr_str(c->attrs, "ret_typ");
+    int it = mxio__dtype_of_name(mxio__attr_str(c->attrs, "dtype"));
+    mxio__dtype_same(c);
+    bool indices = !t || strcmp(t, "indices") == 0, both = t && strcmp(t, "both") == 0;
+    bool mask = t && strcmp(t, "mask") == 0;
+    if (indices && c->nout > 0) c->out_dtype[0] = it < 0 ? MXIO_DTYPE_FLOAT32 : it;
+    if (both && c->nout > 1) c->out_dtype[1] = it < 0 ? MXIO_DTYPE_FLOAT32 : it;
+    const mxio__shape *x = &c->in[0];
+    if (!mxio__shape_rank_known(x)) return MXIO_OK;
+    if (mask) return mxio__shape_assign_out(c, 0, x);
+    mxio__attr_int(c->attrs, "k", &k);
+    const char *a = mxio__attr_str(c->attrs, "axis");
+    mxio__shape o = *x;
+    if (!a || strcmp(a, "None") == 0) {
+        o.ndim = 1;
+        o.d[0] = k;
+    } else {
+        int ax;
+        if (!mxio__parse_int(a, &axis) || !mxio__axis(axis, x->ndim, &ax))
+            return mxio__shape_fail(c, "axis is out of range");
+        if (k < 1) k = x->d[ax];
+        o.d[ax] = k;
+    }
+    for (int i = 0; i < c->nout; i++) {
+        mxio_status st = mxio__shape_assign_out(c, i, &o);
+        if (st) return st;
+    }
+    return MXIO_OK;
+}
+
+/* argsort: shape kept, dtype from the attr. */
+static mxio_status argsort_infer(mxio__shape_ctx *c) {
+    int it = mxio__dtype_of_name(mxio__attr_str(c->attrs, "dtype"));
+    mxio_status st = mxio__infer_first(c);
+    if (c->nout > 0) c->out_dtype[0] = it < 0 ? MXIO_DTYPE_FLOAT32 : it;
+    return st;
+}
+
+/* RNN (RNNShape, GetRnnParamSize in src/operator/rnn-inl.h): data (T, N, I);
+ * flat parameters; states (L*D, N, H or projection); output (T, N, D*H). */
+static mxio_status rnn_infer(mxio__shape_ctx *c) {
+    int64_t h, layers, proj = 0;
+    bool bidir = false, states = false, seq = false;
+    mxio__dtype_same(c);
+    if (!mxio__attr_int(c->attrs, "state_size", &h) || !mxio__attr_int(c->attrs, "num_layers", &layers))
+        return mxio__shape_fail(c, "state_size and num_layers are required");
+    const char *mode = mxio__attr_str(c->attrs, "mode");
+    mxio__attr_bool(c->attrs, "bidirectional", &bidir);
+    mxio__attr_bool(c->attrs, "state_outputs", &states);
+    mxio__attr_bool(c->attrs, "use_sequence_length", &seq);
+    bool has_proj = mxio__attr_int(c->attrs, "projection_size", &proj);
+    bool lstm = mode && strcmp(mode, "lstm") == 0;
+    int64_t gates = lstm ? 4 : mode && strcmp(mode, "gru") == 0 ? 3 : 1;
+    int64_t dirs = bidir ? 2 : 1, out_h = has_proj ? proj : h;
+    const mxio__shape *x = &c->in[0];
+    if (!mxio__shape_rank_known(x)) return MXIO_OK;
+    if (x->ndim != 3) return mxio__shape_fail(c, "data must be (seq_len, batch, input_size)");
+    int64_t n = x->d[1], in = x->d[2], size = h * dirs * gates;
+    int64_t st_d[3] = {layers * dirs, n, out_h}, cell_d[3] = {layers * dirs, n, h};
+    mxio_status st;
+    if ((st = mxio__shape_assign_in(c, 2, 3, st_d))) return st;
+    if (lstm && (st = mxio__shape_assign_in(c, 3, 3, cell_d))) return st;
+    if (in > 0) {
+        int64_t size1 = (in + out_h + 2) * size, size2 = (out_h * dirs + out_h + 2) * size;
+        int64_t params = size1 + (layers - 1) * size2;
+        if (has_proj) params += proj * h * layers * dirs;
+        if ((st = mxio__shape_assign_in(c, 1, 1, &params))) return st;
+    }
+    if (seq && (st = mxio__shape_assign_in(c, lstm ? 4 : 3, 1, &n))) return st;
+    int64_t o[3] = {x->d[0], n, dirs * out_h};
+    mxio__shape os, ss, cs;
+    mxio__shape_make(&os, 3, o);
+    mxio__shape_make(&ss, 3, st_d);
+    mxio__shape_make(&cs, 3, cell_d);
+    if ((st = mxio__shape_assign_out(c, 0, &os))) return st;
+    if (states && (st = mxio__shape_assign_out(c, 1, &ss))) return st;
+    if (states && lstm && (st = mxio__shape_assign_out(c, 2, &cs))) return st;
+    return MXIO_OK;
+}
+
+/* dot (DotShape, src/operator/tensor/dot-inl.h): lhs's last axis (first when
+ * transpose_a) meets rhs's first (last when transpose_b); the rest concatenate. */
+static mxio_status dot_infer(mxio__shape_ctx *c) {
+    bool ta = false, tb = false;
+    mxio__dtype_same(c);
+    mxio__attr_bool(c->attrs, "transpose_a", &ta);
+    mxio__attr_bool(c->attrs, "transpose_b", &tb);
+    const mxio__shape *l = &c->in[0], *r = &c->in[1];
+    if (!mxio__shape_rank_known(l) || !mxio__shape_rank_known(r)) return MXIO_OK;
+    if (l->ndim < 1 || r->ndim < 1) return mxio__shape_fail(c, "scalars are not supported");
+    mxio__shape o = {.ndim = 0};
+    if (l->ndim == 1 && r->ndim == 1) {
+        if (ta || tb) return mxio__shape_fail(c, "cannot transpose vectors");
+        if (l->d[0] > 0 && r->d[0] > 0 && l->d[0] != r->d[0])
+            return mxio__shape_fail(c, "dot shape error");
+        o.ndim = 1;
+        o.d[0] = 1;
+        return mxio__shape_assign_out(c, 0, &o);
+    }
+    int64_t lk = ta ? l->d[0] : l->d[l->ndim - 1], rk = tb ? r->d[r->ndim - 1] : r->d[0];
+    if (lk > 0 && rk > 0 && lk != rk) return mxio__shape_fail(c, "dot shape error: %lld vs %lld", (long long)lk, (long long)rk);
+    if (l->ndim > 1)
+        for (int i = ta ? 1 : 0; i < (ta ? l->ndim : l->ndim - 1); i++) o.d[o.ndim++] = l->d[i];
+    if (r->ndim > 1)
+        for (int i = tb ? 0 : 1; i < (tb ? r->ndim - 1 : r->ndim); i++) {
+            if (o.ndim >= MXIO__MAX_DIMS) return mxio__shape_fail(c, "too many dims");
+            o.d[o.ndim++] = r->d[i];
+        }
+    return mxio__shape_assign_out(c, 0, &o);
+}
+
+/* batch_dot: (B..., M, K) x (B..., K, N) -> (B..., M, N), with transposes. */
+static mxio_status batch_dot_infer(mxio__shape_ctx *c) {
+    bool ta = false, tb = false;
+    mxio__dtype_same(c);
+    mxio__attr_bool(c->attrs, "transpose_a", &ta);
+    mxio__attr_bool(c->attrs, "transpose_b", &tb);
+    const mxio__shape *l = &c->in[0], *r = &c->in[1];
+    if (!mxio__shape_rank_known(l) || !mxio__shape_rank_known(r)) return MXIO_OK;
+    if (l->ndim < 3 || l->ndim != r->ndim) return mxio__shape_fail(c, "inputs must have the same rank >= 3");
+    int n = l->ndim;
+    int64_t m = ta ? l->d[n - 1] : l->d[n - 2], k1 = ta ? l->d[n - 2] : l->d[n - 1];
+    int64_t k2 = tb ? r->d[n - 1] : r->d[n - 2], nn = tb ? r->d[n - 2] : r->d[n - 1];
+    if (k1 > 0 && k2 > 0 && k1 != k2) return mxio__shape_fail(c, "batch_dot shape error");
+    mxio__shape o = *l;
+    o.d[n - 2] = m;
+    o.d[n - 1] = nn;
+    return mxio__shape_assign_out(c, 0, &o);
+}
+
+/* GridGenerator: affine (N, 6) -> (N, 2, H, W) from target_shape; warp keeps
+ * the flow's shape. */
+static mxio_status grid_generator_infer(mxio__shape_ctx *c) {
+    int64_t t[2];
+    mxio__dtype_same(c);
+    const mxio__shape *x = &c->in[0];
+    if (!mxio__shape_rank_known(x)) return MXIO_OK;
+    const char *type = mxio__attr_str(c->attrs, "transform_type");
+    if (type && strcmp(type, "warp") == 0) return mxio__shape_assign_out(c, 0, x);
+    if (!mxio__attr_dims(c->attrs, "target_shape", 2, 0, t)) return mxio__shape_fail(c, "bad target_shape");
+    int64_t d[4] = {x->d[0], 2, t[0], t[1]};
+    mxio__shape o;
+    mxio__shape_make(&o, 4, d);
+    return mxio__shape_assign_out(c, 0, &o);
+}
+
+/* BilinearSampler: (N, C, H, W) sampled on a (N, 2, Ho, Wo) grid. */
+static mxio_status bilinear_sampler_infer(mxio__shape_ctx *c) {
+    mxio__dtype_same(c);
+    const mxio__shape *x = &c->in[0], *g = &c->in[1];
+    if (!mxio__shape_rank_known(x) || !mxio__shape_rank_known(g)) return MXIO_OK;
+    if (x->ndim != 4 || g->ndim != 4) return mxio__shape_fail(c, "data and grid must be 4-D");
+    int64_t d[4] = {x->d[0], x->d[1], g->d[2], g->d[3]};
+    mxio__shape o;
+    mxio__shape_make(&o, 4, d);
+    return mxio__shape_assign_out(c, 0, &o);
+}
+
+/* SpatialTransformer: (N, C, H, W) with (N, 6) affine params -> target_shape
+ * (MXNet does not infer the params' shape). */
+static mxio_status spatial_transformer_infer(mxio__shape_ctx *c) {
+    int64_t t[2];
+    mxio__dtype_same(c);
+    const mxio__shape *x = &c->in[0];
+    if (!mxio__shape_rank_known(x)) return MXIO_OK;
+    if (x->ndim != 4) return mxio__shape_fail(c, "data must be 4-D");
+    if (!mxio__attr_dims(c->attrs, "target_shape", 2, 0, t)) return mxio__shape_fail(c, "bad target_shape");
+    int64_t d[4] = {x->d[0], x->d[1], t[0] ? t[0] : x->d[2], t[1] ? t[1] : x->d[3]};
+    mxio__shape o;
+    mxio__shape_make(&o, 4, d);
+    return mxio__shape_assign_out(c, 0, &o);
+}
+
+/* Correlation (CorrelationProp::InferShape): (N, (2r+1)^2, top_h, top_w) with
+ * r = max_displacement / stride2; the two hidden buffers are the padded
+ * inputs in NHWC. */
+static mxio_status correlation_infer(mxio__shape_ctx *c) {
+    int64_t k = 1, md = 1, s1 = 1, s2 = 1, pad = 0;
+    mxio__dtype_same(c);
+    mxio__attr_int(c->attrs, "kernel_size", &k);
+    mxio__attr_int(c->attrs, "max_displacement", &md);
+    mxio__attr_int(c->attrs, "stride1", &s1);
+    mxio__attr_int(c->attrs, "stride2", &s2);
+    mxio__attr_int(c->attrs, "pad_size", &pad);
+    mxio_status st = mxio__infer_same(c); /* both inputs agree; outputs set below */
+    if (st) return st;
+    const mxio__shape *x = &c->in[0];
+    for (int i = 0; i < c->nout; i++) c->out[i].ndim = -1;
+    if (!mxio__shape_known(x)) return MXIO_OK;
+    if (x->ndim != 4 || s1 < 1 || s2 < 1) return mxio__shape_fail(c, "data must be 4-D, strides positive");
+    int64_t ph = x->d[2] + 2 * pad, pw = x->d[3] + 2 * pad, border = md + (k - 1) / 2;
+    int64_t sh = ph - 2 * border, sw = pw - 2 * border;
+    int64_t th = sh > 0 ? (sh + s1 - 1) / s1 : 0, tw = sw > 0 ? (sw + s1 - 1) / s1 : 0;
+    int64_t grid = 2 * (md / s2) + 1;
+    if (th < 1 || tw < 1) return mxio__shape_fail(c, "the displacement border leaves no output");
+    int64_t o[4] = {x->d[0], grid * grid, th, tw}, t[4] = {x->d[0], ph, pw, x->d[1]};
+    mxio__shape os, ts;
+    mxio__shape_make(&os, 4, o);
+    mxio__shape_make(&ts, 4, t);
+    if ((st = mxio__shape_assign_out(c, 0, &os))) return st;
+    if ((st = mxio__shape_assign_out(c, 1, &ts))) return st;
+    return mxio__shape_assign_out(c, 2, &ts);
+}
+
 
 /* ---- kernels (src/runtime): one binding per record below */
 #include "../runtime/exec.h"

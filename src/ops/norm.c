@@ -4,6 +4,8 @@
 #include "../net/layer.h"
 
 /* ---- high-level layers these ops become (src/net/layer.h) */
+/* IdentityAttachKLSparseReg is the identity forward (its regulariser acts on gradients). */
+MXIO__FN_RULE(kl_identity_rule, "ElementwiseLayer", "Identity");
 static const mxio__layer_rule bn_rule = {
     "BatchNormalizationLayer",
     MXIO__OPTS({"Epsilon", "eps", NULL}, {"Momentum", "momentum", NULL},
@@ -246,6 +248,42 @@ static const mxio__attr_spec LRN_params[] = {
 };
 static const char *const LRN_inputs[] = {"data", NULL};
 
+/* ---- _contrib_BatchNormWithReLU */
+/* BatchNorm fused with ReLU: BatchNorm's parameters, plus a hidden workspace
+ * output shaped like the data (batch_norm_relu.cc). */
+static mxio_status bn_relu_infer(mxio__shape_ctx *c) {
+    mxio_status st = bn_infer(c);
+    if (st || c->nout < 4) return st;
+    c->out_dtype[3] = c->out_dtype[0];
+    return mxio__shape_assign_out(c, 3, &c->in[0]);
+}
+
+static int bn_relu_outputs(const mxio__attrs *a, int *visible) {
+    mxio__outputs_mean_var(a, visible);
+    return 4;
+}
+
+/* ---- IdentityAttachKLSparseReg */
+/* Identity with a KL sparseness penalty; its aux moving_avg is (C,). */
+static mxio_status kl_sparse_infer(mxio__shape_ctx *c) {
+    mxio__dtype_same(c);
+    const mxio__shape *x = &c->in[0];
+    if (!mxio__shape_rank_known(x)) return MXIO_OK;
+    if (x->ndim < 2) return mxio__shape_fail(c, "data needs a channel axis");
+    mxio_status st = mxio__shape_assign_in(c, 1, 1, &x->d[1]);
+    return st ? st : mxio__shape_assign_out(c, 0, x);
+}
+static const mxio__attr_spec kl_sparse_params[] = {
+    {"sparseness_target", MXIO__ATTR_FLOAT, "0.100000001", NULL},
+    {"penalty", MXIO__ATTR_FLOAT, "0.00100000005", NULL},
+    {"momentum", MXIO__ATTR_FLOAT, "0.899999976", NULL},
+    {NULL, 0, NULL, NULL},
+};
+static const mxio__var_attr kl_sparse_compose[] = {
+    {1, "__init__", "[\"zero\", {}]"},
+    {-1, NULL, NULL},
+};
+
 /* ---- kernels (src/runtime): one binding per record below */
 #include "../runtime/exec.h"
 
@@ -397,5 +435,23 @@ const mxio__op mxio__ops_norm[] = {
      .num_outputs = 2,
      .num_visible = 1,
      .output_names = lrn_outputs},
+    {.name = "_contrib_BatchNormWithReLU",
+     .kind = MXIO__KIND_NORM,
+     .infer_shape = bn_relu_infer,
+     .params = BatchNorm_params,
+     .inputs = (const char *const[]){"data", "gamma", "beta", "moving_mean", "moving_var", NULL},
+     .weight_mask = (1u << 1) | (1u << 2),
+     .aux_mask = (1u << 3) | (1u << 4),
+     .count_outputs = bn_relu_outputs,
+     .output_names = (const char *const[]){"output", "mean", "var", "workspace", NULL},
+     .compose_attrs = bn_compose},
+    {.name = "IdentityAttachKLSparseReg",
+     .layer = &kl_identity_rule,
+     .kind = MXIO__KIND_NORM,
+     .infer_shape = kl_sparse_infer,
+     .params = kl_sparse_params,
+     .inputs = (const char *const[]){"data", "moving_avg", NULL},
+     .aux_mask = 1u << 1,
+     .compose_attrs = kl_sparse_compose},
     {0},
 };

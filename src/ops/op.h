@@ -16,7 +16,7 @@
 #include "../format/symbol.h"
 
 #define MXIO__MAX_DIMS 32
-#define MXIO__MAX_OP_INPUTS 64
+#define MXIO__MAX_OP_INPUTS 256
 #define MXIO__INPUTS_FREE (-2)
 
 /* ---- parameters ---------------------------------------------------------- */
@@ -252,6 +252,21 @@ const char *mxio__op_output_name(const mxio__op *op, const mxio__attrs *a, int i
                                  size_t cap);
 
 /* ---- shared pieces of records (src/ops/common.c) ------------------------ */
+
+/* Ten numbered items m(h0) .. m(h9), for tables of numbered names
+ * (MXIO__NUMBERED_256(A) with A(i) "arg" #i gives "arg0" .. "arg255"). */
+#define MXIO__NUMBERED_10(m, h) \
+    m(h##0), m(h##1), m(h##2), m(h##3), m(h##4), m(h##5), m(h##6), m(h##7), m(h##8), m(h##9)
+#define MXIO__NUMBERED_256(m)                                                                   \
+    MXIO__NUMBERED_10(m, ), MXIO__NUMBERED_10(m, 1), MXIO__NUMBERED_10(m, 2),                   \
+        MXIO__NUMBERED_10(m, 3), MXIO__NUMBERED_10(m, 4), MXIO__NUMBERED_10(m, 5),              \
+        MXIO__NUMBERED_10(m, 6), MXIO__NUMBERED_10(m, 7), MXIO__NUMBERED_10(m, 8),              \
+        MXIO__NUMBERED_10(m, 9), MXIO__NUMBERED_10(m, 10), MXIO__NUMBERED_10(m, 11),            \
+        MXIO__NUMBERED_10(m, 12), MXIO__NUMBERED_10(m, 13), MXIO__NUMBERED_10(m, 14),           \
+        MXIO__NUMBERED_10(m, 15), MXIO__NUMBERED_10(m, 16), MXIO__NUMBERED_10(m, 17),           \
+        MXIO__NUMBERED_10(m, 18), MXIO__NUMBERED_10(m, 19), MXIO__NUMBERED_10(m, 20),           \
+        MXIO__NUMBERED_10(m, 21), MXIO__NUMBERED_10(m, 22), MXIO__NUMBERED_10(m, 23),           \
+        MXIO__NUMBERED_10(m, 24), m(250), m(251), m(252), m(253), m(254), m(255)
 
 /* "arg0", "arg1", ...: the names MXNet gives variadic inputs. */
 extern const char *const mxio__arg_names[MXIO__MAX_OP_INPUTS];

@@ -223,6 +223,34 @@ static const mxio__attr_spec CTCLoss_params[] = {
     {NULL, 0, NULL, NULL},
 };
 
+/* ---- WarpCTC */
+/* A plugin op (plugin/warpctc at 1.9.1), absent from the pip build but present
+ * in OCR models (CRNN heads). Label (label_length * (T*N / input_length),)
+ * for (T*N, C) data, int32; output like data (WarpCTCProp::InferShape). */
+static mxio_status warpctc_infer(mxio__shape_ctx *c) {
+    int64_t ll = 0, il = 0;
+    mxio__attr_int(c->attrs, "label_length", &ll);
+    mxio__attr_int(c->attrs, "input_length", &il);
+    if (c->nin > 0 && c->in_dtype[0] < 0) c->in_dtype[0] = MXIO_DTYPE_FLOAT32;
+    if (c->nin > 1 && c->in_dtype[1] < 0) c->in_dtype[1] = MXIO_DTYPE_INT32;
+    if (c->nout > 0) c->out_dtype[0] = MXIO_DTYPE_FLOAT32;
+    const mxio__shape *x = &c->in[0];
+    if (!mxio__shape_rank_known(x)) return MXIO_OK;
+    if (x->ndim >= 2 && il > 0 && x->d[0] > 0) {
+        int64_t l[MXIO__MAX_DIMS];
+        for (int i = 0; i < x->ndim - 1; i++) l[i] = 1;
+        l[0] = ll * (x->d[0] / il);
+        mxio_status st = mxio__shape_assign_in(c, 1, x->ndim - 1, l);
+        if (st) return st;
+    }
+    return mxio__shape_assign_out(c, 0, x);
+}
+static const mxio__attr_spec warpctc_params[] = {
+    {"label_length", MXIO__ATTR_INT, "0", NULL},
+    {"input_length", MXIO__ATTR_INT, "0", NULL},
+    {NULL, 0, NULL, NULL},
+};
+
 /* ---- kernels (src/runtime): one binding per record below */
 #include "../runtime/exec.h"
 
@@ -368,5 +396,12 @@ const mxio__op mxio__ops_output[] = {
      .label_mask = 1u << 1,
      .num_outputs = 2,
      .num_visible = 1},
+    {.name = "WarpCTC",
+     .layer = &ctc_inference_rule,
+     .kind = MXIO__KIND_OUTPUT,
+     .infer_shape = warpctc_infer,
+     .params = warpctc_params,
+     .inputs = (const char *const[]){"data", "label", NULL},
+     .label_mask = 1u << 1},
     {0},
 };

@@ -5,7 +5,8 @@
 
 /* Each family file defines one table. Add a family here and nowhere else. */
 #define MXIO__FAMILIES(X)                                                                  \
-    X(conv) X(norm) X(activation) X(pool) X(elementwise) X(shape) X(output) X(detection) X(misc)
+    X(conv) X(norm) X(activation) X(pool) X(elementwise) X(shape) X(output) X(detection) X(misc) \
+        X(nlp) X(random) X(control)
 
 #define MXIO__DECLARE(f) extern const mxio__op mxio__ops_##f[];
 MXIO__FAMILIES(MXIO__DECLARE)

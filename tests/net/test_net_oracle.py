@@ -67,6 +67,9 @@ def check_net(mx, build_dir, tmp_path, sym_path, params_path=None, data_shapes=N
 
     assert net["kind"] == ("NetChain" if is_chain(graph, data) else "NetGraph")
 
+    if data_shapes and all(k in data for k in data_shapes):
+        check_inferred_shapes(mx, build_dir, sym, sym_path, graph, data_shapes)
+
     # The Net JSON form reads back to the same text.
     p = tmp_path / (sym_path.name + ".net.json")
     p.write_text(text)
@@ -74,6 +77,53 @@ def check_net(mx, build_dir, tmp_path, sym_path, params_path=None, data_shapes=N
     assert code == 0, err
     assert again == text
     return net
+
+
+def shape_args(data_shapes):
+    out = []
+    for k, v in data_shapes.items():
+        out += ["-s", f"{k}={','.join(map(str, v))}"]
+    return out
+
+
+def check_inferred_shapes(mx, build_dir, sym, sym_path, graph, data_shapes):
+    """Given the input shapes (and no params file), every layer's output shapes and every
+    array's shape are MXNet's infer_shape results wherever mxio's shape rules know them,
+    and for nets of common ops they know them all."""
+    code, out, err = run_tool(build_dir, "build", sym_path, "-e", "uninit",
+                              *shape_args(data_shapes))
+    assert code == 0, err
+    net = json.loads(out)
+    internals = sym.get_internals()
+    _, out_shapes, _ = internals.infer_shape_partial(**data_shapes)
+    names = internals.list_outputs()
+    by_name = dict(zip(names, out_shapes))
+    arg_shapes, _, aux_shapes = sym.infer_shape_partial(**data_shapes)
+    var_shapes = dict(zip(sym.list_arguments(), arg_shapes))
+    var_shapes.update(zip(sym.list_auxiliary_states(), aux_shapes))
+    layers = iter(net["layers"])
+    pos = 0
+    known = total = 0
+    for n in graph["nodes"]:
+        if n["op"] == "null":
+            assert names[pos] == n["name"]
+            pos += 1
+            continue
+        layer = next(layers)
+        shapes = layer.get("output_shapes") or []
+        for k, shape in enumerate(shapes):
+            name = names[pos + k]
+            assert name.startswith(n["name"] + "_"), (name, n["name"])
+            total += 1
+            if shape is None or None in shape:
+                continue
+            known += 1
+            assert tuple(shape) == tuple(by_name[name]), (name, shape, by_name[name])
+        pos += len(shapes) if shapes else 1
+        for a in layer["arrays"]:
+            if a.get("shape") is not None and a["variable"] in var_shapes:
+                assert tuple(a["shape"]) == tuple(var_shapes[a["variable"]]), a
+    return known, total
 
 
 @pytest.fixture(scope="module")
@@ -96,7 +146,11 @@ def export_gluon(mx, name, size, d):
 @pytest.mark.parametrize("name,size", GLUON)
 def test_gluon_zoo(mx, build_dir, gluon_dir, tmp_path, name, size):
     sym, params = export_gluon(mx, name, size, gluon_dir)
-    net = check_net(mx, build_dir, tmp_path, sym, params, {"data": (1, 3, size, size)})
+    shapes = {"data": (1, 3, size, size)}
+    net = check_net(mx, build_dir, tmp_path, sym, params, shapes)
+    symbol = mx.sym.load(str(sym))
+    known, total = check_inferred_shapes(mx, build_dir, symbol, sym, mx_graph(symbol), shapes)
+    assert known == total == len(op_nodes(mx_graph(symbol)))
     assert [i["name"] for i in net["inputs"]] == ["data"]
     types = collections.Counter(l["type"] for l in net["layers"])
     assert types["ConvolutionLayer"] > 0
@@ -329,6 +383,13 @@ def test_unknown_ops_named_with_counts(mx, build_dir, models, tmp_path):
         keep, _ = build_net(build_dir, q, keep=True)
         failed = collections.Counter(l["mxnet"]["op"] for l in keep["layers"] if l["type"] is None)
         assert failed == {o + "_unknown": counts[o] for o in renamed}
+        # LayerAssociation: every op node by name, the unknown ones as failures.
+        assoc, _ = build_net(build_dir, q, keep=True, element="assoc")
+        graph = mx_graph(mx.sym.load(str(p)))
+        assert list(assoc) == unique_names(graph)
+        fails = collections.Counter(v["op"] for v in assoc.values() if "failure" in v)
+        assert fails == failed
+        assert all(v["type"] for v in assoc.values() if "failure" not in v)
 
 
 def check_way_back(mx, build_dir, sym_path, defaults):
@@ -402,3 +463,32 @@ def test_arrays_that_do_not_fit_each_other(mx, build_dir, tmp_path):
         else:
             assert code == 15, err
             assert "conv2" in err and "(4,5,3,3)" in err and "(4,6,3,3)" in err
+
+
+def test_input_shapes(mx, build_dir, tmp_path):
+    """Input shapes give the UninitializedNet its array shapes (MXNet's infer_shape),
+    shapes that do not fit are refused as MXNet refuses them, and a shape for an input
+    the symbol does not have is an error."""
+    sym, shapes = symbol_nets(mx)["lenet"]
+    sym_path, params_path = save_checkpoint(mx, sym, tmp_path / "lenet", shapes)
+    arg_shapes, _, aux_shapes = sym.infer_shape(data=(5, 1, 28, 28))
+    want = dict(zip(sym.list_arguments(), arg_shapes))
+    want.update(zip(sym.list_auxiliary_states(), aux_shapes))
+    code, out, err = run_tool(build_dir, "build", sym_path, "-s", "data=5,1,28,28")
+    assert code == 0, err
+    net = json.loads(out)
+    got = {a["variable"]: tuple(a["shape"]) for l in net["layers"] for a in l["arrays"]}
+    assert got == {k: v for k, v in want.items() if k in got} and len(got) == len(want) - 2
+    assert net["layers"][-1]["output_shapes"] == [list(sym.infer_shape(data=(5, 1, 28, 28))[1][0])]
+    with pytest.raises(mx.base.MXNetError):
+        sym.infer_shape(data=(5, 1, 28))
+    code, _, err = run_tool(build_dir, "build", sym_path, "-s", "data=5,1,28")
+    assert code == 14, err
+    assert "conv1" in err
+    code, _, err = run_tool(build_dir, "build", sym_path, "-s", "dataa=5,1,28,28")
+    assert code == 5 and "dataa" in err
+    # With the params file, arrays and input shapes are checked together.
+    code, _, err = run_tool(build_dir, "build", sym_path, "-p", params_path, "-s", "data=5,2,28,28")
+    with pytest.raises(mx.base.MXNetError):
+        sym.infer_shape(data=(5, 2, 28, 28), conv1_weight=(6, 1, 5, 5))
+    assert code == 15 and "conv1" in err, err

@@ -177,3 +177,18 @@ def test_mkldnn_fused_graphs(build_dir, tmp_path):
         got_t = {e["name"]: e["dtype"] for e in entries if e["visible"]}
         bad = {n: (got_t.get(n), t) for n, t in want_t.items() if got_t.get(n) != t}
         assert not bad, f"{name}: (mxio, MXNet) dtypes differ: {bad}"
+
+
+def test_wide_nodes(build_dir, tmp_path):
+    """A 150-way split feeding a 150-input concat and add_n: nodes wider than
+    any fixed small limit."""
+    data = mx.sym.var("data")
+    parts = mx.sym.SliceChannel(data, num_outputs=150, axis=1, name="split")
+    cat = mx.sym.Concat(*[parts[i] for i in range(150)], dim=2, name="cat")
+    total = mx.sym.add_n(*[parts[i] for i in range(150)], name="sum")
+    out = mx.sym.Group([cat, total])
+    path = tmp_path / "wide-symbol.json"
+    out.save(str(path))
+    shape = (2, 300, 3)
+    want = mxnet_internals(path, shape)
+    assert compare(build_dir, path, shape, want) == 153  # data, 150 parts, cat, sum

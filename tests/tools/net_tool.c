@@ -1,9 +1,10 @@
 /* net_tool - drives the Net layer for the pytest oracle tests (until the CLI
  * routes to it).
  *
- *   net_tool build SYMBOL [-p PARAMS] [-o OUTPUT] [-k] [-e net|uninit|assoc] [-f json|table]
+ *   net_tool build SYMBOL [-p PARAMS] [-o OUTPUT] [-k] [-s NAME=D1,D2,...]...
+ *                 [-e net|uninit|assoc] [-f json|table]
  *       build the Net (params optional, -o takes an internal output, -k keeps
- *       failure entries) and print the element
+ *       failure entries, -s gives an input's shape) and print the element
  *   net_tool reread NETJSON      read a Net JSON form and write it again
  *   net_tool attrs SYMBOL        the way back: for each layer, the attributes its options
  *                                give its op (mxio__layer_to_attrs) and the attributes
@@ -23,8 +24,9 @@ static int fail(const mxio_error *e) {
 }
 
 static int usage(void) {
-    fprintf(stderr, "usage: net_tool build SYMBOL [-p PARAMS] [-o OUTPUT] [-k] [-e net|uninit|assoc] "
-                    "[-f json|table]\n       net_tool reread NETJSON\n");
+    fprintf(stderr, "usage: net_tool build SYMBOL [-p PARAMS] [-o OUTPUT] [-k] [-s NAME=D1,D2...] "
+                    "[-e net|uninit|assoc] [-f json|table]\n       net_tool reread NETJSON\n"
+                    "       net_tool attrs SYMBOL\n");
     return 2;
 }
 
@@ -125,9 +127,27 @@ int main(int argc, char **argv) {
         if (st) return fail(&err);
     } else if (strcmp(argv[1], "build") == 0) {
         const char *params_path = NULL;
-        mxio_net_options opts = {NULL, 0};
+        mxio_net_options opts = {0};
+        static mxio_input_shape shapes[8];
+        static int64_t dims[8][32];
+        static char names[8][256];
         for (int i = 3; i < argc; i++) {
-            if (strcmp(argv[i], "-p") == 0 && i + 1 < argc)
+            if (strcmp(argv[i], "-s") == 0 && i + 1 < argc && opts.num_input_shapes < 8) {
+                size_t k = opts.num_input_shapes++;
+                const char *spec = argv[++i], *eq = strchr(spec, '=');
+                if (!eq || (size_t)(eq - spec) >= sizeof names[k]) return usage();
+                memcpy(names[k], spec, (size_t)(eq - spec));
+                names[k][eq - spec] = '\0';
+                int n = 0;
+                for (const char *p = eq + 1; *p && n < 32;) {
+                    char *end;
+                    dims[k][n++] = strtoll(p, &end, 10);
+                    if (end == p) return usage();
+                    p = *end == ',' ? end + 1 : end;
+                }
+                shapes[k] = (mxio_input_shape){names[k], n, dims[k]};
+                opts.input_shapes = shapes;
+            } else if (strcmp(argv[i], "-p") == 0 && i + 1 < argc)
                 params_path = argv[++i];
             else if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)
                 opts.output = argv[++i];

@@ -214,12 +214,24 @@ static void test_chain(void) {
     mxio_net_free(net);
 
     /* An internal output: the net is cut there. */
-    mxio_net_options opts = {"relu0_output", 0};
+    mxio_net_options opts = {.output = "relu0_output"};
     CHECK_EQ_INT(mxio_net_from_symbol(s, NULL, &opts, &net, &err), MXIO_OK);
     CHECK_EQ_INT(mxio_net_layer_count(net), 2);
     CHECK_EQ_STR(mxio_net_output_name(net, 0), "relu0_output");
     CHECK_EQ_INT(net->nlabels, 0);
     CHECK(mxio_net_is_chain(net));
+    mxio_net_free(net);
+    /* Input shapes: every output and array shape follows. */
+    static const int64_t dims[] = {2, 3, 8, 8};
+    const mxio_input_shape in = {"data", 4, dims};
+    mxio_net_options shaped = {.input_shapes = &in, .num_input_shapes = 1};
+    CHECK_EQ_INT(mxio_net_from_symbol(s, NULL, &shaped, &net, &err), MXIO_OK);
+    nd = 0;
+    const int64_t *o = mxio_net_layer_output_shape(net, 0, 0, &nd);
+    CHECK(o && nd == 4 && o[0] == 2 && o[1] == 4 && o[2] == 8 && o[3] == 8);
+    o = mxio_net_layer_array_shape(net, 2, 0, &nd); /* fc1 weight: (10, 4*8*8) */
+    CHECK(o && nd == 2 && o[0] == 10 && o[1] == 256);
+    CHECK(mxio_net_layer_output_shape(net, 0, 1, &nd) == NULL && nd == -1);
     mxio_net_free(net);
     opts.output = "relu0";
     CHECK_EQ_INT(mxio_net_from_symbol(s, NULL, &opts, &net, &err), MXIO_E_NOT_FOUND);
@@ -249,7 +261,7 @@ static void test_graph_and_failures(void) {
     CHECK_CONTAINS(err.message, "unsupported ops: _fake_nms x2 (first: nms_a), _fake2 x1 (first: f2)");
     CHECK_CONTAINS(err.message, "badconv (Convolution): attribute kernel='(3,x)' does not parse");
     CHECK(net == NULL);
-    mxio_net_options opts = {NULL, MXIO_NET_KEEP_FAILURES};
+    mxio_net_options opts = {.flags = MXIO_NET_KEEP_FAILURES};
     CHECK_EQ_INT(mxio_net_from_symbol(s, NULL, &opts, &net, &err), MXIO_OK);
     CHECK_EQ_INT(mxio_net_layer_count(net), 7);
     CHECK_EQ_INT(mxio_net_failure_count(net), 4);
