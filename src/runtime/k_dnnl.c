@@ -323,7 +323,7 @@ static mxio_status conv_like(const mxio__rt_ctx *ctx, const mxio__conv_params *p
     dnnl_primitive_attr_t attr = NULL;
     dnnl_primitive_desc_t pd = NULL;
     if (!k || !d) {
-        free(k);
+        mxio__kernel_free(k);
         free(d);
         return mxio__fail(err, MXIO_E_NOMEM, "runtime: %s", op);
     }
@@ -486,7 +486,7 @@ mxio_status mxio__k_fc_create(const mxio__rt_ctx *ctx, const mxio__fc_params *p,
     dnnl_primitive_attr_t attr = NULL;
     dnnl_primitive_desc_t pd = NULL;
     if (!k || !d) {
-        free(k);
+        mxio__kernel_free(k);
         free(d);
         return mxio__fail(err, MXIO_E_NOMEM, "runtime: %s", op);
     }
@@ -547,7 +547,7 @@ mxio_status mxio__k_pool_dnnl(const mxio__rt_ctx *ctx, const mxio__pool_params *
     dnnl_primitive_attr_t attr = NULL;
     dnnl_primitive_desc_t pd = NULL;
     if (!k || !d) {
-        free(k);
+        mxio__kernel_free(k);
         free(d);
         return mxio__fail(err, MXIO_E_NOMEM, "runtime: %s", op);
     }
@@ -629,7 +629,7 @@ mxio_status mxio__k_reorder_create(const mxio__rt_ctx *ctx, const mxio__tdesc *f
     mxio__kernel *k = mxio__kernel_new(op, 1, from, 0);
     reorder_impl *r = calloc(1, sizeof *r);
     if (!k || !r) {
-        free(k);
+        mxio__kernel_free(k);
         free(r);
         return mxio__fail(err, MXIO_E_NOMEM, "runtime: %s", op);
     }

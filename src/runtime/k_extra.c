@@ -1,6 +1,8 @@
 /* k_extra.c - dot / batch_dot (oneDNN sgemm), reductions, SliceChannel,
- * broadcast_to / broadcast_axis / broadcast_like, hard_sigmoid, and the
- * shape-only ops (Reshape, Flatten, expand_dims, squeeze) as a copy. */
+ * broadcast_to / broadcast_axis / broadcast_like, hard_sigmoid, argmax, fills,
+ * one_hot / take / pick, SequenceMask / SequenceLast, depth_to_space,
+ * adaptive pooling, bilinear resize, and the shape-only ops (Reshape,
+ * Flatten, expand_dims, squeeze) as a copy. */
 #include <float.h>
 #include <math.h>
 #include <stdlib.h>
@@ -31,6 +33,7 @@ static int64_t prod(const int64_t *d, int from, int to) {
 typedef struct gemm_impl {
     int64_t batch, M, N, K;
     bool ta, tb;
+    float alpha; /* 1 for dot / batch_dot */
 } gemm_impl;
 
 static mxio_status gemm_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
@@ -39,7 +42,7 @@ static mxio_status gemm_run(const mxio__kernel *k, mxio__rt_exec *ex, const void
     const float *a = in[0], *b = in[1];
     float *c = out[0];
     for (int64_t i = 0; i < g->batch; i++) {
-        dnnl_status_t st = dnnl_sgemm(g->ta ? 'T' : 'N', g->tb ? 'T' : 'N', g->M, g->N, g->K, 1.0f,
+        dnnl_status_t st = dnnl_sgemm(g->ta ? 'T' : 'N', g->tb ? 'T' : 'N', g->M, g->N, g->K, g->alpha,
                                       a + i * g->M * g->K, g->ta ? g->M : g->K,
                                       b + i * g->K * g->N, g->tb ? g->K : g->N, 0.0f,
                                       c + i * g->M * g->N, g->N);
@@ -62,6 +65,7 @@ mxio_status mxio__k_dot_create(const mxio__rt_ctx *ctx, bool transpose_a, bool t
     if (!k) return MXIO_E_NOMEM;
     gemm_impl *g = k->impl;
     g->batch = 1;
+    g->alpha = 1.0f;
     g->ta = transpose_a;
     g->tb = transpose_b;
     int64_t kl, kr;
@@ -107,14 +111,14 @@ bad:
     return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: shapes do not contract", op);
 }
 
-mxio_status mxio__k_batch_dot_create(const mxio__rt_ctx *ctx, bool transpose_a, bool transpose_b,
-                                     const mxio__tdesc *in, mxio__kernel **out, mxio_error *err) {
-    const char *op = "batch_dot";
+static mxio_status batched_gemm(const char *op, int min_rank, bool transpose_a, bool transpose_b,
+                                float alpha, const mxio__tdesc *in, mxio__kernel **out,
+                                mxio_error *err) {
     mxio_status st = mxio__rt_check_plain_f32(op, 2, in, err);
     if (st != MXIO_OK) return st;
     const mxio__tdesc *l = &in[0], *r = &in[1];
     int nd = l->ndim;
-    bool ok = nd >= 3 && r->ndim == nd;
+    bool ok = nd >= min_rank && r->ndim == nd;
     for (int i = 0; ok && i < nd - 2; i++) ok = l->dims[i] == r->dims[i];
     if (!ok) return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: needs (B..., M, K) x (B..., K, N)", op);
     mxio__kernel *k = new_kernel(op, 2, in, sizeof(gemm_impl), gemm_run, err);
@@ -122,6 +126,7 @@ mxio_status mxio__k_batch_dot_create(const mxio__rt_ctx *ctx, bool transpose_a, 
     gemm_impl *g = k->impl;
     g->ta = transpose_a;
     g->tb = transpose_b;
+    g->alpha = alpha;
     g->batch = prod(l->dims, 0, nd - 2);
     g->M = l->dims[nd - (transpose_a ? 1 : 2)];
     g->K = l->dims[nd - (transpose_a ? 2 : 1)];
@@ -133,6 +138,17 @@ mxio_status mxio__k_batch_dot_create(const mxio__rt_ctx *ctx, bool transpose_a, 
     k->out[0].dims[nd - 2] = g->M;
     k->out[0].dims[nd - 1] = g->N;
     return mxio__rt_kernel_done(k, out, err);
+}
+
+mxio_status mxio__k_batch_dot_create(const mxio__rt_ctx *ctx, bool transpose_a, bool transpose_b,
+                                     const mxio__tdesc *in, mxio__kernel **out, mxio_error *err) {
+    return batched_gemm("batch_dot", 3, transpose_a, transpose_b, 1.0f, in, out, err);
+}
+
+mxio_status mxio__k_linalg_gemm2_create(const mxio__rt_ctx *ctx, bool transpose_a, bool transpose_b,
+                                        float alpha, const mxio__tdesc *in, mxio__kernel **out,
+                                        mxio_error *err) {
+    return batched_gemm("_linalg_gemm2", 2, transpose_a, transpose_b, alpha, in, out, err);
 }
 
 /* ---- reductions --------------------------------------------------------------- */
@@ -261,7 +277,10 @@ mxio_status mxio__k_split_create(const mxio__rt_ctx *ctx, int num_outputs, int a
     split_impl *q = k->impl;
     q->outer = prod(data->dims, 0, a);
     q->piece = data->dims[a] / num_outputs * prod(data->dims, a + 1, data->ndim);
-    k->nout = num_outputs;
+    if (!mxio__kernel_set_nout(k, num_outputs)) {
+        mxio__kernel_free(k);
+        return mxio__fail(err, MXIO_E_NOMEM, "runtime: %s: out of memory", op);
+    }
     mxio__tdesc o = *data;
     o.dims[a] /= num_outputs;
     if (squeeze_axis) {
@@ -381,4 +400,475 @@ mxio_status mxio__k_reshape_create(const mxio__rt_ctx *ctx, int ndim, const int6
     k->out[0] = o;
     k->in_place_ok = true;
     return mxio__rt_kernel_done(k, out, err);
+}
+
+/* ---- argmax / argmin ------------------------------------------------------------- */
+
+typedef struct arg_impl {
+    bool is_min;
+    int64_t outer, n, inner;
+} arg_impl;
+
+static mxio_status arg_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
+                           void *const *out, void *scratch, mxio_error *err) {
+    const arg_impl *q = k->impl;
+    const float *x = in[0];
+    float *y = out[0];
+    for (int64_t o = 0; o < q->outer; o++)
+        for (int64_t i = 0; i < q->inner; i++) {
+            const float *xp = x + o * q->n * q->inner + i;
+            int64_t best = 0;
+            for (int64_t j = 1; j < q->n; j++) {
+                float v = xp[j * q->inner], b = xp[best * q->inner];
+                if (q->is_min ? v < b : v > b) best = j;
+            }
+            y[o * q->inner + i] = (float)best;
+        }
+    return MXIO_OK;
+}
+
+mxio_status mxio__k_argmax_create(const mxio__rt_ctx *ctx, bool is_min, bool axis_none, int axis,
+                                  bool keepdims, const mxio__tdesc *data, mxio__kernel **out,
+                                  mxio_error *err) {
+    const char *op = is_min ? "argmin" : "argmax";
+    mxio_status st = mxio__rt_check_plain_f32(op, 1, data, err);
+    if (st != MXIO_OK) return st;
+    int a = mxio__rt_axis(axis, data->ndim);
+    if (!axis_none && (a < 0 || a >= data->ndim))
+        return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: axis %d out of range", op, axis);
+    mxio__kernel *k = new_kernel(op, 1, data, sizeof(arg_impl), arg_run, err);
+    if (!k) return MXIO_E_NOMEM;
+    arg_impl *q = k->impl;
+    q->is_min = is_min;
+    mxio__tdesc *o = &k->out[0];
+    if (axis_none) {
+        q->outer = q->inner = 1;
+        q->n = mxio__tdesc_numel(data);
+        o->ndim = keepdims ? data->ndim : 1;
+        for (int d = 0; d < o->ndim; d++) o->dims[d] = 1;
+    } else {
+        q->outer = prod(data->dims, 0, a);
+        q->n = data->dims[a];
+        q->inner = prod(data->dims, a + 1, data->ndim);
+        if (keepdims) {
+            o->dims[a] = 1;
+        } else {
+            for (int d = a; d < o->ndim - 1; d++) o->dims[d] = o->dims[d + 1];
+            o->ndim--;
+            if (o->ndim == 0) o->ndim = 1, o->dims[0] = 1;
+        }
+    }
+    if (q->n == 0) {
+        mxio__kernel_free(k);
+        return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: empty axis", op);
+    }
+    return mxio__rt_kernel_done(k, out, err);
+}
+
+/* ---- zeros_like / ones_like ------------------------------------------------------- */
+
+static mxio_status fill_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
+                            void *const *out, void *scratch, mxio_error *err) {
+    float v = *(const float *)k->impl, *y = out[0];
+    int64_t n = mxio__tdesc_numel(&k->out[0]);
+    for (int64_t i = 0; i < n; i++) y[i] = v;
+    return MXIO_OK;
+}
+
+mxio_status mxio__k_fill_like_create(const mxio__rt_ctx *ctx, float value, const mxio__tdesc *data,
+                                     mxio__kernel **out, mxio_error *err) {
+    mxio_status st = mxio__rt_check_plain_f32("fill", 1, data, err);
+    if (st != MXIO_OK) return st;
+    mxio__kernel *k = new_kernel(value == 0.0f ? "zeros_like" : "ones_like", 1, data, sizeof(float),
+                                 fill_run, err);
+    if (!k) return MXIO_E_NOMEM;
+    *(float *)k->impl = value;
+    k->in_place_ok = true;
+    return mxio__rt_kernel_done(k, out, err);
+}
+
+/* ---- one_hot, take, pick -------------------------------------------------------------- */
+
+typedef struct index_impl {
+    int64_t outer, n, inner, count; /* count: indices per outer step */
+    int64_t depth;
+    float on, off;
+    bool wrap;
+} index_impl;
+
+/* MXNet's index rule: truncate, then clip to [0, n-1] or wrap modulo n. */
+static int64_t fix_index(float f, int64_t n, bool wrap) {
+    if (f != f) f = 0.0f;
+    double d = (double)f;
+    if (d >= 9.2e18) d = 9.2e18;
+    if (d <= -9.2e18) d = -9.2e18;
+    int64_t j = (int64_t)d;
+    if (wrap) {
+        j %= n;
+        return j < 0 ? j + n : j;
+    }
+    return j < 0 ? 0 : j >= n ? n - 1 : j;
+}
+
+static mxio_status one_hot_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
+                               void *const *out, void *scratch, mxio_error *err) {
+    const index_impl *q = k->impl;
+    const float *x = in[0];
+    float *y = out[0];
+    for (int64_t i = 0; i < q->count; i++) {
+        float *row = y + i * q->depth;
+        for (int64_t j = 0; j < q->depth; j++) row[j] = q->off;
+        float f = x[i];
+        if (f == f && f >= 0.0f && f < (float)q->depth) row[(int64_t)f] = q->on;
+    }
+    return MXIO_OK;
+}
+
+mxio_status mxio__k_one_hot_create(const mxio__rt_ctx *ctx, int64_t depth, float on_value,
+                                   float off_value, const mxio__tdesc *indices, mxio__kernel **out,
+                                   mxio_error *err) {
+    const char *op = "one_hot";
+    mxio_status st = mxio__rt_check_plain_f32(op, 1, indices, err);
+    if (st != MXIO_OK) return st;
+    if (depth < 1 || indices->ndim + 1 > MXIO__RT_MAX_DIMS)
+        return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: bad depth or rank", op);
+    mxio__kernel *k = new_kernel(op, 1, indices, sizeof(index_impl), one_hot_run, err);
+    if (!k) return MXIO_E_NOMEM;
+    index_impl *q = k->impl;
+    q->depth = depth, q->on = on_value, q->off = off_value, q->count = mxio__tdesc_numel(indices);
+    k->out[0].dims[k->out[0].ndim++] = depth;
+    return mxio__rt_kernel_done(k, out, err);
+}
+
+static mxio_status take_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
+                            void *const *out, void *scratch, mxio_error *err) {
+    const index_impl *q = k->impl;
+    const float *a = in[0], *idx = in[1];
+    float *y = out[0];
+    for (int64_t o = 0; o < q->outer; o++)
+        for (int64_t i = 0; i < q->count; i++) {
+            int64_t j = fix_index(idx[i], q->n, q->wrap);
+            memcpy(y + (o * q->count + i) * q->inner, a + (o * q->n + j) * q->inner,
+                   (size_t)q->inner * sizeof(float));
+        }
+    return MXIO_OK;
+}
+
+mxio_status mxio__k_take_create(const mxio__rt_ctx *ctx, int axis, bool wrap, const mxio__tdesc *in,
+                                mxio__kernel **out, mxio_error *err) {
+    const char *op = "take";
+    mxio_status st = mxio__rt_check_plain_f32(op, 2, in, err);
+    if (st != MXIO_OK) return st;
+    int a = mxio__rt_axis(axis, in[0].ndim);
+    if (a < 0 || a >= in[0].ndim || in[0].dims[a] < 1 || in[0].ndim + in[1].ndim - 1 > MXIO__RT_MAX_DIMS)
+        return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: bad axis or ranks", op);
+    mxio__kernel *k = new_kernel(op, 2, in, sizeof(index_impl), take_run, err);
+    if (!k) return MXIO_E_NOMEM;
+    index_impl *q = k->impl;
+    q->outer = prod(in[0].dims, 0, a);
+    q->n = in[0].dims[a];
+    q->inner = prod(in[0].dims, a + 1, in[0].ndim);
+    q->count = mxio__tdesc_numel(&in[1]);
+    q->wrap = wrap;
+    mxio__tdesc *o = &k->out[0];
+    o->ndim = 0;
+    for (int d = 0; d < a; d++) o->dims[o->ndim++] = in[0].dims[d];
+    for (int d = 0; d < in[1].ndim; d++) o->dims[o->ndim++] = in[1].dims[d];
+    for (int d = a + 1; d < in[0].ndim; d++) o->dims[o->ndim++] = in[0].dims[d];
+    return mxio__rt_kernel_done(k, out, err);
+}
+
+static mxio_status pick_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
+                            void *const *out, void *scratch, mxio_error *err) {
+    const index_impl *q = k->impl;
+    const float *a = in[0], *idx = in[1];
+    float *y = out[0];
+    for (int64_t o = 0; o < q->outer; o++)
+        for (int64_t i = 0; i < q->inner; i++) {
+            int64_t j = fix_index(idx[o * q->inner + i], q->n, q->wrap);
+            y[o * q->inner + i] = a[(o * q->n + j) * q->inner + i];
+        }
+    return MXIO_OK;
+}
+
+mxio_status mxio__k_pick_create(const mxio__rt_ctx *ctx, int axis, bool keepdims, bool wrap,
+                                const mxio__tdesc *in, mxio__kernel **out, mxio_error *err) {
+    const char *op = "pick";
+    mxio_status st = mxio__rt_check_plain_f32(op, 2, in, err);
+    if (st != MXIO_OK) return st;
+    int a = mxio__rt_axis(axis, in[0].ndim);
+    if (a < 0 || a >= in[0].ndim || in[0].dims[a] < 1)
+        return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: axis %d out of range", op, axis);
+    int64_t outer = prod(in[0].dims, 0, a), inner = prod(in[0].dims, a + 1, in[0].ndim);
+    if (mxio__tdesc_numel(&in[1]) != outer * inner)
+        return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: index must have the data's shape without axis", op);
+    mxio__kernel *k = new_kernel(op, 2, in, sizeof(index_impl), pick_run, err);
+    if (!k) return MXIO_E_NOMEM;
+    index_impl *q = k->impl;
+    q->outer = outer, q->n = in[0].dims[a], q->inner = inner, q->wrap = wrap;
+    mxio__tdesc *o = &k->out[0];
+    if (keepdims) {
+        o->dims[a] = 1;
+    } else {
+        for (int d = a; d < o->ndim - 1; d++) o->dims[d] = o->dims[d + 1];
+        o->ndim--;
+        if (o->ndim == 0) o->ndim = 1, o->dims[0] = 1;
+    }
+    return mxio__rt_kernel_done(k, out, err);
+}
+
+/* ---- SequenceMask / SequenceLast -------------------------------------------------- */
+
+typedef struct seq_impl {
+    bool last, batch_first;
+    float value;
+    int64_t T, N, rest;
+} seq_impl;
+
+static int64_t seq_len(const seq_impl *q, const void *const *in, int nin, int64_t b) {
+    if (nin < 2) return q->T;
+    float f = ((const float *)in[1])[b];
+    return f != f || f <= 0.0f ? 0 : f >= (float)q->T ? q->T : (int64_t)f;
+}
+
+static mxio_status seq_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
+                           void *const *out, void *scratch, mxio_error *err) {
+    const seq_impl *q = k->impl;
+    const float *x = in[0];
+    float *y = out[0];
+    size_t row = (size_t)q->rest * sizeof(float);
+    for (int64_t b = 0; b < q->N; b++) {
+        int64_t len = seq_len(q, in, k->nin, b);
+        if (q->last) {
+            int64_t t = len > 0 ? len - 1 : 0;
+            int64_t at = q->batch_first ? b * q->T + t : t * q->N + b;
+            memcpy(y + b * q->rest, x + at * q->rest, row);
+            continue;
+        }
+        for (int64_t t = 0; t < q->T; t++) {
+            int64_t at = (q->batch_first ? b * q->T + t : t * q->N + b) * q->rest;
+            if (t < len) {
+                if (x != y) memcpy(y + at, x + at, row);
+            } else {
+                for (int64_t i = 0; i < q->rest; i++) y[at + i] = q->value;
+            }
+        }
+    }
+    return MXIO_OK;
+}
+
+mxio_status mxio__k_sequence_create(const mxio__rt_ctx *ctx, bool last, bool use_length, int axis,
+                                    float value, const mxio__tdesc *in, mxio__kernel **out,
+                                    mxio_error *err) {
+    const char *op = last ? "SequenceLast" : "SequenceMask";
+    int nin = use_length ? 2 : 1;
+    mxio_status st = mxio__rt_check_plain_f32(op, nin, in, err);
+    if (st != MXIO_OK) return st;
+    if ((axis != 0 && axis != 1) || in[0].ndim < 2)
+        return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: axis must be 0 or 1 on data of rank >= 2", op);
+    mxio__kernel *k = new_kernel(op, nin, in, sizeof(seq_impl), seq_run, err);
+    if (!k) return MXIO_E_NOMEM;
+    seq_impl *q = k->impl;
+    q->last = last;
+    q->batch_first = axis == 1;
+    q->value = value;
+    q->T = in[0].dims[axis];
+    q->N = in[0].dims[1 - axis];
+    q->rest = prod(in[0].dims, 2, in[0].ndim);
+    if (use_length && mxio__tdesc_numel(&in[1]) != q->N) {
+        mxio__kernel_free(k);
+        return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: sequence_length must have %lld entries", op,
+                          (long long)q->N);
+    }
+    if (last) {
+        mxio__tdesc *o = &k->out[0];
+        for (int d = axis; d < o->ndim - 1; d++) o->dims[d] = o->dims[d + 1];
+        o->ndim--;
+    } else {
+        k->in_place_ok = true;
+    }
+    return mxio__rt_kernel_done(k, out, err);
+}
+
+static mxio_status seqrev_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
+                              void *const *out, void *scratch, mxio_error *err) {
+    const seq_impl *q = k->impl;
+    const float *x = in[0];
+    float *y = out[0];
+    size_t row = (size_t)q->rest * sizeof(float);
+    for (int64_t b = 0; b < q->N; b++) {
+        int64_t len = seq_len(q, in, k->nin, b);
+        for (int64_t t = 0; t < q->T; t++) {
+            int64_t src = t < len ? len - 1 - t : t;
+            memcpy(y + (t * q->N + b) * q->rest, x + (src * q->N + b) * q->rest, row);
+        }
+    }
+    return MXIO_OK;
+}
+
+mxio_status mxio__k_sequence_reverse_create(const mxio__rt_ctx *ctx, bool use_length,
+                                            const mxio__tdesc *in, mxio__kernel **out,
+                                            mxio_error *err) {
+    const char *op = "SequenceReverse";
+    int nin = use_length ? 2 : 1;
+    mxio_status st = mxio__rt_check_plain_f32(op, nin, in, err);
+    if (st != MXIO_OK) return st;
+    if (in[0].ndim < 2) return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: data rank < 2", op);
+    mxio__kernel *k = new_kernel(op, nin, in, sizeof(seq_impl), seqrev_run, err);
+    if (!k) return MXIO_E_NOMEM;
+    seq_impl *q = k->impl;
+    q->T = in[0].dims[0];
+    q->N = in[0].dims[1];
+    q->rest = prod(in[0].dims, 2, in[0].ndim);
+    if (use_length && mxio__tdesc_numel(&in[1]) != q->N) {
+        mxio__kernel_free(k);
+        return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: sequence_length must have %lld entries", op,
+                          (long long)q->N);
+    }
+    return mxio__rt_kernel_done(k, out, err);
+}
+
+/* ---- depth_to_space / space_to_depth ------------------------------------------------ */
+
+mxio_status mxio__k_depth_space_create(const mxio__rt_ctx *ctx, bool to_space, int64_t block,
+                                       const mxio__tdesc *data, mxio__kernel **out,
+                                       mxio_error *err) {
+    const char *op = to_space ? "depth_to_space" : "space_to_depth";
+    mxio_status st = mxio__rt_check_plain_f32(op, 1, data, err);
+    if (st != MXIO_OK) return st;
+    if (data->ndim != 4 || block < 1 || block > (INT64_C(1) << 20))
+        return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: needs (N, C, H, W) and block_size >= 1", op);
+    int64_t N = data->dims[0], C = data->dims[1], H = data->dims[2], W = data->dims[3], b = block;
+    if (to_space ? C % (b * b) : (H % b || W % b))
+        return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: shape does not divide by block_size %lld", op,
+                          (long long)b);
+    mxio__kernel *k = new_kernel(op, 1, data, sizeof(bcast_impl), bcast_run, err);
+    if (!k) return MXIO_E_NOMEM;
+    bcast_impl *q = k->impl;
+    /* A 6-D view of the input, permuted (a gather with the permuted strides). */
+    int64_t v[6], vs[6];
+    int perm[6];
+    if (to_space) { /* (N, b, b, C', H, W) -> (N, C', H, b, W, b) */
+        int64_t c2 = C / (b * b);
+        int64_t dv[6] = {N, b, b, c2, H, W};
+        int pv[6] = {0, 3, 4, 1, 5, 2};
+        memcpy(v, dv, sizeof v);
+        memcpy(perm, pv, sizeof perm);
+        k->out[0].dims[1] = c2, k->out[0].dims[2] = H * b, k->out[0].dims[3] = W * b;
+    } else { /* (N, C, H', b, W', b) -> (N, b, b, C, H', W') */
+        int64_t dv[6] = {N, C, H / b, b, W / b, b};
+        int pv[6] = {0, 3, 5, 1, 2, 4};
+        memcpy(v, dv, sizeof v);
+        memcpy(perm, pv, sizeof perm);
+        k->out[0].dims[1] = C * b * b, k->out[0].dims[2] = H / b, k->out[0].dims[3] = W / b;
+    }
+    int64_t s = 1;
+    for (int d = 5; d >= 0; d--) {
+        vs[d] = s;
+        s *= v[d];
+    }
+    q->ndim = 6;
+    for (int d = 0; d < 6; d++) {
+        q->dims[d] = v[perm[d]];
+        q->st[d] = vs[perm[d]];
+    }
+    return mxio__rt_kernel_done(k, out, err);
+}
+
+/* ---- AdaptiveAvgPooling2D, BilinearResize2D -------------------------------------------- */
+
+typedef struct resize_impl {
+    int64_t planes, H, W, oh, ow;
+    bool align_corners;
+} resize_impl;
+
+static mxio_status adaptive_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
+                                void *const *out, void *scratch, mxio_error *err) {
+    const resize_impl *q = k->impl;
+    const float *x = in[0];
+    float *y = out[0];
+    for (int64_t p = 0; p < q->planes; p++) {
+        const float *xp = x + p * q->H * q->W;
+        for (int64_t i = 0; i < q->oh; i++) {
+            /* MXNet's START_IND/END_IND compute in float */
+            int64_t h0 = (int64_t)floorf((float)(i * q->H) / (float)q->oh);
+            int64_t h1 = (int64_t)ceilf((float)((i + 1) * q->H) / (float)q->oh);
+            for (int64_t j = 0; j < q->ow; j++) {
+                int64_t w0 = (int64_t)floorf((float)(j * q->W) / (float)q->ow);
+                int64_t w1 = (int64_t)ceilf((float)((j + 1) * q->W) / (float)q->ow);
+                float sum = 0.0f;
+                for (int64_t h = h0; h < h1; h++)
+                    for (int64_t w = w0; w < w1; w++) sum += xp[h * q->W + w];
+                y[(p * q->oh + i) * q->ow + j] = sum / (float)((h1 - h0) * (w1 - w0));
+            }
+        }
+    }
+    return MXIO_OK;
+}
+
+static float src_index(float scale, int64_t dst, bool align_corners) {
+    if (align_corners) return scale * (float)dst;
+    float s = scale * ((float)dst + 0.5f) - 0.5f;
+    return s < 0.0f ? 0.0f : s;
+}
+
+static mxio_status bilinear_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
+                                void *const *out, void *scratch, mxio_error *err) {
+    const resize_impl *q = k->impl;
+    const float *x = in[0];
+    float *y = out[0];
+    int64_t H = q->H, W = q->W;
+    if (H == q->oh && W == q->ow) {
+        memcpy(y, x, (size_t)(q->planes * H * W) * sizeof(float));
+        return MXIO_OK;
+    }
+    bool ac = q->align_corners;
+    float rh = q->oh > 1 ? (ac ? (float)(H - 1) / (float)(q->oh - 1) : (float)H / (float)q->oh) : 0.0f;
+    float rw = q->ow > 1 ? (ac ? (float)(W - 1) / (float)(q->ow - 1) : (float)W / (float)q->ow) : 0.0f;
+    for (int64_t i = 0; i < q->oh; i++) {
+        float hr = src_index(rh, i, ac);
+        int64_t h1 = (int64_t)hr, h1p = h1 < H - 1 ? 1 : 0;
+        float hl1 = hr - (float)h1, hl0 = 1.0f - hl1;
+        for (int64_t j = 0; j < q->ow; j++) {
+            float wr = src_index(rw, j, ac);
+            int64_t w1 = (int64_t)wr, w1p = w1 < W - 1 ? 1 : 0;
+            float wl1 = wr - (float)w1, wl0 = 1.0f - wl1;
+            for (int64_t p = 0; p < q->planes; p++) {
+                const float *a = x + p * H * W + h1 * W + w1;
+                y[(p * q->oh + i) * q->ow + j] =
+                    hl0 * (wl0 * a[0] + wl1 * a[w1p]) + hl1 * (wl0 * a[h1p * W] + wl1 * a[h1p * W + w1p]);
+            }
+        }
+    }
+    return MXIO_OK;
+}
+
+static mxio_status resize_make(const char *op, int64_t oh, int64_t ow, bool align_corners, int nin,
+                               const mxio__tdesc *in, mxio__kernel_run_fn run, mxio__kernel **out,
+                               mxio_error *err) {
+    mxio_status st = mxio__rt_check_plain_f32(op, 1, in, err);
+    if (st != MXIO_OK) return st;
+    if (in[0].ndim != 4 || oh < 1 || ow < 1 || in[0].dims[2] < 1 || in[0].dims[3] < 1)
+        return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: needs (N, C, H, W) and an output size >= 1", op);
+    mxio__kernel *k = new_kernel(op, nin, in, sizeof(resize_impl), run, err);
+    if (!k) return MXIO_E_NOMEM;
+    resize_impl *q = k->impl;
+    q->planes = in[0].dims[0] * in[0].dims[1];
+    q->H = in[0].dims[2], q->W = in[0].dims[3], q->oh = oh, q->ow = ow;
+    q->align_corners = align_corners;
+    k->out[0].dims[2] = oh;
+    k->out[0].dims[3] = ow;
+    return mxio__rt_kernel_done(k, out, err);
+}
+
+mxio_status mxio__k_adaptive_avg_pool_create(const mxio__rt_ctx *ctx, int64_t oh, int64_t ow,
+                                             const mxio__tdesc *data, mxio__kernel **out,
+                                             mxio_error *err) {
+    return resize_make("AdaptiveAvgPooling2D", oh, ow, false, 1, data, adaptive_run, out, err);
+}
+
+mxio_status mxio__k_bilinear_resize_create(const mxio__rt_ctx *ctx, int64_t oh, int64_t ow,
+                                           bool align_corners, int nin, const mxio__tdesc *in,
+                                           mxio__kernel **out, mxio_error *err) {
+    return resize_make("BilinearResize2D", oh, ow, align_corners, nin, in, bilinear_run, out, err);
 }

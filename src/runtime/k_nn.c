@@ -378,6 +378,30 @@ mxio_status mxio__k_instnorm_create(const mxio__rt_ctx *ctx, const mxio__instnor
     return mxio__rt_kernel_done(k, out, err);
 }
 
+mxio_status mxio__k_groupnorm_create(const mxio__rt_ctx *ctx, const mxio__groupnorm_params *p,
+                                     const mxio__tdesc *in, mxio__kernel **out, mxio_error *err) {
+    const char *op = "GroupNorm";
+    mxio_status st = mxio__rt_check_plain_f32(op, 1, in, err);
+    if (st != MXIO_OK) return st;
+    int64_t G = p->num_groups;
+    if (in[0].ndim < 2 || G < 1 || in[0].dims[1] % G)
+        return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: channels must divide by num_groups %lld",
+                          op, (long long)G);
+    mxio__tdesc all[3] = {in[0]};
+    mxio__tdesc_plain(&all[1], 1, &G);
+    all[2] = all[1];
+    mxio__kernel *k = new_kernel(op, 3, all, sizeof(mv_impl), mv_run, err);
+    if (!k) return MXIO_E_NOMEM;
+    mv_impl *q = k->impl;
+    q->eps = p->eps;
+    q->outer = in[0].dims[0] * G;
+    q->channels = G; /* gamma/beta index: the group */
+    q->n = in[0].dims[1] / G;
+    for (int i = 2; i < in[0].ndim; i++) q->n *= in[0].dims[i];
+    q->inner = 1;
+    return mxio__rt_kernel_done(k, out, err);
+}
+
 mxio_status mxio__k_layernorm_create(const mxio__rt_ctx *ctx, const mxio__layernorm_params *p,
                                      const mxio__tdesc *in, mxio__kernel **out, mxio_error *err) {
     const char *op = "LayerNorm";

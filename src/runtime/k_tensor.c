@@ -285,7 +285,7 @@ static inline float un_one(mxio__unop op, float a) {
     case MXIO__UN_FLOOR: return floorf(a);
     case MXIO__UN_CEIL: return ceilf(a);
     case MXIO__UN_ROUND: return roundf(a); /* halves away from zero */
-    case MXIO__UN_RINT: { /* MXNet: nearest, halves to the lower neighbour... see docs */
+    case MXIO__UN_RINT: { /* MXNet: nearest, ties to the lower neighbour (not even) */
         float f = floorf(a), c = ceilf(a);
         return (a - f <= c - a) ? f : c;
     }

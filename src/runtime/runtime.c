@@ -88,7 +88,32 @@ mxio_status mxio__kernel_run(const mxio__kernel *k, mxio__rt_exec *ex, const voi
 void mxio__kernel_free(mxio__kernel *k) {
     if (!k) return;
     if (k->destroy) k->destroy(k);
+    free(k->in);
+    free(k->out);
     free(k);
+}
+
+static bool grow(mxio__tdesc **arr, int *cap, int n) {
+    if (n < 0 || n > MXIO__RT_MAX_IO) return false;
+    if (n <= *cap) return true;
+    mxio__tdesc *p = mxio__realloc_array(*arr, (size_t)n, sizeof **arr);
+    if (!p) return false;
+    memset(p + *cap, 0, (size_t)(n - *cap) * sizeof *p);
+    *arr = p;
+    *cap = n;
+    return true;
+}
+
+bool mxio__kernel_set_nin(mxio__kernel *k, int n) {
+    if (!grow(&k->in, &k->in_cap, n)) return false;
+    k->nin = n;
+    return true;
+}
+
+bool mxio__kernel_set_nout(mxio__kernel *k, int n) {
+    if (!grow(&k->out, &k->out_cap, n)) return false;
+    k->nout = n;
+    return true;
 }
 
 void *mxio__rt_alloc(size_t bytes) {
@@ -107,16 +132,15 @@ mxio__kernel *mxio__kernel_new(const char *op, int nin, const mxio__tdesc *in, s
     mxio__kernel *k = calloc(1, sizeof *k);
     if (!k) return NULL;
     k->op = op;
+    /* Room for weight and bias descriptors that conv-like kernels add. */
+    if (!grow(&k->in, &k->in_cap, nin > 3 ? nin : 3) || !grow(&k->out, &k->out_cap, 1) ||
+        (impl_size && !(k->impl = calloc(1, impl_size)))) {
+        mxio__kernel_free(k);
+        return NULL;
+    }
     k->nin = nin;
     for (int i = 0; i < nin; i++) k->in[i] = in[i];
     k->nout = 1;
-    if (impl_size) {
-        k->impl = calloc(1, impl_size);
-        if (!k->impl) {
-            free(k);
-            return NULL;
-        }
-    }
     return k;
 }
 

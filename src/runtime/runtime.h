@@ -154,6 +154,15 @@ typedef struct mxio__instnorm_params {
 mxio_status mxio__k_instnorm_create(const mxio__rt_ctx *ctx, const mxio__instnorm_params *p,
                                     const mxio__tdesc *in, mxio__kernel **out, mxio_error *err);
 
+/* GroupNorm (MXNet 1.9.1: gamma and beta have num_groups entries). Inputs data,
+ * gamma, beta. */
+typedef struct mxio__groupnorm_params {
+    int num_groups;
+    float eps;
+} mxio__groupnorm_params;
+mxio_status mxio__k_groupnorm_create(const mxio__rt_ctx *ctx, const mxio__groupnorm_params *p,
+                                     const mxio__tdesc *in, mxio__kernel **out, mxio_error *err);
+
 typedef struct mxio__layernorm_params {
     int axis;
     float eps;
@@ -297,6 +306,12 @@ mxio_status mxio__k_dot_create(const mxio__rt_ctx *ctx, bool transpose_a, bool t
 mxio_status mxio__k_batch_dot_create(const mxio__rt_ctx *ctx, bool transpose_a, bool transpose_b,
                                      const mxio__tdesc *in, mxio__kernel **out, mxio_error *err);
 
+/* _linalg_gemm2: alpha * op(A) . op(B) over the last two axes, batched over the
+ * identical leading ones (MXNet's default axis=-3 only). */
+mxio_status mxio__k_linalg_gemm2_create(const mxio__rt_ctx *ctx, bool transpose_a, bool transpose_b,
+                                        float alpha, const mxio__tdesc *in, mxio__kernel **out,
+                                        mxio_error *err);
+
 typedef enum mxio__reduce_op {
     MXIO__RED_SUM, MXIO__RED_MEAN, MXIO__RED_PROD, MXIO__RED_MAX, MXIO__RED_MIN, MXIO__RED_NORM
 } mxio__reduce_op;
@@ -331,6 +346,146 @@ mxio_status mxio__k_hard_sigmoid_create(const mxio__rt_ctx *ctx, float alpha, fl
  * output dims the caller computed; counts must match. */
 mxio_status mxio__k_reshape_create(const mxio__rt_ctx *ctx, int ndim, const int64_t *dims,
                                    const mxio__tdesc *data, mxio__kernel **out, mxio_error *err);
+
+/* argmax / argmin along one axis (axis_none: over the flattened data, MXNet
+ * axis=None); float indices, first occurrence on ties. */
+mxio_status mxio__k_argmax_create(const mxio__rt_ctx *ctx, bool is_min, bool axis_none, int axis,
+                                  bool keepdims, const mxio__tdesc *data, mxio__kernel **out,
+                                  mxio_error *err);
+/* zeros_like / ones_like / _full-like fill with `value`, shape of in[0]. */
+mxio_status mxio__k_fill_like_create(const mxio__rt_ctx *ctx, float value, const mxio__tdesc *data,
+                                     mxio__kernel **out, mxio_error *err);
+/* one_hot: indices (float, truncated; out of [0, depth) gives an all-off row). */
+mxio_status mxio__k_one_hot_create(const mxio__rt_ctx *ctx, int64_t depth, float on_value,
+                                   float off_value, const mxio__tdesc *indices, mxio__kernel **out,
+                                   mxio_error *err);
+/* take(a, indices, axis, mode clip|wrap): indices float, truncated. */
+mxio_status mxio__k_take_create(const mxio__rt_ctx *ctx, int axis, bool wrap, const mxio__tdesc *in,
+                                mxio__kernel **out, mxio_error *err);
+/* pick(data, index, axis, keepdims, mode clip|wrap). */
+mxio_status mxio__k_pick_create(const mxio__rt_ctx *ctx, int axis, bool keepdims, bool wrap,
+                                const mxio__tdesc *in, mxio__kernel **out, mxio_error *err);
+
+/* SequenceMask / SequenceLast (axis 0: (T, N, ...), axis 1: (N, T, ...)).
+ * Inputs data[, sequence_length (N,)] when use_sequence_length. Mask sets
+ * steps t >= length[n] to `value`; Last returns step length[n]-1 (T-1 without
+ * lengths), shape without the time axis. */
+mxio_status mxio__k_sequence_create(const mxio__rt_ctx *ctx, bool last, bool use_length, int axis,
+                                    float value, const mxio__tdesc *in, mxio__kernel **out,
+                                    mxio_error *err);
+/* SequenceReverse (axis 0): step t < length[n] takes step length[n]-1-t; the
+ * padding steps are copied as they are. */
+mxio_status mxio__k_sequence_reverse_create(const mxio__rt_ctx *ctx, bool use_length,
+                                            const mxio__tdesc *in, mxio__kernel **out,
+                                            mxio_error *err);
+
+/* depth_to_space (DCR) / space_to_depth with block_size, on (N, C, H, W). */
+mxio_status mxio__k_depth_space_create(const mxio__rt_ctx *ctx, bool to_space, int64_t block,
+                                       const mxio__tdesc *data, mxio__kernel **out,
+                                       mxio_error *err);
+/* _contrib_AdaptiveAvgPooling2D to (oh, ow): window [floor(i*H/oh), ceil((i+1)*H/oh)). */
+mxio_status mxio__k_adaptive_avg_pool_create(const mxio__rt_ctx *ctx, int64_t oh, int64_t ow,
+                                             const mxio__tdesc *data, mxio__kernel **out,
+                                             mxio_error *err);
+/* _contrib_BilinearResize2D to (oh, ow) (the caller resolves the mode); nin 2
+ * when a `like` input is taken. */
+mxio_status mxio__k_bilinear_resize_create(const mxio__rt_ctx *ctx, int64_t oh, int64_t ow,
+                                           bool align_corners, int nin, const mxio__tdesc *in,
+                                           mxio__kernel **out, mxio_error *err);
+
+/* _contrib_MultiBoxPrior: anchors (1, H*W*A, 4) for data (N, C, H, W); the data
+ * values are not read. Steps <= 0 mean 1/H and 1/W. */
+#define MXIO__MAX_ANCHOR_PARAMS 32
+typedef struct mxio__multibox_prior_params {
+    int nsizes, nratios;
+    float sizes[MXIO__MAX_ANCHOR_PARAMS], ratios[MXIO__MAX_ANCHOR_PARAMS];
+    bool clip;
+    float steps[2];   /* (y, x) */
+    float offsets[2]; /* (y, x) */
+} mxio__multibox_prior_params;
+mxio_status mxio__k_multibox_prior_create(const mxio__rt_ctx *ctx,
+                                          const mxio__multibox_prior_params *p,
+                                          const mxio__tdesc *data, mxio__kernel **out,
+                                          mxio_error *err);
+
+/* _contrib_MultiBoxDetection (MXNet's CPU kernel: background is class 0,
+ * background_id is not read there either). Inputs cls_prob (N, classes, A),
+ * loc_pred (N, A*4), anchors (1, A, 4); output (N, A, 6) rows [id, score,
+ * xmin, ymin, xmax, ymax], -1 rows after the valid ones and for suppressed ids. */
+typedef struct mxio__multibox_detection_params {
+    bool clip;
+    float threshold, nms_threshold;
+    bool force_suppress;
+    float variances[4];
+    int nms_topk;
+} mxio__multibox_detection_params;
+mxio_status mxio__k_multibox_detection_create(const mxio__rt_ctx *ctx,
+                                              const mxio__multibox_detection_params *p,
+                                              const mxio__tdesc *in, mxio__kernel **out,
+                                              mxio_error *err);
+
+/* _contrib_box_nms (box_non_maximum_suppression), MXNet's CPU algorithm: per
+ * batch, boxes with score > valid_thresh (and id != background_id when id_index
+ * >= 0) are stably sorted by score, the first topk are suppressed greedily
+ * (IoU > overlap_thresh, same id unless force_suppress), survivors are packed
+ * to the front, the rest of the rows are -1; coordinates converted when
+ * in_format != out_format. Data (..., num_elem, width). The hidden index
+ * output is not produced. */
+typedef struct mxio__box_nms_params {
+    float overlap_thresh, valid_thresh;
+    int topk, coord_start, score_index, id_index;
+    float background_id;
+    bool force_suppress;
+    bool in_center, out_center; /* false = corner */
+} mxio__box_nms_params;
+mxio_status mxio__k_box_nms_create(const mxio__rt_ctx *ctx, const mxio__box_nms_params *p,
+                                   const mxio__tdesc *data, mxio__kernel **out, mxio_error *err);
+
+/* _contrib_box_decode: data (B, N, 4) deltas, anchors (1, N, 4) in `corner` or
+ * `center` format; output corners. clip > 0 caps the scaled log-sizes. */
+typedef struct mxio__box_decode_params {
+    float std[4];
+    float clip;
+    bool anchors_corner;
+} mxio__box_decode_params;
+mxio_status mxio__k_box_decode_create(const mxio__rt_ctx *ctx, const mxio__box_decode_params *p,
+                                      const mxio__tdesc *in, mxio__kernel **out, mxio_error *err);
+
+/* _contrib_ROIAlign: data (N, C, H, W), rois (R, 5) [batch, x1, y1, x2, y2] (or
+ * (R, 4), batch 0); output (R, C', ph, pw) with C' = C / (ph*pw) when
+ * position_sensitive. MXNet's CPU algorithm (bilinear samples on a
+ * sample_ratio grid, or ceil(roi/pooled) when <= 0; aligned = half-pixel). */
+typedef struct mxio__roi_align_params {
+    int64_t pooled[2];
+    float spatial_scale;
+    int sample_ratio;
+    bool position_sensitive, aligned;
+} mxio__roi_align_params;
+mxio_status mxio__k_roi_align_create(const mxio__rt_ctx *ctx, const mxio__roi_align_params *p,
+                                     const mxio__tdesc *in, mxio__kernel **out, mxio_error *err);
+
+/* ROIPooling: data (N, C, H, W), rois (R, 5) [batch, x1, y1, x2, y2]; output
+ * (R, C, ph, pw), max over each rounded bin (MXNet's CPU kernel; empty bins and
+ * invalid batch indices give 0). */
+mxio_status mxio__k_roi_pool_create(const mxio__rt_ctx *ctx, const int64_t pooled[2],
+                                    float spatial_scale, const mxio__tdesc *in, mxio__kernel **out,
+                                    mxio_error *err);
+
+/* ---- RNN (k_rnn.c) -------------------------------------------------------------- */
+
+typedef enum mxio__rnn_mode { MXIO__RNN_RELU, MXIO__RNN_TANH, MXIO__RNN_LSTM, MXIO__RNN_GRU } mxio__rnn_mode;
+typedef struct mxio__rnn_params {
+    mxio__rnn_mode mode;
+    int64_t state_size;
+    int num_layers;
+    bool bidirectional;
+    bool state_outputs; /* outputs 1 (and 2 for lstm): final hidden (and cell) states */
+} mxio__rnn_params;
+/* Fused RNN at inference. Inputs data (T, N, C), parameters (flat), state
+ * (L*D, N, H)[, state_cell (L*D, N, H) for lstm]. Not supported (the caller
+ * refuses them): projection_size, lstm_state_clip_*, use_sequence_length. */
+mxio_status mxio__k_rnn_create(const mxio__rt_ctx *ctx, const mxio__rnn_params *p,
+                               const mxio__tdesc *in, mxio__kernel **out, mxio_error *err);
 
 /* ---- shared by the kernel files -------------------------------------------- */
 

@@ -79,8 +79,12 @@ typedef mxio_status (*mxio__kernel_run_fn)(const mxio__kernel *k, mxio__rt_exec 
 struct mxio__kernel {
     const char *op; /* canonical MXNet op name, for messages */
     int nin, nout;
-    mxio__tdesc in[MXIO__RT_MAX_IO];
-    mxio__tdesc out[MXIO__RT_MAX_IO];
+    /* Descriptors of the inputs and outputs; arrays sized to the kernel (a
+     * descriptor embeds a ~700-byte oneDNN memory descriptor, and graphs have
+     * thousands of nodes). */
+    mxio__tdesc *in;
+    mxio__tdesc *out;
+    int in_cap, out_cap;
     size_t scratch_bytes; /* per concurrent run */
     bool in_place_ok;     /* out[0] may alias in[0] */
     mxio__kernel_run_fn run;
@@ -93,6 +97,10 @@ struct mxio__kernel {
 mxio_status mxio__kernel_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
                              void *const *out, void *scratch, mxio_error *err);
 void mxio__kernel_free(mxio__kernel *k);
+/* Grow the descriptor arrays to hold n inputs / outputs (n <= MXIO__RT_MAX_IO)
+ * and set nin / nout. False when out of memory or n is too large. */
+bool mxio__kernel_set_nin(mxio__kernel *k, int n);
+bool mxio__kernel_set_nout(mxio__kernel *k, int n);
 
 /* Aligned allocation for tensors and scratch (free with mxio__rt_free). */
 void *mxio__rt_alloc(size_t bytes);

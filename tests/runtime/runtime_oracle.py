@@ -62,7 +62,9 @@ def check(mx, build_dir, tmp_path, op, params, inputs, mx_fn=None, const_weights
     gots = run_driver(build_dir, tmp_path, op, params, inputs, const_weights, threads)
     nd_in = [mx.nd.array(x, dtype=x.dtype) for x in inputs]
     if mx_fn is None:
-        fn = getattr(mx.nd, op, None) or getattr(mx.nd._internal, op)
+        fn = (getattr(mx.nd, op, None) or getattr(mx.nd._internal, op, None) or
+              getattr(mx.nd.contrib, op.replace("_contrib_", ""), None) or
+              getattr(mx.nd.linalg, op.replace("_linalg_", ""), None))
         want = fn(*nd_in, **mx_params(params))
     else:
         want = mx_fn(*nd_in, **mx_params(params))

@@ -288,6 +288,51 @@ MISC = [
          [np.array([[0, 3.7, 9], [12, -3, 5]], np.float32), rnd(10, 4)]),
 ]
 
+def det_inputs(n, classes, anchors, seed=0):
+    r = np.random.default_rng(seed)
+    logits = r.uniform(-3, 3, (n, classes, anchors))
+    prob = (np.exp(logits) / np.exp(logits).sum(1, keepdims=True)).astype(np.float32)
+    loc = r.uniform(-1, 1, (n, anchors * 4)).astype(np.float32)
+    c = r.uniform(0.1, 0.9, (anchors, 2))
+    wh = r.uniform(0.05, 0.4, (anchors, 2))
+    anc = np.concatenate([c - wh / 2, c + wh / 2], 1)[None].astype(np.float32)
+    return [prob, loc, anc]
+
+
+def nms_input(b, n, w, seed=0, layout="isxyxy", center=False):
+    r = np.random.default_rng(seed)
+    c = r.uniform(0.1, 0.9, (b, n, 2))
+    wh = r.uniform(0.05, 0.5, (b, n, 2))
+    box = np.concatenate([c, wh], -1) if center else np.concatenate([c - wh / 2, c + wh / 2], -1)
+    score = r.uniform(0, 1, (b, n, 1))
+    if n >= 6:
+        score[:, :3, 0] = score[:, 3:6, 0]  # ties: the sort must be stable
+    ids = r.integers(0, 3, (b, n, 1)).astype(np.float64)
+    if layout == "xyxys":
+        x = np.concatenate([box, score], -1)
+    else:
+        x = np.concatenate([ids, score, box], -1)
+    return x[..., :w].astype(np.float32)
+
+
+def dec_anchors(n, center=False, seed=0):
+    r = np.random.default_rng(seed)
+    c = r.uniform(0.2, 0.8, (n, 2))
+    wh = r.uniform(0.1, 0.4, (n, 2))
+    a = np.concatenate([c, wh], 1) if center else np.concatenate([c - wh / 2, c + wh / 2], 1)
+    return a[None].astype(np.float32)
+
+
+def roi_boxes(n, batches, w, h, seed=0):
+    r = np.random.default_rng(seed)
+    x1 = r.uniform(0, w * 0.6, n)
+    y1 = r.uniform(0, h * 0.6, n)
+    x2 = x1 + r.uniform(1.5, w * 0.4, n)
+    y2 = y1 + r.uniform(1.5, h * 0.4, n)
+    b = r.integers(0, batches, n)
+    return np.stack([b, x1, y1, x2, y2], 1).astype(np.float32)
+
+
 EXTRA = [
     case("dot", {}, [rnd(3, 4), rnd(4, 5, seed=1)]),
     case("dot", {"transpose_a": True}, [rnd(4, 3), rnd(4, 5, seed=1)]),
@@ -299,6 +344,9 @@ EXTRA = [
     case("dot", {}, [rnd(6), rnd(6, 2, seed=1)]),
     case("batch_dot", {}, [rnd(3, 2, 4), rnd(3, 4, 5, seed=1)]),
     case("batch_dot", {"transpose_a": True, "transpose_b": True}, [rnd(3, 4, 2), rnd(3, 5, 4, seed=1)]),
+    case("_linalg_gemm2", {}, [rnd(3, 4), rnd(4, 5, seed=1)]),
+    case("_linalg_gemm2", {"transpose_a": True, "alpha": 0.5}, [rnd(2, 4, 3), rnd(2, 4, 5, seed=1)]),
+    case("_linalg_gemm2", {"transpose_b": True, "alpha": -2.0}, [rnd(2, 2, 3, 4), rnd(2, 2, 5, 4, seed=1)]),
     case("sum", {}, [rnd(3, 4, 5)]),
     case("sum", {"axis": [1]}, [rnd(3, 4, 5)]),
     case("mean", {"axis": [2, 3], "keepdims": True}, [rnd(2, 3, 4, 5)]),
@@ -324,9 +372,111 @@ EXTRA = [
     case("squeeze", {}, [rnd(2, 1, 3, 1)]),
     case("squeeze", {"axis": [1]}, [rnd(2, 1, 3, 1)]),
     case("Reshape", {"shape": [3, -1]}, [rnd(2, 3, 4)]),
+    case("SequenceMask", {}, [rnd(4, 3, 2)]),
+    case("SequenceMask", {"use_sequence_length": True, "value": -1.0},
+         [rnd(4, 3, 2), np.array([1, 4, 2], np.float32)]),
+    case("SequenceMask", {"use_sequence_length": True, "axis": 1}, [rnd(3, 5, 2), np.array([5, 0, 2], np.float32)]),
+    case("SequenceReverse", {}, [rnd(4, 3, 2)]),
+    case("SequenceReverse", {"use_sequence_length": True}, [rnd(5, 3, 2), np.array([2, 5, 1], np.float32)]),
+    case("SequenceLast", {}, [rnd(4, 3, 2)]),
+    case("SequenceLast", {"use_sequence_length": True}, [rnd(4, 3, 2), np.array([1, 4, 2], np.float32)]),
+    case("SequenceLast", {"use_sequence_length": True, "axis": 1}, [rnd(3, 5), np.array([5, 1, 2], np.float32)]),
+    case("depth_to_space", {"block_size": 2}, [rnd(2, 8, 3, 4)]),
+    case("space_to_depth", {"block_size": 2}, [rnd(2, 3, 4, 6)]),
+    case("space_to_depth", {"block_size": 3}, [rnd(1, 2, 3, 6)]),
+    case("_contrib_AdaptiveAvgPooling2D", {"output_size": [1]}, [rnd(2, 3, 5, 7)]),
+    case("_contrib_AdaptiveAvgPooling2D", {"output_size": [3, 2]}, [rnd(2, 3, 7, 5)]),
+    case("_contrib_AdaptiveAvgPooling2D", {"output_size": [4]}, [rnd(1, 2, 6, 9)]),
+    case("_contrib_BilinearResize2D", {"height": 7, "width": 9}, [rnd(1, 2, 4, 5)]),
+    case("_contrib_BilinearResize2D", {"height": 3, "width": 2, "align_corners": False}, [rnd(1, 2, 6, 5)]),
+    case("_contrib_BilinearResize2D", {"height": 8, "width": 11, "align_corners": False}, [rnd(2, 1, 4, 5)]),
+    case("_contrib_BilinearResize2D", {"scale_height": 2.0, "scale_width": 1.5}, [rnd(1, 2, 3, 4)]),
+    case("_contrib_BilinearResize2D", {"mode": "like"}, [rnd(1, 2, 3, 4), rnd(1, 1, 6, 7, seed=1)]),
+    case("_contrib_BilinearResize2D", {"mode": "odd_scale", "scale_height": 2.0, "scale_width": 2.0},
+         [rnd(1, 2, 5, 4)]),
+    case("_contrib_BilinearResize2D", {"mode": "to_even_up"}, [rnd(1, 2, 5, 4)]),
+    case("_contrib_MultiBoxPrior", {}, [rnd(1, 3, 4, 5)]),
+    case("_contrib_MultiBoxPrior", {"sizes": [0.2, 0.35], "ratios": [1, 2, 0.5], "clip": True},
+         [rnd(1, 3, 5, 3)]),
+    case("_contrib_MultiBoxPrior", {"sizes": [0.5], "ratios": [2, 1], "steps": [0.1, 0.2],
+                                    "offsets": [0.3, 0.6]}, [rnd(2, 3, 3, 4)]),
+    case("_contrib_MultiBoxDetection", {}, det_inputs(2, 4, 30)),
+    case("_contrib_MultiBoxDetection", {"threshold": 0.2, "nms_threshold": 0.3, "force_suppress": True},
+         det_inputs(1, 3, 40, seed=1)),
+    case("_contrib_MultiBoxDetection", {"clip": False, "nms_topk": 5, "variances": [0.2, 0.2, 0.1, 0.1]},
+         det_inputs(2, 5, 25, seed=2)),
+    case("_contrib_MultiBoxDetection", {"nms_threshold": 0.0}, det_inputs(1, 3, 12, seed=3)),
+    case("_contrib_box_nms", {}, [nms_input(1, 30, 6)]),
+    case("_contrib_box_nms", {"overlap_thresh": 0.3, "topk": 10, "id_index": 0, "valid_thresh": 0.2},
+         [nms_input(2, 25, 6, seed=1)]),
+    case("_contrib_box_nms", {"id_index": 0, "force_suppress": True, "background_id": 0},
+         [nms_input(2, 20, 6, seed=2)]),
+    case("_contrib_box_nms", {"coord_start": 0, "score_index": 4, "out_format": "center"},
+         [nms_input(3, 15, 5, seed=3, layout="xyxys")]),
+    case("_contrib_box_nms", {"in_format": "center", "out_format": "corner", "id_index": 0},
+         [nms_input(1, 18, 6, seed=4, center=True)]),
+    case("_contrib_box_nms", {"topk": 0}, [nms_input(1, 5, 6, seed=5)]),
+    case("_contrib_box_decode", {}, [rnd(2, 6, 4, lo=-1, hi=1), dec_anchors(6, center=True)]),
+    case("_contrib_box_decode", {"format": "corner", "std0": 0.1, "std1": 0.1, "std2": 0.2, "std3": 0.2},
+         [rnd(2, 6, 4, lo=-1, hi=1), dec_anchors(6)]),
+    case("_contrib_box_decode", {"format": "corner", "clip": 0.3, "std2": 2.0, "std3": 2.0},
+         [rnd(1, 5, 4, lo=-1, hi=1), dec_anchors(5)]),
+    case("_contrib_ROIAlign", {"pooled_size": [3, 3], "spatial_scale": 0.5},
+         [rnd(2, 3, 10, 12), roi_boxes(5, 2, 24, 20)]),
+    case("_contrib_ROIAlign", {"pooled_size": [2, 3], "spatial_scale": 0.25, "sample_ratio": 2},
+         [rnd(1, 2, 8, 9), roi_boxes(4, 1, 36, 32, seed=1)]),
+    case("_contrib_ROIAlign", {"pooled_size": [2, 2], "spatial_scale": 1.0, "aligned": True},
+         [rnd(2, 3, 7, 7), roi_boxes(3, 2, 7, 7, seed=2)]),
+    case("_contrib_ROIAlign", {"pooled_size": [2, 2], "spatial_scale": 1.0, "position_sensitive": True,
+                               "sample_ratio": 1}, [rnd(1, 8, 6, 6), roi_boxes(3, 1, 6, 6, seed=3)]),
+    case("ROIPooling", {"pooled_size": [3, 3], "spatial_scale": 0.5},
+         [rnd(2, 3, 10, 12), roi_boxes(5, 2, 24, 20, seed=5)]),
+    case("ROIPooling", {"pooled_size": [2, 4], "spatial_scale": 0.0625},
+         [rnd(1, 2, 9, 9), roi_boxes(4, 1, 144, 144, seed=6)]),
+    case("GroupNorm", {"num_groups": 2}, [rnd(2, 4, 3, 3), rnd(2), rnd(2, seed=1)]),
+    case("GroupNorm", {"num_groups": 3, "eps": 1e-3}, [rnd(1, 6, 5), rnd(3), rnd(3, seed=1)]),
+    case("SwapAxis", {"dim1": 1, "dim2": 2}, [rnd(2, 3, 4)]),
+    case("SwapAxis", {"dim1": 0, "dim2": -1}, [rnd(2, 3, 4)]),
+    case("argmax", {"axis": 1}, [rnd(3, 5, 2)]),
+    case("argmax", {"axis": -1, "keepdims": True}, [rnd(3, 5)]),
+    case("argmin", {"axis": 0}, [rnd(4, 3)]),
+    case("argmax", {}, [rnd(3, 4)]),
+    case("zeros_like", {}, [rnd(2, 3)]),
+    case("ones_like", {}, [rnd(2, 3)]),
+    case("one_hot", {"depth": 5}, [np.array([0, 2, 4, 1.7, 7, -1], np.float32)]),
+    case("one_hot", {"depth": 3, "on_value": 2.5, "off_value": -1.0}, [np.array([[0, 2], [1, 0]], np.float32)]),
+    case("take", {}, [rnd(5, 3), np.array([0, 4, 2, 9, -3], np.float32)]),
+    case("take", {"axis": 1, "mode": "wrap"}, [rnd(2, 4, 3), np.array([[1, 5], [-1, 2]], np.float32)]),
+    case("pick", {"axis": 1}, [rnd(3, 4), np.array([0, 3, 2], np.float32)]),
+    case("pick", {"axis": 0, "keepdims": True}, [rnd(3, 4), np.array([0, 2, 1, 5], np.float32)]),
+    case("pick", {"axis": -1, "mode": "wrap"}, [rnd(2, 3), np.array([4, -1], np.float32)]),
 ]
 
-ALL = CONV + POOL + NORM + ACT + SOFTMAX + BINARY + SCALAR + UNARY + MISC + EXTRA
+def rnn_case(mode, T, N, I, H, L, bidir, state_outputs=True, seed=0):
+    G = {"lstm": 4, "gru": 3}.get(mode, 1)
+    D = 2 if bidir else 1
+    size = sum(D * G * H * ((I if l == 0 else D * H) + H + 2) for l in range(L))
+    r = np.random.default_rng(seed)
+    ins = [rnd(T, N, I, seed=seed), r.uniform(-0.5, 0.5, size).astype(np.float32),
+           r.uniform(-1, 1, (L * D, N, H)).astype(np.float32)]
+    if mode == "lstm":
+        ins.append(r.uniform(-1, 1, (L * D, N, H)).astype(np.float32))
+    p = {"mode": mode, "state_size": H, "num_layers": L, "bidirectional": bidir,
+         "state_outputs": state_outputs}
+    return case("RNN", p, ins)
+
+
+RNN = [
+    rnn_case("lstm", 5, 2, 3, 4, 1, False),
+    rnn_case("lstm", 4, 3, 5, 3, 2, True, seed=1),
+    rnn_case("lstm", 3, 1, 2, 2, 1, False, state_outputs=False, seed=2),
+    rnn_case("gru", 5, 2, 3, 4, 1, False, seed=3),
+    rnn_case("gru", 4, 2, 3, 3, 2, True, seed=4),
+    rnn_case("rnn_tanh", 4, 2, 3, 5, 2, False, seed=5),
+    rnn_case("rnn_relu", 4, 2, 3, 5, 1, True, seed=6),
+]
+
+ALL = CONV + POOL + NORM + ACT + SOFTMAX + BINARY + SCALAR + UNARY + MISC + EXTRA + RNN
 
 
 @pytest.mark.parametrize("op,params,inputs,kw", ALL)

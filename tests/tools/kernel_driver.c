@@ -143,6 +143,22 @@ static int ptuple(const char *k, int64_t *vals, int cap) {
     }
     return n;
 }
+/* Float tuple; absent: one value `dflt` (MXNet's (1,) style defaults). */
+static int pfloats(const char *k, float *vals, int cap, float dflt) {
+    json_t *v = json_object_get(P, k);
+    if (json_is_number(v)) {
+        vals[0] = (float)json_number_value(v);
+        return 1;
+    }
+    if (!json_is_array(v)) {
+        vals[0] = dflt;
+        return 1;
+    }
+    int n = 0;
+    for (size_t i = 0; i < json_array_size(v) && n < cap; i++)
+        vals[n++] = (float)json_number_value(json_array_get(v, i));
+    return n;
+}
 static int pick(const char *s, const char *const *names) {
     for (int i = 0; names[i]; i++)
         if (strcmp(s, names[i]) == 0) return i;
@@ -368,6 +384,11 @@ static mxio_status create(const mxio__rt_ctx *ctx, const char *op, int nin, cons
     if (!strcmp(op, "dot") || !strcmp(op, "batch_dot"))
         return (op[0] == 'd' ? mxio__k_dot_create : mxio__k_batch_dot_create)(
             ctx, pbool("transpose_a", false), pbool("transpose_b", false), t, k, err);
+    if (!strcmp(op, "_linalg_gemm2")) {
+        if (pint("axis", -3) != -3) return mxio__fail(err, MXIO_E_UNSUPPORTED, "gemm2: axis != -3");
+        return mxio__k_linalg_gemm2_create(ctx, pbool("transpose_a", false), pbool("transpose_b", false),
+                                           (float)pfloat("alpha", 1), t, k, err);
+    }
     static const char *const reds[] = {"sum", "mean", "prod", "max", "min", "norm", NULL};
     int red = pick(op, reds);
     if (red < 0 && !strcmp(op, "sum_axis")) red = 0;
@@ -444,6 +465,130 @@ static mxio_status create(const mxio__rt_ctx *ctx, const char *op, int nin, cons
             if (infer >= 0) d[infer] = known ? mxio__tdesc_numel(&t[0]) / known : 0;
         }
         return mxio__k_reshape_create(ctx, n, d, &t[0], k, err);
+    }
+    if (!strcmp(op, "GroupNorm")) {
+        mxio__groupnorm_params p = {(int)pint("num_groups", 1), (float)pfloat("eps", 1e-5)};
+        return mxio__k_groupnorm_create(ctx, &p, t, k, err);
+    }
+    if (!strcmp(op, "SwapAxis") || !strcmp(op, "swapaxes")) {
+        int axes[MXIO__RT_MAX_DIMS], nd = t[0].ndim;
+        for (int i = 0; i < nd; i++) axes[i] = i;
+        int a = mxio__rt_axis((int)pint("dim1", 0), nd), b = mxio__rt_axis((int)pint("dim2", 0), nd);
+        if (a < 0 || b < 0 || a >= nd || b >= nd) return mxio__fail(err, MXIO_E_SHAPE, "bad dims");
+        axes[a] = b;
+        axes[b] = a;
+        return mxio__k_transpose_create(ctx, nd, axes, &t[0], k, err);
+    }
+    if (!strcmp(op, "argmax") || !strcmp(op, "argmin"))
+        return mxio__k_argmax_create(ctx, op[3] == 'm' && op[4] == 'i', pnull("axis") || !json_object_get(P, "axis"),
+                                     (int)pint("axis", 0), pbool("keepdims", false), &t[0], k, err);
+    if (!strcmp(op, "zeros_like") || !strcmp(op, "ones_like"))
+        return mxio__k_fill_like_create(ctx, op[0] == 'o' ? 1.0f : 0.0f, &t[0], k, err);
+    if (!strcmp(op, "one_hot"))
+        return mxio__k_one_hot_create(ctx, pint("depth", 0), (float)pfloat("on_value", 1),
+                                      (float)pfloat("off_value", 0), &t[0], k, err);
+    if (!strcmp(op, "take"))
+        return mxio__k_take_create(ctx, (int)pint("axis", 0), !strcmp(pstr("mode", "clip"), "wrap"), t,
+                                   k, err);
+    if (!strcmp(op, "pick"))
+        return mxio__k_pick_create(ctx, (int)pint("axis", -1), pbool("keepdims", false),
+                                   !strcmp(pstr("mode", "clip"), "wrap"), t, k, err);
+    if (!strcmp(op, "SequenceReverse"))
+        return mxio__k_sequence_reverse_create(ctx, pbool("use_sequence_length", false), t, k, err);
+    if (!strcmp(op, "SequenceMask") || !strcmp(op, "SequenceLast"))
+        return mxio__k_sequence_create(ctx, op[8] == 'L', pbool("use_sequence_length", false),
+                                       (int)pint("axis", 0), (float)pfloat("value", 0), t, k, err);
+    if (!strcmp(op, "RNN")) {
+        static const char *const modes[] = {"rnn_relu", "rnn_tanh", "lstm", "gru", NULL};
+        mxio__rnn_params r = {(mxio__rnn_mode)pick(pstr("mode", ""), modes), pint("state_size", 0),
+                              (int)pint("num_layers", 1), pbool("bidirectional", false),
+                              pbool("state_outputs", false)};
+        if ((int)r.mode < 0) return mxio__fail(err, MXIO_E_UNSUPPORTED, "RNN: bad mode");
+        return mxio__k_rnn_create(ctx, &r, t, k, err);
+    }
+    if (!strcmp(op, "depth_to_space") || !strcmp(op, "space_to_depth"))
+        return mxio__k_depth_space_create(ctx, op[0] == 'd', pint("block_size", 0), &t[0], k, err);
+    if (!strcmp(op, "_contrib_AdaptiveAvgPooling2D")) {
+        int64_t o[2] = {1, 1};
+        int n = ptuple("output_size", o, 2);
+        if (n == 1) o[1] = o[0];
+        return mxio__k_adaptive_avg_pool_create(ctx, o[0], o[1], &t[0], k, err);
+    }
+    if (!strcmp(op, "_contrib_BilinearResize2D")) {
+        const char *mode = pstr("mode", "size");
+        int64_t H = t[0].dims[2], W = t[0].dims[3], oh, ow;
+        bool sh = json_is_number(json_object_get(P, "scale_height"));
+        if (!strcmp(mode, "like")) {
+            oh = t[1].dims[2], ow = t[1].dims[3];
+        } else if (!strcmp(mode, "size")) { /* MXNet checks scale_height for both */
+            oh = sh ? (int64_t)(pfloat("scale_height", 1) * (double)H) : pint("height", 1);
+            ow = sh ? (int64_t)(pfloat("scale_width", 1) * (double)W) : pint("width", 1);
+        } else if (!strcmp(mode, "odd_scale")) {
+            oh = H % 2 == 0 ? (int64_t)((double)H * pfloat("scale_height", 1))
+                            : (int64_t)((double)(H - 1) * pfloat("scale_height", 1)) + 1;
+            ow = W % 2 == 0 ? (int64_t)((double)W * pfloat("scale_width", 1))
+                            : (int64_t)((double)(W - 1) * pfloat("scale_width", 1)) + 1;
+        } else {
+            bool even = !strncmp(mode, "to_even", 7), up = strstr(mode, "_up") != NULL;
+            oh = (H % 2 == (even ? 0 : 1)) ? H : H + (up ? 1 : -1);
+            ow = (W % 2 == (even ? 0 : 1)) ? W : W + (up ? 1 : -1);
+        }
+        return mxio__k_bilinear_resize_create(ctx, oh, ow, pbool("align_corners", true),
+                                              !strcmp(mode, "like") ? 2 : 1, t, k, err);
+    }
+    if (!strcmp(op, "_contrib_MultiBoxPrior")) {
+        mxio__multibox_prior_params m;
+        memset(&m, 0, sizeof m);
+        m.nsizes = pfloats("sizes", m.sizes, MXIO__MAX_ANCHOR_PARAMS, 1.0f);
+        m.nratios = pfloats("ratios", m.ratios, MXIO__MAX_ANCHOR_PARAMS, 1.0f);
+        m.clip = pbool("clip", false);
+        float st[2] = {-1, -1}, of[2] = {0.5f, 0.5f};
+        pfloats("steps", st, 2, -1.0f);
+        pfloats("offsets", of, 2, 0.5f);
+        memcpy(m.steps, st, sizeof st);
+        memcpy(m.offsets, of, sizeof of);
+        return mxio__k_multibox_prior_create(ctx, &m, &t[0], k, err);
+    }
+    if (!strcmp(op, "_contrib_MultiBoxDetection")) {
+        mxio__multibox_detection_params m = {pbool("clip", true), (float)pfloat("threshold", 0.01),
+                                             (float)pfloat("nms_threshold", 0.5),
+                                             pbool("force_suppress", false), {0.1f, 0.1f, 0.2f, 0.2f},
+                                             (int)pint("nms_topk", -1)};
+        if (json_object_get(P, "variances")) pfloats("variances", m.variances, 4, 0.1f);
+        return mxio__k_multibox_detection_create(ctx, &m, t, k, err);
+    }
+    if (!strcmp(op, "_contrib_box_nms") || !strcmp(op, "_contrib_box_non_maximum_suppression")) {
+        mxio__box_nms_params b = {(float)pfloat("overlap_thresh", 0.5), (float)pfloat("valid_thresh", 0),
+                                  (int)pint("topk", -1), (int)pint("coord_start", 2),
+                                  (int)pint("score_index", 1), (int)pint("id_index", -1),
+                                  (float)pfloat("background_id", -1), pbool("force_suppress", false),
+                                  !strcmp(pstr("in_format", "corner"), "center"),
+                                  !strcmp(pstr("out_format", "corner"), "center")};
+        return mxio__k_box_nms_create(ctx, &b, &t[0], k, err);
+    }
+    if (!strcmp(op, "_contrib_box_decode")) {
+        mxio__box_decode_params b = {{(float)pfloat("std0", 1), (float)pfloat("std1", 1),
+                                      (float)pfloat("std2", 1), (float)pfloat("std3", 1)},
+                                     (float)pfloat("clip", -1),
+                                     !strcmp(pstr("format", "center"), "corner")};
+        return mxio__k_box_decode_create(ctx, &b, t, k, err);
+    }
+    if (!strcmp(op, "_contrib_ROIAlign")) {
+        mxio__roi_align_params r;
+        memset(&r, 0, sizeof r);
+        int n = ptuple("pooled_size", r.pooled, 2);
+        if (n == 1) r.pooled[1] = r.pooled[0];
+        r.spatial_scale = (float)pfloat("spatial_scale", 1);
+        r.sample_ratio = (int)pint("sample_ratio", -1);
+        r.position_sensitive = pbool("position_sensitive", false);
+        r.aligned = pbool("aligned", false);
+        return mxio__k_roi_align_create(ctx, &r, t, k, err);
+    }
+    if (!strcmp(op, "ROIPooling")) {
+        int64_t pooled[2] = {1, 1};
+        int n = ptuple("pooled_size", pooled, 2);
+        if (n == 1) pooled[1] = pooled[0];
+        return mxio__k_roi_pool_create(ctx, pooled, (float)pfloat("spatial_scale", 1), t, k, err);
     }
     if (!strcmp(op, "Embedding"))
         return mxio__k_embedding_create(ctx, pint("input_dim", 0), pint("output_dim", 0), t, k, err);

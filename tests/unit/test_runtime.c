@@ -415,6 +415,22 @@ static void test_descriptors_and_errors(mxio__rt_ctx *ctx) {
     CHECK_EQ_INT(mxio__k_deconv_create(ctx, &p, &t4, NULL, NULL, &k, &err), MXIO_E_SHAPE);
     mxio__pool_params pool = {.nspatial = 2, .kernel = {INT64_MAX, 1}, .stride = {1, 1}};
     CHECK_EQ_INT(mxio__k_pool_create(ctx, &pool, &t4, &k, &err), MXIO_E_SHAPE);
+
+    /* Inconsistent inputs of the newer kernels are refused with a message. */
+    mxio__tdesc rin[4];
+    int64_t xd[3] = {5, 2, 3}, pd[1] = {10}, sd[3] = {1, 2, 4};
+    mxio__tdesc_plain(&rin[0], 3, xd);
+    mxio__tdesc_plain(&rin[1], 1, pd); /* wrong parameter count */
+    mxio__tdesc_plain(&rin[2], 3, sd);
+    rin[3] = rin[2];
+    mxio__rnn_params rp = {MXIO__RNN_LSTM, 4, 1, false, true};
+    CHECK_EQ_INT(mxio__k_rnn_create(ctx, &rp, rin, &k, &err), MXIO_E_SHAPE);
+    CHECK(strstr(err.message, "RNN") != NULL);
+    CHECK_EQ_INT(mxio__k_split_create(ctx, 4, 1, false, &t, &k, &err), MXIO_E_SHAPE);
+    mxio__tdesc two[2] = {t, t};
+    CHECK_EQ_INT(mxio__k_dot_create(ctx, false, false, two, &k, &err), MXIO_E_SHAPE);
+    mxio__box_nms_params np = {.overlap_thresh = 0.5f, .coord_start = 3, .score_index = 1, .id_index = -1};
+    CHECK_EQ_INT(mxio__k_box_nms_create(ctx, &np, &t, &k, &err), MXIO_E_SHAPE); /* width 4 < 3 + 4 */
 }
 
 int main(void) {

@@ -1,0 +1,553 @@
+/* k_detect.c - detection ops, each following MXNet 1.9.1's CPU kernel
+ * (apache/mxnet src/operator/contrib/{multibox_prior,multibox_detection,
+ * bounding_box,roi_align}*): MultiBoxPrior, MultiBoxDetection, box_nms,
+ * box_decode, ROIAlign. */
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
+
+#include "runtime.h"
+
+static mxio__kernel *new_kernel(const char *op, int nin, const mxio__tdesc *in, size_t impl,
+                                mxio__kernel_run_fn run, mxio_error *err) {
+    mxio__kernel *k = mxio__kernel_new(op, nin, in, impl);
+    if (!k) {
+        mxio__fail(err, MXIO_E_NOMEM, "runtime: %s: out of memory", op);
+        return NULL;
+    }
+    k->run = run;
+    k->destroy = mxio__kernel_default_destroy;
+    k->out[0] = in[0];
+    return k;
+}
+
+static int64_t prod(const int64_t *d, int from, int to) {
+    int64_t p = 1;
+    for (int i = from; i < to; i++) p *= d[i];
+    return p;
+}
+
+/* ---- MultiBoxPrior ------------------------------------------------------------------- */
+
+typedef struct prior_impl {
+    mxio__multibox_prior_params p;
+    int in_h, in_w;
+} prior_impl;
+
+static void put_box(float *o, float cx, float cy, float w, float h, bool clip) {
+    float b[4] = {cx - w, cy - h, cx + w, cy + h};
+    for (int i = 0; i < 4; i++) o[i] = clip ? fminf(fmaxf(b[i], 0.0f), 1.0f) : b[i];
+}
+
+static mxio_status prior_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
+                             void *const *out, void *scratch, mxio_error *err) {
+    const prior_impl *q = k->impl;
+    const mxio__multibox_prior_params *p = &q->p;
+    const int H = q->in_h, W = q->in_w;
+    float step_y = p->steps[0], step_x = p->steps[1];
+    if (step_y <= 0.0f || step_x <= 0.0f) {
+        step_y = 1.0f / (float)H;
+        step_x = 1.0f / (float)W;
+    }
+    float *o = out[0];
+    /* Same float expression order as MXNet's MultiBoxPriorForward. */
+    for (int r = 0; r < H; ++r) {
+        float cy = ((float)r + p->offsets[0]) * step_y;
+        for (int c = 0; c < W; ++c) {
+            float cx = ((float)c + p->offsets[1]) * step_x;
+            float ratio = p->nratios > 0 ? sqrtf(p->ratios[0]) : 1.0f;
+            for (int i = 0; i < p->nsizes; ++i, o += 4) {
+                float size = p->sizes[i];
+                put_box(o, cx, cy, size * (float)H / (float)W * ratio / 2, size / ratio / 2, p->clip);
+            }
+            float size = p->sizes[0];
+            for (int j = 1; j < p->nratios; ++j, o += 4) {
+                float rr = sqrtf(p->ratios[j]);
+                put_box(o, cx, cy, size * (float)H / (float)W * rr / 2, size / rr / 2, p->clip);
+            }
+        }
+    }
+    return MXIO_OK;
+}
+
+mxio_status mxio__k_multibox_prior_create(const mxio__rt_ctx *ctx,
+                                          const mxio__multibox_prior_params *p,
+                                          const mxio__tdesc *data, mxio__kernel **out,
+                                          mxio_error *err) {
+    const char *op = "MultiBoxPrior";
+    if (data->ndim != 4 || p->nsizes < 1 || p->nsizes > MXIO__MAX_ANCHOR_PARAMS || p->nratios < 0 ||
+        p->nratios > MXIO__MAX_ANCHOR_PARAMS || data->dims[2] > INT32_MAX || data->dims[3] > INT32_MAX)
+        return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: needs (N, C, H, W) data and 1..%d sizes",
+                          op, MXIO__MAX_ANCHOR_PARAMS);
+    mxio__kernel *k = new_kernel(op, 1, data, sizeof(prior_impl), prior_run, err);
+    if (!k) return MXIO_E_NOMEM;
+    prior_impl *q = k->impl;
+    q->p = *p;
+    q->in_h = (int)data->dims[2];
+    q->in_w = (int)data->dims[3];
+    int64_t anchors = p->nsizes + (p->nratios > 0 ? p->nratios - 1 : 0);
+    int64_t od[3] = {1, data->dims[2] * data->dims[3] * anchors, 4};
+    mxio__tdesc_plain(&k->out[0], 3, od);
+    return mxio__rt_kernel_done(k, out, err);
+}
+
+/* ---- MultiBoxDetection ------------------------------------------------------------------ */
+
+typedef struct det_impl {
+    mxio__multibox_detection_params p;
+    int64_t batches, classes, anchors;
+} det_impl;
+
+static float box_overlap(const float *a, const float *b) {
+    float w = fmaxf(0.0f, fminf(a[2], b[2]) - fmaxf(a[0], b[0]));
+    float h = fmaxf(0.0f, fminf(a[3], b[3]) - fmaxf(a[1], b[1]));
+    float i = w * h;
+    float u = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - i;
+    return u <= 0.0f ? 0.0f : i / u;
+}
+
+/* Stable sort of row indices by score, descending (std::stable_sort in MXNet). */
+static void sort_desc(int64_t *idx, int64_t n, const float *rows, int64_t *tmp) {
+    for (int64_t width = 1; width < n; width *= 2) {
+        for (int64_t lo = 0; lo < n; lo += 2 * width) {
+            int64_t mid = lo + width < n ? lo + width : n, hi = lo + 2 * width < n ? lo + 2 * width : n;
+            int64_t a = lo, b = mid, o = lo;
+            while (a < mid && b < hi)
+                tmp[o++] = rows[idx[b] * 6 + 1] > rows[idx[a] * 6 + 1] ? idx[b++] : idx[a++];
+            while (a < mid) tmp[o++] = idx[a++];
+            while (b < hi) tmp[o++] = idx[b++];
+        }
+        memcpy(idx, tmp, (size_t)n * sizeof *idx);
+    }
+}
+
+static mxio_status det_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
+                           void *const *out, void *scratch, mxio_error *err) {
+    const det_impl *q = k->impl;
+    const mxio__multibox_detection_params *p = &q->p;
+    const int64_t A = q->anchors, C = q->classes;
+    const float *anchors = in[2];
+    float *rows = scratch; /* A * 6 decoded rows, then A * 6 for the sorted copy */
+    float *valid = rows + A * 6;
+    int64_t *idx = (int64_t *)(valid + A * 6), *tmp = idx + A;
+    for (int64_t b = 0; b < q->batches; b++) {
+        const float *cls = (const float *)in[0] + b * C * A, *loc = (const float *)in[1] + b * A * 4;
+        float *o = (float *)out[0] + b * A * 6;
+        for (int64_t i = 0; i < A * 6; i++) o[i] = -1.0f;
+        for (int64_t i = 0; i < A; i++) {
+            float score = -1.0f;
+            int64_t id = 0;
+            for (int64_t j = 1; j < C; j++) {
+                float v = cls[j * A + i];
+                if (v > score) {
+                    score = v;
+                    id = j;
+                }
+            }
+            if (id > 0 && score < p->threshold) id = 0;
+            float *r = rows + i * 6;
+            r[0] = (float)(id - 1);
+            r[1] = score;
+            const float *an = anchors + i * 4, *lp = loc + i * 4;
+            float aw = an[2] - an[0], ah = an[3] - an[1];
+            float ax = (an[0] + an[2]) / 2.f, ay = (an[1] + an[3]) / 2.f;
+            float ox = lp[0] * p->variances[0] * aw + ax, oy = lp[1] * p->variances[1] * ah + ay;
+            float ow = expf(lp[2] * p->variances[2]) * aw / 2, oh = expf(lp[3] * p->variances[3]) * ah / 2;
+            float box[4] = {ox - ow, oy - oh, ox + ow, oy + oh};
+            for (int c = 0; c < 4; c++) r[2 + c] = p->clip ? fmaxf(0.0f, fminf(1.0f, box[c])) : box[c];
+        }
+        int64_t nvalid = 0;
+        for (int64_t i = 0; i < A; i++)
+            if (rows[i * 6] >= 0) memcpy(o + 6 * nvalid++, rows + i * 6, 6 * sizeof(float));
+        if (nvalid < 1 || p->nms_threshold <= 0 || p->nms_threshold > 1) continue;
+        memcpy(valid, o, (size_t)(nvalid * 6) * sizeof(float));
+        for (int64_t i = 0; i < nvalid; i++) idx[i] = i;
+        sort_desc(idx, nvalid, valid, tmp);
+        int64_t keep = nvalid;
+        if (p->nms_topk > 0 && p->nms_topk < keep) {
+            keep = p->nms_topk;
+            for (int64_t i = keep; i < nvalid; i++) o[i * 6] = -1.0f;
+        }
+        for (int64_t i = 0; i < keep; i++) memcpy(o + i * 6, valid + idx[i] * 6, 6 * sizeof(float));
+        for (int64_t i = 0; i < keep; i++) {
+            if (o[i * 6] < 0) continue;
+            for (int64_t j = i + 1; j < keep; j++) {
+                if (o[j * 6] < 0) continue;
+                if ((p->force_suppress || o[i * 6] == o[j * 6]) &&
+                    box_overlap(o + i * 6 + 2, o + j * 6 + 2) >= p->nms_threshold)
+                    o[j * 6] = -1.0f;
+            }
+        }
+    }
+    return MXIO_OK;
+}
+
+mxio_status mxio__k_multibox_detection_create(const mxio__rt_ctx *ctx,
+                                              const mxio__multibox_detection_params *p,
+                                              const mxio__tdesc *in, mxio__kernel **out,
+                                              mxio_error *err) {
+    const char *op = "MultiBoxDetection";
+    mxio_status st = mxio__rt_check_plain_f32(op, 3, in, err);
+    if (st != MXIO_OK) return st;
+    if (in[0].ndim != 3 || in[0].dims[1] < 1)
+        return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: cls_prob must be (N, classes, anchors)", op);
+    int64_t N = in[0].dims[0], C = in[0].dims[1], A = in[0].dims[2];
+    if (mxio__tdesc_numel(&in[1]) != N * A * 4 || mxio__tdesc_numel(&in[2]) != A * 4)
+        return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: loc_pred (N, A*4) and anchors (1, A, 4) expected",
+                          op);
+    mxio__kernel *k = new_kernel(op, 3, in, sizeof(det_impl), det_run, err);
+    if (!k) return MXIO_E_NOMEM;
+    det_impl *q = k->impl;
+    q->p = *p;
+    q->batches = N, q->classes = C, q->anchors = A;
+    int64_t od[3] = {N, A, 6};
+    mxio__tdesc_plain(&k->out[0], 3, od);
+    size_t per, bytes;
+    if (!mxio__mul_size((size_t)A, 12 * sizeof(float) + 2 * sizeof(int64_t), &per) ||
+        !mxio__add_size(per, 64, &bytes)) {
+        mxio__kernel_free(k);
+        return mxio__fail(err, MXIO_E_LIMIT, "runtime: %s: scratch overflows", op);
+    }
+    k->scratch_bytes = bytes;
+    return mxio__rt_kernel_done(k, out, err);
+}
+
+/* ---- box_nms ------------------------------------------------------------------------ */
+
+typedef struct nms_impl {
+    mxio__box_nms_params p;
+    int64_t batches, num, width;
+} nms_impl;
+
+static float nms_area(const float *b, bool center) {
+    float w = center ? b[2] : b[2] - b[0], h = center ? b[3] : b[3] - b[1];
+    return w < 0 || h < 0 ? 0.0f : w * h;
+}
+
+static float nms_intersect_1d(float a1, float a2, float b1, float b2, bool center) {
+    float left, right;
+    if (!center) {
+        left = a1 > b1 ? a1 : b1;
+        right = a2 < b2 ? a2 : b2;
+    } else {
+        float aw = a2 / 2, bw = b2 / 2, al = a1 - aw, ar = a1 + aw, bl = b1 - bw, br = b1 + bw;
+        left = bl > al ? bl : al;
+        right = br < ar ? br : ar;
+    }
+    float w = right - left;
+    return w > 0 ? w : 0.0f;
+}
+
+static mxio_status nms_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
+                           void *const *out, void *scratch, mxio_error *err) {
+    const nms_impl *q = k->impl;
+    const mxio__box_nms_params *p = &q->p;
+    const int64_t M = q->num, W = q->width, cs = p->coord_start;
+    int64_t *idx = scratch, *tmp = idx + M;
+    float *area = (float *)(tmp + M), *keys = area + M;
+    int64_t topk = p->topk < 0 ? M : (p->topk < M ? p->topk : M);
+    for (int64_t b = 0; b < q->batches; b++) {
+        const float *x = (const float *)in[0] + b * M * W;
+        float *y = (float *)out[0] + b * M * W;
+        if (topk < 1) {
+            memcpy(y, x, (size_t)(M * W) * sizeof(float));
+            continue;
+        }
+        int64_t n = 0;
+        for (int64_t i = 0; i < M; i++) {
+            float score = x[i * W + p->score_index];
+            bool ok = score > p->valid_thresh;
+            if (p->id_index >= 0) ok = ok && x[i * W + p->id_index] != p->background_id;
+            if (ok) idx[n++] = i;
+        }
+        for (int64_t i = 0; i < M * W; i++) y[i] = -1.0f;
+        /* Stable sort by score, descending; sort_desc reads keys as rows of 6
+         * with the score in column 1 (MultiBoxDetection's layout). */
+        for (int64_t i = 0; i < n; i++) keys[idx[i] * 6 + 1] = x[idx[i] * W + p->score_index];
+        sort_desc(idx, n, keys, tmp);
+        int64_t kk = n < topk ? n : topk;
+        for (int64_t i = 0; i < kk; i++) area[idx[i]] = nms_area(x + idx[i] * W + cs, p->in_center);
+        for (int64_t r = 0; r < kk; r++) {
+            if (idx[r] < 0) continue;
+            const float *a = x + idx[r] * W;
+            for (int64_t j = r + 1; j < kk; j++) {
+                if (idx[j] < 0) continue;
+                const float *c = x + idx[j] * W;
+                if (!p->force_suppress && p->id_index >= 0 &&
+                    (int64_t)a[p->id_index] != (int64_t)c[p->id_index])
+                    continue;
+                float inter = nms_intersect_1d(a[cs], a[cs + 2], c[cs], c[cs + 2], p->in_center) *
+                              nms_intersect_1d(a[cs + 1], a[cs + 3], c[cs + 1], c[cs + 3], p->in_center);
+                float iou = inter / (area[idx[r]] + area[idx[j]] - inter);
+                if (iou > p->overlap_thresh) idx[j] = -1;
+            }
+        }
+        int64_t count = 0;
+        for (int64_t i = 0; i < kk; i++)
+            if (idx[i] >= 0) memcpy(y + W * count++, x + idx[i] * W, (size_t)W * sizeof(float));
+        if (p->in_center != p->out_center)
+            for (int64_t i = 0; i < M; i++) {
+                float *c = y + i * W + cs;
+                if (c[0] < 0) continue; /* MXNet skips rows whose first coordinate is negative */
+                if (p->out_center) {
+                    float l = c[0], t = c[1], r = c[2], bt = c[3];
+                    c[0] = (l + r) / 2, c[1] = (t + bt) / 2, c[2] = r - l, c[3] = bt - t;
+                } else {
+                    float cx = c[0], cy = c[1], w = c[2] / 2, h = c[3] / 2;
+                    c[0] = cx - w, c[1] = cy - h, c[2] = cx + w, c[3] = cy + h;
+                }
+            }
+    }
+    return MXIO_OK;
+}
+
+mxio_status mxio__k_box_nms_create(const mxio__rt_ctx *ctx, const mxio__box_nms_params *p,
+                                   const mxio__tdesc *data, mxio__kernel **out, mxio_error *err) {
+    const char *op = "box_nms";
+    mxio_status st = mxio__rt_check_plain_f32(op, 1, data, err);
+    if (st != MXIO_OK) return st;
+    if (data->ndim < 2)
+        return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: data must be (..., num_elem, width)", op);
+    int64_t W = data->dims[data->ndim - 1];
+    if (p->coord_start < 0 || p->coord_start + 4 > W || p->score_index < 0 || p->score_index >= W ||
+        p->id_index >= W)
+        return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: coord_start/score_index/id_index outside width %lld",
+                          op, (long long)W);
+    mxio__kernel *k = new_kernel(op, 1, data, sizeof(nms_impl), nms_run, err);
+    if (!k) return MXIO_E_NOMEM;
+    nms_impl *q = k->impl;
+    q->p = *p;
+    q->num = data->dims[data->ndim - 2];
+    q->width = W;
+    q->batches = data->ndim <= 2 ? 1 : prod(data->dims, 0, data->ndim - 2);
+    size_t bytes;
+    if (!mxio__mul_size((size_t)q->num, 2 * sizeof(int64_t) + 7 * sizeof(float), &bytes)) {
+        mxio__kernel_free(k);
+        return mxio__fail(err, MXIO_E_LIMIT, "runtime: %s: scratch overflows", op);
+    }
+    k->scratch_bytes = bytes + 64;
+    return mxio__rt_kernel_done(k, out, err);
+}
+
+/* ---- box_decode ------------------------------------------------------------------------ */
+
+typedef struct dec_impl {
+    mxio__box_decode_params p;
+    int64_t b, n;
+} dec_impl;
+
+static mxio_status dec_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
+                           void *const *out, void *scratch, mxio_error *err) {
+    const dec_impl *q = k->impl;
+    const mxio__box_decode_params *p = &q->p;
+    const float *x = in[0], *anc = in[1];
+    float *y = out[0];
+    for (int64_t i = 0; i < q->b * q->n; i++) {
+        const float *a = anc + (i % q->n) * 4, *d = x + i * 4;
+        float ax = a[0], ay = a[1], aw = a[2], ah = a[3];
+        if (p->anchors_corner) { /* MXNet mixes in double here (the 0.5 literals) */
+            aw = aw - ax;
+            ah = ah - ay;
+            ax = (float)(ax + aw * 0.5);
+            ay = (float)(ay + ah * 0.5);
+        }
+        float ox = d[0] * p->std[0] * aw + ax, oy = d[1] * p->std[1] * ah + ay;
+        float dw = d[2] * p->std[2], dh = d[3] * p->std[3];
+        if (p->clip > 0.0f) {
+            dw = dw < p->clip ? dw : p->clip;
+            dh = dh < p->clip ? dh : p->clip;
+        }
+        dw = expf(dw);
+        dh = expf(dh);
+        float ow = (float)(dw * aw * 0.5), oh = (float)(dh * ah * 0.5);
+        y[i * 4 + 0] = ox - ow;
+        y[i * 4 + 1] = oy - oh;
+        y[i * 4 + 2] = ox + ow;
+        y[i * 4 + 3] = oy + oh;
+    }
+    return MXIO_OK;
+}
+
+mxio_status mxio__k_box_decode_create(const mxio__rt_ctx *ctx, const mxio__box_decode_params *p,
+                                      const mxio__tdesc *in, mxio__kernel **out, mxio_error *err) {
+    const char *op = "box_decode";
+    mxio_status st = mxio__rt_check_plain_f32(op, 2, in, err);
+    if (st != MXIO_OK) return st;
+    if (in[0].ndim != 3 || in[0].dims[2] != 4 || mxio__tdesc_numel(&in[1]) != in[0].dims[1] * 4)
+        return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: data (B, N, 4) and anchors (1, N, 4) expected", op);
+    mxio__kernel *k = new_kernel(op, 2, in, sizeof(dec_impl), dec_run, err);
+    if (!k) return MXIO_E_NOMEM;
+    dec_impl *q = k->impl;
+    q->p = *p;
+    q->b = in[0].dims[0];
+    q->n = in[0].dims[1];
+    return mxio__rt_kernel_done(k, out, err);
+}
+
+/* ---- ROIAlign ---------------------------------------------------------------------------- */
+
+typedef struct roi_impl {
+    mxio__roi_align_params p;
+    int64_t N, C, H, W, R, cols, cout;
+} roi_impl;
+
+/* One bilinear sample, as MXNet's pre_calc_for_bilinear_interpolate. */
+static float roi_sample(const float *plane, int64_t H, int64_t W, float y, float x) {
+    if (y < -1.0f || y > (float)H || x < -1.0f || x > (float)W) return 0.0f;
+    if (y <= 0) y = 0;
+    if (x <= 0) x = 0;
+    int64_t yl = (int64_t)y, xl = (int64_t)x, yh, xh;
+    if (yl >= H - 1) {
+        yh = yl = H - 1;
+        y = (float)yl;
+    } else {
+        yh = yl + 1;
+    }
+    if (xl >= W - 1) {
+        xh = xl = W - 1;
+        x = (float)xl;
+    } else {
+        xh = xl + 1;
+    }
+    float ly = y - (float)yl, lx = x - (float)xl, hy = 1.0f - ly, hx = 1.0f - lx;
+    return hy * hx * plane[yl * W + xl] + hy * lx * plane[yl * W + xh] + ly * hx * plane[yh * W + xl] +
+           ly * lx * plane[yh * W + xh];
+}
+
+static mxio_status roi_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
+                           void *const *out, void *scratch, mxio_error *err) {
+    const roi_impl *q = k->impl;
+    const mxio__roi_align_params *p = &q->p;
+    const float *x = in[0], *rois = in[1];
+    float *y = out[0];
+    const int64_t PH = p->pooled[0], PW = p->pooled[1], plane = q->H * q->W;
+    for (int64_t n = 0; n < q->R; n++) {
+        const float *r = rois + n * q->cols;
+        float *yo = y + n * q->cout * PH * PW;
+        int64_t b = 0;
+        if (q->cols == 5) {
+            b = (int64_t)r[0];
+            r++;
+        }
+        if (b < 0 || b >= q->N) { /* MXNet leaves such rows unset; zeros here */
+            memset(yo, 0, (size_t)(q->cout * PH * PW) * sizeof(float));
+            continue;
+        }
+        float off = p->aligned ? 0.5f : 0.0f;
+        float sw = r[0] * p->spatial_scale - off, sh = r[1] * p->spatial_scale - off;
+        float ew = r[2] * p->spatial_scale - off, eh = r[3] * p->spatial_scale - off;
+        float rw = ew - sw, rh = eh - sh;
+        if (!p->aligned) {
+            rw = fmaxf(rw, 1.0f);
+            rh = fmaxf(rh, 1.0f);
+        }
+        float bh = rh / (float)PH, bw = rw / (float)PW;
+        int64_t gh = p->sample_ratio > 0 ? p->sample_ratio : (int64_t)ceilf(rh / (float)PH);
+        int64_t gw = p->sample_ratio > 0 ? p->sample_ratio : (int64_t)ceilf(rw / (float)PW);
+        float count = (float)(gh * gw);
+        for (int64_t c = 0; c < q->cout; c++)
+            for (int64_t ph = 0; ph < PH; ph++)
+                for (int64_t pw = 0; pw < PW; pw++) {
+                    int64_t cu = p->position_sensitive ? (c * PH + ph) * PW + pw : c;
+                    const float *pl = x + (b * q->C + cu) * plane;
+                    float acc = 0.0f;
+                    for (int64_t iy = 0; iy < gh; iy++) {
+                        float yy = sh + (float)ph * bh + (float)((float)iy + .5f) * bh / (float)gh;
+                        for (int64_t ix = 0; ix < gw; ix++) {
+                            float xx = sw + (float)pw * bw + (float)((float)ix + .5f) * bw / (float)gw;
+                            acc += roi_sample(pl, q->H, q->W, yy, xx);
+                        }
+                    }
+                    yo[(c * PH + ph) * PW + pw] = acc / count;
+                }
+    }
+    return MXIO_OK;
+}
+
+mxio_status mxio__k_roi_align_create(const mxio__rt_ctx *ctx, const mxio__roi_align_params *p,
+                                     const mxio__tdesc *in, mxio__kernel **out, mxio_error *err) {
+    const char *op = "ROIAlign";
+    mxio_status st = mxio__rt_check_plain_f32(op, 2, in, err);
+    if (st != MXIO_OK) return st;
+    int64_t PH = p->pooled[0], PW = p->pooled[1];
+    if (in[0].ndim != 4 || in[1].ndim != 2 || (in[1].dims[1] != 4 && in[1].dims[1] != 5) || PH < 1 ||
+        PW < 1 || PH > (1 << 20) || PW > (1 << 20) || (p->position_sensitive && in[0].dims[1] % (PH * PW)))
+        return mxio__fail(err, MXIO_E_SHAPE,
+                          "runtime: %s: data (N, C, H, W), rois (R, 5) or (R, 4), pooled_size >= 1 expected", op);
+    mxio__kernel *k = new_kernel(op, 2, in, sizeof(roi_impl), roi_run, err);
+    if (!k) return MXIO_E_NOMEM;
+    roi_impl *q = k->impl;
+    q->p = *p;
+    q->N = in[0].dims[0], q->C = in[0].dims[1], q->H = in[0].dims[2], q->W = in[0].dims[3];
+    q->R = in[1].dims[0], q->cols = in[1].dims[1];
+    q->cout = p->position_sensitive ? q->C / (PH * PW) : q->C;
+    int64_t od[4] = {q->R, q->cout, PH, PW};
+    mxio__tdesc_plain(&k->out[0], 4, od);
+    return mxio__rt_kernel_done(k, out, err);
+}
+
+/* ---- ROIPooling -------------------------------------------------------------------------- */
+
+typedef struct roipool_impl {
+    int64_t N, C, H, W, R, PH, PW;
+    float scale;
+} roipool_impl;
+
+static mxio_status roipool_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
+                               void *const *out, void *scratch, mxio_error *err) {
+    const roipool_impl *q = k->impl;
+    const float *x = in[0], *rois = in[1];
+    float *y = out[0];
+    for (int64_t n = 0; n < q->R; n++) {
+        const float *r = rois + n * 5;
+        /* std::round on float: halves away from zero */
+        int64_t sw = (int64_t)roundf(r[1] * q->scale), sh = (int64_t)roundf(r[2] * q->scale);
+        int64_t ew = (int64_t)roundf(r[3] * q->scale), eh = (int64_t)roundf(r[4] * q->scale);
+        int64_t b = (int64_t)r[0];
+        bool invalid = b < 0 || b >= q->N;
+        int64_t rh = eh - sh + 1 > 1 ? eh - sh + 1 : 1, rw = ew - sw + 1 > 1 ? ew - sw + 1 : 1;
+        float bh = (float)rh / (float)q->PH, bw = (float)rw / (float)q->PW;
+        for (int64_t c = 0; c < q->C; c++) {
+            const float *pl = invalid ? NULL : x + (b * q->C + c) * q->H * q->W;
+            float *yo = y + ((n * q->C + c) * q->PH) * q->PW;
+            for (int64_t ph = 0; ph < q->PH; ph++)
+                for (int64_t pw = 0; pw < q->PW; pw++) {
+                    int64_t h0 = (int64_t)floorf((float)ph * bh) + sh, w0 = (int64_t)floorf((float)pw * bw) + sw;
+                    int64_t h1 = (int64_t)ceilf((float)(ph + 1) * bh) + sh, w1 = (int64_t)ceilf((float)(pw + 1) * bw) + sw;
+                    h0 = h0 < 0 ? 0 : h0 > q->H ? q->H : h0;
+                    h1 = h1 < 0 ? 0 : h1 > q->H ? q->H : h1;
+                    w0 = w0 < 0 ? 0 : w0 > q->W ? q->W : w0;
+                    w1 = w1 < 0 ? 0 : w1 > q->W ? q->W : w1;
+                    float m = -FLT_MAX;
+                    if (invalid || h1 <= h0 || w1 <= w0) {
+                        m = 0.0f;
+                    } else {
+                        for (int64_t h = h0; h < h1; h++)
+                            for (int64_t w = w0; w < w1; w++)
+                                if (pl[h * q->W + w] > m) m = pl[h * q->W + w];
+                    }
+                    yo[ph * q->PW + pw] = m;
+                }
+        }
+    }
+    return MXIO_OK;
+}
+
+mxio_status mxio__k_roi_pool_create(const mxio__rt_ctx *ctx, const int64_t pooled[2],
+                                    float spatial_scale, const mxio__tdesc *in, mxio__kernel **out,
+                                    mxio_error *err) {
+    const char *op = "ROIPooling";
+    mxio_status st = mxio__rt_check_plain_f32(op, 2, in, err);
+    if (st != MXIO_OK) return st;
+    if (in[0].ndim != 4 || in[1].ndim != 2 || in[1].dims[1] != 5 || pooled[0] < 1 || pooled[1] < 1 ||
+        pooled[0] > (1 << 20) || pooled[1] > (1 << 20))
+        return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: data (N, C, H, W), rois (R, 5), pooled_size >= 1", op);
+    mxio__kernel *k = new_kernel(op, 2, in, sizeof(roipool_impl), roipool_run, err);
+    if (!k) return MXIO_E_NOMEM;
+    roipool_impl *q = k->impl;
+    q->N = in[0].dims[0], q->C = in[0].dims[1], q->H = in[0].dims[2], q->W = in[0].dims[3];
+    q->R = in[1].dims[0], q->PH = pooled[0], q->PW = pooled[1], q->scale = spatial_scale;
+    int64_t od[4] = {q->R, q->C, q->PH, q->PW};
+    mxio__tdesc_plain(&k->out[0], 4, od);
+    return mxio__rt_kernel_done(k, out, err);
+}
