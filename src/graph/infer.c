@@ -95,13 +95,14 @@ static bool same_shape(const mxio__shape *a, const mxio__shape *b) {
 typedef struct scratch {
     mxio__shape *in, *out;
     int *in_dt, *out_dt;
+    const mxio__op **ops; /* each node's record, looked up once */
 } scratch;
 
 /* Run one node's rule and write what it learned back into the entries. */
 static mxio_status infer_node(const struct mxio_symbol *s, size_t i, mxio__shapes *sh,
                               scratch *w, bool *changed, mxio_error *err) {
     const mxio__node *n = &s->nodes[i];
-    const mxio__op *op = mxio__op_find(n->op);
+    const mxio__op *op = w->ops[i];
     if (!op || !op->infer_shape) return MXIO_OK;
     int nout = (int)(sh->row[i + 1] - sh->row[i]);
     mxio__shape *in = w->in, *out = w->out;
@@ -164,8 +165,11 @@ static mxio_status scratch_alloc(const struct mxio_symbol *s, const mxio__shapes
     w->out = mxio__calloc_array(width, sizeof *w->out);
     w->in_dt = mxio__calloc_array(width, sizeof *w->in_dt);
     w->out_dt = mxio__calloc_array(width, sizeof *w->out_dt);
-    if (!w->in || !w->out || !w->in_dt || !w->out_dt)
+    w->ops = mxio__calloc_array(s->nnodes ? s->nnodes : 1, sizeof *w->ops);
+    if (!w->in || !w->out || !w->in_dt || !w->out_dt || !w->ops)
         return mxio__fail(err, MXIO_E_NOMEM, "out of memory for shape scratch (%zu)", width);
+    for (size_t i = 0; i < s->nnodes; i++)
+        if (strcmp(s->nodes[i].op, "null") != 0) w->ops[i] = mxio__op_find(s->nodes[i].op);
     return MXIO_OK;
 }
 
@@ -174,6 +178,7 @@ static void scratch_free(scratch *w) {
     free(w->out);
     free(w->in_dt);
     free(w->out_dt);
+    free(w->ops);
 }
 
 mxio_status mxio__infer_shapes(const struct mxio_symbol *s, const mxio__shape_hint *hints,

@@ -104,6 +104,7 @@ static mxio_status reduce_shape(mxio__shape_ctx *c, const int64_t *axes, int na,
             int ax;
             if (!mxio__axis(axes[i], x->ndim, &ax))
                 return mxio__shape_fail(c, "axis %lld is out of range", (long long)axes[i]);
+            if (red[ax]) return mxio__shape_fail(c, "reduction axes have duplicates");
             red[ax] = true;
         }
         if (exclude)

@@ -226,6 +226,8 @@ static mxio_status requantize_infer(mxio__shape_ctx *c) {
     return mxio__infer_quantized(c, data_shape, 1, MXIO_DTYPE_INT8);
 }
 
+#define KNOWN_DIM(v) ((v) > 0)
+
 /* topk: the selected axis (None: the flattened data) shrinks to k; indices
  * take `dtype`. */
 static mxio_status topk_infer(mxio__shape_ctx *c) {
@@ -239,20 +241,26 @@ static mxio_status topk_infer(mxio__shape_ctx *c) {
     if (both && c->nout > 1) c->out_dtype[1] = it < 0 ? MXIO_DTYPE_FLOAT32 : it;
     const mxio__shape *x = &c->in[0];
     if (!mxio__shape_rank_known(x)) return MXIO_OK;
-    if (mask) return mxio__shape_assign_out(c, 0, x);
     mxio__attr_int(c->attrs, "k", &k);
     const char *a = mxio__attr_str(c->attrs, "axis");
     mxio__shape o = *x;
     if (!a || strcmp(a, "None") == 0) {
+        int64_t total = 1;
+        for (int i = 0; i < x->ndim; i++) total = KNOWN_DIM(total) && KNOWN_DIM(x->d[i]) ? total * x->d[i] : 0;
+        if (KNOWN_DIM(total) && k > total)
+            return mxio__shape_fail(c, "k = %lld is larger than the data (%lld)", (long long)k, (long long)total);
         o.ndim = 1;
-        o.d[0] = k;
+        o.d[0] = k < 1 ? total : k;
     } else {
         int ax;
         if (!mxio__parse_int(a, &axis) || !mxio__axis(axis, x->ndim, &ax))
             return mxio__shape_fail(c, "axis is out of range");
+        if (KNOWN_DIM(x->d[ax]) && k > x->d[ax])
+            return mxio__shape_fail(c, "k = %lld is larger than the axis (%lld)", (long long)k, (long long)x->d[ax]);
         if (k < 1) k = x->d[ax];
         o.d[ax] = k;
     }
+    if (mask) return mxio__shape_assign_out(c, 0, x);
     for (int i = 0; i < c->nout; i++) {
         mxio_status st = mxio__shape_assign_out(c, i, &o);
         if (st) return st;

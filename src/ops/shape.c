@@ -197,7 +197,8 @@ static mxio_status transpose_infer(mxio__shape_ctx *c) {
     bool seen[MXIO__MAX_DIMS] = {false};
     for (int i = 0; i < na; i++) {
         int ax;
-        if (!mxio__axis(axes[i], x->ndim, &ax) || seen[ax])
+        /* MXNet 1.9.1's transpose takes no negative axes. */
+        if (axes[i] < 0 || !mxio__axis(axes[i], x->ndim, &ax) || seen[ax])
             return mxio__shape_fail(c, "axes is not a permutation");
         seen[ax] = true;
         d[i] = x->d[ax];
@@ -254,6 +255,7 @@ static mxio_status squeeze_infer(mxio__shape_ctx *c) {
             if (!mxio__axis(axes[i], x->ndim, &ax)) return mxio__shape_fail(c, "axis is out of range");
             if (KNOWN(x->d[ax]) && x->d[ax] != 1)
                 return mxio__shape_fail(c, "cannot squeeze axis %d of size %lld", ax, (long long)x->d[ax]);
+            if (drop[ax]) return mxio__shape_fail(c, "duplicate value in axis");
             drop[ax] = true;
         }
     }
@@ -470,6 +472,15 @@ static mxio_status pad_infer(mxio__shape_ctx *c) {
     if (!mxio__shape_rank_known(x)) return MXIO_OK;
     if (!mxio__attr_shape(c->attrs, "pad_width", pw, MXIO__MAX_DIMS * 2, &n, NULL) || n != 2 * x->ndim)
         return mxio__shape_fail(c, "pad_width must have 2 entries per axis (%d)", 2 * x->ndim);
+    /* PadProp::InferShape: 4-D or 5-D, no padding on N and C, and reflection
+     * (checked on the first two spatial axes only) narrower than the input. */
+    if (x->ndim != 4 && x->ndim != 5) return mxio__shape_fail(c, "only 4-D or 5-D input can be padded");
+    if (pw[0] || pw[1] || pw[2] || pw[3]) return mxio__shape_fail(c, "the first two axes cannot be padded");
+    const char *mode = mxio__attr_str(c->attrs, "mode");
+    if (mode && strcmp(mode, "reflect") == 0)
+        for (int i = 4; i < 8; i++)
+            if (KNOWN(x->d[2 + (i - 4) / 2]) && pw[i] >= x->d[2 + (i - 4) / 2])
+                return mxio__shape_fail(c, "reflection padding must be smaller than the input");
     mxio__shape o = *x;
     for (int i = 0; i < x->ndim; i++)
         if (KNOWN(x->d[i])) o.d[i] = x->d[i] + pw[2 * i] + pw[2 * i + 1];
@@ -523,6 +534,9 @@ static mxio_status upsampling_infer(mxio__shape_ctx *c) {
         if (KNOWN(d[2]) && KNOWN(y->d[2]) && d[2] % y->d[2] != 0)
             return mxio__shape_fail(c, "input %d height does not divide the output's", i);
         if (!sum) d[1] = KNOWN(d[1]) && KNOWN(y->d[1]) ? d[1] + y->d[1] : 0;
+        else if (KNOWN(d[1]) && KNOWN(y->d[1]) && d[1] != y->d[1])
+            return mxio__shape_fail(c, "sum mode needs equal channels (input %d has %lld, not %lld)", i,
+                                    (long long)y->d[1], (long long)d[1]);
     }
     return out_shape(c, 4, d);
 }
@@ -583,6 +597,8 @@ static mxio_status broadcast_axis_infer(mxio__shape_ctx *c) {
     for (int i = 0; i < na; i++) {
         int a;
         if (!mxio__axis(ax[i], x->ndim, &a)) return mxio__shape_fail(c, "axis is out of range");
+        if (KNOWN(x->d[a]) && x->d[a] != 1)
+            return mxio__shape_fail(c, "broadcasting axis %d must have size 1, not %lld", a, (long long)x->d[a]);
         o.d[a] = sz[i];
     }
     return mxio__shape_assign_out(c, 0, &o);
@@ -777,6 +793,10 @@ static mxio_status pick_infer(mxio__shape_ctx *c) {
     } else {
         for (int k = ax; k + 1 < o.ndim; k++) o.d[k] = o.d[k + 1];
         o.ndim--;
+        if (o.ndim == 0) { /* MXNet 1.x has no 0-D arrays */
+            o.ndim = 1;
+            o.d[0] = 1;
+        }
     }
     mxio_status st = mxio__shape_assign(c, &c->in[1], &o, "index");
     return st ? st : mxio__shape_assign_out(c, 0, &o);
