@@ -24,6 +24,7 @@
 typedef struct rd {
     const char *p;
     size_t n, pos;
+    size_t key_pos; /* where the last object key started, for "unknown key" messages */
     const char *label;
     mxio_error *err;
     mxio__buf scratch; /* decoded string, reused */
@@ -349,6 +350,7 @@ static int next_member(rd *r, const where *w, bool *first, mxio_status *st) {
         *st = syntax(r, w, "a quoted key");
         return -1;
     }
+    r->key_pos = r->pos;
     if ((*st = read_string(r, w, "an object key"))) return -1;
     if ((*st = expect(r, w, ':', "':'"))) return -1;
     return 1;
@@ -676,7 +678,7 @@ static mxio_status read_node(rd *r, mxio__node *n, size_t id, int depth, const c
         } else {
             char q[80];
             mxio__printable(q, sizeof q, r->scratch.data, r->scratch.len);
-            st = fail(r, r->pos, MXIO_E_CORRUPT, &w,
+            st = fail(r, r->key_pos, MXIO_E_CORRUPT, &w,
                       "unknown key \"%s\" (a node has op, name, inputs, attrs/attr/param, "
                       "control_deps, subgraphs, backward_source_id)",
                       q);
@@ -748,20 +750,39 @@ static bool known_any_type(const char *t) {
 static mxio_status read_graph_attrs(rd *r, const where *w, struct mxio_symbol *s) {
     mxio_status st = begin(r, w, '{', "graph \"attrs\"");
     if (st) return st;
+    /* a repeated "attrs" replaces the earlier one, a repeated key its value */
+    for (size_t i = 0; i < s->ngraph_attrs; i++) {
+        free(s->graph_attrs[i].key);
+        free(s->graph_attrs[i].type);
+        free(s->graph_attrs[i].value_json);
+    }
+    free(s->graph_attrs);
+    s->graph_attrs = NULL;
+    s->ngraph_attrs = 0;
+    s->file_version = 800;
     size_t cap = 0;
     bool first = true;
     int more;
     while ((more = next_member(r, w, &first, &st)) == 1) {
-        if (s->ngraph_attrs == MXIO__SYMBOL_MAX_ATTRS)
-            return fail(r, r->pos, MXIO_E_LIMIT, w, "graph \"attrs\" has more than %zu keys",
-                        MXIO__SYMBOL_MAX_ATTRS);
-        if (!grow((void **)&s->graph_attrs, &cap, s->ngraph_attrs + 1, sizeof *s->graph_attrs))
-            return fail(r, r->pos, MXIO_E_NOMEM, w, "out of memory");
-        mxio__graph_attr *g = &s->graph_attrs[s->ngraph_attrs];
-        memset(g, 0, sizeof *g);
-        g->key = mxio__strndup(r->scratch.data, r->scratch.len);
-        if (!g->key) return fail(r, r->pos, MXIO_E_NOMEM, w, "out of memory");
-        s->ngraph_attrs++;
+        mxio__graph_attr *g = NULL;
+        for (size_t i = 0; i < s->ngraph_attrs && !g; i++)
+            if (strcmp(s->graph_attrs[i].key, r->scratch.data) == 0) g = &s->graph_attrs[i];
+        if (g) {
+            free(g->type);
+            free(g->value_json);
+            g->type = g->value_json = NULL;
+        } else {
+            if (s->ngraph_attrs == MXIO__SYMBOL_MAX_ATTRS)
+                return fail(r, r->pos, MXIO_E_LIMIT, w, "graph \"attrs\" has more than %zu keys",
+                            MXIO__SYMBOL_MAX_ATTRS);
+            if (!grow((void **)&s->graph_attrs, &cap, s->ngraph_attrs + 1, sizeof *s->graph_attrs))
+                return fail(r, r->pos, MXIO_E_NOMEM, w, "out of memory");
+            g = &s->graph_attrs[s->ngraph_attrs];
+            memset(g, 0, sizeof *g);
+            g->key = mxio__strndup(r->scratch.data, r->scratch.len);
+            if (!g->key) return fail(r, r->pos, MXIO_E_NOMEM, w, "out of memory");
+            s->ngraph_attrs++;
+        }
         char q[64];
         mxio__printable(q, sizeof q, g->key, strlen(g->key));
         size_t at = r->pos;
@@ -870,7 +891,7 @@ static mxio_status read_graph(rd *r, struct mxio_symbol *s, int depth, const cha
         } else {
             char q[80];
             mxio__printable(q, sizeof q, r->scratch.data, r->scratch.len);
-            return fail(r, r->pos, MXIO_E_CORRUPT, &w,
+            return fail(r, r->key_pos, MXIO_E_CORRUPT, &w,
                         "unknown top-level key \"%s\" (a symbol has nodes, arg_nodes, "
                         "node_row_ptr, heads, attrs)",
                         q);
@@ -893,7 +914,7 @@ static mxio_status read_graph(rd *r, struct mxio_symbol *s, int depth, const cha
 mxio_status mxio__symbol_parse(const char *json, size_t len, const char *label,
                                struct mxio_symbol **out, mxio_error *err) {
     *out = NULL;
-    rd r = {json, len, 0, label ? label : "<buffer>", err, {0}};
+    rd r = {json, len, 0, 0, label ? label : "<buffer>", err, {0}};
     if (len > MXIO__SYMBOL_MAX_TEXT)
         return mxio__fail(err, MXIO_E_LIMIT, "%s: %zu bytes of JSON (limit %zu)", r.label, len,
                           MXIO__SYMBOL_MAX_TEXT);

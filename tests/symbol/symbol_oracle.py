@@ -79,6 +79,9 @@ def symbol_nets(mx):
                                    [s.var("i"), s.var("acc")], max_iterations=5, name="wl")
     c = s.contrib.cond(s.var("p") > 0, lambda: s.var("a") + 1, lambda: s.var("a") - 1, name="cnd")
     nets["control_flow"] = s.Group([out, st[0], outs[0], c])
+
+    # MKLDNN graph pass: fused _sg_mkldnn_conv nodes carrying subgraphs
+    nets["mkldnn_fused"] = nets["cnn_softmax"].get_backend_symbol("MKLDNN")
     return nets
 
 

@@ -26,11 +26,13 @@ def test_gluon_export_roundtrip(mx, build_dir, tmp_path, name):
 
 
 @pytest.mark.parametrize("case", ["cnn_softmax", "multi_head_group", "shared_weight", "wide_concat",
-                                  "control_flow"])
+                                  "control_flow", "mkldnn_fused"])
 def test_symbol_api_roundtrip(mx, build_dir, tmp_path, case):
     sym = so.symbol_nets(mx)[case]
     src = tmp_path / "net-symbol.json"
     sym.save(str(src))
+    if case == "mkldnn_fused":
+        assert "_sg_mkldnn_conv" in src.read_text()
     dst = tmp_path / "out.json"
     p = so.roundtrip(build_dir, src, dst)
     assert p.returncode == 0, p.stderr
@@ -88,3 +90,26 @@ def test_shared_model_no_upgrade_keeps_graph(build_dir, tmp_path, rel):
         attrs.update(theirs.get("attrs", theirs.get("attr", {})))
         assert mine["attrs"] == attrs
         assert mine["inputs"] == [e + [0] * (3 - len(e)) for e in theirs["inputs"]]
+
+
+def test_numpy_mode_export(mx, build_dir, tmp_path):
+    """Gluon in NumPy mode writes a second graph attribute (is_np_shape): kept as written
+    with MXIO_SYMBOL_NO_UPGRADE; the upgrade matches MXNet loading it outside NumPy mode."""
+    mx.npx.set_np()
+    try:
+        net = mx.gluon.nn.HybridSequential()
+        net.add(mx.gluon.nn.Dense(4), mx.gluon.nn.BatchNorm())
+        net.initialize()
+        net.hybridize()
+        net(mx.np.ones((2, 3)))
+        net.export(str(tmp_path / "np"))
+    finally:
+        mx.npx.reset_np()
+    src = tmp_path / "np-symbol.json"
+    assert '"is_np_shape"' in src.read_text()
+    ref = mx.sym.load(str(src)).tojson()
+    for no_upgrade, expect in ((True, src.read_text()), (False, ref)):
+        dst = tmp_path / f"out{int(no_upgrade)}.json"
+        p = so.roundtrip(build_dir, src, dst, no_upgrade)
+        assert p.returncode == 0, p.stderr
+        assert dst.read_text() == expect

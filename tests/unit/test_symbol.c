@@ -206,6 +206,27 @@ static void expect_fail(const char *json, mxio_status code, const char *needle) 
     mxio_symbol_free(s);
 }
 
+static void test_error_fields(void) {
+    mxio_error err;
+    mxio_status st;
+    mxio_symbol *s = read_str("{\"nodes\": [{\"op\": \"null\", \"name\": \"v\", \"inputs\": []},\n"
+                              " {\"op\": \"relu\", \"name\": \"r\", \"inputs\": [[0, 0, 0]], \"bad\": 1}],\n"
+                              " \"arg_nodes\": [0], \"heads\": [[1, 0, 0]]}",
+                              0, &st, &err);
+    CHECK(s == NULL);
+    CHECK_EQ_INT(st, MXIO_E_CORRUPT);
+    CHECK_EQ_INT(err.code, MXIO_E_CORRUPT);
+    CHECK_EQ_INT(err.node, 1);
+    CHECK_EQ_INT(err.offset, 106);
+    CHECK_CONTAINS(err.message, "t.json:2:53: node 1 ('r'): unknown key \"bad\"");
+    s = read_str("{\"nodes\": [{\"op\": \"null\", \"name\": \"v\", \"inputs\": []}], "
+                 "\"arg_nodes\": [0], \"heads\": [[0, 0, 0]]}",
+                 0, &st, &err);
+    CHECK_EQ_INT(st, MXIO_OK);
+    CHECK_EQ_INT(err.code, MXIO_OK); /* a successful call clears the error */
+    mxio_symbol_free(s);
+}
+
 static void test_errors(void) {
     expect_fail("", MXIO_E_FORMAT, "not valid JSON");
     expect_fail("{\"nodes\": [}", MXIO_E_FORMAT, "t.json:1:");
@@ -363,6 +384,25 @@ static void test_strings_and_duplicates(void) {
     mxio_symbol_free(s);
 }
 
+static void test_repeated_graph_attrs(void) {
+    const char *j = "{\"nodes\": [], \"arg_nodes\": [], \"heads\": [], \"attrs\": {\"mxnet_version\": "
+                    "[\"int\", 900], \"a\": [\"str\", \"x\"], \"mxnet_version\": [\"int\", 10500]}}";
+    mxio_error err;
+    mxio_status st;
+    mxio_symbol *s = read_str(j, MXIO_SYMBOL_NO_UPGRADE, &st, &err);
+    CHECK_EQ_INT(st, MXIO_OK);
+    CHECK_EQ_INT(mxio_symbol_file_version(s), 10500);
+    char *out = s ? write_str(s) : NULL;
+    CHECK_CONTAINS(out, "\"mxnet_version\": [\"int\", 10500], \n    \"a\": [\"str\", \"x\"]");
+    mxio_free(out);
+    mxio_symbol_free(s);
+    const char *k = "{\"nodes\": [], \"arg_nodes\": [], \"heads\": [], \"attrs\": {\"mxnet_version\": "
+                    "[\"int\", 900]}, \"attrs\": {}}";
+    s = read_str(k, MXIO_SYMBOL_NO_UPGRADE, &st, &err);
+    CHECK_EQ_INT(mxio_symbol_file_version(s), 800);
+    mxio_symbol_free(s);
+}
+
 static void test_node_attr_helpers(void) {
     mxio__node n;
     memset(&n, 0, sizeof n);
@@ -412,11 +452,13 @@ int main(void) {
     test_legacy_upgrade();
     test_argmax_axis();
     test_errors();
+    test_error_fields();
     test_forward_refs_and_unknown_ops();
     test_big_chain();
     test_limits();
     test_node_attr_helpers();
     test_strings_and_duplicates();
+    test_repeated_graph_attrs();
     test_write_file();
     CHECK_DONE();
 }
