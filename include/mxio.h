@@ -468,13 +468,7 @@ typedef struct mxio_runner mxio_runner;
 /* Per-thread state of a runner: activation arena, input and output buffers. */
 typedef struct mxio_run_context mxio_run_context;
 
-/* The shape of one net input, by variable name ("data"). */
-typedef struct mxio_input_shape {
-    const char *name;
-    int ndim;
-    const int64_t *shape;
-} mxio_input_shape;
-
+/* Input shapes: mxio_input_shape of the Net section ("data", 4, {1, 3, 224, 224}). */
 typedef struct mxio_runner_options {
     int threads; /* threads each run may use (oneDNN's OpenMP team); 0: 1 */
 } mxio_runner_options;

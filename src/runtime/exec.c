@@ -753,7 +753,7 @@ static const int64_t *input_hint(const mxio_input_shape *shapes, size_t n, const
     for (size_t i = 0; i < n; i++)
         if (shapes[i].name && strcmp(shapes[i].name, name) == 0) {
             *ndim = shapes[i].ndim;
-            return shapes[i].shape;
+            return shapes[i].dims;
         }
     return NULL;
 }
