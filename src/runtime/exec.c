@@ -369,9 +369,27 @@ static const mxio__op *layer_op(const mxio_net *net, int li) {
     return mxio__op_find(net->layers[li].op);
 }
 
+/* Is every reader of layer `p`'s output, except `add`, run before step `head`
+ * (and none of them a net output)? Then the sum may overwrite it. */
+static bool read_before(const mxio_net *net, uint32_t p, int add, int head, const int *absorbed) {
+    for (size_t i = 0; i < net->noutputs; i++)
+        if (net->outputs[i].src.kind == MXIO__SRC_LAYER && net->outputs[i].src.index == p)
+            return false;
+    for (size_t k = 0; k < net->nlayers; k++) {
+        if ((int)k == add) continue;
+        int pos = absorbed[k] >= 0 ? absorbed[k] : (int)k;
+        for (size_t j = 0; j < net->layers[k].nsrcs; j++) {
+            const mxio__layer_src *s = &net->layers[k].srcs[j];
+            if (s->kind == MXIO__SRC_LAYER && s->index == p && pos >= head) return false;
+        }
+    }
+    return true;
+}
+
 static void plan_chains(const mxio_net *net, chain *ch, int *absorbed, uses *u) {
     const mxio__op *conv = mxio__op_find("Convolution"), *bn = mxio__op_find("BatchNorm"),
-                   *add = mxio__op_find("elemwise_add"), *addn = mxio__op_find("add_n");
+                   *add = mxio__op_find("elemwise_add"), *addn = mxio__op_find("add_n"),
+                   *badd = mxio__op_find("broadcast_add");
     size_t n = net->nlayers;
     for (size_t i = 0; i < n; i++) {
         ch[i] = (chain){-1, -1, -1, -1};
@@ -415,11 +433,11 @@ static void plan_chains(const mxio_net *net, chain *ch, int *absorbed, uses *u) 
             int ai = u[t].user;
             const mxio__layer *a = &net->layers[ai];
             const mxio__op *aop = layer_op(net, ai);
-            if ((aop == add || aop == addn) && a->nsrcs == 2) {
+            if ((aop == add || aop == addn || aop == badd) && a->nsrcs == 2) {
                 int other = 1 - u[t].src;
                 const mxio__layer_src *s = &a->srcs[other];
-                if (s->kind == MXIO__SRC_LAYER && s->index < i && u[s->index].n == 1 &&
-                    net->layers[s->index].nout == 1) {
+                if (s->kind == MXIO__SRC_LAYER && s->index < i &&
+                    read_before(net, s->index, ai, (int)i, absorbed)) {
                     c.add = ai;
                     c.add_src = other;
                     t = ai;
@@ -521,7 +539,7 @@ static void shape_of(const mxio__tdesc *d, mxio__shape *s) {
 
 static mxio_status compile_layer(mxio_runner *r, const mxio_net *net, const mxio_params *params,
                                  size_t li, int **port_vals, const bool *feeds_output,
-                                 const chain *c, mxio_error *err) {
+                                 chain *c, int *absorbed, mxio_error *err) {
     const mxio__layer *l = &net->layers[li];
     const mxio__op *op = mxio__op_find(l->op);
     mxio__attrs attrs = {.kv = l->attrs, .n = l->nattrs, .op = op, .node = NULL};
@@ -575,6 +593,19 @@ static mxio_status compile_layer(mxio_runner *r, const mxio_net *net, const mxio
     mxio__tdesc descs[MXIO__RT_MAX_IO];
     const float *cst[MXIO__RT_MAX_IO];
     mxio__kernel *k = NULL;
+    if (c->add >= 0) {
+        /* broadcast_add fuses only when it does not broadcast: else the add and
+         * what follows it run as their own layers */
+        const mxio__layer_src *rs = &net->layers[c->add].srcs[c->add_src];
+        int rv = port_vals[rs->index][rs->port];
+        bool same = rv >= 0 && osh[0].ndim == r->vals[rv].desc.ndim;
+        for (int q = 0; same && q < osh[0].ndim; q++) same = osh[0].d[q] == r->vals[rv].desc.dims[q];
+        if (!same) {
+            absorbed[c->add] = -1;
+            if (c->act >= 0) absorbed[c->act] = -1;
+            c->add = c->act = -1;
+        }
+    }
     bool fused = c->bn >= 0 || c->add >= 0 || c->act >= 0;
     mxio__fusion fz = {0};
     uint32_t packed = 0;
@@ -852,7 +883,8 @@ mxio_status mxio_runner_create(const mxio_net *net, const mxio_params *params,
     plan_chains(net, chains, absorbed, use);
     for (size_t li = 0; li < net->nlayers; li++)
         if (absorbed[li] < 0 &&
-            (st = compile_layer(r, net, params, li, port_vals, feeds_output, &chains[li], err)))
+            (st = compile_layer(r, net, params, li, port_vals, feeds_output, &chains[li], absorbed,
+                                err)))
             goto done;
     /* outputs: plain, alive to the end */
     for (size_t i = 0; i < net->noutputs; i++) {
