@@ -686,6 +686,20 @@ static mxio_status reduce_kernel(const mxio__kernel_req *r, mxio__kernel **k, mx
     return mxio__k_reduce_create(r->ctx, &p, &r->in[0], k, err);
 }
 
+static mxio_status argmax_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    int64_t axis = 0;
+    bool keepdims = false;
+    bool none = !mxio__attr_int(r->attrs, "axis", &axis); /* None: over the flattened data */
+    mxio__attr_bool(r->attrs, "keepdims", &keepdims);
+    return mxio__k_argmax_create(r->ctx, strcmp(r->attrs->op->name, "argmin") == 0, none, (int)axis,
+                                 keepdims, &r->in[0], k, err);
+}
+
+static mxio_status fill_like_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    return mxio__k_fill_like_create(r->ctx, strcmp(r->attrs->op->name, "ones_like") == 0 ? 1.0f : 0.0f,
+                                    &r->in[0], k, err);
+}
+
 const mxio__op mxio__ops_elementwise[] = {
     {.name = "elemwise_add",
      .kernel = binary_kernel,
@@ -1219,11 +1233,13 @@ const mxio__op mxio__ops_elementwise[] = {
      .aliases = (const char *const[]){"identity", NULL},
      .inputs = copy_inputs},
     {.name = "zeros_like",
+     .kernel = fill_like_kernel,
      .kind = MXIO__KIND_ELEMENTWISE,
      .infer_shape = mxio__infer_first,
      .aliases = (const char *const[]){"_sparse_zeros_like", NULL},
      .inputs = zeros_like_inputs},
     {.name = "ones_like",
+     .kernel = fill_like_kernel,
      .kind = MXIO__KIND_ELEMENTWISE,
      .infer_shape = mxio__infer_first,
      .inputs = ones_like_inputs},
@@ -1301,11 +1317,13 @@ const mxio__op mxio__ops_elementwise[] = {
      .params = norm_params,
      .inputs = norm_inputs},
     {.name = "argmax",
+     .kernel = argmax_kernel,
      .kind = MXIO__KIND_ELEMENTWISE,
      .infer_shape = arg_reduce_infer,
      .params = argmax_params,
      .inputs = argmax_inputs},
     {.name = "argmin",
+     .kernel = argmax_kernel,
      .kind = MXIO__KIND_ELEMENTWISE,
      .infer_shape = arg_reduce_infer,
      .params = argmin_params,

@@ -346,6 +346,15 @@ static mxio_status lrn_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_
     return mxio__k_lrn_create(r->ctx, &p, &r->in[0], k, err);
 }
 
+static mxio_status groupnorm_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    int64_t g = 1;
+    double eps = 1e-5;
+    mxio__attr_int(r->attrs, "num_groups", &g);
+    mxio__attr_float(r->attrs, "eps", &eps);
+    mxio__groupnorm_params p = {(int)g, (float)eps};
+    return mxio__k_groupnorm_create(r->ctx, &p, r->in, k, err);
+}
+
 const mxio__op mxio__ops_norm[] = {
     {.name = "BatchNorm",
      .kernel = batchnorm_kernel,
@@ -407,6 +416,7 @@ const mxio__op mxio__ops_norm[] = {
      .num_visible = 1,
      .output_names = bn_outputs},
     {.name = "GroupNorm",
+     .kernel = groupnorm_kernel,
      .layer = &group_norm_rule,
      .kind = MXIO__KIND_NORM,
      .infer_shape = groupnorm_infer,

@@ -280,6 +280,35 @@ static mxio_status pool_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio
     return mxio__k_pool_create(r->ctx, &p, &r->in[0], k, err);
 }
 
+static mxio_status adaptive_pool_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    int64_t o[2] = {1, 1};
+    int n = 0;
+    if (!mxio__attr_shape(r->attrs, "output_size", o, 2, &n, NULL) || n > 2)
+        return mxio__bind_unsupported(r, err, "this output_size is");
+    if (n == 0) o[0] = o[1] = 1; /* MXNet: empty output_size is 1x1 */
+    if (n == 1) o[1] = o[0];
+    return mxio__k_adaptive_avg_pool_create(r->ctx, o[0], o[1], &r->in[0], k, err);
+}
+
+static mxio_status roi_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    int64_t pooled[2] = {1, 1};
+    int n = 0;
+    double scale = 1;
+    if (!mxio__attr_shape(r->attrs, "pooled_size", pooled, 2, &n, NULL) || n < 1 ||
+        !mxio__attr_float(r->attrs, "spatial_scale", &scale))
+        return mxio__bind_unsupported(r, err, "this pooled_size/spatial_scale is");
+    if (n == 1) pooled[1] = pooled[0];
+    if (strcmp(r->attrs->op->name, "ROIPooling") == 0)
+        return mxio__k_roi_pool_create(r->ctx, pooled, (float)scale, r->in, k, err);
+    mxio__roi_align_params p = {{pooled[0], pooled[1]}, (float)scale, -1, false, false};
+    int64_t sr = -1;
+    mxio__attr_int(r->attrs, "sample_ratio", &sr);
+    p.sample_ratio = (int)sr;
+    mxio__attr_bool(r->attrs, "position_sensitive", &p.position_sensitive);
+    mxio__attr_bool(r->attrs, "aligned", &p.aligned);
+    return mxio__k_roi_align_create(r->ctx, &p, r->in, k, err);
+}
+
 const mxio__op mxio__ops_pool[] = {
     {.name = "Pooling",
      .kernel = pool_kernel,
@@ -299,11 +328,13 @@ const mxio__op mxio__ops_pool[] = {
      .params = Pooling_v1_params,
      .inputs = Pooling_v1_inputs},
     {.name = "_contrib_AdaptiveAvgPooling2D",
+     .kernel = adaptive_pool_kernel,
      .kind = MXIO__KIND_POOL,
      .infer_shape = adaptive_pool_infer,
      .params = contrib_AdaptiveAvgPooling2D_params,
      .inputs = contrib_AdaptiveAvgPooling2D_inputs},
     {.name = "ROIPooling",
+     .kernel = roi_kernel,
      .kind = MXIO__KIND_POOL,
      .infer_shape = roi_infer,
      .aliases = (const char *const[]){"_npx_roi_pooling", NULL},
@@ -313,6 +344,7 @@ const mxio__op mxio__ops_pool[] = {
      .num_visible = 1,
      .output_names = roipool_outputs},
     {.name = "_contrib_ROIAlign",
+     .kernel = roi_kernel,
      .kind = MXIO__KIND_POOL,
      .infer_shape = roi_infer,
      .params = contrib_ROIAlign_params,

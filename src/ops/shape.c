@@ -1448,6 +1448,59 @@ static mxio_status broadcast_kernel(const mxio__kernel_req *r, mxio__kernel **k,
     return mxio__k_broadcast_to_create(r->ctx, r->out[0].ndim, r->out[0].d, r->nin, r->in, k, err);
 }
 
+static mxio_status one_hot_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    int64_t depth = 0;
+    double on = 1, off = 0;
+    const char *dt = mxio__attr_str(r->attrs, "dtype");
+    if (dt && strcmp(dt, "float32"))
+        return mxio__bind_unsupported(r, err, "a one_hot dtype other than float32 is");
+    mxio__attr_int(r->attrs, "depth", &depth);
+    mxio__attr_float(r->attrs, "on_value", &on);
+    mxio__attr_float(r->attrs, "off_value", &off);
+    return mxio__k_one_hot_create(r->ctx, depth, (float)on, (float)off, &r->in[0], k, err);
+}
+
+static mxio_status take_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    int64_t axis = 0;
+    const char *m = mxio__attr_str(r->attrs, "mode");
+    if (m && strcmp(m, "raise") == 0) return mxio__bind_unsupported(r, err, "take mode=raise is");
+    mxio__attr_int(r->attrs, "axis", &axis);
+    return mxio__k_take_create(r->ctx, (int)axis, m && strcmp(m, "wrap") == 0, r->in, k, err);
+}
+
+static mxio_status pick_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    int64_t axis = -1;
+    bool keepdims = false;
+    const char *m = mxio__attr_str(r->attrs, "mode");
+    if (!mxio__attr_int(r->attrs, "axis", &axis))
+        return mxio__bind_unsupported(r, err, "pick with axis None is");
+    mxio__attr_bool(r->attrs, "keepdims", &keepdims);
+    return mxio__k_pick_create(r->ctx, (int)axis, keepdims, m && strcmp(m, "wrap") == 0, r->in, k,
+                               err);
+}
+
+static mxio_status depth_space_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    int64_t b = 0;
+    mxio__attr_int(r->attrs, "block_size", &b);
+    return mxio__k_depth_space_create(r->ctx, strcmp(r->attrs->op->name, "depth_to_space") == 0, b,
+                                      &r->in[0], k, err);
+}
+
+static mxio_status sequence_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    bool use_len = false;
+    int64_t axis = 0;
+    double value = 0;
+    mxio__attr_bool(r->attrs, "use_sequence_length", &use_len);
+    mxio__attr_int(r->attrs, "axis", &axis);
+    mxio__attr_float(r->attrs, "value", &value);
+    if (strcmp(r->attrs->op->name, "SequenceReverse") == 0) {
+        if (axis != 0) return mxio__bind_unsupported(r, err, "SequenceReverse with axis != 0 is");
+        return mxio__k_sequence_reverse_create(r->ctx, use_len, r->in, k, err);
+    }
+    return mxio__k_sequence_create(r->ctx, strcmp(r->attrs->op->name, "SequenceLast") == 0, use_len,
+                                   (int)axis, (float)value, r->in, k, err);
+}
+
 const mxio__op mxio__ops_shape[] = {
     {.name = "Reshape",
      .kernel = mxio__bind_reshape,
@@ -1631,11 +1684,13 @@ const mxio__op mxio__ops_shape[] = {
      .params = reshape_like_params,
      .inputs = reshape_like_inputs},
     {.name = "depth_to_space",
+     .kernel = depth_space_kernel,
      .kind = MXIO__KIND_SHAPE,
      .infer_shape = depth_to_space_infer,
      .params = depth_to_space_params,
      .inputs = depth_to_space_inputs},
     {.name = "space_to_depth",
+     .kernel = depth_space_kernel,
      .kind = MXIO__KIND_SHAPE,
      .infer_shape = space_to_depth_infer,
      .params = space_to_depth_params,
@@ -1650,6 +1705,7 @@ const mxio__op mxio__ops_shape[] = {
      .infer_shape = size_array_infer,
      .inputs = size_array_inputs},
     {.name = "take",
+     .kernel = take_kernel,
      .kind = MXIO__KIND_SHAPE,
      .infer_shape = take_infer,
      .aliases = (const char *const[]){"_npi_take", NULL},
@@ -1661,12 +1717,14 @@ const mxio__op mxio__ops_shape[] = {
      .aliases = (const char *const[]){"_npi_gather_nd", "_npx_gather_nd", NULL},
      .inputs = gather_nd_inputs},
     {.name = "pick",
+     .kernel = pick_kernel,
      .kind = MXIO__KIND_SHAPE,
      .infer_shape = pick_infer,
      .aliases = (const char *const[]){"_npx_pick", "choose_element_0index", NULL},
      .params = pick_params,
      .inputs = pick_inputs},
     {.name = "one_hot",
+     .kernel = one_hot_kernel,
      .kind = MXIO__KIND_SHAPE,
      .infer_shape = one_hot_infer,
      .aliases = (const char *const[]){"_npx_one_hot", NULL},
@@ -1702,17 +1760,20 @@ const mxio__op mxio__ops_shape[] = {
      .aliases = (const char *const[]){"_npi_full", NULL},
      .params = full_params},
     {.name = "SequenceMask",
+     .kernel = sequence_kernel,
      .kind = MXIO__KIND_SHAPE,
      .infer_shape = mxio__infer_first,
      .aliases = (const char *const[]){"_npx_sequence_mask", NULL},
      .params = SequenceMask_params,
      .list_inputs = mxio__inputs_sequence_length},
     {.name = "SequenceLast",
+     .kernel = sequence_kernel,
      .kind = MXIO__KIND_SHAPE,
      .infer_shape = sequence_last_infer,
      .params = SequenceLast_params,
      .list_inputs = mxio__inputs_sequence_length},
     {.name = "SequenceReverse",
+     .kernel = sequence_kernel,
      .kind = MXIO__KIND_SHAPE,
      .infer_shape = mxio__infer_first,
      .params = SequenceReverse_params,
