@@ -101,6 +101,7 @@ typedef struct value {
     int index;       /* VAL_INPUT: input index; VAL_CONST: const index */
     int storage;     /* VAL_ARENA: storage index */
     int plain_copy;  /* value index of a reorder of this one to plain, -1 */
+    int first, last; /* producing step and last reading step (for the plan check) */
 } value;
 
 typedef struct step {
@@ -172,6 +173,8 @@ static int add_value(mxio_runner *r, const mxio__tdesc *d, value_kind kind, int 
     v->index = index;
     v->storage = -1;
     v->plain_copy = -1;
+    v->first = (int)r->nsteps;
+    v->last = (int)r->nsteps;
     return (int)r->nvals++;
 }
 
@@ -205,11 +208,13 @@ static mxio_status add_step(mxio_runner *r, mxio__kernel *k, const char *name, c
         s->in[i] = in[i];
         value *v = &r->vals[in[i]];
         if (v->kind == VAL_ARENA && r->stor[v->storage].last < si) r->stor[v->storage].last = si;
+        if (v->last < si) v->last = si;
     }
     for (int j = 0; j < k->nout; j++) {
         int vi = add_value(r, &k->out[j], VAL_ARENA, -1);
         if (vi < 0) return oom(err);
         s->out[j] = vi;
+        r->vals[vi].first = r->vals[vi].last = si;
         /* In place: the output takes over its first input's buffer when that
          * input is an activation with no later reader. Later readers are not
          * known yet, so this is settled in plan() (see `last`). */
@@ -779,6 +784,34 @@ static void plan(mxio_runner *r) {
     r->total_bytes = total;
 }
 
+/* The plan's invariant: two activations alive at the same step never share
+ * bytes, except where a step writes its output over an input it was the last
+ * reader of (in place, fused sum). Checked after planning in debug builds. */
+#ifndef NDEBUG
+static mxio_status check_plan(const mxio_runner *r, mxio_error *err) {
+    for (size_t i = 0; i < r->nvals; i++) {
+        const value *a = &r->vals[i];
+        if (a->kind != VAL_ARENA || !a->bytes) continue;
+        size_t a0 = r->stor[a->storage].offset, a1 = a0 + a->bytes;
+        if (a1 > r->arena_bytes)
+            return mxio__fail(err, MXIO_E_CORRUPT, "runtime plan: value %zu past the arena", i);
+        for (size_t j = i + 1; j < r->nvals; j++) {
+            const value *b = &r->vals[j];
+            if (b->kind != VAL_ARENA || !b->bytes) continue;
+            size_t b0 = r->stor[b->storage].offset, b1 = b0 + b->bytes;
+            if (a1 <= b0 || b1 <= a0) continue;
+            bool handoff = a->last == b->first || b->last == a->first;
+            bool live_together = a->first <= b->last && b->first <= a->last;
+            if (live_together && !(handoff && a->storage == b->storage))
+                return mxio__fail(err, MXIO_E_CORRUPT,
+                                  "runtime plan: values %zu [%d,%d] and %zu [%d,%d] overlap in the arena",
+                                  i, a->first, a->last, j, b->first, b->last);
+        }
+    }
+    return MXIO_OK;
+}
+#endif
+
 static const int64_t *input_hint(const mxio_input_shape *shapes, size_t n, const char *name,
                                  int *ndim) {
     for (size_t i = 0; i < n; i++)
@@ -917,11 +950,15 @@ mxio_status mxio_runner_create(const mxio_net *net, const mxio_params *params,
     for (size_t i = 0; i < r->noutputs; i++) {
         value *v = &r->vals[r->outputs[i].value];
         if (v->kind == VAL_ARENA) r->stor[v->storage].last = (int)r->nsteps;
+        v->last = (int)r->nsteps;
     }
     for (size_t si = 0; si < r->nsteps; si++)
         if (r->steps[si].k->scratch_bytes > r->scratch_bytes)
             r->scratch_bytes = r->steps[si].k->scratch_bytes;
     plan(r);
+#ifndef NDEBUG
+    if ((st = check_plan(r, err))) goto done;
+#endif
 done:
     if (port_vals)
         for (size_t li = 0; li < net->nlayers; li++) free(port_vals[li]);
