@@ -162,6 +162,13 @@ bool mxio__lopt_from_attr(mxio__lopt_type t, const char *s, char **json);
  * *s is malloc'd; NULL value text means None. */
 bool mxio__lopt_to_attr(mxio__lopt_type t, const char *json, char **s);
 
+/* JSON text from model files: names and attribute values may hold bytes that are
+ * not UTF-8 (MXNet's reader does not check); those get '?' for every non-ASCII
+ * byte so the JSON stays valid. _set takes `value` over (also on failure). */
+struct json_t;
+struct json_t *mxio__json_str(const char *s);
+int mxio__json_set(struct json_t *obj, const char *key, struct json_t *value);
+
 /* Insert or replace key=value in a kv list kept sorted by key. */
 mxio_status mxio__kvs_set(mxio__kv **kv, size_t *n, const char *key, const char *value,
                           mxio_error *err);

@@ -82,7 +82,10 @@ static const mxio__lopt_spec lrn_opts[] = {
 static const mxio__lopt_spec l2_opts[] = {
     {"Mode", S, "\"instance\""}, {"Epsilon", F, "1e-10"}, {NULL, 0, NULL},
 };
-static const mxio__lopt_spec transpose_opts[] = {{"Axes", IS, "[]"}, {NULL, 0, NULL}};
+/* Axes: a permutation (transpose); Swap: two axes exchanged (SwapAxis). */
+static const mxio__lopt_spec transpose_opts[] = {
+    {"Axes", IS, "[]"}, {"Swap", IS, "null"}, {NULL, 0, NULL},
+};
 static const mxio__lopt_spec part_opts[] = {
     {"Axis", I, "null"}, {"Begin", IS, "null"}, {"End", IS, "null"}, {"Step", IS, "[]"},
     {NULL, 0, NULL},
@@ -138,7 +141,7 @@ static const mxio__layer_type catalogue[] = {
     {"NormalizationLayer", "instance, layer or group normalisation", norm_opts, s_b},
     {"LocalResponseNormalizationLayer", "across-channel LRN (LRN)", lrn_opts, NULL},
     {"L2NormalizationLayer", "divide by the L2 norm (L2Normalization)", l2_opts, NULL},
-    {"TransposeLayer", "permute axes (transpose)", transpose_opts, NULL},
+    {"TransposeLayer", "permute axes (transpose, SwapAxis)", transpose_opts, NULL},
     {"PartLayer", "take a slice (slice, slice_axis)", part_opts, NULL},
     {"AggregationLayer", "reduce over axes (mean, sum, max, min, prod)", aggregation_opts, NULL},
     {"ReplicateLayer", "insert a unit axis (expand_dims)", axis_req_opts, NULL},
@@ -284,6 +287,38 @@ void mxio__kvs_free(mxio__kv *kv, size_t n) {
         free(kv[i].value);
     }
     free(kv);
+}
+
+/* ---- JSON text from model files ------------------------------------------ */
+
+/* A copy with '?' for every non-ASCII byte, when `s` is not valid UTF-8. */
+static char *ascii_copy(const char *s) {
+    char *t = mxio__strdup(s ? s : "");
+    for (char *p = t; p && *p; p++)
+        if ((unsigned char)*p >= 0x80) *p = '?';
+    return t;
+}
+
+json_t *mxio__json_str(const char *s) {
+    json_t *v = json_string(s ? s : "");
+    if (v) return v;
+    char *t = ascii_copy(s);
+    v = t ? json_string(t) : NULL;
+    free(t);
+    return v;
+}
+
+int mxio__json_set(json_t *obj, const char *key, json_t *value) {
+    if (!value) return -1;
+    if (json_object_set(obj, key ? key : "", value) == 0) {
+        json_decref(value);
+        return 0;
+    }
+    char *t = ascii_copy(key);
+    int r = t ? json_object_set_new(obj, t, value) : -1;
+    if (!t) json_decref(value);
+    free(t);
+    return r;
 }
 
 /* ---- attribute strings <-> option JSON ----------------------------------- */
@@ -590,7 +625,7 @@ mxio_status mxio__layer_generic(const mxio__attrs *a, const char *op, mxio__laye
     l->values[0] = opname;
     json_t *obj = json_object();
     for (size_t i = 0; obj && i < a->n; i++)
-        json_object_set_new(obj, a->kv[i].key, json_string(a->kv[i].value));
+        mxio__json_set(obj, a->kv[i].key, mxio__json_str(a->kv[i].value));
     char *txt = obj ? json_dumps(obj, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
     json_decref(obj);
     if (!txt) return mxio__fail(err, MXIO_E_NOMEM, "out of memory");

@@ -9,6 +9,8 @@
 #define NET_FORMAT "mxio.net"
 #define NET_FORMAT_VERSION 1
 
+#define jstr mxio__json_str
+
 static const char *role_key(mxio_role r) {
     switch (r) {
     case MXIO_ROLE_AUX: return "aux";
@@ -23,7 +25,7 @@ static const char *state_key(mxio__array_state s) {
 
 static json_t *kv_object(const mxio__kv *kv, size_t n) {
     json_t *o = json_object();
-    for (size_t i = 0; o && i < n; i++) json_object_set_new(o, kv[i].key, json_string(kv[i].value));
+    for (size_t i = 0; o && i < n; i++) mxio__json_set(o, kv[i].key, jstr(kv[i].value));
     return o;
 }
 
@@ -40,20 +42,20 @@ static json_t *src_object(const struct mxio_net *net, const mxio__layer *l,
     if (!o) return NULL;
     switch (s->kind) {
     case MXIO__SRC_INPUT:
-        json_object_set_new(o, "input", json_string(net->inputs[s->index].name));
+        json_object_set_new(o, "input", jstr(net->inputs[s->index].name));
         break;
     case MXIO__SRC_LAYER:
-        json_object_set_new(o, "layer", json_string(net->layers[s->index].name));
+        json_object_set_new(o, "layer", jstr(net->layers[s->index].name));
         json_object_set_new(o, "port", json_integer(s->port));
         break;
     case MXIO__SRC_ARRAY:
         if (l && s->index < l->narrays)
-            json_object_set_new(o, "array", json_string(l->arrays[s->index].slot));
+            json_object_set_new(o, "array", jstr(l->arrays[s->index].slot));
         else
             json_object_set_new(o, "array", json_null());
         break;
     case MXIO__SRC_LABEL:
-        json_object_set_new(o, "label", json_string(net->labels[s->index].name));
+        json_object_set_new(o, "label", jstr(net->labels[s->index].name));
         break;
     }
     return o;
@@ -63,17 +65,17 @@ mxio_status mxio__net_write_json(const struct mxio_net *net, bool with_arrays, m
                                  mxio_error *err) {
     json_t *root = json_object();
     if (!root) return mxio__fail(err, MXIO_E_NOMEM, "out of memory");
-    json_object_set_new(root, "format", json_string(NET_FORMAT));
+    json_object_set_new(root, "format", jstr(NET_FORMAT));
     json_object_set_new(root, "version", json_integer(NET_FORMAT_VERSION));
-    json_object_set_new(root, "kind", json_string(net->is_chain ? "NetChain" : "NetGraph"));
-    json_object_set_new(root, "source", json_string(net->label ? net->label : ""));
+    json_object_set_new(root, "kind", jstr(net->is_chain ? "NetChain" : "NetGraph"));
+    json_object_set_new(root, "source", jstr(net->label ? net->label : ""));
     json_object_set_new(root, "mxnet_version", json_integer(net->file_version));
     json_object_set_new(root, "initialized", json_boolean(with_arrays && net->initialized));
 
     json_t *inputs = json_array();
     for (size_t i = 0; i < net->ninputs; i++) {
         json_t *o = json_object();
-        json_object_set_new(o, "name", json_string(net->inputs[i].name));
+        json_object_set_new(o, "name", jstr(net->inputs[i].name));
         json_object_set_new(o, "node", json_integer(net->inputs[i].node));
         json_object_set_new(o, "attrs", kv_object(net->inputs[i].attrs, net->inputs[i].nattrs));
         json_array_append_new(inputs, o);
@@ -83,7 +85,7 @@ mxio_status mxio__net_write_json(const struct mxio_net *net, bool with_arrays, m
     json_t *outputs = json_array();
     for (size_t i = 0; i < net->noutputs; i++) {
         json_t *o = json_object();
-        json_object_set_new(o, "name", json_string(net->outputs[i].name));
+        json_object_set_new(o, "name", jstr(net->outputs[i].name));
         json_object_set_new(o, "from", src_object(net, NULL, &net->outputs[i].src));
         json_array_append_new(outputs, o);
     }
@@ -92,7 +94,7 @@ mxio_status mxio__net_write_json(const struct mxio_net *net, bool with_arrays, m
     json_t *labels = json_array();
     for (size_t i = 0; i < net->nlabels; i++) {
         json_t *o = json_object();
-        json_object_set_new(o, "name", json_string(net->labels[i].name));
+        json_object_set_new(o, "name", jstr(net->labels[i].name));
         json_object_set_new(o, "node", json_integer(net->labels[i].node));
         json_array_append_new(labels, o);
     }
@@ -104,9 +106,9 @@ mxio_status mxio__net_write_json(const struct mxio_net *net, bool with_arrays, m
     for (size_t i = 0; i < net->nlayers && !st; i++) {
         const mxio__layer *l = &net->layers[i];
         json_t *o = json_object();
-        json_object_set_new(o, "name", json_string(l->name));
-        json_object_set_new(o, "type", l->type ? json_string(l->type->name) : json_null());
-        if (l->failure) json_object_set_new(o, "failure", json_string(l->failure));
+        json_object_set_new(o, "name", jstr(l->name));
+        json_object_set_new(o, "type", l->type ? jstr(l->type->name) : json_null());
+        if (l->failure) json_object_set_new(o, "failure", jstr(l->failure));
         if (l->type) {
             json_t *opts = json_object();
             for (size_t k = 0; l->type->options[k].name; k++) {
@@ -125,21 +127,21 @@ mxio_status mxio__net_write_json(const struct mxio_net *net, bool with_arrays, m
         for (size_t j = 0; j < l->narrays; j++) {
             const mxio__layer_array *a = &l->arrays[j];
             json_t *ao = json_object();
-            json_object_set_new(ao, "slot", json_string(a->slot));
-            json_object_set_new(ao, "arg", a->arg ? json_string(a->arg) : json_null());
-            json_object_set_new(ao, "variable", a->var ? json_string(a->var) : json_null());
+            json_object_set_new(ao, "slot", jstr(a->slot));
+            json_object_set_new(ao, "arg", a->arg ? jstr(a->arg) : json_null());
+            json_object_set_new(ao, "variable", a->var ? jstr(a->var) : json_null());
             json_object_set_new(ao, "node", json_integer(a->var_node));
-            json_object_set_new(ao, "role", json_string(role_key(a->role)));
+            json_object_set_new(ao, "role", jstr(role_key(a->role)));
             mxio__array_state state = a->state;
             if (!with_arrays && state == MXIO__ARRAY_SET) state = MXIO__ARRAY_UNSET;
-            json_object_set_new(ao, "state", json_string(state_key(state)));
+            json_object_set_new(ao, "state", jstr(state_key(state)));
             if (state == MXIO__ARRAY_SET)
-                json_object_set_new(ao, "param", json_string(a->param ? a->param : ""));
+                json_object_set_new(ao, "param", jstr(a->param ? a->param : ""));
             /* The attached array's shape, or the inferred one. */
             if (a->state != MXIO__ARRAY_NONE && a->ndim >= 0) {
                 json_object_set_new(ao, "shape", shape_array(a->ndim, a->shape));
                 const char *dt = a->dtype >= 0 ? mxio_dtype_name((mxio_dtype)a->dtype) : NULL;
-                json_object_set_new(ao, "dtype", dt ? json_string(dt) : json_null());
+                json_object_set_new(ao, "dtype", dt ? jstr(dt) : json_null());
             }
             if (a->nattrs) json_object_set_new(ao, "attrs", kv_object(a->attrs, a->nattrs));
             json_array_append_new(arrays, ao);
@@ -149,16 +151,16 @@ mxio_status mxio__net_write_json(const struct mxio_net *net, bool with_arrays, m
         for (size_t k = 0; k < l->nsrcs; k++) {
             json_t *so = src_object(net, l, &l->srcs[k]);
             json_object_set_new(so, "arg", l->arg_names && l->arg_names[k]
-                                               ? json_string(l->arg_names[k])
+                                               ? jstr(l->arg_names[k])
                                                : json_null());
             json_array_append_new(ins, so);
             const mxio__layer_src *s = &l->srcs[k];
             if (s->kind == MXIO__SRC_INPUT || s->kind == MXIO__SRC_LAYER) {
                 json_t *e = json_array();
-                json_array_append_new(e, json_string(s->kind == MXIO__SRC_INPUT
+                json_array_append_new(e, jstr(s->kind == MXIO__SRC_INPUT
                                                          ? net->inputs[s->index].name
                                                          : net->layers[s->index].name));
-                json_array_append_new(e, json_string(l->name));
+                json_array_append_new(e, jstr(l->name));
                 json_array_append_new(edges, e);
             }
         }
@@ -172,7 +174,7 @@ mxio_status mxio__net_write_json(const struct mxio_net *net, bool with_arrays, m
             json_object_set_new(o, "output_shapes", os);
         }
         json_t *mx = json_object();
-        json_object_set_new(mx, "op", json_string(l->op ? l->op : ""));
+        json_object_set_new(mx, "op", jstr(l->op ? l->op : ""));
         json_object_set_new(mx, "node", json_integer(l->node));
         json_object_set_new(mx, "attrs", kv_object(l->attrs, l->nattrs));
         json_object_set_new(mx, "outputs", json_integer(l->nout));
@@ -183,16 +185,16 @@ mxio_status mxio__net_write_json(const struct mxio_net *net, bool with_arrays, m
     for (size_t i = 0; i < net->noutputs; i++) {
         const mxio__layer_src *s = &net->outputs[i].src;
         json_t *e = json_array();
-        json_array_append_new(e, json_string(s->kind == MXIO__SRC_INPUT ? net->inputs[s->index].name
+        json_array_append_new(e, jstr(s->kind == MXIO__SRC_INPUT ? net->inputs[s->index].name
                                                                        : net->layers[s->index].name));
-        json_array_append_new(e, json_string(net->outputs[i].name));
+        json_array_append_new(e, jstr(net->outputs[i].name));
         json_array_append_new(edges, e);
     }
     json_object_set_new(root, "layers", layers);
     json_object_set_new(root, "edges", edges);
     json_t *unused = json_array();
     for (size_t i = 0; with_arrays && i < net->nunused; i++)
-        json_array_append_new(unused, json_string(net->unused_arrays[i]));
+        json_array_append_new(unused, jstr(net->unused_arrays[i]));
     json_object_set_new(root, "unused_arrays", unused);
     if (!st) {
         char *txt = json_dumps(root, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
@@ -215,11 +217,11 @@ mxio_status mxio__net_write_association_json(const struct mxio_net *net, mxio__b
     for (size_t i = 0; !st && i < net->nlayers; i++) {
         const mxio__layer *l = &net->layers[i];
         json_t *o = json_object();
-        json_object_set_new(o, "op", json_string(l->op ? l->op : ""));
+        json_object_set_new(o, "op", jstr(l->op ? l->op : ""));
         if (l->failure) {
-            json_object_set_new(o, "failure", json_string(l->failure));
+            json_object_set_new(o, "failure", jstr(l->failure));
         } else {
-            json_object_set_new(o, "type", json_string(l->type->name));
+            json_object_set_new(o, "type", jstr(l->type->name));
             json_t *opts = json_object();
             for (size_t k = 0; l->type->options[k].name; k++) {
                 json_error_t je;
@@ -235,17 +237,17 @@ mxio_status mxio__net_write_association_json(const struct mxio_net *net, mxio__b
                     continue;
                 }
                 json_t *ao = json_object();
-                json_object_set_new(ao, "variable", json_string(a->var ? a->var : ""));
+                json_object_set_new(ao, "variable", jstr(a->var ? a->var : ""));
                 if (a->ndim >= 0) {
                     json_object_set_new(ao, "shape", shape_array(a->ndim, a->shape));
                     const char *dt = a->dtype >= 0 ? mxio_dtype_name((mxio_dtype)a->dtype) : NULL;
-                    json_object_set_new(ao, "dtype", dt ? json_string(dt) : json_null());
+                    json_object_set_new(ao, "dtype", dt ? jstr(dt) : json_null());
                 }
                 json_object_set_new(arrays, a->slot, ao);
             }
             json_object_set_new(o, "arrays", arrays);
         }
-        json_object_set_new(root, l->name, o);
+        mxio__json_set(root, l->name, o);
     }
     if (!st) {
         char *txt = json_dumps(root, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
@@ -303,13 +305,7 @@ static bool read_kvs(json_t *o, mxio__kv **kv, size_t *n) {
             return false;
         }
     }
-    /* Keep MXNet's order: attribute maps are sorted by key bytes. */
-    for (size_t a = 1; a < i; a++)
-        for (size_t b = a; b > 0 && strcmp(out[b - 1].key, out[b].key) > 0; b--) {
-            mxio__kv t = out[b];
-            out[b] = out[b - 1];
-            out[b - 1] = t;
-        }
+    /* In the order written (the node's order: MXNet sorts attributes by key bytes). */
     *kv = out;
     *n = i;
     return true;

@@ -29,6 +29,47 @@ static const mxio__layer_rule pad_rule = {
     NULL};
 static const mxio__layer_rule transpose_rule = {"TransposeLayer", MXIO__OPTS({"Axes", "axes", NULL}),
                                                 NULL};
+/* SwapAxis: TransposeLayer with Swap = [dim1, dim2] (two attributes, one option). */
+static const mxio__layer_rule swapaxis_rule = {"TransposeLayer", MXIO__OPTS({"Axes", NULL, "null"}),
+                                               NULL};
+static mxio_status swapaxis_to_layer(const mxio__attrs *a, mxio__layer *l, mxio_error *err) {
+    int64_t d1 = 0, d2 = 0;
+    if (!mxio__attr_int(a, "dim1", &d1) || !mxio__attr_int(a, "dim2", &d2))
+        return mxio__fail(err, MXIO_E_CORRUPT, "attribute dim1/dim2 does not parse");
+    mxio_status st = mxio__layer_apply(&swapaxis_rule, a, l, err);
+    mxio__buf b;
+    mxio__buf_init(&b);
+    mxio__buf_printf(&b, "[%lld,%lld]", (long long)d1, (long long)d2);
+    char *swap = mxio__buf_take(&b, NULL);
+    if (!st && !swap) st = mxio__fail(err, MXIO_E_NOMEM, "out of memory");
+    if (!st) st = mxio__layer_set(l, "Swap", swap, err);
+    mxio_free(swap);
+    return st;
+}
+static mxio_status swapaxis_from_layer(const mxio__layer *l, const mxio__op *op, mxio__kv **kv,
+                                       size_t *n, mxio_error *err) {
+    *kv = NULL;
+    *n = 0;
+    const char *swap = mxio__layer_get(l, "Swap");
+    int64_t d[2];
+    int nd = 0;
+    if (!swap || !mxio__parse_tuple(swap, d, 2, &nd, false, NULL) || nd != 2)
+        return mxio__fail(err, MXIO_E_UNSUPPORTED, "layer %s: no Swap pair for SwapAxis",
+                          l->name ? l->name : "?");
+    mxio_status st = MXIO_OK;
+    /* MXNet's default for both is 0: leave those out, as for every other op. */
+    static const char *const keys[] = {"dim1", "dim2"};
+    for (int i = 0; i < 2 && !st; i++) {
+        if (!d[i]) continue;
+        mxio__buf b;
+        mxio__buf_init(&b);
+        mxio__buf_printf(&b, "%lld", (long long)d[i]);
+        char *v = mxio__buf_take(&b, NULL);
+        st = v ? mxio__kvs_set(kv, n, keys[i], v, err) : mxio__fail(err, MXIO_E_NOMEM, "out of memory");
+        mxio_free(v);
+    }
+    return st;
+}
 static const mxio__layer_rule slice_axis_rule = {
     "PartLayer", MXIO__OPTS({"Axis", "axis", NULL}, {"Begin", "begin", NULL}, {"End", "end", NULL}),
     NULL};
@@ -175,6 +216,14 @@ static mxio_status concat_infer(mxio__shape_ctx *c) {
         if (sum >= 0) sum = KNOWN(x->d[ax]) ? sum + x->d[ax] : -1;
     }
     if (o.ndim < 0) return MXIO_OK;
+    /* Like ConcatShape, unknown dims of one input are taken from the others. */
+    for (int i = 0; i < n; i++) {
+        if (!mxio__shape_rank_known(&c->in[i])) continue;
+        mxio__shape y = o;
+        y.d[ax] = c->in[i].d[ax];
+        mxio_status st = mxio__shape_assign(c, &c->in[i], &y, "input");
+        if (st) return st;
+    }
     o.d[ax] = sum > 0 ? sum : 0;
     return mxio__shape_assign_out(c, 0, &o);
 }
@@ -1534,6 +1583,8 @@ const mxio__op mxio__ops_shape[] = {
      .inputs = transpose_inputs},
     {.name = "SwapAxis",
      .kernel = swapaxis_kernel,
+     .to_layer = swapaxis_to_layer,
+     .from_layer = swapaxis_from_layer,
      .kind = MXIO__KIND_SHAPE,
      .infer_shape = swapaxis_infer,
      .aliases = (const char *const[]){"_npi_swapaxes", "swapaxes", NULL},

@@ -198,11 +198,15 @@ def symbol_nets(mx):
                      {"data": (1, 4, 3)})
     r = s.FullyConnected(data, num_hidden=1, name="reg_fc")
     nets["regression"] = (s.LinearRegressionOutput(r, name="reg"), {"data": (3, 5)})
+    t = s.swapaxes(data, dim1=1, dim2=2, name="swap")
+    t = s.SwapAxis(t, dim2=1, name="swap0")
+    nets["swap"] = (s.FullyConnected(s.transpose(t, axes=(0, 2, 1), name="tr"), num_hidden=3,
+                                     flatten=False, name="fc"), {"data": (2, 4, 5)})
     return nets
 
 
-@pytest.mark.parametrize("name", ["mlp", "lenet", "constant", "split", "regression"])
-def test_symbol_api(mx, build_dir, tmp_path, name):
+@pytest.mark.parametrize("name", ["mlp", "lenet", "constant", "split", "regression", "swap"])
+def test_symbol_api(mx, build_dir, tmp_path, name, op_defaults):
     sym, shapes = symbol_nets(mx)[name]
     sym_path, params_path = save_checkpoint(mx, sym, tmp_path / name, shapes)
     data_shapes = {k: v for k, v in shapes.items() if k == "data"}
@@ -219,6 +223,12 @@ def test_symbol_api(mx, build_dir, tmp_path, name):
         assert scaled["arrays"][0]["role"] == "constant"
     if name == "split":
         assert net["kind"] == "NetGraph"
+    if name == "swap":
+        assert [(l["type"], l["options"].get("Swap")) for l in net["layers"][:2]] == [
+            ("TransposeLayer", [1, 2]), ("TransposeLayer", [0, 1])]
+        assert net["kind"] == "NetChain"
+    assert check_way_back(mx, build_dir, sym_path, op_defaults) == sum(
+        1 for l in net["layers"] if l["type"] != "MXNetOpLayer")
 
 
 def test_uninitialized_net(mx, build_dir, tmp_path):

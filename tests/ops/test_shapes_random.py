@@ -359,3 +359,4 @@ def test_random_variants_match_mxnet(build_dir, op, gen):
         assert got_outs == [tuple(s) for s in want_outs], case
         agreed += 1
     assert agreed >= 30, (agreed, refused)
+

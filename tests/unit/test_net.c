@@ -297,6 +297,36 @@ static void test_graph_and_failures(void) {
     sym_free(s);
 }
 
+/* Names that are not UTF-8 (MXNet's reader lets them through) still give a JSON
+ * form that reads back to the same text. */
+static void test_non_utf8_names(void) {
+    struct mxio_symbol *s = sym_new();
+    uint32_t data = var(s, "data\xff");
+    static const char *const attrs[] = {"act_type=relu", "x\xfe=v\xfd"};
+    uint32_t r = node(s, "Activation", "relu\xc3", 1, (uint32_t[]){data}, 2, attrs);
+    head(s, r, 0);
+    mxio_net *net = NULL, *back = NULL;
+    mxio_error err;
+    char *a = NULL, *b = NULL;
+    size_t na = 0, nb = 0;
+    CHECK_EQ_INT(mxio_net_from_symbol(s, NULL, NULL, &net, &err), MXIO_OK);
+    CHECK_EQ_INT(mxio_net_render(net, MXIO_ELEMENT_NET, MXIO_TEXT_JSON, &a, &na, &err), MXIO_OK);
+    CHECK_CONTAINS(a, "\"relu?\"");
+    CHECK_CONTAINS(a, "\"x?\": \"v?\"");
+    CHECK_EQ_INT(mxio_net_read_json(a, na, NULL, &back, &err), MXIO_OK);
+    CHECK_EQ_INT(mxio_net_render(back, MXIO_ELEMENT_NET, MXIO_TEXT_JSON, &b, &nb, &err), MXIO_OK);
+    CHECK_EQ_STR(a, b);
+    mxio_free(a);
+    mxio_free(b);
+    CHECK_EQ_INT(mxio_net_render(net, MXIO_ELEMENT_LAYER_ASSOCIATION, MXIO_TEXT_JSON, &a, &na, &err),
+                 MXIO_OK);
+    CHECK_CONTAINS(a, "\"relu?\": {");
+    mxio_free(a);
+    mxio_net_free(back);
+    mxio_net_free(net);
+    sym_free(s);
+}
+
 static void test_bad_json(void) {
     mxio_net *net = NULL;
     mxio_error err;
@@ -352,5 +382,6 @@ int main(void) {
     test_chain();
     test_graph_and_failures();
     test_bad_json();
+    test_non_utf8_names();
     CHECK_DONE();
 }
