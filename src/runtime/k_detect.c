@@ -551,3 +551,182 @@ mxio_status mxio__k_roi_pool_create(const mxio__rt_ctx *ctx, const int64_t poole
     mxio__tdesc_plain(&k->out[0], 4, od);
     return mxio__rt_kernel_done(k, out, err);
 }
+
+/* ---- Proposal ------------------------------------------------------------------------------ */
+
+typedef struct prop_impl {
+    mxio__proposal_params p;
+    int64_t N, A, H, W, count, pre;
+} prop_impl;
+
+static void stable_sort_by(int64_t *idx, int64_t n, const float *key, int64_t *tmp) {
+    for (int64_t width = 1; width < n; width *= 2) {
+        for (int64_t lo = 0; lo < n; lo += 2 * width) {
+            int64_t mid = lo + width < n ? lo + width : n, hi = lo + 2 * width < n ? lo + 2 * width : n;
+            int64_t a = lo, b = mid, o = lo;
+            while (a < mid && b < hi) tmp[o++] = key[idx[b]] > key[idx[a]] ? idx[b++] : idx[a++];
+            while (a < mid) tmp[o++] = idx[a++];
+            while (b < hi) tmp[o++] = idx[b++];
+        }
+        memcpy(idx, tmp, (size_t)n * sizeof *idx);
+    }
+}
+
+/* One image of Proposal / MultiProposal: output rows start at `o` (and `os`). */
+static void prop_image(const prop_impl *q, int64_t img, const float *scores, const float *deltas,
+                       const float *info, float *o, float *os, void *scratch) {
+    const mxio__proposal_params *p = &q->p;
+    const int64_t A = q->A, H = q->H, W = q->W, count = q->count, pre = q->pre;
+    float *boxes = scratch;               /* count x 5 */
+    float *key = boxes + count * 5;       /* count */
+    float *ordered = key + count;         /* pre x 5 */
+    float *area = ordered + pre * 5;      /* pre */
+    uint8_t *supp = (uint8_t *)(area + pre);
+    int64_t *idx = (int64_t *)(((uintptr_t)(supp + pre) + 7) & ~(uintptr_t)7), *tmp = idx + count,
+            *keep = tmp + count;
+    /* Anchors (MXNet's GenerateAnchors on the base box [0, 0, s-1, s-1]). */
+    int64_t a = 0;
+    for (int j = 0; j < p->nratios; j++)
+        for (int kk = 0; kk < p->nscales; kk++, a++) {
+            float w = p->feature_stride - 1.0f - 0.0f + 1.0f, h = w;
+            float xc = (float)(0.0 + 0.5 * (w - 1.0f)), yc = (float)(0.0 + 0.5 * (h - 1.0f));
+            float size_ratios = floorf(w * h / p->ratios[j]);
+            float nw = floorf(sqrtf(size_ratios) + 0.5f) * p->scales[kk];
+            float nh = floorf((nw / p->scales[kk] * p->ratios[j]) + 0.5f) * p->scales[kk];
+            float *b = boxes + a * 5;
+            b[0] = xc - 0.5f * (nw - 1.0f);
+            b[1] = yc - 0.5f * (nh - 1.0f);
+            b[2] = xc + 0.5f * (nw - 1.0f);
+            b[3] = yc + 0.5f * (nh - 1.0f);
+        }
+    for (int64_t i = 0; i < A; i++)
+        for (int64_t y = 0; y < H; y++)
+            for (int64_t x = 0; x < W; x++) {
+                int64_t at = y * (W * A) + x * A + i;
+                float *b = boxes + at * 5;
+                const float *base = boxes + i * 5;
+                b[0] = base[0] + (float)x * p->feature_stride;
+                b[1] = base[1] + (float)y * p->feature_stride;
+                b[2] = base[2] + (float)x * p->feature_stride;
+                b[3] = base[3] + (float)y * p->feature_stride;
+                b[4] = scores[(i * H + y) * W + x];
+            }
+    float im_h = info[0], im_w = info[1];
+    int64_t real_h = (int64_t)(im_h / p->feature_stride), real_w = (int64_t)(im_w / p->feature_stride);
+    for (int64_t i = 0; i < A; i++)
+        for (int64_t y = 0; y < H; y++)
+            for (int64_t x = 0; x < W; x++) {
+                float *b = boxes + (y * (W * A) + x * A + i) * 5;
+                float d[4];
+                for (int c = 0; c < 4; c++) d[c] = deltas[((i * 4 + c) * H + y) * W + x];
+                float x1, y1, x2, y2;
+                if (p->iou_loss) {
+                    x1 = b[0] + d[0], y1 = b[1] + d[1], x2 = b[2] + d[2], y2 = b[3] + d[3];
+                } else {
+                    float w = b[2] - b[0] + 1.0f, h = b[3] - b[1] + 1.0f;
+                    float cx = (float)(b[0] + 0.5 * (w - 1.0)), cy = (float)(b[1] + 0.5 * (h - 1.0));
+                    float pcx = d[0] * w + cx, pcy = d[1] * h + cy;
+                    float pw = expf(d[2]) * w, ph = expf(d[3]) * h;
+                    x1 = (float)(pcx - 0.5 * (pw - 1.0));
+                    y1 = (float)(pcy - 0.5 * (ph - 1.0));
+                    x2 = (float)(pcx + 0.5 * (pw - 1.0));
+                    y2 = (float)(pcy + 0.5 * (ph - 1.0));
+                }
+                b[0] = fmaxf(fminf(x1, im_w - 1.0f), 0.0f);
+                b[1] = fmaxf(fminf(y1, im_h - 1.0f), 0.0f);
+                b[2] = fmaxf(fminf(x2, im_w - 1.0f), 0.0f);
+                b[3] = fmaxf(fminf(y2, im_h - 1.0f), 0.0f);
+                if (y >= real_h || x >= real_w) b[4] = -1.0f;
+            }
+    float min_size = p->min_size * info[2];
+    for (int64_t i = 0; i < count; i++) {
+        float *b = boxes + i * 5;
+        float iw = b[2] - b[0] + 1.0f, ih = b[3] - b[1] + 1.0f;
+        if (iw < min_size || ih < min_size) {
+            b[0] -= min_size / 2;
+            b[1] -= min_size / 2;
+            b[2] += min_size / 2;
+            b[3] += min_size / 2;
+            b[4] = -1.0f;
+        }
+        key[i] = b[4];
+        idx[i] = i;
+    }
+    stable_sort_by(idx, count, key, tmp);
+    for (int64_t i = 0; i < pre; i++) memcpy(ordered + i * 5, boxes + idx[i] * 5, 5 * sizeof(float));
+    int64_t post = p->post_nms_top_n < pre ? p->post_nms_top_n : pre, n_out = 0;
+    for (int64_t i = 0; i < pre; i++) {
+        const float *d = ordered + i * 5;
+        area[i] = (d[2] - d[0] + 1) * (d[3] - d[1] + 1);
+        supp[i] = 0;
+    }
+    for (int64_t i = 0; i < pre && n_out < post; i++) {
+        if (supp[i]) continue;
+        keep[n_out++] = i;
+        const float *bi = ordered + i * 5;
+        for (int64_t j = i + 1; j < pre; j++) {
+            if (supp[j]) continue;
+            const float *bj = ordered + j * 5;
+            float xx1 = fmaxf(bi[0], bj[0]), yy1 = fmaxf(bi[1], bj[1]);
+            float xx2 = fminf(bi[2], bj[2]), yy2 = fminf(bi[3], bj[3]);
+            float w = fmaxf(0.0f, xx2 - xx1 + 1.0f), h = fmaxf(0.0f, yy2 - yy1 + 1.0f);
+            float inter = w * h;
+            if (inter / (area[i] + area[j] - inter) > p->threshold) supp[j] = 1;
+        }
+    }
+    for (int64_t i = 0; i < p->post_nms_top_n; i++) {
+        const float *d = ordered + keep[n_out ? i % n_out : 0] * 5;
+        o[i * 5] = (float)img;
+        for (int c = 0; c < 4; c++) o[i * 5 + 1 + c] = n_out ? d[c] : 0.0f;
+        if (os) os[i] = n_out ? d[4] : 0.0f;
+    }
+}
+
+static mxio_status prop_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
+                            void *const *out, void *scratch, mxio_error *err) {
+    const prop_impl *q = k->impl;
+    const int64_t plane = q->A * q->H * q->W, post = q->p.post_nms_top_n;
+    for (int64_t b = 0; b < q->N; b++)
+        prop_image(q, b, (const float *)in[0] + (2 * b + 1) * plane, /* foreground half */
+                   (const float *)in[1] + 4 * b * plane, (const float *)in[2] + 3 * b,
+                   (float *)out[0] + b * post * 5, k->nout > 1 ? (float *)out[1] + b * post : NULL,
+                   scratch);
+    return MXIO_OK;
+}
+
+mxio_status mxio__k_proposal_create(const mxio__rt_ctx *ctx, const mxio__proposal_params *p,
+                                    bool multi, const mxio__tdesc *in, mxio__kernel **out,
+                                    mxio_error *err) {
+    const char *op = multi ? "MultiProposal" : "Proposal";
+    mxio_status st = mxio__rt_check_plain_f32(op, 3, in, err);
+    if (st != MXIO_OK) return st;
+    int64_t A = (int64_t)p->nscales * p->nratios;
+    int64_t N = in[0].ndim == 4 ? in[0].dims[0] : 0;
+    if (in[0].ndim != 4 || N < 1 || (!multi && N != 1) || in[0].dims[1] != 2 * A || in[1].ndim != 4 ||
+        in[1].dims[0] != N ||
+        in[1].dims[1] != 4 * A || in[1].dims[2] != in[0].dims[2] || in[1].dims[3] != in[0].dims[3] ||
+        mxio__tdesc_numel(&in[2]) < 3 * N || p->post_nms_top_n < 1 || p->feature_stride <= 0 || A < 1)
+        return mxio__fail(err, MXIO_E_SHAPE,
+                          "runtime: %s: needs cls_prob (N, 2A, H, W), bbox_pred (N, 4A, H, W), im_info (N, 3) "
+                          "with A = scales x ratios (N = 1 for Proposal)", op);
+    mxio__kernel *k = new_kernel(op, 3, in, sizeof(prop_impl), prop_run, err);
+    if (!k) return MXIO_E_NOMEM;
+    prop_impl *q = k->impl;
+    q->p = *p;
+    q->N = N, q->A = A, q->H = in[0].dims[2], q->W = in[0].dims[3];
+    q->count = A * q->H * q->W;
+    q->pre = p->pre_nms_top_n > 0 && p->pre_nms_top_n < q->count ? p->pre_nms_top_n : q->count;
+    int64_t od[2] = {N * p->post_nms_top_n, 5}, sd[2] = {N * p->post_nms_top_n, 1};
+    mxio__tdesc_plain(&k->out[0], 2, od);
+    if (p->output_score) {
+        if (!mxio__kernel_set_nout(k, 2)) {
+            mxio__kernel_free(k);
+            return mxio__fail(err, MXIO_E_NOMEM, "runtime: %s", op);
+        }
+        mxio__tdesc_plain(&k->out[1], 2, sd);
+    }
+    /* boxes 5c + key c floats, ordered 5p + area p floats, p flags, 3 index arrays */
+    size_t c = (size_t)q->count, pr = (size_t)q->pre;
+    k->scratch_bytes = (6 * c + 6 * pr) * sizeof(float) + pr + 8 + (2 * c + pr) * sizeof(int64_t) + 64;
+    return mxio__rt_kernel_done(k, out, err);
+}

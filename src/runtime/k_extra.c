@@ -151,6 +151,59 @@ mxio_status mxio__k_linalg_gemm2_create(const mxio__rt_ctx *ctx, bool transpose_
     return batched_gemm("_linalg_gemm2", 2, transpose_a, transpose_b, alpha, in, out, err);
 }
 
+/* ---- interleaved self-attention matmuls ---------------------------------------------- */
+
+typedef struct att_impl {
+    int64_t T, batches, hd;
+    bool valatt;
+} att_impl;
+
+static mxio_status att_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
+                           void *const *out, void *scratch, mxio_error *err) {
+    const att_impl *q = k->impl;
+    const float *qkv = in[0];
+    float *y = out[0];
+    const int64_t T = q->T, B = q->batches, hd = q->hd, lead = B * 3 * hd;
+    for (int64_t b = 0; b < B; b++) {
+        const float *qb = qkv + b * 3 * hd;
+        dnnl_status_t st;
+        if (!q->valatt) {
+            float scale = (float)(1.0 / sqrt((float)hd));
+            st = dnnl_sgemm('N', 'T', T, T, hd, scale, qb, lead, qb + hd, lead, 0.0f, y + b * T * T, T);
+        } else {
+            const float *att = (const float *)in[1] + b * T * T;
+            st = dnnl_sgemm('N', 'N', T, hd, T, 1.0f, att, T, qb + 2 * hd, lead, 0.0f, y + b * hd, B * hd);
+        }
+        if (st != dnnl_success)
+            return mxio__fail(err, MXIO_E_UNSUPPORTED, "runtime: %s: oneDNN sgemm failed", k->op);
+    }
+    return MXIO_OK;
+}
+
+mxio_status mxio__k_selfatt_create(const mxio__rt_ctx *ctx, bool valatt, int64_t heads,
+                                   const mxio__tdesc *in, mxio__kernel **out, mxio_error *err) {
+    const char *op = valatt ? "interleaved_matmul_selfatt_valatt" : "interleaved_matmul_selfatt_qk";
+    mxio_status st = mxio__rt_check_plain_f32(op, valatt ? 2 : 1, in, err);
+    if (st != MXIO_OK) return st;
+    if (in[0].ndim != 3 || heads < 1 || in[0].dims[2] % (3 * heads))
+        return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: qkv must be (T, N, 3*heads*d)", op);
+    int64_t T = in[0].dims[0], N = in[0].dims[1], hd = in[0].dims[2] / 3 / heads;
+    if (valatt && (in[1].ndim != 3 || in[1].dims[0] != N * heads || in[1].dims[1] != T || in[1].dims[2] != T))
+        return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: attention must be (N*heads, T, T)", op);
+    mxio__kernel *k = new_kernel(op, valatt ? 2 : 1, in, sizeof(att_impl), att_run, err);
+    if (!k) return MXIO_E_NOMEM;
+    att_impl *q = k->impl;
+    q->T = T, q->batches = N * heads, q->hd = hd, q->valatt = valatt;
+    if (valatt) {
+        int64_t od[3] = {T, N, heads * hd};
+        mxio__tdesc_plain(&k->out[0], 3, od);
+    } else {
+        int64_t od[3] = {N * heads, T, T};
+        mxio__tdesc_plain(&k->out[0], 3, od);
+    }
+    return mxio__rt_kernel_done(k, out, err);
+}
+
 /* ---- reductions --------------------------------------------------------------- */
 
 typedef struct red_impl {
@@ -288,6 +341,67 @@ mxio_status mxio__k_split_create(const mxio__rt_ctx *ctx, int num_outputs, int a
         o.ndim--;
     }
     for (int j = 0; j < num_outputs; j++) k->out[j] = o;
+    return mxio__rt_kernel_done(k, out, err);
+}
+
+typedef struct split2_impl {
+    int64_t outer, inner, axis_len;
+    int64_t start[MXIO__RT_MAX_IO], len[MXIO__RT_MAX_IO];
+} split2_impl;
+
+static mxio_status split2_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
+                              void *const *out, void *scratch, mxio_error *err) {
+    const split2_impl *q = k->impl;
+    const float *x = in[0];
+    for (int64_t o = 0; o < q->outer; o++)
+        for (int j = 0; j < k->nout; j++)
+            memcpy((float *)out[j] + o * q->len[j] * q->inner,
+                   x + (o * q->axis_len + q->start[j]) * q->inner,
+                   (size_t)(q->len[j] * q->inner) * sizeof(float));
+    return MXIO_OK;
+}
+
+mxio_status mxio__k_split_v2_create(const mxio__rt_ctx *ctx, int npoints, const int64_t *points,
+                                    int sections, int axis, bool squeeze_axis,
+                                    const mxio__tdesc *data, mxio__kernel **out, mxio_error *err) {
+    const char *op = "_split_v2";
+    mxio_status st = mxio__rt_check_plain_f32(op, 1, data, err);
+    if (st != MXIO_OK) return st;
+    int a = mxio__rt_axis(axis, data->ndim);
+    if (a < 0 || a >= data->ndim) return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: axis %d", op, axis);
+    int64_t L = data->dims[a];
+    int n = sections > 0 ? sections : npoints;
+    if (n < 1 || n > MXIO__RT_MAX_IO || (sections > 0 && L % sections))
+        return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: %d pieces of an axis of %lld", op, n, (long long)L);
+    mxio__kernel *k = new_kernel(op, 1, data, sizeof(split2_impl), split2_run, err);
+    if (!k) return MXIO_E_NOMEM;
+    split2_impl *q = k->impl;
+    q->outer = prod(data->dims, 0, a);
+    q->inner = prod(data->dims, a + 1, data->ndim);
+    q->axis_len = L;
+    for (int j = 0; j < n; j++) {
+        q->start[j] = sections > 0 ? j * (L / sections) : points[j];
+        int64_t end = sections > 0 ? (j + 1) * (L / sections) : j + 1 < n ? points[j + 1] : L;
+        q->len[j] = end - q->start[j];
+        if (q->start[j] < 0 || end > L || q->len[j] < 0 || (squeeze_axis && q->len[j] != 1)) {
+            mxio__kernel_free(k);
+            return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: piece %d [%lld, %lld) does not fit", op, j,
+                              (long long)q->start[j], (long long)end);
+        }
+    }
+    if (!mxio__kernel_set_nout(k, n)) {
+        mxio__kernel_free(k);
+        return mxio__fail(err, MXIO_E_NOMEM, "runtime: %s", op);
+    }
+    for (int j = 0; j < n; j++) {
+        mxio__tdesc o = *data;
+        o.dims[a] = q->len[j];
+        if (squeeze_axis) {
+            for (int d = a; d < o.ndim - 1; d++) o.dims[d] = o.dims[d + 1];
+            o.ndim--;
+        }
+        k->out[j] = o;
+    }
     return mxio__rt_kernel_done(k, out, err);
 }
 
@@ -484,6 +598,305 @@ mxio_status mxio__k_fill_like_create(const mxio__rt_ctx *ctx, float value, const
     if (!k) return MXIO_E_NOMEM;
     *(float *)k->impl = value;
     k->in_place_ok = true;
+    return mxio__rt_kernel_done(k, out, err);
+}
+
+/* ---- _zeros / _ones / _full / _arange (no inputs) ------------------------------------ */
+
+typedef struct src_impl {
+    float value, start, step;
+    int64_t repeat;
+    bool range;
+} src_impl;
+
+static mxio_status src_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
+                           void *const *out, void *scratch, mxio_error *err) {
+    const src_impl *q = k->impl;
+    float *y = out[0];
+    int64_t n = mxio__tdesc_numel(&k->out[0]);
+    if (q->range)
+        for (int64_t i = 0; i < n; i++) y[i] = q->start + (float)(i / q->repeat) * q->step;
+    else
+        for (int64_t i = 0; i < n; i++) y[i] = q->value;
+    return MXIO_OK;
+}
+
+static mxio_status src_make(const char *op, int ndim, const int64_t *dims, const src_impl *v,
+                            mxio__kernel **out, mxio_error *err) {
+    if (ndim < 0 || ndim > MXIO__RT_MAX_DIMS)
+        return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: rank %d", op, ndim);
+    for (int d = 0; d < ndim; d++)
+        if (dims[d] < 0) return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: unknown dim %d", op, d);
+    mxio__kernel *k = mxio__kernel_new(op, 0, NULL, sizeof(src_impl));
+    if (!k) return mxio__fail(err, MXIO_E_NOMEM, "runtime: %s: out of memory", op);
+    k->run = src_run;
+    k->destroy = mxio__kernel_default_destroy;
+    *(src_impl *)k->impl = *v;
+    mxio__tdesc_plain(&k->out[0], ndim, dims);
+    return mxio__rt_kernel_done(k, out, err);
+}
+
+mxio_status mxio__k_full_create(const mxio__rt_ctx *ctx, int ndim, const int64_t *dims, float value,
+                                mxio__kernel **out, mxio_error *err) {
+    src_impl v = {.value = value};
+    return src_make(value == 0.0f ? "_zeros" : value == 1.0f ? "_ones" : "_full", ndim, dims, &v, out, err);
+}
+
+mxio_status mxio__k_arange_create(const mxio__rt_ctx *ctx, double start, bool has_stop, double stop,
+                                  double step, int64_t repeat, mxio__kernel **out, mxio_error *err) {
+    const char *op = "_arange";
+    if (!has_stop) {
+        stop = start;
+        start = 0;
+    }
+    if (step == 0 || repeat < 1 || (step > 0 ? start >= stop : start <= stop) || step != step)
+        return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: invalid range (%g, %g, %g) or repeat %lld", op,
+                          start, stop, step, (long long)repeat);
+    double size = ceil((stop - start) / step);
+    if (!(size < 9.0e18 / (double)repeat))
+        return mxio__fail(err, MXIO_E_LIMIT, "runtime: %s: too many values", op);
+    int64_t n = (int64_t)size * repeat;
+    src_impl v = {.start = (float)start, .step = (float)step, .repeat = repeat, .range = true};
+    return src_make(op, 1, &n, &v, out, err);
+}
+
+mxio_status mxio__k_arange_like_create(const mxio__rt_ctx *ctx, double start, double step,
+                                       int64_t repeat, bool axis_none, int axis,
+                                       const mxio__tdesc *data, mxio__kernel **out, mxio_error *err) {
+    const char *op = "arange_like";
+    int a = mxio__rt_axis(axis, data->ndim);
+    if (repeat < 1 || (!axis_none && (a < 0 || a >= data->ndim)))
+        return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: bad axis or repeat", op);
+    src_impl v = {.start = (float)start, .step = (float)step, .repeat = repeat, .range = true};
+    mxio__kernel *k = NULL;
+    mxio_status st = axis_none ? src_make(op, data->ndim, data->dims, &v, &k, err)
+                               : src_make(op, 1, &data->dims[a], &v, &k, err);
+    if (st != MXIO_OK) return st;
+    /* The data input is taken (for its shape only). */
+    if (!mxio__kernel_set_nin(k, 1)) {
+        mxio__kernel_free(k);
+        return mxio__fail(err, MXIO_E_NOMEM, "runtime: %s", op);
+    }
+    k->in[0] = *data;
+    *out = k;
+    return MXIO_OK;
+}
+
+mxio_status mxio__k_stack_create(const mxio__rt_ctx *ctx, int axis, int n, const mxio__tdesc *in,
+                                 mxio__kernel **out, mxio_error *err) {
+    const char *op = "stack";
+    if (n < 1 || n > MXIO__RT_MAX_IO || in[0].ndim + 1 > MXIO__RT_MAX_DIMS)
+        return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: %d inputs", op, n);
+    int nd = in[0].ndim + 1, a = mxio__rt_axis(axis, nd);
+    if (a < 0 || a >= nd) return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: axis %d out of range", op, axis);
+    mxio__tdesc *views = mxio__calloc_array((size_t)n, sizeof *views);
+    if (!views) return mxio__fail(err, MXIO_E_NOMEM, "runtime: %s", op);
+    for (int i = 0; i < n; i++) {
+        bool same = in[i].ndim == in[0].ndim;
+        for (int d = 0; same && d < in[0].ndim; d++) same = in[i].dims[d] == in[0].dims[d];
+        if (!same) {
+            free(views);
+            return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: input %d shape differs", op, i);
+        }
+        views[i] = in[i];
+        views[i].ndim = nd;
+        for (int d = nd - 1; d > a; d--) views[i].dims[d] = in[i].dims[d - 1];
+        views[i].dims[a] = 1;
+    }
+    mxio_status st = mxio__k_concat_create(ctx, a, n, views, out, err);
+    free(views);
+    if (st == MXIO_OK) {
+        (*out)->op = op;
+        for (int i = 0; i < n; i++) (*out)->in[i] = in[i]; /* callers see the real inputs */
+    }
+    return st;
+}
+
+/* ---- topk / sort / argsort ---------------------------------------------------------------- */
+
+typedef struct topk_impl {
+    int64_t outer, n, inner, k;
+    mxio__topk_ret ret;
+    bool ascend;
+} topk_impl;
+
+static bool topk_before(float a, int64_t ia, float b, int64_t ib, bool ascend) {
+    if (a != b) return ascend ? a < b : a > b;
+    return ia < ib;
+}
+
+static mxio_status topk_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
+                            void *const *out, void *scratch, mxio_error *err) {
+    const topk_impl *q = k->impl;
+    const float *x = in[0];
+    float *vals = scratch;
+    int64_t *idx = (int64_t *)(vals + ((q->n + 1) & ~(int64_t)1)), *tmp = idx + q->n;
+    if (q->ret == MXIO__TOPK_MASK) memset(out[0], 0, (size_t)(q->outer * q->n * q->inner) * sizeof(float));
+    for (int64_t o = 0; o < q->outer; o++)
+        for (int64_t i = 0; i < q->inner; i++) {
+            const float *xp = x + o * q->n * q->inner + i;
+            for (int64_t j = 0; j < q->n; j++) {
+                vals[j] = xp[j * q->inner];
+                idx[j] = j;
+            }
+            for (int64_t w = 1; w < q->n; w *= 2) { /* stable merge sort of idx by vals */
+                for (int64_t lo = 0; lo < q->n; lo += 2 * w) {
+                    int64_t mid = lo + w < q->n ? lo + w : q->n, hi = lo + 2 * w < q->n ? lo + 2 * w : q->n;
+                    int64_t a = lo, b = mid, t = lo;
+                    while (a < mid && b < hi)
+                        tmp[t++] = topk_before(vals[idx[b]], idx[b], vals[idx[a]], idx[a], q->ascend) ? idx[b++]
+                                                                                                     : idx[a++];
+                    while (a < mid) tmp[t++] = idx[a++];
+                    while (b < hi) tmp[t++] = idx[b++];
+                }
+                memcpy(idx, tmp, (size_t)q->n * sizeof *idx);
+            }
+            for (int64_t j = 0; j < q->k; j++) {
+                int64_t at = (o * q->k + j) * q->inner + i;
+                switch (q->ret) {
+                case MXIO__TOPK_VALUE: ((float *)out[0])[at] = vals[idx[j]]; break;
+                case MXIO__TOPK_INDICES: ((float *)out[0])[at] = (float)idx[j]; break;
+                case MXIO__TOPK_BOTH:
+                    ((float *)out[0])[at] = vals[idx[j]];
+                    ((float *)out[1])[at] = (float)idx[j];
+                    break;
+                case MXIO__TOPK_MASK: ((float *)out[0])[(o * q->n + idx[j]) * q->inner + i] = 1.0f; break;
+                }
+            }
+        }
+    return MXIO_OK;
+}
+
+mxio_status mxio__k_topk_create(const mxio__rt_ctx *ctx, int axis, bool axis_none, int64_t kk,
+                                mxio__topk_ret ret, bool ascend, const mxio__tdesc *data,
+                                mxio__kernel **out, mxio_error *err) {
+    const char *op = "topk";
+    mxio_status st = mxio__rt_check_plain_f32(op, 1, data, err);
+    if (st != MXIO_OK) return st;
+    int a = mxio__rt_axis(axis, data->ndim);
+    if (!axis_none && (a < 0 || a >= data->ndim))
+        return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: axis %d out of range", op, axis);
+    mxio__kernel *k = new_kernel(op, 1, data, sizeof(topk_impl), topk_run, err);
+    if (!k) return MXIO_E_NOMEM;
+    topk_impl *q = k->impl;
+    if (axis_none) { /* over the flattened data */
+        q->outer = q->inner = 1;
+        q->n = mxio__tdesc_numel(data);
+    } else {
+        q->outer = prod(data->dims, 0, a);
+        q->n = data->dims[a];
+        q->inner = prod(data->dims, a + 1, data->ndim);
+    }
+    q->k = kk < 1 || kk > q->n ? q->n : kk;
+    q->ret = ret;
+    q->ascend = ascend;
+    mxio__tdesc *o = &k->out[0];
+    if (ret != MXIO__TOPK_MASK) {
+        if (axis_none) {
+            o->ndim = 1;
+            o->dims[0] = q->k;
+        } else {
+            o->dims[a] = q->k;
+        }
+    }
+    if (ret == MXIO__TOPK_BOTH) {
+        mxio__tdesc o0 = *o;
+        if (!mxio__kernel_set_nout(k, 2)) {
+            mxio__kernel_free(k);
+            return mxio__fail(err, MXIO_E_NOMEM, "runtime: %s", op);
+        }
+        k->out[1] = o0;
+    }
+    size_t bytes;
+    if (!mxio__mul_size((size_t)q->n + 2, sizeof(float) + 2 * sizeof(int64_t), &bytes)) {
+        mxio__kernel_free(k);
+        return mxio__fail(err, MXIO_E_LIMIT, "runtime: %s: scratch overflows", op);
+    }
+    k->scratch_bytes = bytes + 64;
+    return mxio__rt_kernel_done(k, out, err);
+}
+
+/* ---- shape_array / size_array -------------------------------------------------------------- */
+
+static mxio_status shape_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
+                             void *const *out, void *scratch, mxio_error *err) {
+    int64_t *y = out[0];
+    if (k->out[0].dims[0] == 1 && *(const bool *)k->impl) y[0] = mxio__tdesc_numel(&k->in[0]);
+    else
+        for (int d = 0; d < k->in[0].ndim; d++) y[d] = k->in[0].dims[d];
+    return MXIO_OK;
+}
+
+mxio_status mxio__k_shape_array_create(const mxio__rt_ctx *ctx, bool size_only,
+                                       const mxio__tdesc *data, mxio__kernel **out, mxio_error *err) {
+    const char *op = size_only ? "size_array" : "shape_array";
+    if (data->ndim < 1 || mxio__tdesc_numel(data) < 0)
+        return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: bad input", op);
+    mxio__kernel *k = new_kernel(op, 1, data, sizeof(bool), shape_run, err);
+    if (!k) return MXIO_E_NOMEM;
+    *(bool *)k->impl = size_only;
+    int64_t n = size_only ? 1 : data->ndim;
+    mxio__tdesc_plain(&k->out[0], 1, &n);
+    k->out[0].dtype = MXIO_DTYPE_INT64;
+    return mxio__rt_kernel_done(k, out, err);
+}
+
+/* ---- gather_nd ---------------------------------------------------------------------------- */
+
+typedef struct gnd_impl {
+    int64_t M, N, K;
+    int64_t dims[MXIO__RT_MAX_DIMS], strides[MXIO__RT_MAX_DIMS];
+} gnd_impl;
+
+static mxio_status gnd_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
+                           void *const *out, void *scratch, mxio_error *err) {
+    const gnd_impl *q = k->impl;
+    const float *x = in[0], *idx = in[1];
+    float *y = out[0];
+    for (int64_t i = 0; i < q->N; i++) {
+        int64_t off = 0;
+        for (int64_t j = 0; j < q->M; j++) {
+            float f = idx[j * q->N + i];
+            if (!(f >= -(float)q->dims[j] && f < (float)q->dims[j]))
+                return mxio__fail(err, MXIO_E_SHAPE, "runtime: gather_nd: index %g outside axis %lld of size %lld",
+                                  (double)f, (long long)j, (long long)q->dims[j]);
+            off += q->strides[j] * (((int64_t)(f + (float)q->dims[j])) % q->dims[j]);
+        }
+        memcpy(y + i * q->K, x + off, (size_t)q->K * sizeof(float));
+    }
+    return MXIO_OK;
+}
+
+mxio_status mxio__k_gather_nd_create(const mxio__rt_ctx *ctx, const mxio__tdesc *in,
+                                     mxio__kernel **out, mxio_error *err) {
+    const char *op = "gather_nd";
+    mxio_status st = mxio__rt_check_plain_f32(op, 2, in, err);
+    if (st != MXIO_OK) return st;
+    const mxio__tdesc *d = &in[0], *ix = &in[1];
+    int64_t M = ix->ndim >= 1 ? ix->dims[0] : 0;
+    if (ix->ndim < 1 || M < 1 || M > d->ndim || ix->ndim - 1 + d->ndim - M > MXIO__RT_MAX_DIMS)
+        return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: indices (M, ...) with M <= data rank expected", op);
+    mxio__kernel *k = new_kernel(op, 2, in, sizeof(gnd_impl), gnd_run, err);
+    if (!k) return MXIO_E_NOMEM;
+    gnd_impl *q = k->impl;
+    q->M = M;
+    q->N = prod(ix->dims, 1, ix->ndim);
+    q->K = prod(d->dims, (int)M, d->ndim);
+    int64_t s = 1;
+    for (int j = d->ndim - 1; j >= 0; j--) {
+        if (j < M) q->strides[j] = s, q->dims[j] = d->dims[j];
+        s *= d->dims[j];
+    }
+    for (int j = 0; j < M; j++)
+        if (q->dims[j] < 1) {
+            mxio__kernel_free(k);
+            return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: empty axis %d", op, j);
+        }
+    mxio__tdesc *o = &k->out[0];
+    o->ndim = 0;
+    for (int j = 1; j < ix->ndim; j++) o->dims[o->ndim++] = ix->dims[j];
+    for (int j = (int)M; j < d->ndim; j++) o->dims[o->ndim++] = d->dims[j];
+    if (o->ndim == 0) o->ndim = 1, o->dims[0] = 1;
     return mxio__rt_kernel_done(k, out, err);
 }
 

@@ -312,6 +312,13 @@ mxio_status mxio__k_linalg_gemm2_create(const mxio__rt_ctx *ctx, bool transpose_
                                         float alpha, const mxio__tdesc *in, mxio__kernel **out,
                                         mxio_error *err);
 
+/* _contrib_interleaved_matmul_selfatt_qk / _valatt (GluonNLP BERT): qkv (T, N,
+ * 3*H*d) interleaved per head as [q, k, v]. qk: output (N*H, T, T) =
+ * q . k^T / sqrt(d). valatt (second input: attention (N*H, T, T)): output
+ * (T, N, H*d). oneDNN sgemm per (sequence, head). */
+mxio_status mxio__k_selfatt_create(const mxio__rt_ctx *ctx, bool valatt, int64_t heads,
+                                   const mxio__tdesc *in, mxio__kernel **out, mxio_error *err);
+
 typedef enum mxio__reduce_op {
     MXIO__RED_SUM, MXIO__RED_MEAN, MXIO__RED_PROD, MXIO__RED_MAX, MXIO__RED_MIN, MXIO__RED_NORM
 } mxio__reduce_op;
@@ -329,6 +336,12 @@ mxio_status mxio__k_reduce_create(const mxio__rt_ctx *ctx, const mxio__reduce_pa
 mxio_status mxio__k_split_create(const mxio__rt_ctx *ctx, int num_outputs, int axis,
                                  bool squeeze_axis, const mxio__tdesc *data, mxio__kernel **out,
                                  mxio_error *err);
+
+/* _split_v2 with explicit split points (starts of each piece, the first 0, as
+ * the backend receives them); `sections` > 0 means that many equal pieces. */
+mxio_status mxio__k_split_v2_create(const mxio__rt_ctx *ctx, int npoints, const int64_t *points,
+                                    int sections, int axis, bool squeeze_axis,
+                                    const mxio__tdesc *data, mxio__kernel **out, mxio_error *err);
 
 /* broadcast_to (shape entries 0 keep the input size); broadcast_axis and
  * broadcast_like reduce to it once the caller has the target shape. `nin` = 2
@@ -355,6 +368,37 @@ mxio_status mxio__k_argmax_create(const mxio__rt_ctx *ctx, bool is_min, bool axi
 /* zeros_like / ones_like / _full-like fill with `value`, shape of in[0]. */
 mxio_status mxio__k_fill_like_create(const mxio__rt_ctx *ctx, float value, const mxio__tdesc *data,
                                      mxio__kernel **out, mxio_error *err);
+/* Source kernels (no inputs): _zeros / _ones / _full of a known shape, and
+ * _arange (stop None: range(0, start); value i = start + (i / repeat) * step
+ * in float, as MXNet's range_fwd). The executor may also fold them to constants. */
+mxio_status mxio__k_full_create(const mxio__rt_ctx *ctx, int ndim, const int64_t *dims, float value,
+                                mxio__kernel **out, mxio_error *err);
+mxio_status mxio__k_arange_create(const mxio__rt_ctx *ctx, double start, bool has_stop, double stop,
+                                  double step, int64_t repeat, mxio__kernel **out, mxio_error *err);
+/* _contrib_arange_like: _arange over data's shape (axis_none) or (data.shape[axis],). */
+mxio_status mxio__k_arange_like_create(const mxio__rt_ctx *ctx, double start, double step,
+                                       int64_t repeat, bool axis_none, int axis,
+                                       const mxio__tdesc *data, mxio__kernel **out, mxio_error *err);
+/* stack: n inputs of one shape joined along a new axis (a Concat of the inputs
+ * viewed with a unit axis inserted). */
+mxio_status mxio__k_stack_create(const mxio__rt_ctx *ctx, int axis, int n, const mxio__tdesc *in,
+                                 mxio__kernel **out, mxio_error *err);
+/* topk / sort / argsort along one axis: k < 1 means all; values, float indices,
+ * both (two outputs: values, indices) or a 0/1 mask of the input's shape. Ties
+ * keep index order (MXNet's CPU sort is not documented as stable: avoid ties
+ * when comparing). */
+typedef enum mxio__topk_ret { MXIO__TOPK_VALUE, MXIO__TOPK_INDICES, MXIO__TOPK_BOTH, MXIO__TOPK_MASK } mxio__topk_ret;
+mxio_status mxio__k_topk_create(const mxio__rt_ctx *ctx, int axis, bool axis_none, int64_t k,
+                                mxio__topk_ret ret, bool ascend, const mxio__tdesc *data,
+                                mxio__kernel **out, mxio_error *err);
+/* gather_nd(data, indices): indices (M, Y...) address the first M axes of data
+ * (negative values count from the end, as MXNet); output (Y..., rest of data).
+ * An index outside [-dim, dim) is a run-time MXIO_E_SHAPE error, as in MXNet. */
+mxio_status mxio__k_gather_nd_create(const mxio__rt_ctx *ctx, const mxio__tdesc *in,
+                                     mxio__kernel **out, mxio_error *err);
+/* shape_array / size_array: the input's dims (or element count) as int64. */
+mxio_status mxio__k_shape_array_create(const mxio__rt_ctx *ctx, bool size_only,
+                                       const mxio__tdesc *data, mxio__kernel **out, mxio_error *err);
 /* one_hot: indices (float, truncated; out of [0, depth) gives an all-off row). */
 mxio_status mxio__k_one_hot_create(const mxio__rt_ctx *ctx, int64_t depth, float on_value,
                                    float off_value, const mxio__tdesc *indices, mxio__kernel **out,
@@ -469,6 +513,22 @@ mxio_status mxio__k_roi_align_create(const mxio__rt_ctx *ctx, const mxio__roi_al
  * invalid batch indices give 0). */
 mxio_status mxio__k_roi_pool_create(const mxio__rt_ctx *ctx, const int64_t pooled[2],
                                     float spatial_scale, const mxio__tdesc *in, mxio__kernel **out,
+                                    mxio_error *err);
+
+/* _contrib_Proposal (batch 1, as MXNet's CPU kernel) and _contrib_MultiProposal
+ * (`multi`: N images): inputs cls_prob (N, 2A, H, W), bbox_pred (N, 4A, H, W),
+ * im_info (N, 3); output (N*post_nms_top_n, 5) [image, x1, y1, x2, y2] and,
+ * when output_score, scores (N*post_nms_top_n, 1). */
+typedef struct mxio__proposal_params {
+    int pre_nms_top_n, post_nms_top_n;
+    float threshold, min_size;
+    int nscales, nratios;
+    float scales[MXIO__MAX_ANCHOR_PARAMS], ratios[MXIO__MAX_ANCHOR_PARAMS];
+    float feature_stride;
+    bool output_score, iou_loss;
+} mxio__proposal_params;
+mxio_status mxio__k_proposal_create(const mxio__rt_ctx *ctx, const mxio__proposal_params *p,
+                                    bool multi, const mxio__tdesc *in, mxio__kernel **out,
                                     mxio_error *err);
 
 /* ---- RNN (k_rnn.c) -------------------------------------------------------------- */

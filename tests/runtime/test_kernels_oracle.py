@@ -333,6 +333,20 @@ def roi_boxes(n, batches, w, h, seed=0):
     return np.stack([b, x1, y1, x2, y2], 1).astype(np.float32)
 
 
+def prop_inputs(A, H, W, stride=16, seed=0, im=None):
+    r = np.random.default_rng(seed)
+    logits = r.uniform(-3, 3, (1, 2, A, H, W))
+    prob = (np.exp(logits) / np.exp(logits).sum(1, keepdims=True)).reshape(1, 2 * A, H, W)
+    deltas = r.uniform(-0.3, 0.3, (1, 4 * A, H, W))
+    info = np.array([im if im else (H * stride - 5, W * stride - 9, 1.0)])
+    return [prob.astype(np.float32), deltas.astype(np.float32), info.astype(np.float32)]
+
+
+def multi_prop_inputs(n, A, H, W, stride=16):
+    parts = [prop_inputs(A, H, W, stride, seed=10 + i) for i in range(n)]
+    return [np.concatenate([p[j] for p in parts]) for j in range(3)]
+
+
 EXTRA = [
     case("dot", {}, [rnd(3, 4), rnd(4, 5, seed=1)]),
     case("dot", {"transpose_a": True}, [rnd(4, 3), rnd(4, 5, seed=1)]),
@@ -347,6 +361,9 @@ EXTRA = [
     case("_linalg_gemm2", {}, [rnd(3, 4), rnd(4, 5, seed=1)]),
     case("_linalg_gemm2", {"transpose_a": True, "alpha": 0.5}, [rnd(2, 4, 3), rnd(2, 4, 5, seed=1)]),
     case("_linalg_gemm2", {"transpose_b": True, "alpha": -2.0}, [rnd(2, 2, 3, 4), rnd(2, 2, 5, 4, seed=1)]),
+    case("_contrib_interleaved_matmul_selfatt_qk", {"heads": 2}, [rnd(5, 3, 2 * 3 * 4)]),
+    case("_contrib_interleaved_matmul_selfatt_valatt", {"heads": 2},
+         [rnd(5, 3, 2 * 3 * 4), rnd(3 * 2, 5, 5, seed=1, lo=0, hi=1)]),
     case("sum", {}, [rnd(3, 4, 5)]),
     case("sum", {"axis": [1]}, [rnd(3, 4, 5)]),
     case("mean", {"axis": [2, 3], "keepdims": True}, [rnd(2, 3, 4, 5)]),
@@ -429,6 +446,14 @@ EXTRA = [
          [rnd(2, 3, 7, 7), roi_boxes(3, 2, 7, 7, seed=2)]),
     case("_contrib_ROIAlign", {"pooled_size": [2, 2], "spatial_scale": 1.0, "position_sensitive": True,
                                "sample_ratio": 1}, [rnd(1, 8, 6, 6), roi_boxes(3, 1, 6, 6, seed=3)]),
+    case("_contrib_Proposal", {"rpn_pre_nms_top_n": 100, "rpn_post_nms_top_n": 20}, prop_inputs(12, 6, 7)),
+    case("_contrib_Proposal", {"rpn_pre_nms_top_n": 60, "rpn_post_nms_top_n": 50, "threshold": 0.5,
+                               "scales": [2, 4], "ratios": [1], "feature_stride": 8, "output_score": True,
+                               "rpn_min_size": 4}, prop_inputs(2, 5, 6, stride=8, seed=1)),
+    case("_contrib_Proposal", {"rpn_post_nms_top_n": 30, "iou_loss": True, "scales": [8], "ratios": [0.5, 2]},
+         prop_inputs(2, 4, 4, seed=2, im=(50, 60, 1.0))),
+    case("_contrib_MultiProposal", {"rpn_pre_nms_top_n": 80, "rpn_post_nms_top_n": 25, "output_score": True},
+         multi_prop_inputs(3, 12, 5, 6)),
     case("ROIPooling", {"pooled_size": [3, 3], "spatial_scale": 0.5},
          [rnd(2, 3, 10, 12), roi_boxes(5, 2, 24, 20, seed=5)]),
     case("ROIPooling", {"pooled_size": [2, 4], "spatial_scale": 0.0625},
@@ -441,12 +466,52 @@ EXTRA = [
     case("argmax", {"axis": -1, "keepdims": True}, [rnd(3, 5)]),
     case("argmin", {"axis": 0}, [rnd(4, 3)]),
     case("argmax", {}, [rnd(3, 4)]),
+    case("_zeros", {"shape": [2, 3]}, [], mx_fn=lambda **p: __import__("mxnet").nd.zeros(**p)),
+    case("_ones", {"shape": [4]}, [], mx_fn=lambda **p: __import__("mxnet").nd.ones(**p)),
+    case("_full", {"shape": [2, 2], "value": 3.5}, [],
+         mx_fn=lambda **p: __import__("mxnet").nd.full(p["shape"], p["value"])),
+    case("_arange", {"start": 2.0, "stop": 9.0, "step": 1.5}, [],
+         mx_fn=lambda **p: __import__("mxnet").nd.arange(**p)),
+    case("_arange", {"start": 5.0}, [], mx_fn=lambda **p: __import__("mxnet").nd.arange(**p)),
+    case("_arange", {"start": 10.0, "stop": 1.0, "step": -2.5, "repeat": 3}, [],
+         mx_fn=lambda **p: __import__("mxnet").nd.arange(**p)),
+    case("_split_v2", {"indices": [0, 2, 3], "axis": 1}, [rnd(2, 6, 3)]),
+    case("_split_v2", {"indices": [0, 1], "axis": 0, "squeeze_axis": True}, [rnd(2, 4)]),
+    case("_split_v2", {"indices": [], "sections": 3, "axis": -1}, [rnd(2, 3, 6)]),
+    case("topk", {}, [rnd(3, 7)]),
+    case("topk", {"k": 3, "ret_typ": "value", "axis": 1}, [rnd(2, 6, 3)]),
+    case("topk", {"k": 2, "ret_typ": "both", "is_ascend": True}, [rnd(4, 5)]),
+    case("topk", {"k": 2, "ret_typ": "mask", "axis": 0}, [rnd(5, 3)]),
+    case("topk", {"k": 0, "ret_typ": "indices"}, [rnd(2, 6)]),
+    case("sort", {}, [rnd(3, 6)]),
+    case("sort", {"axis": 0, "is_ascend": False}, [rnd(4, 3)]),
+    case("argsort", {}, [rnd(3, 6)]),
+    case("argsort", {"axis": 1, "is_ascend": False}, [rnd(2, 5, 2)]),
+    case("_contrib_arange_like", {}, [rnd(2, 3)]),
+    case("_contrib_arange_like", {"start": 1.0, "step": 0.5, "repeat": 2, "axis": 1}, [rnd(2, 3)]),
+    case("stack", {"axis": 1, "num_args": 3}, [rnd(2, 3), rnd(2, 3, seed=1), rnd(2, 3, seed=2)]),
+    case("stack", {"axis": -1, "num_args": 2}, [rnd(2, 3), rnd(2, 3, seed=1)]),
+    case("stack", {"num_args": 2}, [rnd(4), rnd(4, seed=1)]),
+    case("BlockGrad", {}, [rnd(2, 3)]),
+    case("LinearRegressionOutput", {}, [rnd(2, 3)], mx_fn=lambda x, **p: __import__("mxnet").nd.LinearRegressionOutput(x, __import__("mxnet").nd.zeros(x.shape))),
+    case("LogisticRegressionOutput", {}, [rnd(2, 3)], mx_fn=lambda x, **p: __import__("mxnet").nd.LogisticRegressionOutput(x, __import__("mxnet").nd.zeros(x.shape))),
+    case("MAERegressionOutput", {}, [rnd(2, 3)], mx_fn=lambda x, **p: __import__("mxnet").nd.MAERegressionOutput(x, __import__("mxnet").nd.zeros(x.shape))),
+    case("_contrib_div_sqrt_dim", {}, [rnd(2, 3, 16)]),
+    case("_maximum", {}, [rnd(3, 4), rnd(3, 4, seed=1)]),
+    case("_minimum", {}, [rnd(3, 4), rnd(3, 4, seed=1)]),
+    case("_power", {}, [rnd(3, 4, lo=0.1, hi=2), rnd(3, 4, seed=1)]),
+    case("_greater", {}, [rnd(3, 4), rnd(3, 4, seed=1)]),
     case("zeros_like", {}, [rnd(2, 3)]),
     case("ones_like", {}, [rnd(2, 3)]),
     case("one_hot", {"depth": 5}, [np.array([0, 2, 4, 1.7, 7, -1], np.float32)]),
     case("one_hot", {"depth": 3, "on_value": 2.5, "off_value": -1.0}, [np.array([[0, 2], [1, 0]], np.float32)]),
     case("take", {}, [rnd(5, 3), np.array([0, 4, 2, 9, -3], np.float32)]),
     case("take", {"axis": 1, "mode": "wrap"}, [rnd(2, 4, 3), np.array([[1, 5], [-1, 2]], np.float32)]),
+    case("shape_array", {}, [rnd(2, 3, 4)]),
+    case("size_array", {}, [rnd(2, 3, 4)]),
+    case("broadcast_axes", {"axis": [1], "size": [3]}, [rnd(2, 1)]),
+    case("gather_nd", {}, [rnd(3, 4, 2), np.array([[0, 2, -1], [3, 1, 0]], np.float32)]),
+    case("gather_nd", {}, [rnd(3, 4), np.array([[1, 2], [0, 3], [-2, 1]], np.float32).T.reshape(2, 3)]),
     case("pick", {"axis": 1}, [rnd(3, 4), np.array([0, 3, 2], np.float32)]),
     case("pick", {"axis": 0, "keepdims": True}, [rnd(3, 4), np.array([0, 2, 1, 5], np.float32)]),
     case("pick", {"axis": -1, "mode": "wrap"}, [rnd(2, 3), np.array([4, -1], np.float32)]),

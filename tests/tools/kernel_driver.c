@@ -9,6 +9,7 @@
  * Inputs are in MXNet argument order, without labels. A tiny .npy codec is
  * built in (little-endian, C order). Exit 0 on success, 1 with a message. */
 #include <jansson.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -168,6 +169,10 @@ static int pick(const char *s, const char *const *names) {
 /* ---- op dispatch ----------------------------------------------------------------- */
 
 static const struct { const char *name; mxio__binop op; } binops[] = {
+    {"_maximum", MXIO__BIN_MAX}, {"_minimum", MXIO__BIN_MIN}, {"_power", MXIO__BIN_POW},
+    {"_hypot", MXIO__BIN_HYPOT}, {"_equal", MXIO__BIN_EQ}, {"_not_equal", MXIO__BIN_NE},
+    {"_greater", MXIO__BIN_GT}, {"_greater_equal", MXIO__BIN_GE}, {"_lesser", MXIO__BIN_LT},
+    {"_lesser_equal", MXIO__BIN_LE},
     {"broadcast_add", MXIO__BIN_ADD}, {"broadcast_plus", MXIO__BIN_ADD}, {"elemwise_add", MXIO__BIN_ADD},
     {"broadcast_sub", MXIO__BIN_SUB}, {"broadcast_minus", MXIO__BIN_SUB}, {"elemwise_sub", MXIO__BIN_SUB},
     {"broadcast_mul", MXIO__BIN_MUL}, {"elemwise_mul", MXIO__BIN_MUL},
@@ -384,6 +389,9 @@ static mxio_status create(const mxio__rt_ctx *ctx, const char *op, int nin, cons
     if (!strcmp(op, "dot") || !strcmp(op, "batch_dot"))
         return (op[0] == 'd' ? mxio__k_dot_create : mxio__k_batch_dot_create)(
             ctx, pbool("transpose_a", false), pbool("transpose_b", false), t, k, err);
+    if (!strcmp(op, "_contrib_interleaved_matmul_selfatt_qk") ||
+        !strcmp(op, "_contrib_interleaved_matmul_selfatt_valatt"))
+        return mxio__k_selfatt_create(ctx, strstr(op, "valatt") != NULL, pint("heads", 1), t, k, err);
     if (!strcmp(op, "_linalg_gemm2")) {
         if (pint("axis", -3) != -3) return mxio__fail(err, MXIO_E_UNSUPPORTED, "gemm2: axis != -3");
         return mxio__k_linalg_gemm2_create(ctx, pbool("transpose_a", false), pbool("transpose_b", false),
@@ -406,10 +414,17 @@ static mxio_status create(const mxio__rt_ctx *ctx, const char *op, int nin, cons
             return mxio__fail(err, MXIO_E_UNSUPPORTED, "norm: only ord=2");
         return mxio__k_reduce_create(ctx, &r, &t[0], k, err);
     }
+    if (!strcmp(op, "_split_v2")) {
+        int64_t pts[MXIO__RT_MAX_IO];
+        int n = ptuple("indices", pts, MXIO__RT_MAX_IO);
+        return mxio__k_split_v2_create(ctx, n < 0 ? 0 : n, pts, (int)pint("sections", 0), (int)pint("axis", 1),
+                                       pbool("squeeze_axis", false), &t[0], k, err);
+    }
     if (!strcmp(op, "SliceChannel") || !strcmp(op, "split"))
         return mxio__k_split_create(ctx, (int)pint("num_outputs", 1), (int)pint("axis", 1),
                                     pbool("squeeze_axis", false), &t[0], k, err);
-    if (!strcmp(op, "broadcast_to") || !strcmp(op, "broadcast_axis") || !strcmp(op, "broadcast_like")) {
+    if (!strcmp(op, "broadcast_to") || !strcmp(op, "broadcast_axis") || !strcmp(op, "broadcast_axes") ||
+        !strcmp(op, "broadcast_like")) {
         int64_t shape[MXIO__RT_MAX_DIMS];
         int n = t[0].ndim;
         memcpy(shape, t[0].dims, sizeof shape);
@@ -487,6 +502,9 @@ static mxio_status create(const mxio__rt_ctx *ctx, const char *op, int nin, cons
     if (!strcmp(op, "one_hot"))
         return mxio__k_one_hot_create(ctx, pint("depth", 0), (float)pfloat("on_value", 1),
                                       (float)pfloat("off_value", 0), &t[0], k, err);
+    if (!strcmp(op, "shape_array") || !strcmp(op, "size_array"))
+        return mxio__k_shape_array_create(ctx, op[1] == 'i', &t[0], k, err);
+    if (!strcmp(op, "gather_nd")) return mxio__k_gather_nd_create(ctx, t, k, err);
     if (!strcmp(op, "take"))
         return mxio__k_take_create(ctx, (int)pint("axis", 0), !strcmp(pstr("mode", "clip"), "wrap"), t,
                                    k, err);
@@ -584,20 +602,71 @@ static mxio_status create(const mxio__rt_ctx *ctx, const char *op, int nin, cons
         r.aligned = pbool("aligned", false);
         return mxio__k_roi_align_create(ctx, &r, t, k, err);
     }
+    if (!strcmp(op, "_contrib_Proposal") || !strcmp(op, "_contrib_MultiProposal")) {
+        mxio__proposal_params r;
+        memset(&r, 0, sizeof r);
+        r.pre_nms_top_n = (int)pint("rpn_pre_nms_top_n", 6000);
+        r.post_nms_top_n = (int)pint("rpn_post_nms_top_n", 300);
+        r.threshold = (float)pfloat("threshold", 0.7);
+        r.min_size = (float)pfloat("rpn_min_size", 16);
+        float sc[4] = {4, 8, 16, 32}, ra[3] = {0.5f, 1, 2};
+        if (json_object_get(P, "scales")) r.nscales = pfloats("scales", r.scales, MXIO__MAX_ANCHOR_PARAMS, 1);
+        else r.nscales = 4, memcpy(r.scales, sc, sizeof sc);
+        if (json_object_get(P, "ratios")) r.nratios = pfloats("ratios", r.ratios, MXIO__MAX_ANCHOR_PARAMS, 1);
+        else r.nratios = 3, memcpy(r.ratios, ra, sizeof ra);
+        r.feature_stride = (float)pint("feature_stride", 16);
+        r.output_score = pbool("output_score", false);
+        r.iou_loss = pbool("iou_loss", false);
+        return mxio__k_proposal_create(ctx, &r, op[9] == 'M', t, k, err);
+    }
     if (!strcmp(op, "ROIPooling")) {
         int64_t pooled[2] = {1, 1};
         int n = ptuple("pooled_size", pooled, 2);
         if (n == 1) pooled[1] = pooled[0];
         return mxio__k_roi_pool_create(ctx, pooled, (float)pfloat("spatial_scale", 1), t, k, err);
     }
+    if (!strcmp(op, "_zeros") || !strcmp(op, "_ones") || !strcmp(op, "_full")) {
+        int64_t d[MXIO__RT_MAX_DIMS];
+        int n = ptuple("shape", d, MXIO__RT_MAX_DIMS);
+        float v = op[1] == 'z' ? 0.0f : op[1] == 'o' ? 1.0f : (float)pfloat("value", 0);
+        return mxio__k_full_create(ctx, n < 0 ? 0 : n, d, v, k, err);
+    }
+    if (!strcmp(op, "topk") || !strcmp(op, "sort") || !strcmp(op, "argsort")) {
+        static const char *const rets[] = {"value", "indices", "both", "mask", NULL};
+        bool none = pnull("axis");
+        int axis = (int)pint("axis", -1);
+        if (op[0] == 't')
+            return mxio__k_topk_create(ctx, axis, none, pint("k", 1),
+                                       (mxio__topk_ret)pick(pstr("ret_typ", "indices"), rets),
+                                       pbool("is_ascend", false), &t[0], k, err);
+        return mxio__k_topk_create(ctx, axis, none, 0, op[0] == 's' ? MXIO__TOPK_VALUE : MXIO__TOPK_INDICES,
+                                   pbool("is_ascend", true), &t[0], k, err);
+    }
+    if (!strcmp(op, "_contrib_arange_like"))
+        return mxio__k_arange_like_create(ctx, pfloat("start", 0), pfloat("step", 1), pint("repeat", 1),
+                                          pnull("axis") || !json_object_get(P, "axis"),
+                                          (int)pint("axis", 0), &t[0], k, err);
+    if (!strcmp(op, "stack")) return mxio__k_stack_create(ctx, (int)pint("axis", 0), nin, t, k, err);
+    /* identity at inference; LogisticRegressionOutput is a sigmoid (labels not taken) */
+    if (!strcmp(op, "BlockGrad") || !strcmp(op, "stop_gradient") || !strcmp(op, "MakeLoss") ||
+        !strcmp(op, "identity") || !strcmp(op, "LinearRegressionOutput") ||
+        !strcmp(op, "MAERegressionOutput"))
+        return mxio__k_unary_create(ctx, MXIO__UN_IDENTITY, &t[0], k, err);
+    if (!strcmp(op, "LogisticRegressionOutput"))
+        return mxio__k_unary_create(ctx, MXIO__UN_SIGMOID, &t[0], k, err);
+    if (!strcmp(op, "_contrib_div_sqrt_dim"))
+        return mxio__k_scalar_create(ctx, MXIO__BIN_DIV, sqrt((double)t[0].dims[t[0].ndim - 1]), &t[0], k, err);
+    if (!strcmp(op, "_arange"))
+        return mxio__k_arange_create(ctx, pfloat("start", 0), json_is_number(json_object_get(P, "stop")),
+                                     pfloat("stop", 0), pfloat("step", 1), pint("repeat", 1), k, err);
     if (!strcmp(op, "Embedding"))
         return mxio__k_embedding_create(ctx, pint("input_dim", 0), pint("output_dim", 0), t, k, err);
     return mxio__fail(err, MXIO_E_UNKNOWN_OP, "kernel_driver: no kernel for op %s", op);
 }
 
 int main(int argc, char **argv) {
-    if (argc < 4) {
-        fprintf(stderr, "usage: %s SPEC.json OUT.npy IN0.npy [IN1.npy ...]\n", argv[0]);
+    if (argc < 3) {
+        fprintf(stderr, "usage: %s SPEC.json OUT.npy [IN0.npy ...]\n", argv[0]);
         return 2;
     }
     json_error_t jerr;

@@ -431,6 +431,24 @@ static void test_descriptors_and_errors(mxio__rt_ctx *ctx) {
     CHECK_EQ_INT(mxio__k_dot_create(ctx, false, false, two, &k, &err), MXIO_E_SHAPE);
     mxio__box_nms_params np = {.overlap_thresh = 0.5f, .coord_start = 3, .score_index = 1, .id_index = -1};
     CHECK_EQ_INT(mxio__k_box_nms_create(ctx, &np, &t, &k, &err), MXIO_E_SHAPE); /* width 4 < 3 + 4 */
+
+    /* gather_nd checks its indices when it runs, as MXNet does. */
+    int64_t gd[2] = {3, 2}, gi[2] = {1, 2};
+    mxio__tdesc g[2];
+    mxio__tdesc_plain(&g[0], 2, gd);
+    mxio__tdesc_plain(&g[1], 2, gi);
+    CHECK_EQ_INT(mxio__k_gather_nd_create(ctx, g, &k, &err), MXIO_OK);
+    float gx[6] = {0, 1, 2, 3, 4, 5}, gidx[2] = {2, 3}, gy[4];
+    const void *gin[2] = {gx, gidx};
+    void *gout[1] = {gy};
+    mxio__rt_exec ex;
+    CHECK_EQ_INT(mxio__rt_exec_init(&ex, ctx, 1, &err), MXIO_OK);
+    CHECK_EQ_INT(mxio__kernel_run(k, &ex, gin, gout, NULL, &err), MXIO_E_SHAPE);
+    gidx[1] = -1;
+    CHECK_EQ_INT(mxio__kernel_run(k, &ex, gin, gout, NULL, &err), MXIO_OK);
+    CHECK(gy[0] == 4.0f && gy[1] == 5.0f && gy[2] == 4.0f && gy[3] == 5.0f);
+    mxio__rt_exec_free(&ex);
+    mxio__kernel_free(k);
 }
 
 int main(void) {
