@@ -462,6 +462,26 @@ static mxio_status dot_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_
         r->ctx, ta, tb, r->in, k, err);
 }
 
+static mxio_status topk_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    static const char *const rets[] = {"value", "indices", "both", "mask", NULL};
+    const char *op = r->attrs->op->name, *dt = mxio__attr_str(r->attrs, "dtype");
+    int64_t axis = -1, kk = 0;
+    bool ascend = false, none = !mxio__attr_int(r->attrs, "axis", &axis);
+    mxio__topk_ret ret = MXIO__TOPK_VALUE;
+    if (dt && strcmp(dt, "float32"))
+        return mxio__bind_unsupported(r, err, "index dtypes other than float32 are");
+    mxio__attr_bool(r->attrs, "is_ascend", &ascend);
+    if (strcmp(op, "topk") == 0) {
+        int t = mxio__bind_pick(mxio__attr_str(r->attrs, "ret_typ"), rets);
+        if (t < 0) return mxio__bind_unsupported(r, err, "this ret_typ is");
+        ret = (mxio__topk_ret)t;
+        mxio__attr_int(r->attrs, "k", &kk);
+    } else if (strcmp(op, "argsort") == 0) {
+        ret = MXIO__TOPK_INDICES;
+    }
+    return mxio__k_topk_create(r->ctx, (int)axis, none, kk, ret, ascend, &r->in[0], k, err);
+}
+
 const mxio__op mxio__ops_misc[] = {
     {.name = "Dropout",
      .kernel = dropout_kernel,
@@ -484,6 +504,7 @@ const mxio__op mxio__ops_misc[] = {
      .count_outputs = rnn_outputs,
      .output_names = rnn_output_names},
     {.name = "topk",
+     .kernel = topk_kernel,
      .kind = MXIO__KIND_OTHER,
      .infer_shape = topk_infer,
      .aliases = (const char *const[]){"_npx_topk", NULL},
@@ -491,6 +512,7 @@ const mxio__op mxio__ops_misc[] = {
      .inputs = topk_inputs,
      .count_outputs = topk_outputs},
     {.name = "sort",
+     .kernel = topk_kernel,
      .kind = MXIO__KIND_OTHER,
      .infer_shape = mxio__infer_first,
      .aliases = (const char *const[]){"_npi_sort", NULL},
@@ -499,6 +521,7 @@ const mxio__op mxio__ops_misc[] = {
      .num_outputs = 2,
      .num_visible = 1},
     {.name = "argsort",
+     .kernel = topk_kernel,
      .kind = MXIO__KIND_OTHER,
      .infer_shape = argsort_infer,
      .aliases = (const char *const[]){"_npi_argsort", NULL},

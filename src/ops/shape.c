@@ -1550,6 +1550,16 @@ static mxio_status sequence_kernel(const mxio__kernel_req *r, mxio__kernel **k, 
                                    (int)axis, (float)value, r->in, k, err);
 }
 
+static mxio_status stack_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    int64_t axis = 0;
+    mxio__attr_int(r->attrs, "axis", &axis);
+    return mxio__k_stack_create(r->ctx, (int)axis, r->nin, r->in, k, err);
+}
+
+static mxio_status gather_nd_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    return mxio__k_gather_nd_create(r->ctx, r->in, k, err);
+}
+
 const mxio__op mxio__ops_shape[] = {
     {.name = "Reshape",
      .kernel = mxio__bind_reshape,
@@ -1704,6 +1714,7 @@ const mxio__op mxio__ops_shape[] = {
      .list_inputs = amp_multicast_inputs,
      .count_outputs = amp_multicast_outputs},
     {.name = "stack",
+     .kernel = stack_kernel,
      .kind = MXIO__KIND_SHAPE,
      .infer_shape = stack_infer,
      .params = stack_params,
@@ -1763,6 +1774,7 @@ const mxio__op mxio__ops_shape[] = {
      .params = take_params,
      .inputs = take_inputs},
     {.name = "gather_nd",
+     .kernel = gather_nd_kernel,
      .kind = MXIO__KIND_SHAPE,
      .infer_shape = gather_nd_infer,
      .aliases = (const char *const[]){"_npi_gather_nd", "_npx_gather_nd", NULL},

@@ -22,6 +22,11 @@ def graphs(mx):
         "sequence": (mx.sym.Group([mx.sym.SequenceLast(d, name="sl"),
                                    mx.sym.SequenceReverse(d, name="sr")]), (4, 3, 2)),
         "one_hot": (mx.sym.one_hot(mx.sym.argmax(d, axis=1), depth=6, name="oh"), (5, 4)),
+        "topk_sort": (mx.sym.Group([mx.sym.topk(d, axis=1, k=3, ret_typ="both", name="tk"),
+                                    mx.sym.sort(d, axis=0, name="so"),
+                                    mx.sym.argsort(d, axis=1, is_ascend=False, name="ag")]),
+                      (4, 7)),
+        "stack": (mx.sym.stack(d, d * 2, d + 1, axis=1, name="st"), (3, 4)),
         "box_nms": (mx.sym.contrib.box_nms(d, overlap_thresh=0.3, valid_thresh=0.1, topk=8,
                                            coord_start=2, score_index=1, id_index=0,
                                            name="nms"), (2, 10, 6)),
@@ -29,7 +34,8 @@ def graphs(mx):
 
 
 @pytest.mark.parametrize("name", ["groupnorm", "argmax_argmin", "zeros_ones_like", "depth_space",
-                                  "adaptive_pool", "sequence", "one_hot", "box_nms"])
+                                  "adaptive_pool", "sequence", "one_hot", "topk_sort", "stack",
+                                  "box_nms"])
 def test_op_graph(mx, mxio, name, tmp_path):
     sym, shape = graphs(mx)[name]
     rng = np.random.RandomState(7)
