@@ -12,6 +12,7 @@
  * dies at that step. */
 #include "exec.h"
 
+#include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -835,6 +836,7 @@ mxio_status mxio_runner_create(const mxio_net *net, const mxio_params *params,
     mxio_runner *r = calloc(1, sizeof *r);
     if (!r) return oom(err);
     r->threads = opts && opts->threads > 0 ? opts->threads : 1;
+    int saved_threads = -1;
     int **port_vals = mxio__calloc_array(net->nlayers + 1, sizeof *port_vals);
     bool *feeds_output = mxio__calloc_array(net->nlayers + 1, sizeof *feeds_output);
     chain *chains = mxio__calloc_array(net->nlayers + 1, sizeof *chains);
@@ -844,6 +846,11 @@ mxio_status mxio_runner_create(const mxio_net *net, const mxio_params *params,
         st = oom(err);
         goto done;
     }
+    /* oneDNN fixes a primitive's thread count when it is created: create every
+     * kernel with the team size the runs will use (a per-thread OpenMP setting,
+     * restored below). */
+    saved_threads = omp_get_max_threads();
+    omp_set_num_threads(r->threads);
     if ((st = mxio__rt_ctx_init(&r->ctx, r->threads, err))) goto done;
     r->ctx_ok = true;
     /* inputs */
@@ -960,6 +967,7 @@ mxio_status mxio_runner_create(const mxio_net *net, const mxio_params *params,
     if ((st = check_plan(r, err))) goto done;
 #endif
 done:
+    if (saved_threads > 0) omp_set_num_threads(saved_threads);
     if (port_vals)
         for (size_t li = 0; li < net->nlayers; li++) free(port_vals[li]);
     free(port_vals);
