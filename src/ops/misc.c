@@ -482,6 +482,27 @@ static mxio_status topk_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio
     return mxio__k_topk_create(r->ctx, (int)axis, none, kk, ret, ascend, &r->in[0], k, err);
 }
 
+static mxio_status rnn_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    static const char *const modes[] = {"rnn_relu", "rnn_tanh", "lstm", "gru", NULL};
+    int m = mxio__bind_pick(mxio__attr_str(r->attrs, "mode"), modes);
+    int64_t ss = 0, nl = 1, proj;
+    double clip;
+    bool use_len = false;
+    mxio__attr_bool(r->attrs, "use_sequence_length", &use_len);
+    if (m < 0 || mxio__attr_int(r->attrs, "projection_size", &proj) ||
+        mxio__attr_float(r->attrs, "lstm_state_clip_min", &clip) || use_len)
+        return mxio__bind_unsupported(
+            r, err, "an RNN with projection_size, lstm_state_clip or use_sequence_length is");
+    mxio__rnn_params p = {.mode = (mxio__rnn_mode)m};
+    mxio__attr_int(r->attrs, "state_size", &ss);
+    mxio__attr_int(r->attrs, "num_layers", &nl);
+    mxio__attr_bool(r->attrs, "bidirectional", &p.bidirectional);
+    mxio__attr_bool(r->attrs, "state_outputs", &p.state_outputs);
+    p.state_size = ss;
+    p.num_layers = (int)nl;
+    return mxio__k_rnn_create(r->ctx, &p, r->in, k, err);
+}
+
 const mxio__op mxio__ops_misc[] = {
     {.name = "Dropout",
      .kernel = dropout_kernel,
@@ -495,6 +516,7 @@ const mxio__op mxio__ops_misc[] = {
      .num_visible = 1,
      .output_names = dropout_outputs},
     {.name = "RNN",
+     .kernel = rnn_kernel,
      .kind = MXIO__KIND_OTHER,
      .infer_shape = rnn_infer,
      .aliases = (const char *const[]){"_npx_rnn", NULL},

@@ -33,6 +33,35 @@ def graphs(mx):
     }
 
 
+@pytest.mark.parametrize("mode", ["lstm", "gru", "rnn_tanh"])
+def test_rnn(mx, mxio, mode, tmp_path):
+    """Fused RNN (2 layers, bidirectional, state outputs) with its states as net inputs."""
+    T, N, C, H, L, D = 5, 2, 3, 4, 2, 2
+    names = ["data", "state"] + (["state_cell"] if mode == "lstm" else [])
+    v = {n: mx.sym.Variable(n) for n in names}
+    sym = mx.sym.RNN(v["data"], mx.sym.Variable("rnn_parameters"), v["state"],
+                     *([v["state_cell"]] if mode == "lstm" else []), mode=mode, state_size=H,
+                     num_layers=L, bidirectional=True, state_outputs=True, name="rnn")
+    shapes = {"data": (T, N, C), "state": (L * D, N, H), "state_cell": (L * D, N, H)}
+    shapes = {n: shapes[n] for n in names}
+    rng = np.random.RandomState(9)
+    inputs = {n: rng.uniform(-1, 1, s).astype(np.float32) for n, s in shapes.items()}
+    sym_path = tmp_path / "rnn-symbol.json"
+    sym.save(str(sym_path))
+    params = tmp_path / "rnn-0000.params"
+    args, auxs = ro.random_params(sym, shapes, params)
+    # the flat parameter vector's "fan-in" is its length: use weights of a useful size
+    w = args["rnn_parameters"]
+    args["rnn_parameters"] = mx.nd.array(rng.uniform(-0.6, 0.6, w.shape).astype(np.float32))
+    mx.nd.save(str(params), {f"arg:{k}": a for k, a in args.items()})
+    want = ro.mxnet_forward(sym, args, auxs, inputs)
+    got, _ = ro.run_mxio(mxio, sym_path, params, inputs, tmp_path)
+    got = list(got.values())
+    assert len(got) == len(want)
+    for i, (g, w) in enumerate(zip(got, want)):
+        ro.compare(f"RNN {mode} output {i}", g, w)
+
+
 @pytest.mark.parametrize("name", ["groupnorm", "argmax_argmin", "zeros_ones_like", "depth_space",
                                   "adaptive_pool", "sequence", "one_hot", "topk_sort", "stack",
                                   "box_nms"])
