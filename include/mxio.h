@@ -362,6 +362,63 @@ MXIO_API mxio_status mxio_find_params(const char *symbol_path, char **out, int *
                                       mxio_error *err);
 
 /* ------------------------------------------------------------------------- */
+/* NodeGraphPlot                                                              */
+/* ------------------------------------------------------------------------- */
+
+typedef enum mxio_plot_format {
+    MXIO_PLOT_SVG = 0, /* laid out, with tooltips holding every attribute */
+    MXIO_PLOT_PNG = 1, /* laid out, rendered by cairo */
+    MXIO_PLOT_DOT = 2  /* the Graphviz source, not laid out (run `dot` on it yourself) */
+} mxio_plot_format;
+
+/* Shape of output `index` of node `node`, for edge labels: write at most `cap`
+ * dims into `dims` and return the number of dims (0 for a scalar), or -1 when
+ * unknown (the edge is then drawn without a shape). */
+typedef int (*mxio_plot_shape_fn)(void *ctx, size_t node, uint32_t index, int64_t *dims, int cap);
+
+/* The shape of one input variable, by name (e.g. {"data", 4, {1, 3, 224, 224}}). */
+typedef struct mxio_plot_input {
+    const char *name;
+    int ndim;
+    const int64_t *dims;
+} mxio_plot_input;
+
+/* Options for mxio_symbol_plot. All-zero is the default: SVG, weights hidden,
+ * no edge shapes, no title. Edge shapes come from `shape` when set, else are
+ * inferred by mxio from `inputs` when ninputs > 0 (other variables may carry
+ * __shape__ attributes); an inconsistent shape then fails with MXIO_E_SHAPE. */
+typedef struct mxio_plot_options {
+    mxio_plot_format format;
+    int show_weights;              /* also draw weight and auxiliary-state variables */
+    const char *title;             /* caption under the graph; NULL: none */
+    mxio_plot_shape_fn shape;      /* edge shapes from this callback; NULL: see inputs */
+    void *shape_ctx;               /* passed to `shape` */
+    const mxio_plot_input *inputs; /* input shapes to infer edge shapes from */
+    size_t ninputs;
+    int dpi;                       /* PNG resolution; 0: 96 */
+} mxio_plot_options;
+
+/* Draw the graph of `s` top to bottom with Graphviz's dot layout: op nodes
+ * coloured by family with a legend, labelled with the op, its key attributes and
+ * the node name; data inputs as ovals; every attribute in each node's SVG tooltip.
+ * `opt` may be NULL (defaults). On success *out is a malloc'd buffer of *len bytes
+ * (free with mxio_free); SVG and DOT are also NUL-terminated. Graphviz is not
+ * thread-safe: concurrent calls are serialised inside.
+ * @code
+ *   void *svg; size_t n;
+ *   if (mxio_symbol_plot(sym, NULL, &svg, &n, &err) == MXIO_OK) fwrite(svg, 1, n, f);
+ *   mxio_free(svg);
+ * @endcode */
+MXIO_API mxio_status mxio_symbol_plot(const mxio_symbol *s, const mxio_plot_options *opt,
+                                      void **out, size_t *len, mxio_error *err);
+/* Same, written atomically to `path`; refuses to replace an existing file unless
+ * flags has MXIO_WRITE_FORCE. */
+MXIO_API mxio_status mxio_symbol_plot_file(const mxio_symbol *s, const mxio_plot_options *opt,
+                                           const char *path, uint32_t flags, mxio_error *err);
+/* The format a file name asks for, by its extension (".svg", ".png", ".dot" or
+ * ".gv", any case); also accepts the bare names "svg", "png", "dot".
+ * Returns 0 and sets *out, or -1 if it names none of them. */
+MXIO_API int mxio_plot_format_from_name(const char *path_or_name, mxio_plot_format *out);
 /* Net: high-level layers (NetChain / NetGraph, LayerAssociation)             */
 /* ------------------------------------------------------------------------- */
 
@@ -376,23 +433,16 @@ typedef struct mxio_net mxio_net;
 /* Flags for mxio_net_options. */
 #define MXIO_NET_KEEP_FAILURES 0x1u /* return a net with failure entries instead of failing */
 
-/* The shape of one input, for mxio_net_options (dims as MXNet's infer_shape takes them,
- * batch axis included). */
-typedef struct mxio_input_shape {
-    const char *name;
-    int ndim;
-    const int64_t *dims;
-} mxio_input_shape;
-
 /* Zero-initialise ({0}) and set what you need: fields may be appended. */
 typedef struct mxio_net_options {
     const char *output; /* take this internal output as the net's output ("fc1_output"); NULL: the heads */
     uint32_t flags;     /* MXIO_NET_* */
-    /* Input shapes (may be NULL): the graph's shape rules then give every layer's output
-     * shapes and every array's shape (also in an UninitializedNet), and check the params
-     * file's arrays against each other. Inputs that declare __shape__ need none. */
-    const mxio_input_shape *input_shapes;
-    size_t num_input_shapes;
+    /* Input shapes by variable name (may be NULL; the same type the plot and summary
+     * take): the graph's shape rules then give every layer's output shapes and every
+     * array's shape (also in an UninitializedNet), and check the params file's arrays
+     * against each other. Inputs that declare __shape__ need none. */
+    const mxio_plot_input *inputs;
+    size_t ninputs;
 } mxio_net_options;
 
 /* Build a Net from a symbol; `params` (may be NULL: an UninitializedNet) supplies the
@@ -455,6 +505,34 @@ MXIO_API mxio_status mxio_net_render(const mxio_net *net, mxio_element element,
                                      mxio_error *err);
 
 /* ------------------------------------------------------------------------- */
+/* Summary                                                                    */
+/* ------------------------------------------------------------------------- */
+
+/* Options for mxio_summary_render. All-zero is the default: a table, shapes from
+ * the symbol's __shape__ attributes and the params file's array shapes. */
+typedef struct mxio_summary_options {
+    mxio_text_format format;       /* MXIO_TEXT_TABLE or MXIO_TEXT_JSON */
+    const mxio_plot_input *inputs; /* input shapes by variable name (take precedence over __shape__) */
+    size_t ninputs;
+    const char *symbol_path;       /* shown as the symbol's file; NULL: the name it was read under */
+    const char *params_path;       /* the file `params` was read from: shown, and its size taken */
+    const char *params_note;       /* how that file was chosen ("latest of 3 epochs"); may be NULL */
+} mxio_summary_options;
+
+/* Summarise a model as text into a malloc'd NUL-terminated buffer (free with
+ * mxio_free): the MXNet version that wrote the symbol; the params file (size,
+ * array count, dtypes); the inputs and outputs with shapes and dtypes; one row per
+ * op node with its output shapes, its parameter count (arg and aux) and its
+ * multiply-accumulates; the totals; and notes saying what could not be known.
+ * `params` may be NULL (counts then come from inferred weight shapes). Unknown
+ * shapes are never an error: they are shown as unknown. An input given in `opt`
+ * that names no variable is MXIO_E_NOT_FOUND; shapes that contradict the graph,
+ * MXIO_E_SHAPE. The JSON form is described in docs/summary.md. */
+MXIO_API mxio_status mxio_summary_render(const mxio_symbol *s, const mxio_params *params,
+                                         const mxio_summary_options *opt, char **text,
+                                         size_t *len, mxio_error *err);
+
+/* ------------------------------------------------------------------------- */
 /* Runtime                                                                    */
 /* ------------------------------------------------------------------------- */
 
@@ -468,7 +546,7 @@ typedef struct mxio_runner mxio_runner;
 /* Per-thread state of a runner: activation arena, input and output buffers. */
 typedef struct mxio_run_context mxio_run_context;
 
-/* Input shapes: mxio_input_shape of the Net section ("data", 4, {1, 3, 224, 224}). */
+/* Input shapes are mxio_plot_input ({"data", 4, {1, 3, 224, 224}}), as plot and summary take. */
 typedef struct mxio_runner_options {
     int threads; /* threads each run may use (oneDNN's OpenMP team); 0: 1 */
 } mxio_runner_options;
@@ -480,7 +558,7 @@ typedef struct mxio_runner_options {
  * such op with its count and first nodes. `opts` may be NULL. The runner copies
  * what it needs: net and params may be freed afterwards. */
 MXIO_API mxio_status mxio_runner_create(const mxio_net *net, const mxio_params *params,
-                                        const mxio_input_shape *shapes, size_t nshapes,
+                                        const mxio_plot_input *shapes, size_t nshapes,
                                         const mxio_runner_options *opts, mxio_runner **out,
                                         mxio_error *err);
 MXIO_API void mxio_runner_free(mxio_runner *r);

@@ -468,16 +468,16 @@ static mxio_status attach(builder *b, mxio__layer *l, mxio__buf *missing, size_t
  * for 5 channels after a 6-channel conv1), or input shapes that do not fit. */
 static mxio_status infer_and_check(builder *b, const mxio_net_options *opts) {
     struct mxio_net *net = b->net;
-    size_t nin = opts ? opts->num_input_shapes : 0;
-    if (nin && !opts->input_shapes)
-        return mxio__fail(b->err, MXIO_E_MISUSE, "mxio_net_options: input_shapes is NULL");
+    size_t nin = opts ? opts->ninputs : 0;
+    if (nin && !opts->inputs)
+        return mxio__fail(b->err, MXIO_E_MISUSE, "mxio_net_options: inputs is NULL");
     size_t nh = nin, nset = 0;
     for (size_t i = 0; i < net->nlayers; i++) nh += net->layers[i].narrays;
     mxio__shape_hint *hints = mxio__calloc_array(nh ? nh : 1, sizeof *hints);
     if (!hints) return oom(b);
     nh = 0;
     for (size_t k = 0; k < nin; k++) {
-        const mxio_input_shape *in = &opts->input_shapes[k];
+        const mxio_plot_input *in = &opts->inputs[k];
         bool found = false;
         for (size_t v = 0; in->name && v < b->s->nnodes && !found; v++)
             found = strcmp(b->s->nodes[v].op, "null") == 0 && strcmp(b->s->nodes[v].name, in->name) == 0;

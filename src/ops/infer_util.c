@@ -216,3 +216,33 @@ mxio_status mxio__infer_quantized(mxio__shape_ctx *c, mxio_status (*rule)(mxio__
     if (out_dtype >= 0 && c->nout > 0) c->out_dtype[0] = out_dtype;
     return MXIO_OK;
 }
+
+/* ---- MAC rules ------------------------------------------------------------ */
+
+/* numel(x) * numel(w) / w.d[0], or -1 when a shape is unknown (or it overflows). */
+static int64_t macs_rows(const mxio__shape *x, const mxio__shape *w) {
+    int64_t nx, nw;
+    if (!mxio__shape_known(x) || !mxio__shape_known(w) || w->ndim < 1) return -1;
+    if (!mxio__shape_numel(x->d, x->ndim, &nx) || !mxio__shape_numel(w->d, w->ndim, &nw)) return -1;
+    int64_t r;
+    return __builtin_mul_overflow(nx, nw / w->d[0], &r) ? -1 : r;
+}
+
+int64_t mxio__macs_weight_rows(const mxio__attrs *a, const mxio__shape *in, int nin,
+                               const mxio__shape *out, int nout) {
+    if (nin < 2 || nout < 1) return -1;
+    return macs_rows(&out[0], &in[1]);
+}
+
+/* Deconvolution: every input element is scattered through one weight slice
+ * (C_in, C_out/groups, k...): numel(data) * numel(weight) / C_in. */
+int64_t mxio__macs_deconv(const mxio__attrs *a, const mxio__shape *in, int nin,
+                          const mxio__shape *out, int nout) {
+    if (nin < 2) return -1;
+    return macs_rows(&in[0], &in[1]);
+}
+
+int64_t mxio__macs_zero(const mxio__attrs *a, const mxio__shape *in, int nin,
+                        const mxio__shape *out, int nout) {
+    return 0;
+}

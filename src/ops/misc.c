@@ -368,6 +368,30 @@ static mxio_status batch_dot_infer(mxio__shape_ctx *c) {
     return mxio__shape_assign_out(c, 0, &o);
 }
 
+/* dot and batch_dot: one multiply-accumulate per output element per step of the
+ * contracted axis (lhs's last, or its first / next-to-last when transposed). */
+static int64_t dot_contracted_macs(const mxio__attrs *a, const mxio__shape *in, int nin,
+                                   const mxio__shape *out, int nout, bool batch) {
+    bool ta = false;
+    mxio__attr_bool(a, "transpose_a", &ta);
+    int64_t n, r;
+    if (nin < 2 || nout < 1 || !mxio__shape_known(&in[0]) || !mxio__shape_known(&out[0]))
+        return -1;
+    const mxio__shape *l = &in[0];
+    int64_t k = l->d[l->ndim - 1];
+    if (ta) k = batch ? (l->ndim >= 2 ? l->d[l->ndim - 2] : -1) : l->d[0];
+    if (k < 0 || !mxio__shape_numel(out[0].d, out[0].ndim, &n)) return -1;
+    return __builtin_mul_overflow(n, k, &r) ? -1 : r;
+}
+static int64_t dot_macs(const mxio__attrs *a, const mxio__shape *in, int nin,
+                        const mxio__shape *out, int nout) {
+    return dot_contracted_macs(a, in, nin, out, nout, false);
+}
+static int64_t batch_dot_macs(const mxio__attrs *a, const mxio__shape *in, int nin,
+                              const mxio__shape *out, int nout) {
+    return dot_contracted_macs(a, in, nin, out, nout, true);
+}
+
 /* GridGenerator: affine (N, 6) -> (N, 2, H, W) from target_shape; warp keeps
  * the flow's shape. */
 static mxio_status grid_generator_infer(mxio__shape_ctx *c) {
@@ -554,6 +578,7 @@ const mxio__op mxio__ops_misc[] = {
      .layer = &dot_rule,
      .kind = MXIO__KIND_OTHER,
      .infer_shape = dot_infer,
+     .macs = dot_macs,
      .aliases = (const char *const[]){"_sparse_dot", NULL},
      .params = dot_params,
      .inputs = dot_inputs},
@@ -562,6 +587,7 @@ const mxio__op mxio__ops_misc[] = {
      .layer = &dot_rule,
      .kind = MXIO__KIND_OTHER,
      .infer_shape = batch_dot_infer,
+     .macs = batch_dot_macs,
      .aliases = (const char *const[]){"_npx_batch_dot", NULL},
      .params = batch_dot_params,
      .inputs = batch_dot_inputs},

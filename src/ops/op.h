@@ -122,6 +122,18 @@ bool mxio__attr_dims(const mxio__attrs *a, const char *key, int n, int64_t fill,
 /* Normalise a possibly negative axis against ndim; false if out of range. */
 bool mxio__axis(int64_t axis, int ndim, int *out);
 
+/* MAC rules shared by several records (src/ops/infer_util.c). */
+/* Each output element is a dot product over one weight row: numel(out) * numel(weight) /
+ * weight.d[0] (Convolution, FullyConnected). Input 1 is the weight. */
+int64_t mxio__macs_weight_rows(const mxio__attrs *a, const mxio__shape *in, int nin,
+                               const mxio__shape *out, int nout);
+/* Deconvolution: numel(data) * numel(weight) / weight.d[0]. */
+int64_t mxio__macs_deconv(const mxio__attrs *a, const mxio__shape *in, int nin,
+                          const mxio__shape *out, int nout);
+/* Counted, but no multiply-accumulates (pooling, inference BatchNorm): 0. */
+int64_t mxio__macs_zero(const mxio__attrs *a, const mxio__shape *in, int nin,
+                        const mxio__shape *out, int nout);
+
 /* Generic rules shared by many records. */
 mxio_status mxio__infer_same(mxio__shape_ctx *c);      /* all inputs and outputs one shape */
 mxio_status mxio__infer_first(mxio__shape_ctx *c);     /* every output = input 0 */
@@ -230,6 +242,11 @@ typedef struct mxio__op {
      * (the executor names the op as unsupported). */
     mxio_status (*kernel)(const struct mxio__kernel_req *r, struct mxio__kernel **out,
                           mxio_error *err);
+    /* Multiply-accumulates of one forward run at these (inferred) shapes, batch
+     * included; -1 when a shape it needs is unknown. NULL: the op is not counted
+     * (docs/summary.md says which ops are and how). */
+    int64_t (*macs)(const mxio__attrs *a, const mxio__shape *in, int nin, const mxio__shape *out,
+                    int nout);
 } mxio__op;
 
 typedef struct mxio__var_attr mxio__var_attr;

@@ -813,7 +813,7 @@ static mxio_status check_plan(const mxio_runner *r, mxio_error *err) {
 }
 #endif
 
-static const int64_t *input_hint(const mxio_input_shape *shapes, size_t n, const char *name,
+static const int64_t *input_hint(const mxio_plot_input *shapes, size_t n, const char *name,
                                  int *ndim) {
     for (size_t i = 0; i < n; i++)
         if (shapes[i].name && strcmp(shapes[i].name, name) == 0) {
@@ -824,7 +824,7 @@ static const int64_t *input_hint(const mxio_input_shape *shapes, size_t n, const
 }
 
 mxio_status mxio_runner_create(const mxio_net *net, const mxio_params *params,
-                               const mxio_input_shape *shapes, size_t nshapes,
+                               const mxio_plot_input *shapes, size_t nshapes,
                                const mxio_runner_options *opts, mxio_runner **out,
                                mxio_error *err) {
     mxio__error_clear(err);

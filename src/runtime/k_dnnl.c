@@ -652,3 +652,108 @@ fail:
     }
     return mxio__rt_kernel_done(k, out, err);
 }
+
+/* ---- Concat of oneDNN-layout tensors ------------------------------------------------- */
+
+typedef struct cat_impl {
+    dnnl_primitive_t prim;
+    int n;
+    dnnl_memory_desc_t *src; /* n descriptors */
+    dnnl_memory_desc_t dst, pad;
+} cat_impl;
+
+static void cat_destroy(mxio__kernel *k) {
+    cat_impl *c = k->impl;
+    if (!c) return;
+    if (c->prim) dnnl_primitive_destroy(c->prim);
+    free(c->src);
+    free(c);
+    k->impl = NULL;
+}
+
+static mxio_status cat_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
+                           void *const *out, void *scratch, mxio_error *err) {
+    const cat_impl *c = k->impl;
+    const char *op = k->op;
+    mxio_status status = MXIO_OK;
+    dnnl_engine_t eng = ex->ctx->engine;
+    dnnl_memory_t mem[MXIO__RT_MAX_IO + 2] = {0};
+    dnnl_exec_arg_t args[MXIO__RT_MAX_IO + 2];
+    int n = 0;
+    for (int i = 0; i < c->n; i++, n++) {
+        DNNL_TRY(dnnl_memory_create(&mem[n], &c->src[i], eng, (void *)in[i]), "memory");
+        args[n] = (dnnl_exec_arg_t){DNNL_ARG_MULTIPLE_SRC + i, mem[n]};
+    }
+    DNNL_TRY(dnnl_memory_create(&mem[n], &c->dst, eng, out[0]), "memory");
+    args[n] = (dnnl_exec_arg_t){DNNL_ARG_DST, mem[n]};
+    n++;
+    DNNL_TRY(dnnl_memory_create(&mem[n], &c->pad, eng, scratch), "memory");
+    args[n] = (dnnl_exec_arg_t){DNNL_ARG_SCRATCHPAD, mem[n]};
+    n++;
+    DNNL_TRY(dnnl_primitive_execute(c->prim, ex->stream, n, args), "execution");
+    DNNL_TRY(dnnl_stream_wait(ex->stream), "execution");
+fail:
+    for (int i = 0; i < MXIO__RT_MAX_IO + 2; i++)
+        if (mem[i]) dnnl_memory_destroy(mem[i]);
+    return status;
+}
+
+mxio_status mxio__k_concat_dnnl_create(const mxio__rt_ctx *ctx, int axis, int n,
+                                       const mxio__tdesc *in, bool blocked_out, mxio__kernel **out,
+                                       mxio_error *err) {
+    const char *op = "Concat";
+    mxio_status status = MXIO_OK;
+    int nd = in[0].ndim;
+    if (n < 1 || n > MXIO__RT_MAX_IO || nd < 1 || nd > 6 || axis < 0 || axis >= nd)
+        return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: %d inputs of rank %d, axis %d", op, n, nd, axis);
+    mxio__kernel *k = mxio__kernel_new(op, n, in, 0);
+    cat_impl *c = calloc(1, sizeof *c);
+    dnnl_primitive_attr_t attr = NULL;
+    dnnl_primitive_desc_t pd = NULL;
+    if (!k || !c || !(c->src = calloc((size_t)n, sizeof *c->src))) {
+        mxio__kernel_free(k);
+        if (c) free(c->src);
+        free(c);
+        return mxio__fail(err, MXIO_E_NOMEM, "runtime: %s", op);
+    }
+    k->impl = c;
+    k->destroy = cat_destroy;
+    k->run = cat_run;
+    c->n = n;
+    int64_t total = 0;
+    for (int i = 0; i < n; i++) {
+        bool ok = in[i].ndim == nd && in[i].dtype == MXIO_DTYPE_FLOAT32;
+        for (int d = 0; ok && d < nd; d++) ok = d == axis || in[i].dims[d] == in[0].dims[d];
+        if (!ok) {
+            status = mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: input %d does not match input 0", op, i);
+            goto fail;
+        }
+        total += in[i].dims[axis];
+        DNNL_TRY(user_src(&c->src[i], &in[i]), "input descriptor");
+    }
+    mxio__tdesc o = in[0];
+    o.layout = MXIO__LAYOUT_PLAIN;
+    o.dims[axis] = total;
+    dnnl_memory_desc_t dst;
+    if (blocked_out) DNNL_TRY(md_any(&dst, nd, o.dims), "output descriptor");
+    else DNNL_TRY(md_plain(&dst, nd, o.dims), "output descriptor");
+    DNNL_TRY(user_attr(&attr, NULL), "attributes");
+    DNNL_TRY(dnnl_concat_primitive_desc_create(&pd, &dst, n, axis, c->src, attr, ctx->engine), "concat");
+    c->dst = *dnnl_primitive_desc_query_md(pd, dnnl_query_dst_md, 0);
+    c->pad = *dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0);
+    DNNL_TRY(dnnl_primitive_create(&c->prim, pd), "primitive creation");
+    k->scratch_bytes = align_up(dnnl_memory_desc_get_size(&c->pad));
+    mxio__tdesc_plain(&k->out[0], nd, o.dims);
+    if (blocked_out) {
+        k->out[0].layout = MXIO__LAYOUT_DNNL;
+        k->out[0].md = c->dst;
+    }
+fail:
+    if (pd) dnnl_primitive_desc_destroy(pd);
+    if (attr) dnnl_primitive_attr_destroy(attr);
+    if (status != MXIO_OK) {
+        mxio__kernel_free(k);
+        return status;
+    }
+    return mxio__rt_kernel_done(k, out, err);
+}

@@ -582,6 +582,9 @@ mxio_status mxio__k_concat_create(const mxio__rt_ctx *ctx, int dim, int n, const
     const char *op = "Concat";
     if (n < 1 || n > MXIO__RT_MAX_IO)
         return mxio__fail(err, MXIO_E_UNSUPPORTED, "runtime: %s: %d inputs", op, n);
+    for (int i = 0; i < n; i++)
+        if (in[i].layout == MXIO__LAYOUT_DNNL)
+            return mxio__k_concat_dnnl_create(ctx, mxio__rt_axis(dim, in[0].ndim), n, in, true, out, err);
     mxio_status st = mxio__rt_check_plain_f32(op, n, in, err);
     if (st != MXIO_OK) return st;
     int nd = in[0].ndim, axis = mxio__rt_axis(dim, nd);

@@ -240,8 +240,14 @@ mxio_status mxio__k_dropout_create(const mxio__rt_ctx *ctx, bool mode_always,
 
 /* ---- data movement ------------------------------------------------------------- */
 
+/* Concat: plain inputs run in C; when any input is in a oneDNN layout the
+ * oneDNN concat primitive runs instead and the output stays in a oneDNN layout
+ * (mxio__k_concat_dnnl_create with blocked_out false gives a plain output). */
 mxio_status mxio__k_concat_create(const mxio__rt_ctx *ctx, int dim, int n, const mxio__tdesc *in,
                                   mxio__kernel **out, mxio_error *err);
+mxio_status mxio__k_concat_dnnl_create(const mxio__rt_ctx *ctx, int axis, int n,
+                                       const mxio__tdesc *in, bool blocked_out, mxio__kernel **out,
+                                       mxio_error *err);
 
 #define MXIO__SLICE_NONE INT64_MIN
 typedef struct mxio__slice_params {

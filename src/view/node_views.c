@@ -10,6 +10,7 @@
 #include "../format/symbol.h"
 #include "../graph/roles.h"
 #include "../ops/op.h"
+#include "text.h"
 
 static const char *const element_names[] = {
     [MXIO_ELEMENT_INPUT_NAMES] = "InputNames",
@@ -459,6 +460,8 @@ static int params_lookup(void *ctx, const char *name) {
 }
 
 int mxio__params_role_lookup(void *ctx, const char *name) { return params_lookup(ctx, name); }
+
+void mxio__json_quote(mxio__buf *b, const char *s) { json_str(b, s); }
 
 mxio_status mxio_symbol_render_with_params(const mxio_symbol *s, const mxio_params *p,
                                            mxio_element element, mxio_text_format format,

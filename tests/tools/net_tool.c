@@ -128,12 +128,12 @@ int main(int argc, char **argv) {
     } else if (strcmp(argv[1], "build") == 0) {
         const char *params_path = NULL;
         mxio_net_options opts = {0};
-        static mxio_input_shape shapes[8];
+        static mxio_plot_input shapes[8];
         static int64_t dims[8][32];
         static char names[8][256];
         for (int i = 3; i < argc; i++) {
-            if (strcmp(argv[i], "-s") == 0 && i + 1 < argc && opts.num_input_shapes < 8) {
-                size_t k = opts.num_input_shapes++;
+            if (strcmp(argv[i], "-s") == 0 && i + 1 < argc && opts.ninputs < 8) {
+                size_t k = opts.ninputs++;
                 const char *spec = argv[++i], *eq = strchr(spec, '=');
                 if (!eq || (size_t)(eq - spec) >= sizeof names[k]) return usage();
                 memcpy(names[k], spec, (size_t)(eq - spec));
@@ -145,8 +145,8 @@ int main(int argc, char **argv) {
                     if (end == p) return usage();
                     p = *end == ',' ? end + 1 : end;
                 }
-                shapes[k] = (mxio_input_shape){names[k], n, dims[k]};
-                opts.input_shapes = shapes;
+                shapes[k] = (mxio_plot_input){names[k], n, dims[k]};
+                opts.inputs = shapes;
             } else if (strcmp(argv[i], "-p") == 0 && i + 1 < argc)
                 params_path = argv[++i];
             else if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)

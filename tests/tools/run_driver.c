@@ -87,7 +87,7 @@ int main(int argc, char **argv) {
     memset(jobs, 0, sizeof jobs);
     mxio_params_get(pa, 0, &jobs[0].in);
     mxio_params_get(pb, 0, &jobs[1].in);
-    mxio_input_shape shape = {argv[4], jobs[0].in.ndim, jobs[0].in.shape};
+    mxio_plot_input shape = {argv[4], jobs[0].in.ndim, jobs[0].in.shape};
     if (mxio_runner_create(net, p, &shape, 1, NULL, &r, &err)) return fail(&err);
     pthread_t th[2];
     for (int i = 0; i < 2; i++) {

@@ -223,8 +223,8 @@ static void test_chain(void) {
     mxio_net_free(net);
     /* Input shapes: every output and array shape follows. */
     static const int64_t dims[] = {2, 3, 8, 8};
-    const mxio_input_shape in = {"data", 4, dims};
-    mxio_net_options shaped = {.input_shapes = &in, .num_input_shapes = 1};
+    const mxio_plot_input in = {"data", 4, dims};
+    mxio_net_options shaped = {.inputs = &in, .ninputs = 1};
     CHECK_EQ_INT(mxio_net_from_symbol(s, NULL, &shaped, &net, &err), MXIO_OK);
     nd = 0;
     const int64_t *o = mxio_net_layer_output_shape(net, 0, 0, &nd);

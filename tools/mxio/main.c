@@ -19,6 +19,7 @@ static const cli_verb verbs[] = {
     {"params", "work on .params files (pack: .npz or .npy files -> .params)", cli_params,
      cli_params_help},
     {"run", "run a model on the CPU: inputs from .npy/.npz, outputs to .npz/.npy", cli_run, cli_run_help},
+    {"summary", "inputs, outputs, per-layer shapes, parameters and MACs of a model", cli_summary, cli_summary_help},
     {"help", "show help for a command", run_help, help_help},
 };
 #define N_VERBS (sizeof verbs / sizeof verbs[0])

@@ -176,7 +176,7 @@ int cli_run(int argc, char **argv) {
     mxio_run_context *ctx = NULL;
     char *found = NULL;
     double *times = NULL;
-    mxio_input_shape ishapes[MAX_ITEMS];
+    mxio_plot_input ishapes[MAX_ITEMS];
     int nis = 0;
     double t0 = now_ms();
     if (mxio_symbol_read_file(model, 0, &sym, &err)) {
@@ -215,7 +215,7 @@ int cli_run(int argc, char **argv) {
         bool given = false;
         for (int s = 0; s < nshapes; s++)
             if (strcmp(shapes[s].name, name) == 0) {
-                ishapes[nis++] = (mxio_input_shape){name, shapes[s].ndim, shapes[s].dims};
+                ishapes[nis++] = (mxio_plot_input){name, shapes[s].ndim, shapes[s].dims};
                 given = true;
             }
         int w;
@@ -223,7 +223,7 @@ int cli_run(int argc, char **argv) {
         if (j >= 0 && nis < MAX_ITEMS) {
             mxio_array a;
             mxio_params_get(files[w].p, (size_t)j, &a);
-            ishapes[nis++] = (mxio_input_shape){name, a.ndim, a.shape};
+            ishapes[nis++] = (mxio_plot_input){name, a.ndim, a.shape};
         }
     }
     for (int i = 0; i < nfiles; i++) {
