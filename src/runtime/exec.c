@@ -619,9 +619,6 @@ static mxio_status compile_layer(mxio_runner *r, const mxio_net *net, const mxio
     if (fused) {
         if ((st = fuse_weights(r, net, params, c, in, nin, &fz, err))) return st;
         tail = (size_t)(c->act >= 0 ? c->act : c->add >= 0 ? c->add : c->bn);
-        if (c->bn >= 0) { /* the chain ends where the net goes on: its output shape */
-            nout = 1;
-        }
     }
     for (int attempt = 0; attempt < 2; attempt++) {
         bool blocked_in = false;
