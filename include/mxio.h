@@ -608,6 +608,77 @@ MXIO_API mxio_status mxio_net_builder_output(mxio_net_builder *b, const char *fr
 MXIO_API mxio_status mxio_net_builder_finish(mxio_net_builder *b, mxio_net **net,
                                              mxio_params **arrays, mxio_error *err);
 
+/* ------------------------------------------------------------------------- */
+/* Runtime                                                                    */
+/* ------------------------------------------------------------------------- */
+
+/* A net compiled for given input shapes: one CPU kernel per layer (oneDNN for
+ * convolution, deconvolution, FC, pooling, element-wise; C for the rest), the
+ * weights converted to fp32 and packed, the activation memory planned. A runner
+ * is immutable once created: several threads may run it at once, each through
+ * its own mxio_run_context. Another batch size or input shape is another runner.
+ * See docs/run.md. */
+typedef struct mxio_runner mxio_runner;
+/* Per-thread state of a runner: activation arena, input and output buffers. */
+typedef struct mxio_run_context mxio_run_context;
+
+/* Input shapes are mxio_plot_input ({"data", 4, {1, 3, 224, 224}}), as plot and summary take. */
+typedef struct mxio_runner_options {
+    int threads; /* threads each run may use (oneDNN's OpenMP team); 0: 1 */
+} mxio_runner_options;
+
+/* Compile `net` with the arrays of `params` (the file the net was built from).
+ * Inputs without an entry in `shapes` take their variable's __shape__ attribute.
+ * float16, bfloat16, float64 and integer arrays are converted to fp32 here.
+ * Ops without a kernel fail with MXIO_E_UNKNOWN_OP and one message naming every
+ * such op with its count and first nodes. `opts` may be NULL. The runner copies
+ * what it needs: net and params may be freed afterwards. */
+MXIO_API mxio_status mxio_runner_create(const mxio_net *net, const mxio_params *params,
+                                        const mxio_plot_input *shapes, size_t nshapes,
+                                        const mxio_runner_options *opts, mxio_runner **out,
+                                        mxio_error *err);
+MXIO_API void mxio_runner_free(mxio_runner *r);
+
+MXIO_API size_t mxio_runner_input_count(const mxio_runner *r);
+MXIO_API const char *mxio_runner_input_name(const mxio_runner *r, size_t i);
+MXIO_API const int64_t *mxio_runner_input_shape(const mxio_runner *r, size_t i, int *ndim);
+MXIO_API size_t mxio_runner_output_count(const mxio_runner *r);
+MXIO_API const char *mxio_runner_output_name(const mxio_runner *r, size_t i);
+MXIO_API const int64_t *mxio_runner_output_shape(const mxio_runner *r, size_t i, int *ndim);
+
+typedef struct mxio_run_stats {
+    size_t activation_peak_bytes; /* the planned arena: peak of live activations */
+    size_t activation_total_bytes; /* every activation in its own buffer (no reuse) */
+    size_t weight_bytes;          /* fp32 arrays the runner holds (kernels may keep packed copies too) */
+    size_t scratch_bytes;         /* per context: the largest kernel scratch */
+    size_t steps;                 /* kernels run per mxio_run (reorders included) */
+    size_t reorders;              /* of which layout changes */
+} mxio_run_stats;
+MXIO_API void mxio_runner_stats(const mxio_runner *r, mxio_run_stats *out);
+
+MXIO_API mxio_status mxio_run_context_create(const mxio_runner *r, mxio_run_context **out,
+                                             mxio_error *err);
+MXIO_API void mxio_run_context_free(mxio_run_context *c);
+
+/* Copy input `name` from `data` (`count` elements of `dtype`, row-major, any
+ * dtype: converted to fp32). `count` must equal the input's element count. */
+MXIO_API mxio_status mxio_run_set_input(mxio_run_context *c, const char *name, mxio_dtype dtype,
+                                        const void *data, size_t count, mxio_error *err);
+/* Run the net once on the inputs set. */
+MXIO_API mxio_status mxio_run(mxio_run_context *c, mxio_error *err);
+
+/* Output i after a run: borrowed, valid until the next mxio_run on `c` or its free. */
+typedef struct mxio_run_output {
+    const char *name; /* "fc1_output" */
+    mxio_dtype dtype; /* float32 unless the net casts */
+    int ndim;
+    const int64_t *shape;
+    const void *data; /* row-major */
+    size_t nbytes;
+} mxio_run_output;
+MXIO_API mxio_status mxio_run_get_output(const mxio_run_context *c, size_t i,
+                                         mxio_run_output *out);
+
 #ifdef __cplusplus
 }
 #endif

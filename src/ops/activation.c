@@ -138,8 +138,72 @@ static const mxio__attr_spec contrib_quantized_act_params[] = {
 };
 static const char *const contrib_quantized_act_inputs[] = {"data", "min_data", "max_data", NULL};
 
+/* ---- kernels (src/runtime): one binding per record below */
+#include "../runtime/exec.h"
+
+bool mxio__act_params_of(const mxio__attrs *a, mxio__act_params *p) {
+    static const char *const acts[] = {"relu", "sigmoid", "tanh", "softrelu", "softsign", NULL};
+    static const char *const leaky[] = {"leaky", "prelu", "rrelu", "elu", "selu", "gelu", NULL};
+    static const mxio__act_type leaky_map[] = {MXIO__ACT_LEAKY, MXIO__ACT_PRELU, MXIO__ACT_RRELU,
+                                               MXIO__ACT_ELU, MXIO__ACT_SELU, MXIO__ACT_GELU};
+    static const char *const unary[] = {"relu", "sigmoid", "tanh", "softsign", NULL};
+    static const mxio__act_type unary_map[] = {MXIO__ACT_RELU, MXIO__ACT_SIGMOID, MXIO__ACT_TANH,
+                                               MXIO__ACT_SOFTSIGN};
+    const char *op = a->op->name;
+    double v;
+    int t;
+    memset(p, 0, sizeof *p);
+    if (strcmp(op, "Activation") == 0) {
+        if ((t = mxio__bind_pick(mxio__attr_str(a, "act_type"), acts)) < 0) return false;
+        p->type = (mxio__act_type)t;
+    } else if (strcmp(op, "LeakyReLU") == 0) {
+        if ((t = mxio__bind_pick(mxio__attr_str(a, "act_type"), leaky)) < 0) return false;
+        p->type = leaky_map[t];
+    } else if (strcmp(op, "clip") == 0) {
+        double lo, hi;
+        if (!mxio__attr_float(a, "a_min", &lo) || !mxio__attr_float(a, "a_max", &hi)) return false;
+        p->type = MXIO__ACT_CLIP;
+        p->a_min = (float)lo;
+        p->a_max = (float)hi;
+        return true;
+    } else if ((t = mxio__bind_pick(op, unary)) >= 0) {
+        p->type = unary_map[t];
+        return true;
+    } else {
+        return false;
+    }
+    if (mxio__attr_float(a, "slope", &v)) p->slope = (float)v;
+    if (mxio__attr_float(a, "lower_bound", &v)) p->lower_bound = (float)v;
+    if (mxio__attr_float(a, "upper_bound", &v)) p->upper_bound = (float)v;
+    return true;
+}
+
+/* Activation, LeakyReLU, clip: the activation kernel. */
+static mxio_status act_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    mxio__act_params p;
+    if (!mxio__act_params_of(r->attrs, &p))
+        return mxio__bind_unsupported(r, err, "this act_type (or a clip without bounds) is");
+    return mxio__k_act_create(r->ctx, &p, r->in, k, err);
+}
+
+static mxio_status unary_act_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    static const char *const names[] = {"relu", "sigmoid", "tanh", "softsign", NULL};
+    static const mxio__unop map[] = {MXIO__UN_RELU, MXIO__UN_SIGMOID, MXIO__UN_TANH, MXIO__UN_SOFTSIGN};
+    int u = mxio__bind_pick(r->attrs->op->name, names);
+    if (u < 0) return mxio__bind_unsupported(r, err, "this op is");
+    return mxio__k_unary_create(r->ctx, map[u], &r->in[0], k, err);
+}
+
+static mxio_status hard_sigmoid_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    double a = 0, b = 0;
+    if (!mxio__attr_float(r->attrs, "alpha", &a) || !mxio__attr_float(r->attrs, "beta", &b))
+        return mxio__bind_unsupported(r, err, "hard_sigmoid without alpha/beta is");
+    return mxio__k_hard_sigmoid_create(r->ctx, (float)a, (float)b, &r->in[0], k, err);
+}
+
 const mxio__op mxio__ops_activation[] = {
     {.name = "Activation",
+     .kernel = act_kernel,
      .layer = &activation_rule,
      .kind = MXIO__KIND_ACTIVATION,
      .infer_shape = mxio__infer_first,
@@ -147,6 +211,7 @@ const mxio__op mxio__ops_activation[] = {
      .params = Activation_params,
      .inputs = Activation_inputs},
     {.name = "LeakyReLU",
+     .kernel = act_kernel,
      .to_layer = leaky_to_layer,
      .from_layer = leaky_from_layer,
      .kind = MXIO__KIND_ACTIVATION,
@@ -159,6 +224,7 @@ const mxio__op mxio__ops_activation[] = {
      .output_names = leaky_output_names,
      .compose_attrs = leaky_compose},
     {.name = "clip",
+     .kernel = act_kernel,
      .layer = &clip_rule,
      .kind = MXIO__KIND_ACTIVATION,
      .infer_shape = mxio__infer_first,
@@ -166,29 +232,34 @@ const mxio__op mxio__ops_activation[] = {
      .params = clip_params,
      .inputs = clip_inputs},
     {.name = "relu",
+     .kernel = unary_act_kernel,
      .layer = &relu_rule,
      .kind = MXIO__KIND_ACTIVATION,
      .infer_shape = mxio__infer_first,
      .aliases = (const char *const[]){"_sparse_relu", NULL},
      .inputs = relu_inputs},
     {.name = "sigmoid",
+     .kernel = unary_act_kernel,
      .layer = &sigmoid_rule,
      .kind = MXIO__KIND_ACTIVATION,
      .infer_shape = mxio__infer_first,
      .aliases = (const char *const[]){"_sparse_sigmoid", NULL},
      .inputs = sigmoid_inputs},
     {.name = "tanh",
+     .kernel = unary_act_kernel,
      .layer = &tanh_rule,
      .kind = MXIO__KIND_ACTIVATION,
      .infer_shape = mxio__infer_first,
      .aliases = (const char *const[]){"_sparse_tanh", NULL},
      .inputs = tanh_inputs},
     {.name = "softsign",
+     .kernel = unary_act_kernel,
      .layer = &softsign_rule,
      .kind = MXIO__KIND_ACTIVATION,
      .infer_shape = mxio__infer_first,
      .inputs = softsign_inputs},
     {.name = "hard_sigmoid",
+     .kernel = hard_sigmoid_kernel,
      .layer = &hard_sigmoid_rule,
      .kind = MXIO__KIND_ACTIVATION,
      .infer_shape = mxio__infer_first,

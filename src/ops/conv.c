@@ -625,8 +625,90 @@ static const mxio__attr_spec sg_fc_params[] = {
     {NULL, 0, NULL, NULL},
 };
 
+/* ---- kernels (src/runtime): one binding per record below */
+#include "../runtime/exec.h"
+
+static mxio_status conv_params_of(const mxio__kernel_req *r, mxio__conv_params *p, mxio_error *err) {
+    memset(p, 0, sizeof *p);
+    int n = 0;
+    int64_t nf = 0, ng = 1;
+    bool no_bias = false;
+    const char *layout = mxio__attr_str(r->attrs, "layout");
+    if (layout && strcmp(layout, "None") && strcmp(layout, "NCW") && strcmp(layout, "NCHW") &&
+        strcmp(layout, "NCDHW"))
+        return mxio__bind_unsupported(r, err, "a channels-last layout is");
+    if (!mxio__attr_shape(r->attrs, "kernel", p->kernel, 3, &n, NULL) || n < 1 || n > 3)
+        return mxio__bind_unsupported(r, err, "this kernel rank is");
+    p->nspatial = n;
+    if (!mxio__attr_dims(r->attrs, "stride", n, 1, p->stride) ||
+        !mxio__attr_dims(r->attrs, "dilate", n, 1, p->dilate) ||
+        !mxio__attr_dims(r->attrs, "pad", n, 0, p->pad) ||
+        (mxio__attr_str(r->attrs, "adj") && !mxio__attr_dims(r->attrs, "adj", n, 0, p->adj)))
+        return mxio__bind_unsupported(r, err, "stride/dilate/pad/adj of another rank than kernel is");
+    mxio__attr_int(r->attrs, "num_filter", &nf);
+    mxio__attr_int(r->attrs, "num_group", &ng);
+    mxio__attr_bool(r->attrs, "no_bias", &no_bias);
+    p->num_filter = nf;
+    p->num_group = ng;
+    p->no_bias = no_bias;
+    p->blocked_out = r->blocked_out;
+    return MXIO_OK;
+}
+
+static mxio_status conv_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    mxio__conv_params p;
+    mxio_status st = conv_params_of(r, &p, err);
+    if (st) return st;
+    const float *w = r->constant[1], *b = p.no_bias || r->nin < 3 ? NULL : r->constant[2];
+    if (r->fusion) { /* a folded BatchNorm and post-ops (src/runtime/exec.c) */
+        w = r->fusion->weight;
+        b = r->fusion->bias;
+        p.no_bias = false;
+        p.post_sum = r->fusion->post_sum;
+        p.post_act = r->fusion->post_act;
+        p.act = r->fusion->act;
+    }
+    mxio_status st2 = mxio__k_conv_create(r->ctx, &p, &r->in[0], w, b, k, err);
+    if (st2 == MXIO_OK && w) *r->packed |= b || r->nin < 3 ? 6u : 2u;
+    return st2;
+}
+
+static mxio_status deconv_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    mxio__conv_params p;
+    mxio_status st = conv_params_of(r, &p, err);
+    if (st) return st;
+    int64_t target[3] = {0, 0, 0};
+    mxio__attr_dims(r->attrs, "target_shape", p.nspatial, 0, target);
+    if ((target[0] || target[1] || target[2]) &&
+        (st = mxio__deconv_apply_target_shape(&p, &r->in[0], target, err)))
+        return st;
+    const float *w = r->constant[1], *b = p.no_bias || r->nin < 3 ? NULL : r->constant[2];
+    if ((st = mxio__k_deconv_create(r->ctx, &p, &r->in[0], w, b, k, err))) return st;
+    if (w) *r->packed |= b || r->nin < 3 ? 6u : 2u;
+    return MXIO_OK;
+}
+
+static mxio_status fc_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    mxio__fc_params p = {.flatten = true};
+    mxio__attr_int(r->attrs, "num_hidden", &p.num_hidden);
+    mxio__attr_bool(r->attrs, "no_bias", &p.no_bias);
+    mxio__attr_bool(r->attrs, "flatten", &p.flatten);
+    const float *w = r->constant[1], *b = p.no_bias || r->nin < 3 ? NULL : r->constant[2];
+    mxio_status st = mxio__k_fc_create(r->ctx, &p, &r->in[0], w, b, k, err);
+    if (st == MXIO_OK && w) *r->packed |= b || r->nin < 3 ? 6u : 2u;
+    return st;
+}
+
+static mxio_status embedding_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    int64_t in_dim = 0, out_dim = 0;
+    mxio__attr_int(r->attrs, "input_dim", &in_dim);
+    mxio__attr_int(r->attrs, "output_dim", &out_dim);
+    return mxio__k_embedding_create(r->ctx, in_dim, out_dim, r->in, k, err);
+}
+
 const mxio__op mxio__ops_conv[] = {
     {.name = "Convolution",
+     .kernel = conv_kernel,
      .layer = &conv_rule,
      .kind = MXIO__KIND_CONV,
      .infer_shape = conv_infer,
@@ -636,6 +718,7 @@ const mxio__op mxio__ops_conv[] = {
      .list_inputs = mxio__inputs_no_bias,
      .weight_mask = (1u << 1) | (1u << 2)},
     {.name = "Convolution_v1",
+     .kernel = conv_kernel,
      .layer = &conv_rule,
      .kind = MXIO__KIND_CONV,
      .infer_shape = conv_infer,
@@ -644,6 +727,7 @@ const mxio__op mxio__ops_conv[] = {
      .list_inputs = mxio__inputs_no_bias,
      .weight_mask = (1u << 1) | (1u << 2)},
     {.name = "Deconvolution",
+     .kernel = deconv_kernel,
      .layer = &deconv_rule,
      .kind = MXIO__KIND_CONV,
      .infer_shape = deconv_infer,
@@ -653,6 +737,7 @@ const mxio__op mxio__ops_conv[] = {
      .list_inputs = mxio__inputs_no_bias,
      .weight_mask = (1u << 1) | (1u << 2)},
     {.name = "FullyConnected",
+     .kernel = fc_kernel,
      .layer = &fc_rule,
      .kind = MXIO__KIND_CONV,
      .infer_shape = fc_infer,
@@ -662,6 +747,7 @@ const mxio__op mxio__ops_conv[] = {
      .list_inputs = mxio__inputs_no_bias,
      .weight_mask = (1u << 1) | (1u << 2)},
     {.name = "Embedding",
+     .kernel = embedding_kernel,
      .layer = &embedding_rule,
      .kind = MXIO__KIND_CONV,
      .infer_shape = embedding_infer,

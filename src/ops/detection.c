@@ -238,14 +238,99 @@ static const mxio__attr_spec contrib_MultiProposal_params[] = {
 };
 static const char *const contrib_MultiProposal_inputs[] = {"cls_prob", "bbox_pred", "im_info", NULL};
 
+/* ---- kernels (src/runtime): one binding per record below */
+#include "../runtime/exec.h"
+
+static int attr_floats(const mxio__attrs *a, const char *key, float *out, int cap) {
+    double v[MXIO__MAX_ANCHOR_PARAMS];
+    int n = 0;
+    const char *s = mxio__attr_str(a, key);
+    if (!s || !mxio__parse_float_tuple(s, v, cap < MXIO__MAX_ANCHOR_PARAMS ? cap : MXIO__MAX_ANCHOR_PARAMS, &n))
+        return -1;
+    for (int i = 0; i < n; i++) out[i] = (float)v[i];
+    return n;
+}
+
+static mxio_status multibox_prior_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    mxio__multibox_prior_params p;
+    memset(&p, 0, sizeof p);
+    p.nsizes = attr_floats(r->attrs, "sizes", p.sizes, MXIO__MAX_ANCHOR_PARAMS);
+    p.nratios = attr_floats(r->attrs, "ratios", p.ratios, MXIO__MAX_ANCHOR_PARAMS);
+    if (p.nsizes < 1 || p.nratios < 1 || attr_floats(r->attrs, "steps", p.steps, 2) != 2 ||
+        attr_floats(r->attrs, "offsets", p.offsets, 2) != 2)
+        return mxio__bind_unsupported(r, err, "these sizes/ratios/steps/offsets are");
+    mxio__attr_bool(r->attrs, "clip", &p.clip);
+    return mxio__k_multibox_prior_create(r->ctx, &p, &r->in[0], k, err);
+}
+
+static mxio_status multibox_detection_kernel(const mxio__kernel_req *r, mxio__kernel **k,
+                                             mxio_error *err) {
+    mxio__multibox_detection_params p;
+    memset(&p, 0, sizeof p);
+    double th = 0.01, nth = 0.5;
+    int64_t topk = -1;
+    mxio__attr_bool(r->attrs, "clip", &p.clip);
+    mxio__attr_float(r->attrs, "threshold", &th);
+    mxio__attr_float(r->attrs, "nms_threshold", &nth);
+    mxio__attr_bool(r->attrs, "force_suppress", &p.force_suppress);
+    mxio__attr_int(r->attrs, "nms_topk", &topk);
+    if (attr_floats(r->attrs, "variances", p.variances, 4) != 4)
+        return mxio__bind_unsupported(r, err, "variances other than 4 values are");
+    p.threshold = (float)th;
+    p.nms_threshold = (float)nth;
+    p.nms_topk = (int)topk;
+    return mxio__k_multibox_detection_create(r->ctx, &p, r->in, k, err);
+}
+
+static mxio_status box_nms_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    mxio__box_nms_params p;
+    memset(&p, 0, sizeof p);
+    double ov = 0.5, vt = 0;
+    int64_t topk = -1, cs = 2, si = 1, ii = -1, bg = -1;
+    mxio__attr_float(r->attrs, "overlap_thresh", &ov);
+    mxio__attr_float(r->attrs, "valid_thresh", &vt);
+    mxio__attr_int(r->attrs, "topk", &topk);
+    mxio__attr_int(r->attrs, "coord_start", &cs);
+    mxio__attr_int(r->attrs, "score_index", &si);
+    mxio__attr_int(r->attrs, "id_index", &ii);
+    mxio__attr_int(r->attrs, "background_id", &bg);
+    mxio__attr_bool(r->attrs, "force_suppress", &p.force_suppress);
+    const char *in = mxio__attr_str(r->attrs, "in_format"), *out = mxio__attr_str(r->attrs, "out_format");
+    p.overlap_thresh = (float)ov;
+    p.valid_thresh = (float)vt;
+    p.topk = (int)topk;
+    p.coord_start = (int)cs;
+    p.score_index = (int)si;
+    p.id_index = (int)ii;
+    p.background_id = (float)bg;
+    p.in_center = in && strcmp(in, "center") == 0;
+    p.out_center = out && strcmp(out, "center") == 0;
+    return mxio__k_box_nms_create(r->ctx, &p, &r->in[0], k, err);
+}
+
+static mxio_status box_decode_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    mxio__box_decode_params p;
+    memset(&p, 0, sizeof p);
+    static const char *const stds[] = {"std0", "std1", "std2", "std3"};
+    double v, clip = -1;
+    for (int i = 0; i < 4; i++) p.std[i] = mxio__attr_float(r->attrs, stds[i], &v) ? (float)v : 1.0f;
+    mxio__attr_float(r->attrs, "clip", &clip);
+    const char *f = mxio__attr_str(r->attrs, "format");
+    p.clip = (float)clip;
+    p.anchors_corner = f && strcmp(f, "corner") == 0;
+    return mxio__k_box_decode_create(r->ctx, &p, r->in, k, err);
+}
+
 const mxio__op mxio__ops_detection[] = {
     {.name = "_contrib_MultiBoxPrior",
+     .kernel = multibox_prior_kernel,
      .kind = MXIO__KIND_DETECTION,
      .infer_shape = multibox_prior_infer,
      .aliases = (const char *const[]){"_npx_multibox_prior", NULL},
      .params = contrib_MultiBoxPrior_params,
      .inputs = contrib_MultiBoxPrior_inputs},
     {.name = "_contrib_MultiBoxDetection",
+     .kernel = multibox_detection_kernel,
      .kind = MXIO__KIND_DETECTION,
      .infer_shape = multibox_detection_infer,
      .aliases = (const char *const[]){"_npx_multibox_detection", NULL},
@@ -260,6 +345,7 @@ const mxio__op mxio__ops_detection[] = {
      .num_outputs = 3,
      .output_names = (const char *const[]){"loc_target", "loc_mask", "cls_target", NULL}},
     {.name = "_contrib_box_nms",
+     .kernel = box_nms_kernel,
      .kind = MXIO__KIND_DETECTION,
      .infer_shape = box_nms_infer,
      .aliases = (const char *const[]){"_contrib_box_non_maximum_suppression", NULL},
@@ -268,6 +354,7 @@ const mxio__op mxio__ops_detection[] = {
      .num_outputs = 2,
      .num_visible = 1},
     {.name = "_contrib_box_decode",
+     .kernel = box_decode_kernel,
      .kind = MXIO__KIND_DETECTION,
      .infer_shape = mxio__infer_first,
      .params = contrib_box_decode_params,

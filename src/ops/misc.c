@@ -467,8 +467,69 @@ static mxio_status correlation_infer(mxio__shape_ctx *c) {
 }
 
 
+/* ---- kernels (src/runtime): one binding per record below */
+#include "../runtime/exec.h"
+
+static mxio_status dropout_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    const char *m = mxio__attr_str(r->attrs, "mode");
+    return mxio__k_dropout_create(r->ctx, m && strcmp(m, "always") == 0, &r->in[0], k, err);
+}
+
+static mxio_status dot_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    bool ta = false, tb = false;
+    mxio__attr_bool(r->attrs, "transpose_a", &ta);
+    mxio__attr_bool(r->attrs, "transpose_b", &tb);
+    const char *st = mxio__attr_str(r->attrs, "forward_stype");
+    if (st && strcmp(st, "None") && strcmp(st, "default"))
+        return mxio__bind_unsupported(r, err, "a sparse forward_stype is");
+    return (strcmp(r->attrs->op->name, "dot") == 0 ? mxio__k_dot_create : mxio__k_batch_dot_create)(
+        r->ctx, ta, tb, r->in, k, err);
+}
+
+static mxio_status topk_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    static const char *const rets[] = {"value", "indices", "both", "mask", NULL};
+    const char *op = r->attrs->op->name, *dt = mxio__attr_str(r->attrs, "dtype");
+    int64_t axis = -1, kk = 0;
+    bool ascend = false, none = !mxio__attr_int(r->attrs, "axis", &axis);
+    mxio__topk_ret ret = MXIO__TOPK_VALUE;
+    if (dt && strcmp(dt, "float32"))
+        return mxio__bind_unsupported(r, err, "index dtypes other than float32 are");
+    mxio__attr_bool(r->attrs, "is_ascend", &ascend);
+    if (strcmp(op, "topk") == 0) {
+        int t = mxio__bind_pick(mxio__attr_str(r->attrs, "ret_typ"), rets);
+        if (t < 0) return mxio__bind_unsupported(r, err, "this ret_typ is");
+        ret = (mxio__topk_ret)t;
+        mxio__attr_int(r->attrs, "k", &kk);
+    } else if (strcmp(op, "argsort") == 0) {
+        ret = MXIO__TOPK_INDICES;
+    }
+    return mxio__k_topk_create(r->ctx, (int)axis, none, kk, ret, ascend, &r->in[0], k, err);
+}
+
+static mxio_status rnn_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    static const char *const modes[] = {"rnn_relu", "rnn_tanh", "lstm", "gru", NULL};
+    int m = mxio__bind_pick(mxio__attr_str(r->attrs, "mode"), modes);
+    int64_t ss = 0, nl = 1, proj;
+    double clip;
+    bool use_len = false;
+    mxio__attr_bool(r->attrs, "use_sequence_length", &use_len);
+    if (m < 0 || mxio__attr_int(r->attrs, "projection_size", &proj) ||
+        mxio__attr_float(r->attrs, "lstm_state_clip_min", &clip) || use_len)
+        return mxio__bind_unsupported(
+            r, err, "an RNN with projection_size, lstm_state_clip or use_sequence_length is");
+    mxio__rnn_params p = {.mode = (mxio__rnn_mode)m};
+    mxio__attr_int(r->attrs, "state_size", &ss);
+    mxio__attr_int(r->attrs, "num_layers", &nl);
+    mxio__attr_bool(r->attrs, "bidirectional", &p.bidirectional);
+    mxio__attr_bool(r->attrs, "state_outputs", &p.state_outputs);
+    p.state_size = ss;
+    p.num_layers = (int)nl;
+    return mxio__k_rnn_create(r->ctx, &p, r->in, k, err);
+}
+
 const mxio__op mxio__ops_misc[] = {
     {.name = "Dropout",
+     .kernel = dropout_kernel,
      .layer = &dropout_rule,
      .kind = MXIO__KIND_OTHER,
      .infer_shape = mxio__infer_first,
@@ -479,6 +540,7 @@ const mxio__op mxio__ops_misc[] = {
      .num_visible = 1,
      .output_names = dropout_outputs},
     {.name = "RNN",
+     .kernel = rnn_kernel,
      .kind = MXIO__KIND_OTHER,
      .infer_shape = rnn_infer,
      .aliases = (const char *const[]){"_npx_rnn", NULL},
@@ -488,6 +550,7 @@ const mxio__op mxio__ops_misc[] = {
      .count_outputs = rnn_outputs,
      .output_names = rnn_output_names},
     {.name = "topk",
+     .kernel = topk_kernel,
      .kind = MXIO__KIND_OTHER,
      .infer_shape = topk_infer,
      .aliases = (const char *const[]){"_npx_topk", NULL},
@@ -495,6 +558,7 @@ const mxio__op mxio__ops_misc[] = {
      .inputs = topk_inputs,
      .count_outputs = topk_outputs},
     {.name = "sort",
+     .kernel = topk_kernel,
      .kind = MXIO__KIND_OTHER,
      .infer_shape = mxio__infer_first,
      .aliases = (const char *const[]){"_npi_sort", NULL},
@@ -503,12 +567,14 @@ const mxio__op mxio__ops_misc[] = {
      .num_outputs = 2,
      .num_visible = 1},
     {.name = "argsort",
+     .kernel = topk_kernel,
      .kind = MXIO__KIND_OTHER,
      .infer_shape = argsort_infer,
      .aliases = (const char *const[]){"_npi_argsort", NULL},
      .params = argsort_params,
      .inputs = argsort_inputs},
     {.name = "dot",
+     .kernel = dot_kernel,
      .layer = &dot_rule,
      .kind = MXIO__KIND_OTHER,
      .infer_shape = dot_infer,
@@ -517,6 +583,7 @@ const mxio__op mxio__ops_misc[] = {
      .params = dot_params,
      .inputs = dot_inputs},
     {.name = "batch_dot",
+     .kernel = dot_kernel,
      .layer = &dot_rule,
      .kind = MXIO__KIND_OTHER,
      .infer_shape = batch_dot_infer,

@@ -284,8 +284,80 @@ static const mxio__var_attr kl_sparse_compose[] = {
     {-1, NULL, NULL},
 };
 
+/* ---- kernels (src/runtime): one binding per record below */
+#include "../runtime/exec.h"
+
+bool mxio__bn_params_of(const mxio__attrs *a, mxio__bn_params *p) {
+    double eps;
+    int64_t axis = 1; /* BatchNorm_v1 has no axis: channels are axis 1 */
+    memset(p, 0, sizeof *p);
+    if (!mxio__attr_float(a, "eps", &eps) || !mxio__attr_bool(a, "fix_gamma", &p->fix_gamma))
+        return false;
+    mxio__attr_bool(a, "use_global_stats", &p->use_global_stats);
+    mxio__attr_int(a, "axis", &axis);
+    p->eps = (float)eps;
+    p->axis = (int)axis;
+    return true;
+}
+
+static mxio_status batchnorm_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    mxio__bn_params p;
+    if (!mxio__bn_params_of(r->attrs, &p))
+        return mxio__bind_unsupported(r, err, "an eps/fix_gamma that does not parse is");
+    if (r->nin != 5) return mxio__bind_unsupported(r, err, "a BatchNorm without 5 inputs is");
+    return mxio__k_batchnorm_create(r->ctx, &p, r->in, k, err);
+}
+
+static mxio_status layernorm_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    int64_t axis = -1;
+    double eps = 1e-5;
+    mxio__attr_int(r->attrs, "axis", &axis);
+    mxio__attr_float(r->attrs, "eps", &eps);
+    mxio__layernorm_params p = {(int)axis, (float)eps};
+    return mxio__k_layernorm_create(r->ctx, &p, r->in, k, err);
+}
+
+static mxio_status instnorm_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    double eps = 1e-3;
+    mxio__attr_float(r->attrs, "eps", &eps);
+    mxio__instnorm_params p = {(float)eps};
+    return mxio__k_instnorm_create(r->ctx, &p, r->in, k, err);
+}
+
+static mxio_status l2norm_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    static const char *const modes[] = {"instance", "channel", "spatial", NULL};
+    double eps = 1e-10;
+    int m = mxio__bind_pick(mxio__attr_str(r->attrs, "mode"), modes);
+    mxio__attr_float(r->attrs, "eps", &eps);
+    if (m < 0) return mxio__bind_unsupported(r, err, "this mode is");
+    mxio__l2norm_params p = {(mxio__l2n_mode)m, (float)eps};
+    return mxio__k_l2norm_create(r->ctx, &p, &r->in[0], k, err);
+}
+
+static mxio_status lrn_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    int64_t nsize = 0;
+    double alpha = 1e-4, beta = 0.75, knorm = 2;
+    if (!mxio__attr_int(r->attrs, "nsize", &nsize))
+        return mxio__bind_unsupported(r, err, "LRN without nsize is");
+    mxio__attr_float(r->attrs, "alpha", &alpha);
+    mxio__attr_float(r->attrs, "beta", &beta);
+    mxio__attr_float(r->attrs, "knorm", &knorm);
+    mxio__lrn_params p = {(int)nsize, (float)alpha, (float)beta, (float)knorm};
+    return mxio__k_lrn_create(r->ctx, &p, &r->in[0], k, err);
+}
+
+static mxio_status groupnorm_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    int64_t g = 1;
+    double eps = 1e-5;
+    mxio__attr_int(r->attrs, "num_groups", &g);
+    mxio__attr_float(r->attrs, "eps", &eps);
+    mxio__groupnorm_params p = {(int)g, (float)eps};
+    return mxio__k_groupnorm_create(r->ctx, &p, r->in, k, err);
+}
+
 const mxio__op mxio__ops_norm[] = {
     {.name = "BatchNorm",
+     .kernel = batchnorm_kernel,
      .layer = &bn_rule,
      .kind = MXIO__KIND_NORM,
      .infer_shape = bn_infer,
@@ -299,6 +371,7 @@ const mxio__op mxio__ops_norm[] = {
      .output_names = bn_outputs,
      .compose_attrs = bn_compose},
     {.name = "BatchNorm_v1",
+     .kernel = batchnorm_kernel,
      .layer = &bn_v1_rule,
      .kind = MXIO__KIND_NORM,
      .infer_shape = bn_infer,
@@ -311,6 +384,7 @@ const mxio__op mxio__ops_norm[] = {
      .output_names = bn_outputs,
      .compose_attrs = bn_compose},
     {.name = "_contrib_SyncBatchNorm",
+     .kernel = batchnorm_kernel,
      .layer = &bn_v1_rule,
      .kind = MXIO__KIND_NORM,
      .infer_shape = bn_infer,
@@ -322,6 +396,7 @@ const mxio__op mxio__ops_norm[] = {
      .output_names = bn_outputs,
      .compose_attrs = bn_compose},
     {.name = "LayerNorm",
+     .kernel = layernorm_kernel,
      .layer = &layer_norm_rule,
      .kind = MXIO__KIND_NORM,
      .infer_shape = layernorm_infer,
@@ -332,6 +407,7 @@ const mxio__op mxio__ops_norm[] = {
      .count_outputs = mxio__outputs_mean_var,
      .output_names = ln_outputs},
     {.name = "InstanceNorm",
+     .kernel = instnorm_kernel,
      .layer = &instance_norm_rule,
      .kind = MXIO__KIND_NORM,
      .infer_shape = instancenorm_infer,
@@ -342,6 +418,7 @@ const mxio__op mxio__ops_norm[] = {
      .num_visible = 1,
      .output_names = bn_outputs},
     {.name = "GroupNorm",
+     .kernel = groupnorm_kernel,
      .layer = &group_norm_rule,
      .kind = MXIO__KIND_NORM,
      .infer_shape = groupnorm_infer,
@@ -351,6 +428,7 @@ const mxio__op mxio__ops_norm[] = {
      .count_outputs = mxio__outputs_mean_var,
      .output_names = ln_outputs},
     {.name = "L2Normalization",
+     .kernel = l2norm_kernel,
      .layer = &l2_rule,
      .kind = MXIO__KIND_NORM,
      .infer_shape = l2norm_infer,
@@ -360,6 +438,7 @@ const mxio__op mxio__ops_norm[] = {
      .num_visible = 1,
      .output_names = l2_outputs},
     {.name = "LRN",
+     .kernel = lrn_kernel,
      .layer = &lrn_rule,
      .kind = MXIO__KIND_NORM,
      .infer_shape = mxio__infer_first,

@@ -162,6 +162,30 @@ typedef enum mxio__op_kind {
 } mxio__op_kind;
 
 struct mxio__layer;      /* src/net/layer.h */
+struct mxio__kernel;     /* src/runtime/tensor.h */
+struct mxio__rt_ctx;
+struct mxio__tdesc;
+struct mxio__fusion;
+
+/* What an op's kernel binding gets from the executor: the node's attributes,
+ * its inputs (training labels left out) as runtime descriptors, the fp32
+ * values of inputs known at load (weights, aux states, learned constants;
+ * NULL entries for activations) and the output shapes from the shape rule. */
+typedef struct mxio__kernel_req {
+    const struct mxio__rt_ctx *ctx;
+    const struct mxio__attrs *attrs;
+    const char *node_name;
+    int nin;
+    const struct mxio__tdesc *in;
+    const float *const *constant;
+    int nout;
+    const mxio__shape *out;
+    bool blocked_out; /* the output may stay in a oneDNN layout (consumers take it) */
+    const struct mxio__fusion *fusion; /* NULL, or what the executor fused in (exec.h) */
+    /* Set by the binding: bit i when the kernel packed constant input i at
+     * creation and never reads its run-time pointer (the executor frees it). */
+    uint32_t *packed;
+} mxio__kernel_req;
 struct mxio__layer_rule;
 
 typedef struct mxio__op {
@@ -213,6 +237,11 @@ typedef struct mxio__op {
      * is known. NULL until implemented. */
     mxio_status (*infer_shape)(mxio__shape_ctx *c);
 
+    /* The CPU kernel of one node (src/runtime), created once when a net is
+     * compiled (src/runtime/exec.c) and run many times. NULL: no kernel yet
+     * (the executor names the op as unsupported). */
+    mxio_status (*kernel)(const struct mxio__kernel_req *r, struct mxio__kernel **out,
+                          mxio_error *err);
     /* Multiply-accumulates of one forward run at these (inferred) shapes, batch
      * included; -1 when a shape it needs is unknown. NULL: the op is not counted
      * (docs/summary.md says which ops are and how). */

@@ -251,8 +251,48 @@ static const mxio__attr_spec warpctc_params[] = {
     {NULL, 0, NULL, NULL},
 };
 
+/* ---- kernels (src/runtime): one binding per record below */
+#include "../runtime/exec.h"
+
+static mxio_status softmax_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    int64_t axis = -1;
+    double t = 1;
+    mxio__softmax_params p = {.log = strcmp(r->attrs->op->name, "log_softmax") == 0};
+    mxio__attr_int(r->attrs, "axis", &axis);
+    if (mxio__attr_float(r->attrs, "temperature", &t)) p.temperature = (float)t;
+    else p.temperature = 1; /* None */
+    mxio__attr_bool(r->attrs, "use_length", &p.use_length);
+    p.axis = (int)axis;
+    return mxio__k_softmax_create(r->ctx, &p, r->in, k, err);
+}
+
+static mxio_status softmax_activation_kernel(const mxio__kernel_req *r, mxio__kernel **k,
+                                             mxio_error *err) {
+    const char *m = mxio__attr_str(r->attrs, "mode");
+    return mxio__k_softmax_activation_create(r->ctx, m && strcmp(m, "channel") == 0, &r->in[0], k,
+                                             err);
+}
+
+static mxio_status softmax_output_kernel(const mxio__kernel_req *r, mxio__kernel **k,
+                                         mxio_error *err) {
+    mxio__softmax_output_params p = {false, false};
+    mxio__attr_bool(r->attrs, "multi_output", &p.multi_output);
+    mxio__attr_bool(r->attrs, "preserve_shape", &p.preserve_shape);
+    return mxio__k_softmax_output_create(r->ctx, &p, &r->in[0], k, err);
+}
+
+/* Regression heads, MakeLoss, BlockGrad at inference: the data itself. */
+static mxio_status identity_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    return mxio__k_unary_create(r->ctx, MXIO__UN_IDENTITY, &r->in[0], k, err);
+}
+
+static mxio_status logistic_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    return mxio__k_unary_create(r->ctx, MXIO__UN_SIGMOID, &r->in[0], k, err);
+}
+
 const mxio__op mxio__ops_output[] = {
     {.name = "softmax",
+     .kernel = softmax_kernel,
      .layer = &softmax_rule,
      .kind = MXIO__KIND_OUTPUT,
      .infer_shape = softmax_infer,
@@ -260,6 +300,7 @@ const mxio__op mxio__ops_output[] = {
      .params = softmax_params,
      .list_inputs = mxio__inputs_softmax_length},
     {.name = "log_softmax",
+     .kernel = softmax_kernel,
      .layer = &log_softmax_rule,
      .kind = MXIO__KIND_OUTPUT,
      .infer_shape = softmax_infer,
@@ -272,12 +313,14 @@ const mxio__op mxio__ops_output[] = {
      .params = softmin_params,
      .inputs = softmin_inputs},
     {.name = "SoftmaxActivation",
+     .kernel = softmax_activation_kernel,
      .layer = &softmax_activation_rule,
      .kind = MXIO__KIND_OUTPUT,
      .infer_shape = mxio__infer_first,
      .params = SoftmaxActivation_params,
      .inputs = SoftmaxActivation_inputs},
     {.name = "SoftmaxOutput",
+     .kernel = softmax_output_kernel,
      .to_layer = softmax_output_to_layer,
      .from_layer = softmax_output_from_layer,
      .kind = MXIO__KIND_OUTPUT,
@@ -287,6 +330,7 @@ const mxio__op mxio__ops_output[] = {
      .inputs = SoftmaxOutput_inputs,
      .label_mask = 1u << 1},
     {.name = "LinearRegressionOutput",
+     .kernel = identity_kernel,
      .layer = &identity_rule,
      .kind = MXIO__KIND_OUTPUT,
      .infer_shape = mxio__infer_label_like,
@@ -295,6 +339,7 @@ const mxio__op mxio__ops_output[] = {
      .inputs = LinearRegressionOutput_inputs,
      .label_mask = 1u << 1},
     {.name = "LogisticRegressionOutput",
+     .kernel = logistic_kernel,
      .layer = &logistic_output_rule,
      .kind = MXIO__KIND_OUTPUT,
      .infer_shape = mxio__infer_label_like,
@@ -303,6 +348,7 @@ const mxio__op mxio__ops_output[] = {
      .inputs = LogisticRegressionOutput_inputs,
      .label_mask = 1u << 1},
     {.name = "MAERegressionOutput",
+     .kernel = identity_kernel,
      .layer = &identity_rule,
      .kind = MXIO__KIND_OUTPUT,
      .infer_shape = mxio__infer_label_like,
@@ -311,6 +357,7 @@ const mxio__op mxio__ops_output[] = {
      .inputs = MAERegressionOutput_inputs,
      .label_mask = 1u << 1},
     {.name = "SVMOutput",
+     .kernel = identity_kernel,
      .layer = &identity_rule,
      .kind = MXIO__KIND_OUTPUT,
      .infer_shape = svm_output_infer,
@@ -318,12 +365,14 @@ const mxio__op mxio__ops_output[] = {
      .inputs = SVMOutput_inputs,
      .label_mask = 1u << 1},
     {.name = "MakeLoss",
+     .kernel = identity_kernel,
      .layer = &identity_rule,
      .kind = MXIO__KIND_OUTPUT,
      .infer_shape = mxio__infer_first,
      .params = MakeLoss_params,
      .inputs = MakeLoss_inputs},
     {.name = "make_loss",
+     .kernel = identity_kernel,
      .layer = &identity_rule,
      .kind = MXIO__KIND_OUTPUT,
      .infer_shape = mxio__infer_first,
@@ -331,6 +380,7 @@ const mxio__op mxio__ops_output[] = {
      .inputs = make_loss_inputs,
      .output_names = (const char *const[]){"loss", NULL}},
     {.name = "BlockGrad",
+     .kernel = identity_kernel,
      .layer = &identity_rule,
      .kind = MXIO__KIND_OUTPUT,
      .infer_shape = mxio__infer_first,

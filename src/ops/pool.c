@@ -245,8 +245,73 @@ static const mxio__attr_spec contrib_quantized_pooling_params[] = {
 };
 static const char *const contrib_quantized_pooling_inputs[] = {"data", "min_data", "max_data", NULL};
 
+/* ---- kernels (src/runtime): one binding per record below */
+#include "../runtime/exec.h"
+
+static mxio_status pool_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    static const char *const types[] = {"max", "avg", "sum", "lp", NULL};
+    static const char *const convs[] = {"valid", "full", "same", NULL};
+    mxio__pool_params p;
+    memset(&p, 0, sizeof p);
+    const char *layout = mxio__attr_str(r->attrs, "layout");
+    if (layout && strcmp(layout, "None") && strcmp(layout, "NCW") && strcmp(layout, "NCHW") &&
+        strcmp(layout, "NCDHW"))
+        return mxio__bind_unsupported(r, err, "a channels-last layout is");
+    int n = 0, t = mxio__bind_pick(mxio__attr_str(r->attrs, "pool_type"), types),
+        cv = mxio__bind_pick(mxio__attr_str(r->attrs, "pooling_convention"), convs);
+    if (t < 0 || cv < 0) return mxio__bind_unsupported(r, err, "this pool_type/convention is");
+    mxio__attr_bool(r->attrs, "global_pool", &p.global_pool);
+    if (!mxio__attr_shape(r->attrs, "kernel", p.kernel, 3, &n, NULL)) n = 0;
+    if (p.global_pool) n = r->in[0].ndim - 2;
+    if (n < 1 || n > 3) return mxio__bind_unsupported(r, err, "this kernel rank is");
+    p.nspatial = n;
+    if (!mxio__attr_dims(r->attrs, "stride", n, 1, p.stride) ||
+        !mxio__attr_dims(r->attrs, "pad", n, 0, p.pad))
+        return mxio__bind_unsupported(r, err, "stride/pad of another rank than kernel is");
+    p.type = (mxio__pool_type)t;
+    p.convention = (mxio__pool_conv)cv;
+    p.count_include_pad = true; /* MXNet: None counts the padding */
+    mxio__attr_bool(r->attrs, "count_include_pad", &p.count_include_pad);
+    int64_t pv = 0;
+    if (p.type == MXIO__POOL_LP && !mxio__attr_int(r->attrs, "p_value", &pv))
+        return mxio__bind_unsupported(r, err, "lp pooling without p_value is");
+    p.p_value = (int)pv;
+    p.blocked_out = r->blocked_out;
+    return mxio__k_pool_create(r->ctx, &p, &r->in[0], k, err);
+}
+
+static mxio_status adaptive_pool_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    int64_t o[2] = {1, 1};
+    int n = 0;
+    if (!mxio__attr_shape(r->attrs, "output_size", o, 2, &n, NULL) || n > 2)
+        return mxio__bind_unsupported(r, err, "this output_size is");
+    if (n == 0) o[0] = o[1] = 1; /* MXNet: empty output_size is 1x1 */
+    if (n == 1) o[1] = o[0];
+    return mxio__k_adaptive_avg_pool_create(r->ctx, o[0], o[1], &r->in[0], k, err);
+}
+
+static mxio_status roi_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    int64_t pooled[2] = {1, 1};
+    int n = 0;
+    double scale = 1;
+    if (!mxio__attr_shape(r->attrs, "pooled_size", pooled, 2, &n, NULL) || n < 1 ||
+        !mxio__attr_float(r->attrs, "spatial_scale", &scale))
+        return mxio__bind_unsupported(r, err, "this pooled_size/spatial_scale is");
+    if (n == 1) pooled[1] = pooled[0];
+    if (strcmp(r->attrs->op->name, "ROIPooling") == 0)
+        return mxio__k_roi_pool_create(r->ctx, pooled, (float)scale, r->in, k, err);
+    mxio__roi_align_params p = {{pooled[0], pooled[1]}, (float)scale, -1, false, false};
+    int64_t sr = -1;
+    mxio__attr_int(r->attrs, "sample_ratio", &sr);
+    p.sample_ratio = (int)sr;
+    mxio__attr_bool(r->attrs, "position_sensitive", &p.position_sensitive);
+    mxio__attr_bool(r->attrs, "aligned", &p.aligned);
+    return mxio__k_roi_align_create(r->ctx, &p, r->in, k, err);
+}
+
 const mxio__op mxio__ops_pool[] = {
     {.name = "Pooling",
+     .kernel = pool_kernel,
      .layer = &pool_rule,
      .kind = MXIO__KIND_POOL,
      .infer_shape = pooling_infer,
@@ -257,6 +322,7 @@ const mxio__op mxio__ops_pool[] = {
      .count_outputs = pooling_outputs,
      .output_names = (const char *const[]){"output", "workspace", NULL}},
     {.name = "Pooling_v1",
+     .kernel = pool_kernel,
      .layer = &pool_v1_rule,
      .kind = MXIO__KIND_POOL,
      .infer_shape = pooling_infer,
@@ -264,11 +330,13 @@ const mxio__op mxio__ops_pool[] = {
      .params = Pooling_v1_params,
      .inputs = Pooling_v1_inputs},
     {.name = "_contrib_AdaptiveAvgPooling2D",
+     .kernel = adaptive_pool_kernel,
      .kind = MXIO__KIND_POOL,
      .infer_shape = adaptive_pool_infer,
      .params = contrib_AdaptiveAvgPooling2D_params,
      .inputs = contrib_AdaptiveAvgPooling2D_inputs},
     {.name = "ROIPooling",
+     .kernel = roi_kernel,
      .kind = MXIO__KIND_POOL,
      .infer_shape = roi_infer,
      .aliases = (const char *const[]){"_npx_roi_pooling", NULL},
@@ -278,6 +346,7 @@ const mxio__op mxio__ops_pool[] = {
      .num_visible = 1,
      .output_names = roipool_outputs},
     {.name = "_contrib_ROIAlign",
+     .kernel = roi_kernel,
      .kind = MXIO__KIND_POOL,
      .infer_shape = roi_infer,
      .params = contrib_ROIAlign_params,

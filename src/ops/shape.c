@@ -1356,8 +1356,213 @@ static const mxio__attr_spec contrib_quantized_concat_params[] = {
     {NULL, 0, NULL, NULL},
 };
 
+/* ---- kernels (src/runtime): one binding per record below */
+#include "../runtime/exec.h"
+
+static mxio_status concat_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    int64_t dim = 1;
+    mxio__attr_int(r->attrs, "dim", &dim);
+    return mxio__k_concat_create(r->ctx, (int)dim, r->nin, r->in, k, err);
+}
+
+static mxio_status transpose_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    int64_t v[MXIO__RT_MAX_DIMS];
+    int axes[MXIO__RT_MAX_DIMS], n = 0;
+    if (!mxio__attr_shape(r->attrs, "axes", v, MXIO__RT_MAX_DIMS, &n, NULL))
+        return mxio__bind_unsupported(r, err, "these axes are");
+    for (int i = 0; i < n; i++) axes[i] = (int)v[i];
+    return mxio__k_transpose_create(r->ctx, n, axes, &r->in[0], k, err);
+}
+
+static mxio_status swapaxis_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    int64_t d1 = 0, d2 = 0;
+    int nd = r->in[0].ndim, axes[MXIO__RT_MAX_DIMS], a1, a2;
+    mxio__attr_int(r->attrs, "dim1", &d1);
+    mxio__attr_int(r->attrs, "dim2", &d2);
+    if (!mxio__axis(d1, nd, &a1) || !mxio__axis(d2, nd, &a2))
+        return mxio__bind_unsupported(r, err, "dim1/dim2 out of range are");
+    for (int i = 0; i < nd; i++) axes[i] = i;
+    axes[a1] = a2;
+    axes[a2] = a1;
+    return mxio__k_transpose_create(r->ctx, nd, axes, &r->in[0], k, err);
+}
+
+static mxio_status split_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    int64_t n = 1, axis = 1;
+    bool squeeze = false;
+    mxio__attr_int(r->attrs, "num_outputs", &n);
+    mxio__attr_int(r->attrs, "axis", &axis);
+    mxio__attr_bool(r->attrs, "squeeze_axis", &squeeze);
+    return mxio__k_split_create(r->ctx, (int)n, (int)axis, squeeze, &r->in[0], k, err);
+}
+
+static mxio_status slice_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    mxio__slice_params p;
+    memset(&p, 0, sizeof p);
+    int nb = 0, ne = 0, ns = 0;
+    const char *b = mxio__attr_str(r->attrs, "begin"), *e = mxio__attr_str(r->attrs, "end"),
+               *s = mxio__attr_str(r->attrs, "step");
+    if (!b || !e || !mxio__parse_tuple(b, p.begin, MXIO__RT_MAX_DIMS, &nb, true, NULL) ||
+        !mxio__parse_tuple(e, p.end, MXIO__RT_MAX_DIMS, &ne, true, NULL) || nb != ne ||
+        (s && !mxio__parse_tuple(s, p.step, MXIO__RT_MAX_DIMS, &ns, true, NULL)))
+        return mxio__bind_unsupported(r, err, "this begin/end/step is");
+    p.n = nb;
+    for (int i = ns; i < nb; i++) p.step[i] = MXIO__SLICE_NONE;
+    return mxio__k_slice_create(r->ctx, &p, &r->in[0], k, err);
+}
+
+static mxio_status slice_axis_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    int64_t axis = 0, begin = 0, end = MXIO__SLICE_NONE;
+    mxio__attr_int(r->attrs, "axis", &axis);
+    mxio__attr_int(r->attrs, "begin", &begin);
+    mxio__attr_int(r->attrs, "end", &end); /* None leaves it NONE */
+    return mxio__k_slice_axis_create(r->ctx, (int)axis, begin, end, &r->in[0], k, err);
+}
+
+static mxio_status slice_like_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    int64_t v[MXIO__RT_MAX_DIMS];
+    int axes[MXIO__RT_MAX_DIMS], n = 0;
+    if (!mxio__attr_shape(r->attrs, "axes", v, MXIO__RT_MAX_DIMS, &n, NULL)) n = 0;
+    for (int i = 0; i < n; i++) axes[i] = (int)v[i];
+    return mxio__k_slice_like_create(r->ctx, n, axes, r->in, k, err);
+}
+
+static mxio_status tile_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    int64_t v[MXIO__RT_MAX_DIMS];
+    int n = 0;
+    if (!mxio__attr_shape(r->attrs, "reps", v, MXIO__RT_MAX_DIMS, &n, NULL))
+        return mxio__bind_unsupported(r, err, "these reps are");
+    return mxio__k_tile_create(r->ctx, n, v, &r->in[0], k, err);
+}
+
+static mxio_status repeat_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    int64_t reps = 1, axis = 0;
+    mxio__attr_int(r->attrs, "repeats", &reps);
+    bool none = !mxio__attr_int(r->attrs, "axis", &axis);
+    return mxio__k_repeat_create(r->ctx, reps, none, (int)axis, &r->in[0], k, err);
+}
+
+static mxio_status pad_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    static const char *const modes[] = {"constant", "edge", "reflect", NULL};
+    mxio__pad_params p;
+    memset(&p, 0, sizeof p);
+    int m = mxio__bind_pick(mxio__attr_str(r->attrs, "mode"), modes);
+    if (m < 0 || !mxio__attr_shape(r->attrs, "pad_width", p.pad_width, 2 * MXIO__RT_MAX_DIMS,
+                                   &p.n, NULL))
+        return mxio__bind_unsupported(r, err, "this mode/pad_width is");
+    p.mode = (mxio__pad_mode)m;
+    mxio__attr_float(r->attrs, "constant_value", &p.constant_value);
+    return mxio__k_pad_create(r->ctx, &p, &r->in[0], k, err);
+}
+
+static mxio_status crop_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    mxio__crop_params p;
+    memset(&p, 0, sizeof p);
+    int64_t na = 1;
+    int n = 0;
+    mxio__attr_int(r->attrs, "num_args", &na);
+    p.num_args = (int)na;
+    mxio__attr_shape(r->attrs, "offset", p.offset, 2, &n, NULL);
+    mxio__attr_shape(r->attrs, "h_w", p.h_w, 2, &n, NULL);
+    mxio__attr_bool(r->attrs, "center_crop", &p.center_crop);
+    return mxio__k_crop_create(r->ctx, &p, r->in, k, err);
+}
+
+static mxio_status upsampling_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    int64_t scale = 1, nf = 0;
+    mxio__attr_int(r->attrs, "scale", &scale);
+    mxio__attr_int(r->attrs, "num_filter", &nf);
+    const char *t = mxio__attr_str(r->attrs, "sample_type");
+    if (t && strcmp(t, "bilinear") == 0) {
+        mxio__conv_params p;
+        mxio__upsampling_bilinear_params((int)scale, nf, &p);
+        return mxio__k_deconv_create(r->ctx, &p, &r->in[0], r->nin > 1 ? r->constant[1] : NULL,
+                                     NULL, k, err);
+    }
+    const char *m = mxio__attr_str(r->attrs, "multi_input_mode");
+    return mxio__k_upsampling_create(r->ctx, (int)scale, m && strcmp(m, "sum") == 0, r->nin, r->in,
+                                     k, err);
+}
+
+static mxio_status cast_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    int t = mxio__dtype_of_name(mxio__attr_str(r->attrs, "dtype"));
+    if (t < 0) return mxio__bind_unsupported(r, err, "this dtype is");
+    return mxio__k_cast_create(r->ctx, (mxio_dtype)t, &r->in[0], k, err);
+}
+
+/* broadcast_to / broadcast_like / broadcast_axis: the shape rule resolved the target. */
+static mxio_status broadcast_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    if (r->nout < 1 || !mxio__shape_known(&r->out[0]))
+        return mxio__bind_unsupported(r, err, "a target shape the shape rule cannot give is");
+    return mxio__k_broadcast_to_create(r->ctx, r->out[0].ndim, r->out[0].d, r->nin, r->in, k, err);
+}
+
+static mxio_status one_hot_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    int64_t depth = 0;
+    double on = 1, off = 0;
+    const char *dt = mxio__attr_str(r->attrs, "dtype");
+    if (dt && strcmp(dt, "float32"))
+        return mxio__bind_unsupported(r, err, "a one_hot dtype other than float32 is");
+    mxio__attr_int(r->attrs, "depth", &depth);
+    mxio__attr_float(r->attrs, "on_value", &on);
+    mxio__attr_float(r->attrs, "off_value", &off);
+    return mxio__k_one_hot_create(r->ctx, depth, (float)on, (float)off, &r->in[0], k, err);
+}
+
+static mxio_status take_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    int64_t axis = 0;
+    const char *m = mxio__attr_str(r->attrs, "mode");
+    if (m && strcmp(m, "raise") == 0) return mxio__bind_unsupported(r, err, "take mode=raise is");
+    mxio__attr_int(r->attrs, "axis", &axis);
+    return mxio__k_take_create(r->ctx, (int)axis, m && strcmp(m, "wrap") == 0, r->in, k, err);
+}
+
+static mxio_status pick_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    int64_t axis = -1;
+    bool keepdims = false;
+    const char *m = mxio__attr_str(r->attrs, "mode");
+    if (!mxio__attr_int(r->attrs, "axis", &axis))
+        return mxio__bind_unsupported(r, err, "pick with axis None is");
+    mxio__attr_bool(r->attrs, "keepdims", &keepdims);
+    return mxio__k_pick_create(r->ctx, (int)axis, keepdims, m && strcmp(m, "wrap") == 0, r->in, k,
+                               err);
+}
+
+static mxio_status depth_space_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    int64_t b = 0;
+    mxio__attr_int(r->attrs, "block_size", &b);
+    return mxio__k_depth_space_create(r->ctx, strcmp(r->attrs->op->name, "depth_to_space") == 0, b,
+                                      &r->in[0], k, err);
+}
+
+static mxio_status sequence_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    bool use_len = false;
+    int64_t axis = 0;
+    double value = 0;
+    mxio__attr_bool(r->attrs, "use_sequence_length", &use_len);
+    mxio__attr_int(r->attrs, "axis", &axis);
+    mxio__attr_float(r->attrs, "value", &value);
+    if (strcmp(r->attrs->op->name, "SequenceReverse") == 0) {
+        if (axis != 0) return mxio__bind_unsupported(r, err, "SequenceReverse with axis != 0 is");
+        return mxio__k_sequence_reverse_create(r->ctx, use_len, r->in, k, err);
+    }
+    return mxio__k_sequence_create(r->ctx, strcmp(r->attrs->op->name, "SequenceLast") == 0, use_len,
+                                   (int)axis, (float)value, r->in, k, err);
+}
+
+static mxio_status stack_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    int64_t axis = 0;
+    mxio__attr_int(r->attrs, "axis", &axis);
+    return mxio__k_stack_create(r->ctx, (int)axis, r->nin, r->in, k, err);
+}
+
+static mxio_status gather_nd_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    return mxio__k_gather_nd_create(r->ctx, r->in, k, err);
+}
+
 const mxio__op mxio__ops_shape[] = {
     {.name = "Reshape",
+     .kernel = mxio__bind_reshape,
      .layer = &reshape_rule,
      .kind = MXIO__KIND_SHAPE,
      .infer_shape = reshape_infer,
@@ -1365,12 +1570,14 @@ const mxio__op mxio__ops_shape[] = {
      .params = Reshape_params,
      .inputs = Reshape_inputs},
     {.name = "Flatten",
+     .kernel = mxio__bind_reshape,
      .layer = &flatten_rule,
      .kind = MXIO__KIND_SHAPE,
      .infer_shape = flatten_infer,
      .aliases = (const char *const[]){"_npx_batch_flatten", "flatten", NULL},
      .inputs = Flatten_inputs},
     {.name = "Concat",
+     .kernel = concat_kernel,
      .layer = &concat_rule,
      .kind = MXIO__KIND_SHAPE,
      .infer_shape = concat_infer,
@@ -1378,12 +1585,14 @@ const mxio__op mxio__ops_shape[] = {
      .params = Concat_params,
      .list_inputs = mxio__inputs_num_args},
     {.name = "transpose",
+     .kernel = transpose_kernel,
      .layer = &transpose_rule,
      .kind = MXIO__KIND_SHAPE,
      .infer_shape = transpose_infer,
      .params = transpose_params,
      .inputs = transpose_inputs},
     {.name = "SwapAxis",
+     .kernel = swapaxis_kernel,
      .to_layer = swapaxis_to_layer,
      .from_layer = swapaxis_from_layer,
      .kind = MXIO__KIND_SHAPE,
@@ -1392,6 +1601,7 @@ const mxio__op mxio__ops_shape[] = {
      .params = SwapAxis_params,
      .inputs = SwapAxis_inputs},
     {.name = "expand_dims",
+     .kernel = mxio__bind_reshape,
      .layer = &expand_dims_rule,
      .kind = MXIO__KIND_SHAPE,
      .infer_shape = expand_dims_infer,
@@ -1399,11 +1609,13 @@ const mxio__op mxio__ops_shape[] = {
      .params = expand_dims_params,
      .inputs = expand_dims_inputs},
     {.name = "squeeze",
+     .kernel = mxio__bind_reshape,
      .kind = MXIO__KIND_SHAPE,
      .infer_shape = squeeze_infer,
      .params = squeeze_params,
      .inputs = squeeze_inputs},
     {.name = "SliceChannel",
+     .kernel = split_kernel,
      .kind = MXIO__KIND_SHAPE,
      .infer_shape = split_infer,
      .aliases = (const char *const[]){"split", NULL},
@@ -1419,6 +1631,7 @@ const mxio__op mxio__ops_shape[] = {
      .inputs = split_v2_inputs,
      .count_outputs = split_v2_outputs},
     {.name = "slice",
+     .kernel = slice_kernel,
      .layer = &slice_rule,
      .kind = MXIO__KIND_SHAPE,
      .infer_shape = slice_infer,
@@ -1426,29 +1639,34 @@ const mxio__op mxio__ops_shape[] = {
      .params = slice_params,
      .inputs = slice_inputs},
     {.name = "slice_axis",
+     .kernel = slice_axis_kernel,
      .layer = &slice_axis_rule,
      .kind = MXIO__KIND_SHAPE,
      .infer_shape = slice_axis_infer,
      .params = slice_axis_params,
      .inputs = slice_axis_inputs},
     {.name = "slice_like",
+     .kernel = slice_like_kernel,
      .kind = MXIO__KIND_SHAPE,
      .infer_shape = slice_like_infer,
      .params = slice_like_params,
      .inputs = slice_like_inputs},
     {.name = "tile",
+     .kernel = tile_kernel,
      .kind = MXIO__KIND_SHAPE,
      .infer_shape = tile_infer,
      .aliases = (const char *const[]){"_npi_tile", NULL},
      .params = tile_params,
      .inputs = tile_inputs},
     {.name = "repeat",
+     .kernel = repeat_kernel,
      .kind = MXIO__KIND_SHAPE,
      .infer_shape = repeat_infer,
      .aliases = (const char *const[]){"_np_repeat", NULL},
      .params = repeat_params,
      .inputs = repeat_inputs},
     {.name = "Pad",
+     .kernel = pad_kernel,
      .layer = &pad_rule,
      .kind = MXIO__KIND_SHAPE,
      .infer_shape = pad_infer,
@@ -1456,11 +1674,13 @@ const mxio__op mxio__ops_shape[] = {
      .params = Pad_params,
      .inputs = Pad_inputs},
     {.name = "Crop",
+     .kernel = crop_kernel,
      .kind = MXIO__KIND_SHAPE,
      .infer_shape = crop_infer,
      .params = Crop_params,
      .list_inputs = mxio__inputs_num_args},
     {.name = "UpSampling",
+     .kernel = upsampling_kernel,
      .layer = &upsampling_rule,
      .kind = MXIO__KIND_SHAPE,
      .infer_shape = upsampling_infer,
@@ -1475,12 +1695,14 @@ const mxio__op mxio__ops_shape[] = {
      .params = contrib_BilinearResize2D_params,
      .list_inputs = resize_inputs},
     {.name = "Cast",
+     .kernel = cast_kernel,
      .kind = MXIO__KIND_SHAPE,
      .infer_shape = cast_infer,
      .aliases = (const char *const[]){"_npi_cast", "_npx_cast", "cast", NULL},
      .params = Cast_params,
      .inputs = Cast_inputs},
     {.name = "amp_cast",
+     .kernel = cast_kernel,
      .kind = MXIO__KIND_SHAPE,
      .infer_shape = cast_infer,
      .params = amp_cast_params,
@@ -1492,38 +1714,45 @@ const mxio__op mxio__ops_shape[] = {
      .list_inputs = amp_multicast_inputs,
      .count_outputs = amp_multicast_outputs},
     {.name = "stack",
+     .kernel = stack_kernel,
      .kind = MXIO__KIND_SHAPE,
      .infer_shape = stack_infer,
      .params = stack_params,
      .list_inputs = mxio__inputs_num_args},
     {.name = "broadcast_to",
+     .kernel = broadcast_kernel,
      .kind = MXIO__KIND_SHAPE,
      .infer_shape = broadcast_to_infer,
      .params = broadcast_to_params,
      .inputs = broadcast_to_inputs},
     {.name = "broadcast_like",
+     .kernel = broadcast_kernel,
      .kind = MXIO__KIND_SHAPE,
      .infer_shape = broadcast_like_infer,
      .params = broadcast_like_params,
      .inputs = broadcast_like_inputs},
     {.name = "broadcast_axis",
+     .kernel = broadcast_kernel,
      .kind = MXIO__KIND_SHAPE,
      .infer_shape = broadcast_axis_infer,
      .aliases = (const char *const[]){"broadcast_axes", NULL},
      .params = broadcast_axis_params,
      .inputs = broadcast_axis_inputs},
     {.name = "reshape_like",
+     .kernel = mxio__bind_reshape,
      .kind = MXIO__KIND_SHAPE,
      .infer_shape = reshape_like_infer,
      .aliases = (const char *const[]){"_npx_reshape_like", NULL},
      .params = reshape_like_params,
      .inputs = reshape_like_inputs},
     {.name = "depth_to_space",
+     .kernel = depth_space_kernel,
      .kind = MXIO__KIND_SHAPE,
      .infer_shape = depth_to_space_infer,
      .params = depth_to_space_params,
      .inputs = depth_to_space_inputs},
     {.name = "space_to_depth",
+     .kernel = depth_space_kernel,
      .kind = MXIO__KIND_SHAPE,
      .infer_shape = space_to_depth_infer,
      .params = space_to_depth_params,
@@ -1538,23 +1767,27 @@ const mxio__op mxio__ops_shape[] = {
      .infer_shape = size_array_infer,
      .inputs = size_array_inputs},
     {.name = "take",
+     .kernel = take_kernel,
      .kind = MXIO__KIND_SHAPE,
      .infer_shape = take_infer,
      .aliases = (const char *const[]){"_npi_take", NULL},
      .params = take_params,
      .inputs = take_inputs},
     {.name = "gather_nd",
+     .kernel = gather_nd_kernel,
      .kind = MXIO__KIND_SHAPE,
      .infer_shape = gather_nd_infer,
      .aliases = (const char *const[]){"_npi_gather_nd", "_npx_gather_nd", NULL},
      .inputs = gather_nd_inputs},
     {.name = "pick",
+     .kernel = pick_kernel,
      .kind = MXIO__KIND_SHAPE,
      .infer_shape = pick_infer,
      .aliases = (const char *const[]){"_npx_pick", "choose_element_0index", NULL},
      .params = pick_params,
      .inputs = pick_inputs},
     {.name = "one_hot",
+     .kernel = one_hot_kernel,
      .kind = MXIO__KIND_SHAPE,
      .infer_shape = one_hot_infer,
      .aliases = (const char *const[]){"_npx_one_hot", NULL},
@@ -1590,17 +1823,20 @@ const mxio__op mxio__ops_shape[] = {
      .aliases = (const char *const[]){"_npi_full", NULL},
      .params = full_params},
     {.name = "SequenceMask",
+     .kernel = sequence_kernel,
      .kind = MXIO__KIND_SHAPE,
      .infer_shape = mxio__infer_first,
      .aliases = (const char *const[]){"_npx_sequence_mask", NULL},
      .params = SequenceMask_params,
      .list_inputs = mxio__inputs_sequence_length},
     {.name = "SequenceLast",
+     .kernel = sequence_kernel,
      .kind = MXIO__KIND_SHAPE,
      .infer_shape = sequence_last_infer,
      .params = SequenceLast_params,
      .list_inputs = mxio__inputs_sequence_length},
     {.name = "SequenceReverse",
+     .kernel = sequence_kernel,
      .kind = MXIO__KIND_SHAPE,
      .infer_shape = mxio__infer_first,
      .params = SequenceReverse_params,

@@ -63,6 +63,8 @@ int cli_import(int argc, char **argv);
 void cli_import_help(FILE *out);
 int cli_params(int argc, char **argv);
 void cli_params_help(FILE *out);
+int cli_run(int argc, char **argv);
+void cli_run_help(FILE *out);
 int cli_summary(int argc, char **argv);
 void cli_summary_help(FILE *out);
 

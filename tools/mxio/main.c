@@ -18,6 +18,7 @@ static const cli_verb verbs[] = {
      cli_import_help},
     {"params", "work on .params files (pack: .npz or .npy files -> .params)", cli_params,
      cli_params_help},
+    {"run", "run a model on the CPU: inputs from .npy/.npz, outputs to .npz/.npy", cli_run, cli_run_help},
     {"summary", "inputs, outputs, per-layer shapes, parameters and MACs of a model", cli_summary, cli_summary_help},
     {"export", "write a Net (an MXNet model or the Net JSON form) as MXNet 1.9.1 files", cli_export, cli_export_help},
     {"upgrade", "rewrite a legacy MXNet model (JSON and params) as a 1.9.1 one", cli_upgrade, cli_upgrade_help},

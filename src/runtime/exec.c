@@ -1,0 +1,1141 @@
+/* exec.c - compile a Net into one kernel per layer, plan the activation memory,
+ * and run it from any number of per-thread contexts.
+ *
+ * Compile: layers are visited in order (a Net lists them topologically). Each
+ * layer's op record binds its kernel (mxio__op.kernel) from the node's attrs,
+ * the input descriptors and the weights; producers are asked to leave their
+ * output in oneDNN's blocked layout and a reorder to plain is inserted only in
+ * front of a consumer that refuses it, and in front of the net's outputs.
+ * Plan: every activation gets a live range [producer step, last consumer step];
+ * buffers are placed first-fit in one arena, so a buffer is reused once its
+ * value is dead; an in-place kernel writes over its first input when that input
+ * dies at that step. */
+#include "exec.h"
+
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../net/net.h"
+
+/* ---- dtype conversion ------------------------------------------------------ */
+
+static float half_to_f32(uint16_t h) {
+    uint32_t s = (uint32_t)(h >> 15) << 31, e = (h >> 10) & 0x1f, m = h & 0x3ff, bits;
+    if (e == 0x1f) bits = s | 0x7f800000u | (m << 13);
+    else if (e) bits = s | ((e + 112) << 23) | (m << 13);
+    else if (!m) bits = s;
+    else { /* subnormal: normalise */
+        e = 113;
+        while (!(m & 0x400)) { m <<= 1; e--; }
+        bits = s | (e << 23) | ((m & 0x3ff) << 13);
+    }
+    float f;
+    memcpy(&f, &bits, 4);
+    return f;
+}
+
+bool mxio__exec_to_f32(mxio_dtype dtype, const void *src, size_t n, float *dst) {
+    const unsigned char *p = src;
+    size_t es = mxio_dtype_size(dtype);
+    if (!es) return false;
+    if (dtype == MXIO_DTYPE_FLOAT32) {
+        memcpy(dst, src, n * 4);
+        return true;
+    }
+    for (size_t i = 0; i < n; i++, p += es) {
+        union { double d; float f; uint16_t u16; int16_t i16; uint32_t u32; int32_t i32;
+                uint64_t u64; int64_t i64; uint8_t u8; int8_t i8; } v;
+        memcpy(&v, p, es);
+        float x;
+        switch (dtype) {
+        case MXIO_DTYPE_FLOAT64: x = (float)v.d; break;
+        case MXIO_DTYPE_FLOAT16: x = half_to_f32(v.u16); break;
+        case MXIO_DTYPE_BFLOAT16: {
+            uint32_t b = (uint32_t)v.u16 << 16;
+            memcpy(&x, &b, 4);
+            break;
+        }
+        case MXIO_DTYPE_UINT8: case MXIO_DTYPE_BOOL: x = v.u8; break;
+        case MXIO_DTYPE_INT8: x = v.i8; break;
+        case MXIO_DTYPE_INT16: x = v.i16; break;
+        case MXIO_DTYPE_UINT16: x = v.u16; break;
+        case MXIO_DTYPE_INT32: x = (float)v.i32; break;
+        case MXIO_DTYPE_UINT32: x = (float)v.u32; break;
+        case MXIO_DTYPE_INT64: x = (float)v.i64; break;
+        case MXIO_DTYPE_UINT64: x = (float)v.u64; break;
+        default: return false;
+        }
+        dst[i] = x;
+    }
+    return true;
+}
+
+/* ---- binding helpers ------------------------------------------------------- */
+
+int mxio__bind_pick(const char *s, const char *const *names) {
+    for (int i = 0; s && names[i]; i++)
+        if (strcmp(s, names[i]) == 0) return i;
+    return -1;
+}
+
+mxio_status mxio__bind_unsupported(const mxio__kernel_req *r, mxio_error *err, const char *what) {
+    return mxio__fail(err, MXIO_E_UNSUPPORTED, "node '%s' (%s): %s not supported",
+                      r->node_name ? r->node_name : "?", r->attrs->op->name, what);
+}
+
+mxio_status mxio__bind_reshape(const mxio__kernel_req *r, mxio__kernel **out, mxio_error *err) {
+    if (r->nout < 1 || !mxio__shape_known(&r->out[0]))
+        return mxio__bind_unsupported(r, err, "an output shape the shape rule cannot give is");
+    return mxio__k_reshape_create(r->ctx, r->out[0].ndim, r->out[0].d, &r->in[0], out, err);
+}
+
+/* ---- the compiled net ------------------------------------------------------- */
+
+typedef enum value_kind { VAL_ARENA, VAL_CONST, VAL_INPUT } value_kind;
+
+typedef struct value {
+    mxio__tdesc desc;
+    size_t bytes;
+    value_kind kind;
+    int index;       /* VAL_INPUT: input index; VAL_CONST: const index */
+    int storage;     /* VAL_ARENA: storage index */
+    int plain_copy;  /* value index of a reorder of this one to plain, -1 */
+    int first, last; /* producing step and last reading step (for the plan check) */
+} value;
+
+typedef struct step {
+    mxio__kernel *k;
+    char *name; /* layer name, for messages */
+    int nin, nout;
+    int *in, *out; /* value indices */
+    bool reorder;
+    int alias_in; /* out[0] is written over in[alias_in] (fused residual sum), -1 */
+} step;
+
+typedef struct storage {
+    size_t bytes, offset;
+    int first, last; /* step range it must live */
+} storage;
+
+typedef struct io_entry {
+    char *name;
+    int value;
+    int ndim;
+    int64_t shape[MXIO__RT_MAX_DIMS];
+} io_entry;
+
+struct mxio_runner {
+    mxio__rt_ctx ctx;
+    bool ctx_ok;
+    value *vals;
+    size_t nvals, capvals;
+    step *steps;
+    size_t nsteps, capsteps;
+    storage *stor;
+    size_t nstor, capstor;
+    float **consts;
+    size_t nconsts, capconsts;
+    io_entry *inputs, *outputs;
+    size_t ninputs, noutputs;
+    size_t arena_bytes, total_bytes, scratch_bytes, weight_bytes, nreorders;
+    int threads;
+};
+
+struct mxio_run_context {
+    const mxio_runner *r;
+    mxio__rt_exec ex;
+    bool ex_ok;
+    unsigned char *arena;
+    void *scratch;
+    float **inbuf;
+    void **ptr; /* per value */
+    const void **inptr;
+    void **outptr;
+};
+
+#define GROW(arr, n, cap)                                                             \
+    ((n) < (cap) ? true                                                               \
+                 : ((cap) = (cap) ? 2 * (cap) : 16,                                   \
+                    ((arr) = mxio__realloc_array((arr), (cap), sizeof *(arr))) != NULL))
+
+static mxio_status oom(mxio_error *err) {
+    return mxio__fail(err, MXIO_E_NOMEM, "runtime: out of memory while compiling the net");
+}
+
+static int add_value(mxio_runner *r, const mxio__tdesc *d, value_kind kind, int index) {
+    if (!GROW(r->vals, r->nvals, r->capvals)) return -1;
+    value *v = &r->vals[r->nvals];
+    memset(v, 0, sizeof *v);
+    v->desc = *d;
+    v->bytes = mxio__tdesc_bytes(d);
+    v->kind = kind;
+    v->index = index;
+    v->storage = -1;
+    v->plain_copy = -1;
+    v->first = (int)r->nsteps;
+    v->last = (int)r->nsteps;
+    return (int)r->nvals++;
+}
+
+static int add_storage(mxio_runner *r, size_t bytes, int first) {
+    if (!GROW(r->stor, r->nstor, r->capstor)) return -1;
+    r->stor[r->nstor] = (storage){bytes, 0, first, first};
+    return (int)r->nstor++;
+}
+
+/* Append a step; output values are created from the kernel's descriptors. */
+static mxio_status add_step(mxio_runner *r, mxio__kernel *k, const char *name, const int *in,
+                            int nin, bool reorder, step **out, mxio_error *err) {
+    if (!GROW(r->steps, r->nsteps, r->capsteps)) {
+        mxio__kernel_free(k);
+        return oom(err);
+    }
+    int si = (int)r->nsteps;
+    step *s = &r->steps[si];
+    memset(s, 0, sizeof *s);
+    r->nsteps++;
+    s->k = k;
+    s->reorder = reorder;
+    s->alias_in = -1;
+    s->name = mxio__strdup(name ? name : "?");
+    s->nin = nin;
+    s->nout = k->nout;
+    s->in = mxio__calloc_array((size_t)nin + 1, sizeof *s->in);
+    s->out = mxio__calloc_array((size_t)k->nout + 1, sizeof *s->out);
+    if (!s->name || !s->in || !s->out) return oom(err);
+    for (int i = 0; i < nin; i++) {
+        s->in[i] = in[i];
+        value *v = &r->vals[in[i]];
+        if (v->kind == VAL_ARENA && r->stor[v->storage].last < si) r->stor[v->storage].last = si;
+        if (v->last < si) v->last = si;
+    }
+    for (int j = 0; j < k->nout; j++) {
+        int vi = add_value(r, &k->out[j], VAL_ARENA, -1);
+        if (vi < 0) return oom(err);
+        s->out[j] = vi;
+        r->vals[vi].first = r->vals[vi].last = si;
+        /* In place: the output takes over its first input's buffer when that
+         * input is an activation with no later reader. Later readers are not
+         * known yet, so this is settled in plan() (see `last`). */
+        int st = add_storage(r, r->vals[vi].bytes, si);
+        if (st < 0) return oom(err);
+        r->vals[vi].storage = st;
+    }
+    *out = s;
+    return MXIO_OK;
+}
+
+/* The value of `vi` in plain layout: itself, or a (shared) reorder of it. */
+static mxio_status plain_of(mxio_runner *r, int vi, int *out, mxio_error *err) {
+    if (r->vals[vi].desc.layout == MXIO__LAYOUT_PLAIN) {
+        *out = vi;
+        return MXIO_OK;
+    }
+    if (r->vals[vi].plain_copy >= 0) {
+        *out = r->vals[vi].plain_copy;
+        return MXIO_OK;
+    }
+    mxio__kernel *k = NULL;
+    mxio__tdesc from = r->vals[vi].desc;
+    mxio_status st = mxio__k_reorder_create(&r->ctx, &from, NULL, &k, err);
+    if (st) return st;
+    step *s;
+    char name[64];
+    snprintf(name, sizeof name, "reorder %d", vi);
+    if ((st = add_step(r, k, name, &vi, 1, true, &s, err))) return st;
+    r->nreorders++;
+    r->vals[vi].plain_copy = s->out[0];
+    *out = s->out[0];
+    return MXIO_OK;
+}
+
+/* ---- unsupported ops: one message naming them all ----------------------------- */
+
+static mxio_status check_supported(const mxio_net *net, mxio_error *err) {
+    typedef struct { const char *op; size_t count; const char *first[3]; } miss;
+    miss *m = NULL;
+    size_t nm = 0, cap = 0;
+    for (size_t i = 0; i < net->nlayers; i++) {
+        const mxio__layer *l = &net->layers[i];
+        const mxio__op *op = l->op ? mxio__op_find(l->op) : NULL;
+        if (op && op->kernel && !l->failure) continue;
+        const char *name = l->op ? l->op : "?";
+        size_t j = 0;
+        while (j < nm && strcmp(m[j].op, name) != 0) j++;
+        if (j == nm) {
+            if (!GROW(m, nm, cap)) {
+                free(m);
+                return oom(err);
+            }
+            memset(&m[nm++], 0, sizeof *m);
+            m[j].op = name;
+        }
+        if (m[j].count < 3) m[j].first[m[j].count] = l->name;
+        m[j].count++;
+    }
+    if (!nm) {
+        free(m);
+        return MXIO_OK;
+    }
+    mxio__buf b;
+    mxio__buf_init(&b);
+    mxio__buf_printf(&b, "%s: unsupported ops: ", net->label ? net->label : "net");
+    for (size_t j = 0; j < nm; j++) {
+        mxio__buf_printf(&b, "%s%s x%zu (first: ", j ? ", " : "", m[j].op, m[j].count);
+        for (size_t q = 0; q < m[j].count && q < 3; q++)
+            mxio__buf_printf(&b, "%s%s", q ? ", " : "", m[j].first[q]);
+        mxio__buf_puts(&b, ")");
+    }
+    mxio__buf_putc(&b, '\0');
+    mxio_status st = mxio__fail(err, MXIO_E_UNKNOWN_OP, "%s", b.data ? (char *)b.data : "unsupported ops");
+    mxio__buf_free(&b);
+    free(m);
+    return st;
+}
+
+/* ---- constants --------------------------------------------------------------- */
+
+static mxio_status load_const(mxio_runner *r, const mxio_net *net, const mxio_params *params,
+                              const mxio__layer *l, const mxio__layer_array *arr, int *out,
+                              mxio_error *err) {
+    if (arr->state != MXIO__ARRAY_SET || !params)
+        return mxio__fail(err, MXIO_E_MISMATCH,
+                          "%s: layer '%s': array '%s' has no values (an uninitialised net: give "
+                          "the params file)",
+                          net->label ? net->label : "net", l->name, arr->var ? arr->var : "?");
+    int64_t pi = mxio_params_find(params, arr->param ? arr->param : arr->var);
+    mxio_array a;
+    if (pi < 0 || mxio_params_get(params, (size_t)pi, &a) != MXIO_OK)
+        return mxio__fail(err, MXIO_E_NOT_FOUND, "layer '%s': array '%s' not in the params file",
+                          l->name, arr->param ? arr->param : arr->var);
+    if (a.storage != MXIO_STORAGE_DENSE || a.is_none)
+        return mxio__fail(err, MXIO_E_UNSUPPORTED,
+                          "layer '%s': array '%s' is sparse or uninitialised", l->name, a.name);
+    if (a.ndim > MXIO__RT_MAX_DIMS)
+        return mxio__fail(err, MXIO_E_LIMIT, "layer '%s': array '%s' has %d dims", l->name,
+                          a.name, a.ndim);
+    int64_t n = mxio_array_numel(&a);
+    size_t bytes;
+    if (n < 0 || !mxio__mul_size((size_t)n, 4, &bytes) ||
+        (size_t)n * mxio_dtype_size(a.dtype) > a.nbytes)
+        return mxio__fail(err, MXIO_E_LIMIT, "layer '%s': array '%s' size", l->name, a.name);
+    float *f = mxio__rt_alloc(bytes ? bytes : 4);
+    if (!f) return oom(err);
+    if (!mxio__exec_to_f32(a.dtype, a.data, (size_t)n, f)) {
+        mxio__rt_free(f);
+        return mxio__fail(err, MXIO_E_UNSUPPORTED, "layer '%s': array '%s': dtype %d", l->name,
+                          a.name, (int)a.dtype);
+    }
+    if (!GROW(r->consts, r->nconsts, r->capconsts)) {
+        mxio__rt_free(f);
+        return oom(err);
+    }
+    r->consts[r->nconsts] = f;
+    r->weight_bytes += bytes;
+    mxio__tdesc d;
+    int64_t one = 1;
+    if (a.ndim == 0) mxio__tdesc_plain(&d, 1, &one);
+    else mxio__tdesc_plain(&d, a.ndim, a.shape);
+    int vi = add_value(r, &d, VAL_CONST, (int)r->nconsts++);
+    if (vi < 0) return oom(err);
+    *out = vi;
+    return MXIO_OK;
+}
+
+/* ---- compile ----------------------------------------------------------------- */
+
+/* ---- fusion: Convolution [+ BatchNorm] [+ residual add] [+ activation] ------------
+ * A graph pattern across layers, so it lives here rather than in one op record:
+ * a BatchNorm whose only input is a Convolution's only consumer is folded into
+ * the weights; an elemwise_add / add_n of two that is the chain's only consumer
+ * becomes oneDNN's sum post-op when its other operand was computed earlier and
+ * has no other reader (the conv then writes over that operand's buffer); an
+ * activation oneDNN can apply becomes the eltwise post-op. */
+
+typedef struct chain {
+    int bn, add, act; /* layers fused into this Convolution, -1 */
+    int add_src;      /* the add's argument that is the residual */
+} chain;
+
+typedef struct uses {
+    int n;    /* references to any output of the layer (net outputs count) */
+    int user; /* the referencing layer when n == 1, -1 for a net output */
+    int src;  /* and which of its arguments */
+} uses;
+
+static bool all_arrays_but_first(const mxio__layer *l) {
+    for (size_t k = 1; k < l->nsrcs; k++)
+        if (l->srcs[k].kind != MXIO__SRC_ARRAY) return false;
+    return l->nsrcs >= 1 && l->srcs[0].kind == MXIO__SRC_LAYER;
+}
+
+static const mxio__op *layer_op(const mxio_net *net, int li) {
+    return mxio__op_find(net->layers[li].op);
+}
+
+/* Is every reader of layer `p`'s output, except `add`, run before step `head`
+ * (and none of them a net output)? Then the sum may overwrite it. */
+static bool read_before(const mxio_net *net, uint32_t p, int add, int head, const int *absorbed) {
+    for (size_t i = 0; i < net->noutputs; i++)
+        if (net->outputs[i].src.kind == MXIO__SRC_LAYER && net->outputs[i].src.index == p)
+            return false;
+    for (size_t k = 0; k < net->nlayers; k++) {
+        if ((int)k == add) continue;
+        int pos = absorbed[k] >= 0 ? absorbed[k] : (int)k;
+        for (size_t j = 0; j < net->layers[k].nsrcs; j++) {
+            const mxio__layer_src *s = &net->layers[k].srcs[j];
+            if (s->kind == MXIO__SRC_LAYER && s->index == p && pos >= head) return false;
+        }
+    }
+    return true;
+}
+
+static void plan_chains(const mxio_net *net, chain *ch, int *absorbed, uses *u) {
+    const mxio__op *conv = mxio__op_find("Convolution"), *bn = mxio__op_find("BatchNorm"),
+                   *add = mxio__op_find("elemwise_add"), *addn = mxio__op_find("add_n"),
+                   *badd = mxio__op_find("broadcast_add");
+    size_t n = net->nlayers;
+    for (size_t i = 0; i < n; i++) {
+        ch[i] = (chain){-1, -1, -1, -1};
+        absorbed[i] = -1;
+        u[i] = (uses){0, -1, -1};
+    }
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < net->layers[i].nsrcs; k++) {
+            const mxio__layer_src *s = &net->layers[i].srcs[k];
+            if (s->kind != MXIO__SRC_LAYER || s->index >= n) continue;
+            u[s->index].n++;
+            u[s->index].user = (int)i;
+            u[s->index].src = (int)k;
+        }
+    for (size_t i = 0; i < net->noutputs; i++)
+        if (net->outputs[i].src.kind == MXIO__SRC_LAYER && net->outputs[i].src.index < n) {
+            u[net->outputs[i].src.index].n++;
+            u[net->outputs[i].src.index].user = -1;
+        }
+    for (size_t i = 0; i < n; i++) {
+        const mxio__layer *l = &net->layers[i];
+        if (absorbed[i] >= 0 || l->failure || layer_op(net, (int)i) != conv ||
+            l->nsrcs < 2 || l->srcs[0].kind == MXIO__SRC_ARRAY)
+            continue;
+        bool consts = true;
+        for (size_t k = 1; k < l->nsrcs; k++) consts &= l->srcs[k].kind == MXIO__SRC_ARRAY;
+        if (!consts) continue;
+        int t = (int)i;
+        chain c = {-1, -1, -1, -1};
+        mxio__bn_params bp;
+        if (u[t].n == 1 && u[t].user >= 0 && u[t].src == 0) {
+            const mxio__layer *b = &net->layers[u[t].user];
+            mxio__attrs a = {.kv = b->attrs, .n = b->nattrs, .op = bn};
+            if (layer_op(net, u[t].user) == bn && b->nsrcs == 5 && all_arrays_but_first(b) &&
+                mxio__bn_params_of(&a, &bp) && bp.axis == 1) {
+                c.bn = u[t].user;
+                t = c.bn;
+            }
+        }
+        if (u[t].n == 1 && u[t].user >= 0) {
+            int ai = u[t].user;
+            const mxio__layer *a = &net->layers[ai];
+            const mxio__op *aop = layer_op(net, ai);
+            if ((aop == add || aop == addn || aop == badd) && a->nsrcs == 2) {
+                int other = 1 - u[t].src;
+                const mxio__layer_src *s = &a->srcs[other];
+                if (s->kind == MXIO__SRC_LAYER && s->index < i &&
+                    read_before(net, s->index, ai, (int)i, absorbed)) {
+                    c.add = ai;
+                    c.add_src = other;
+                    t = ai;
+                }
+            }
+        }
+        if (u[t].n == 1 && u[t].user >= 0) {
+            int xi = u[t].user;
+            const mxio__layer *x = &net->layers[xi];
+            const mxio__op *xop = layer_op(net, xi);
+            mxio__attrs a = {.kv = x->attrs, .n = x->nattrs, .op = xop};
+            mxio__act_params ap;
+            if (xop && x->nsrcs == 1 && mxio__act_params_of(&a, &ap) &&
+                (ap.type == MXIO__ACT_RELU || ap.type == MXIO__ACT_LEAKY ||
+                 ap.type == MXIO__ACT_CLIP || ap.type == MXIO__ACT_SIGMOID ||
+                 ap.type == MXIO__ACT_TANH || ap.type == MXIO__ACT_ELU ||
+                 ap.type == MXIO__ACT_GELU)) {
+                c.act = xi;
+                t = xi;
+            }
+        }
+        ch[i] = c;
+        if (c.bn >= 0) absorbed[c.bn] = (int)i;
+        if (c.add >= 0) absorbed[c.add] = (int)i;
+        if (c.act >= 0) absorbed[c.act] = (int)i;
+    }
+}
+
+static bool same_layout(const mxio__tdesc *a, const mxio__tdesc *b) {
+    if (a->ndim != b->ndim || memcmp(a->dims, b->dims, (size_t)a->ndim * sizeof *a->dims))
+        return false;
+    if (a->layout != b->layout) return false;
+    return a->layout == MXIO__LAYOUT_PLAIN || dnnl_memory_desc_equal(&a->md, &b->md);
+}
+
+/* Free a runner-owned constant buffer the kernel no longer needs. */
+static void release_const(mxio_runner *r, const float *p) {
+    for (size_t i = 0; p && i < r->nconsts; i++)
+        if (r->consts[i] == p) {
+            mxio__rt_free(r->consts[i]);
+            r->consts[i] = NULL;
+        }
+}
+
+/* The fused weights and bias of a chain's Convolution (runner-owned). */
+static mxio_status fuse_weights(mxio_runner *r, const mxio_net *net, const mxio_params *params,
+                                const chain *c, const int *in, int nin, mxio__fusion *fz,
+                                mxio_error *err) {
+    const value *w = &r->vals[in[1]];
+    int64_t o = w->desc.dims[0], nw = mxio__tdesc_numel(&w->desc);
+    if (o <= 0 || nw <= 0 || nw % o) return mxio__fail(err, MXIO_E_SHAPE, "fusion: weight shape");
+    float *wf = mxio__rt_alloc((size_t)nw * 4), *bf = mxio__rt_alloc((size_t)o * 4);
+    if (!wf || !bf || !GROW(r->consts, r->nconsts + 1, r->capconsts)) {
+        mxio__rt_free(wf);
+        mxio__rt_free(bf);
+        return oom(err);
+    }
+    r->consts[r->nconsts++] = wf;
+    r->consts[r->nconsts++] = bf;
+    memcpy(wf, r->consts[w->index], (size_t)nw * 4);
+    if (nin >= 3) memcpy(bf, r->consts[r->vals[in[2]].index], (size_t)o * 4);
+    else memset(bf, 0, (size_t)o * 4);
+    if (c->bn >= 0) {
+        const mxio__layer *b = &net->layers[c->bn];
+        mxio__attrs a = {.kv = b->attrs, .n = b->nattrs, .op = layer_op(net, c->bn)};
+        mxio__bn_params bp;
+        const float *bn[4];
+        mxio__bn_params_of(&a, &bp);
+        for (int k = 0; k < 4; k++) {
+            int vi;
+            mxio_status st = load_const(r, net, params, b, &b->arrays[b->srcs[k + 1].index], &vi, err);
+            if (st) return st;
+            if (mxio__tdesc_numel(&r->vals[vi].desc) != o)
+                return mxio__fail(err, MXIO_E_SHAPE, "layer '%s': BatchNorm arrays of %lld entries after a conv of %lld filters",
+                                  b->name, (long long)mxio__tdesc_numel(&r->vals[vi].desc), (long long)o);
+            bn[k] = r->consts[r->vals[vi].index];
+        }
+        mxio__bn_fold_into_conv(&bp, o, nw / o, bn[0], bn[1], bn[2], bn[3], wf, bf);
+        for (int k = 0; k < 4; k++) {
+            r->weight_bytes -= (size_t)o * 4;
+            release_const(r, bn[k]);
+        }
+    }
+    fz->weight = wf;
+    fz->bias = bf;
+    if (c->act >= 0) {
+        const mxio__layer *x = &net->layers[c->act];
+        mxio__attrs a = {.kv = x->attrs, .n = x->nattrs, .op = layer_op(net, c->act)};
+        fz->post_act = mxio__act_params_of(&a, &fz->act);
+    }
+    fz->post_sum = c->add >= 0;
+    return MXIO_OK;
+}
+
+static void shape_of(const mxio__tdesc *d, mxio__shape *s) {
+    s->ndim = d->ndim;
+    for (int i = 0; i < d->ndim; i++) s->d[i] = d->dims[i];
+}
+
+static mxio_status compile_layer(mxio_runner *r, const mxio_net *net, const mxio_params *params,
+                                 size_t li, int **port_vals, const bool *feeds_output,
+                                 chain *c, int *absorbed, mxio_error *err) {
+    const mxio__layer *l = &net->layers[li];
+    const mxio__op *op = mxio__op_find(l->op);
+    mxio__attrs attrs = {.kv = l->attrs, .n = l->nattrs, .op = op, .node = NULL};
+    int in[MXIO__RT_MAX_IO];
+    int nin = 0;
+    mxio_status st;
+    for (size_t k = 0; k < l->nsrcs; k++) {
+        const mxio__layer_src *s = &l->srcs[k];
+        if (s->kind == MXIO__SRC_LABEL) continue;
+        if (nin >= MXIO__RT_MAX_IO)
+            return mxio__fail(err, MXIO_E_LIMIT, "layer '%s': more than %d inputs", l->name,
+                              MXIO__RT_MAX_IO);
+        int vi = -1;
+        if (s->kind == MXIO__SRC_INPUT) {
+            vi = r->inputs[s->index].value;
+        } else if (s->kind == MXIO__SRC_LAYER) {
+            const mxio__layer *p = &net->layers[s->index];
+            if ((int)s->port >= p->nout || (vi = port_vals[s->index][s->port]) < 0)
+                return mxio__fail(err, MXIO_E_UNSUPPORTED,
+                                  "layer '%s' reads output %u of '%s' (%s), which its kernel "
+                                  "does not compute",
+                                  l->name, s->port, p->name, p->op);
+        } else {
+            if (s->index >= l->narrays)
+                return mxio__fail(err, MXIO_E_GRAPH, "layer '%s': bad array slot", l->name);
+            if ((st = load_const(r, net, params, l, &l->arrays[s->index], &vi, err))) return st;
+        }
+        in[nin++] = vi;
+    }
+    /* Output shapes from the op's shape rule (Reshape family and broadcast_to
+     * need them; for the others they cross-check the kernel). */
+    mxio__shape ish[MXIO__RT_MAX_IO], osh[MXIO__RT_MAX_IO];
+    int idt[MXIO__RT_MAX_IO], odt[MXIO__RT_MAX_IO];
+    int nout = l->nout > 0 ? l->nout : 1;
+    if (nout > MXIO__RT_MAX_IO)
+        return mxio__fail(err, MXIO_E_LIMIT, "layer '%s': %d outputs", l->name, nout);
+    for (int i = 0; i < nin; i++) {
+        shape_of(&r->vals[in[i]].desc, &ish[i]);
+        idt[i] = (int)r->vals[in[i]].desc.dtype;
+    }
+    for (int j = 0; j < nout; j++) {
+        osh[j].ndim = -1;
+        odt[j] = -1;
+    }
+    if (op->infer_shape) {
+        mxio__shape_ctx c = {.attrs = &attrs, .node_name = l->name, .nin = nin, .in = ish,
+                             .in_dtype = idt, .nout = nout, .out = osh, .out_dtype = odt,
+                             .err = err, .node_index = l->node};
+        if ((st = op->infer_shape(&c))) return st;
+    }
+    mxio__tdesc descs[MXIO__RT_MAX_IO];
+    const float *cst[MXIO__RT_MAX_IO];
+    mxio__kernel *k = NULL;
+    if (c->add >= 0) {
+        /* broadcast_add fuses only when it does not broadcast: else the add and
+         * what follows it run as their own layers */
+        const mxio__layer_src *rs = &net->layers[c->add].srcs[c->add_src];
+        int rv = port_vals[rs->index][rs->port];
+        bool same = rv >= 0 && osh[0].ndim == r->vals[rv].desc.ndim;
+        for (int q = 0; same && q < osh[0].ndim; q++) same = osh[0].d[q] == r->vals[rv].desc.dims[q];
+        if (!same) {
+            absorbed[c->add] = -1;
+            if (c->act >= 0) absorbed[c->act] = -1;
+            c->add = c->act = -1;
+        }
+    }
+    bool fused = c->bn >= 0 || c->add >= 0 || c->act >= 0;
+    mxio__fusion fz = {0};
+    uint32_t packed = 0;
+    size_t tail = li;
+    if (fused) {
+        if ((st = fuse_weights(r, net, params, c, in, nin, &fz, err))) return st;
+        tail = (size_t)(c->act >= 0 ? c->act : c->add >= 0 ? c->add : c->bn);
+    }
+    for (int attempt = 0; attempt < 2; attempt++) {
+        bool blocked_in = false;
+        for (int i = 0; i < nin; i++) {
+            const value *v = &r->vals[in[i]];
+            descs[i] = v->desc;
+            cst[i] = v->kind == VAL_CONST ? r->consts[v->index] : NULL;
+            blocked_in |= v->desc.layout != MXIO__LAYOUT_PLAIN;
+        }
+        mxio__kernel_req req = {.ctx = &r->ctx, .attrs = &attrs, .node_name = l->name,
+                                .nin = nin, .in = descs, .constant = cst, .nout = nout,
+                                .out = osh, .blocked_out = !feeds_output[tail],
+                                .fusion = fused ? &fz : NULL, .packed = &packed};
+        packed = 0;
+        st = op->kernel(&req, &k, err);
+        if (st == MXIO_OK) break;
+        if (!blocked_in || attempt) {
+            char pre[256];
+            snprintf(pre, sizeof pre, "%s: layer '%s' (%s): ", net->label ? net->label : "net",
+                     l->name, l->op);
+            mxio__error_prefix(err, pre);
+            return st;
+        }
+        /* A kernel that takes only plain tensors: reorder its blocked inputs. */
+        for (int i = 0; i < nin; i++)
+            if ((st = plain_of(r, in[i], &in[i], err))) return st;
+    }
+    for (int j = 0; j < k->nout && j < nout; j++) {
+        const mxio__tdesc *d = &k->out[j];
+        bool same = osh[j].ndim < 0 || osh[j].ndim == d->ndim;
+        for (int q = 0; same && osh[j].ndim >= 0 && q < d->ndim; q++)
+            same = osh[j].d[q] <= 0 || osh[j].d[q] == d->dims[q];
+        if (!same) {
+            char a[128], b[128];
+            mxio__shape_str(&osh[j], a, sizeof a);
+            mxio__tdesc_str(d, b, sizeof b);
+            mxio__kernel_free(k);
+            return mxio__fail(err, MXIO_E_SHAPE,
+                              "layer '%s' (%s): output %d is %s by the shape rule but %s by the "
+                              "kernel",
+                              l->name, l->op, j, a, b);
+        }
+    }
+    /* Constants the kernel packed are not read again: free them now (the fused
+     * weights are always packed). */
+    for (int i = 0; i < nin && i < 32; i++) {
+        value *v = &r->vals[in[i]];
+        if (!(packed >> i & 1) || v->kind != VAL_CONST || !r->consts[v->index]) continue;
+        mxio__rt_free(r->consts[v->index]);
+        r->consts[v->index] = NULL;
+        r->weight_bytes -= v->bytes;
+    }
+    if (fused) release_const(r, fz.weight), release_const(r, fz.bias);
+    int alias = -1;
+    if (c->add >= 0) {
+        /* the residual, in the conv output's layout, is overwritten by the sum */
+        const mxio__layer_src *rs = &net->layers[c->add].srcs[c->add_src];
+        int rv = port_vals[rs->index][rs->port];
+        if (rv < 0 || r->vals[rv].desc.ndim != k->out[0].ndim ||
+            memcmp(r->vals[rv].desc.dims, k->out[0].dims, (size_t)k->out[0].ndim * sizeof(int64_t))) {
+            mxio__kernel_free(k);
+            return mxio__fail(err, MXIO_E_SHAPE, "layer '%s': the residual of '%s' has another shape",
+                              l->name, net->layers[c->add].name);
+        }
+        if (!same_layout(&r->vals[rv].desc, &k->out[0])) {
+            mxio__kernel *ro = NULL;
+            step *rs_step;
+            mxio__tdesc from = r->vals[rv].desc, to = k->out[0];
+            if ((st = mxio__k_reorder_create(&r->ctx, &from, &to, &ro, err))) {
+                mxio__kernel_free(k);
+                return st;
+            }
+            if ((st = add_step(r, ro, "residual reorder", &rv, 1, true, &rs_step, err))) {
+                mxio__kernel_free(k);
+                return st;
+            }
+            r->nreorders++;
+            rv = rs_step->out[0];
+        }
+        alias = nin;
+        in[nin++] = rv;
+    }
+    step *s;
+    if ((st = add_step(r, k, l->name, in, nin, false, &s, err))) return st;
+    s->alias_in = alias;
+    for (int j = 0; j < s->nout && j < l->nout; j++) port_vals[li][j] = s->out[j];
+    if (c->bn >= 0) port_vals[c->bn][0] = s->out[0];
+    if (c->add >= 0) port_vals[c->add][0] = s->out[0];
+    if (c->act >= 0) port_vals[c->act][0] = s->out[0];
+    return MXIO_OK;
+}
+
+/* Place storages first-fit in one arena over their live ranges. */
+static void plan(mxio_runner *r) {
+    /* In place: a kernel that allows it writes over input 0 when input 0 is an
+     * arena value that dies at this step and is big enough. */
+    for (size_t si = 0; si < r->nsteps; si++) {
+        step *s = &r->steps[si];
+        if (s->alias_in < 0) continue;
+        value *vin = &r->vals[s->in[s->alias_in]], *vout = &r->vals[s->out[0]];
+        storage *a = &r->stor[vin->storage], *b = &r->stor[vout->storage];
+        if (b->last > a->last) a->last = b->last;
+        b->bytes = 0;
+        int old = vout->storage;
+        for (size_t v = 0; v < r->nvals; v++)
+            if (r->vals[v].storage == old) r->vals[v].storage = vin->storage;
+    }
+    for (size_t si = 0; si < r->nsteps; si++) {
+        step *s = &r->steps[si];
+        if (!s->k->in_place_ok || s->nin < 1 || s->nout < 1 || s->alias_in >= 0) continue;
+        value *vin = &r->vals[s->in[0]], *vout = &r->vals[s->out[0]];
+        if (vin->kind != VAL_ARENA) continue;
+        storage *a = &r->stor[vin->storage], *b = &r->stor[vout->storage];
+        if (a->last != (int)si || a->bytes < b->bytes) continue;
+        bool other = false; /* input 0 must not also be another input of the step */
+        for (int i = 1; i < s->nin; i++) other |= s->in[i] == s->in[0];
+        if (other) continue;
+        a->last = b->last;
+        b->bytes = 0;
+        int old = vout->storage;
+        for (size_t v = 0; v < r->nvals; v++)
+            if (r->vals[v].storage == old) r->vals[v].storage = vin->storage;
+    }
+    /* Sweep: at step t, allocate storages born at t, then free those that die at t. */
+    size_t n = r->nstor, peak = 0, total = 0;
+    int *live = mxio__calloc_array(n + 1, sizeof *live);
+    size_t nlive = 0;
+    for (size_t t = 0; t < r->nsteps; t++) {
+        for (size_t q = 0; q < n; q++) {
+            storage *st = &r->stor[q];
+            if (st->first != (int)t || st->bytes == 0) continue;
+            size_t need = (st->bytes + MXIO__RT_ALIGN - 1) / MXIO__RT_ALIGN * MXIO__RT_ALIGN;
+            total += need;
+            /* candidate offsets: 0 and the end of every live block */
+            size_t best = SIZE_MAX;
+            for (size_t c = 0; c <= nlive; c++) {
+                size_t off = 0;
+                if (c < nlive) {
+                    storage *o = &r->stor[live[c]];
+                    off = o->offset + (o->bytes + MXIO__RT_ALIGN - 1) / MXIO__RT_ALIGN * MXIO__RT_ALIGN;
+                }
+                bool fits = true;
+                for (size_t w = 0; w < nlive && fits; w++) {
+                    storage *o = &r->stor[live[w]];
+                    size_t oe = o->offset + o->bytes;
+                    fits = off + need <= o->offset || off >= oe;
+                }
+                if (fits && off < best) best = off;
+            }
+            st->offset = best;
+            if (best + need > peak) peak = best + need;
+            live[nlive++] = (int)q;
+        }
+        for (size_t w = 0; w < nlive;) {
+            if (r->stor[live[w]].last <= (int)t) live[w] = live[--nlive];
+            else w++;
+        }
+    }
+    free(live);
+    r->arena_bytes = peak;
+    r->total_bytes = total;
+}
+
+/* The plan's invariant: two activations alive at the same step never share
+ * bytes, except where a step writes its output over an input it was the last
+ * reader of (in place, fused sum). Checked after planning in debug builds. */
+#ifndef NDEBUG
+static mxio_status check_plan(const mxio_runner *r, mxio_error *err) {
+    for (size_t i = 0; i < r->nvals; i++) {
+        const value *a = &r->vals[i];
+        if (a->kind != VAL_ARENA || !a->bytes) continue;
+        size_t a0 = r->stor[a->storage].offset, a1 = a0 + a->bytes;
+        if (a1 > r->arena_bytes)
+            return mxio__fail(err, MXIO_E_CORRUPT, "runtime plan: value %zu past the arena", i);
+        for (size_t j = i + 1; j < r->nvals; j++) {
+            const value *b = &r->vals[j];
+            if (b->kind != VAL_ARENA || !b->bytes) continue;
+            size_t b0 = r->stor[b->storage].offset, b1 = b0 + b->bytes;
+            if (a1 <= b0 || b1 <= a0) continue;
+            bool handoff = a->last == b->first || b->last == a->first;
+            bool live_together = a->first <= b->last && b->first <= a->last;
+            if (live_together && !(handoff && a->storage == b->storage))
+                return mxio__fail(err, MXIO_E_CORRUPT,
+                                  "runtime plan: values %zu [%d,%d] and %zu [%d,%d] overlap in the arena",
+                                  i, a->first, a->last, j, b->first, b->last);
+        }
+    }
+    return MXIO_OK;
+}
+#endif
+
+static const int64_t *input_hint(const mxio_plot_input *shapes, size_t n, const char *name,
+                                 int *ndim) {
+    for (size_t i = 0; i < n; i++)
+        if (shapes[i].name && strcmp(shapes[i].name, name) == 0) {
+            *ndim = shapes[i].ndim;
+            return shapes[i].dims;
+        }
+    return NULL;
+}
+
+mxio_status mxio_runner_create(const mxio_net *net, const mxio_params *params,
+                               const mxio_plot_input *shapes, size_t nshapes,
+                               const mxio_runner_options *opts, mxio_runner **out,
+                               mxio_error *err) {
+    mxio__error_clear(err);
+    if (!net || !out) return mxio__fail(err, MXIO_E_MISUSE, "mxio_runner_create: NULL argument");
+    *out = NULL;
+    const char *label = net->label ? net->label : "net";
+    mxio_status st = check_supported(net, err);
+    if (st) return st;
+    mxio_runner *r = calloc(1, sizeof *r);
+    if (!r) return oom(err);
+    r->threads = opts && opts->threads > 0 ? opts->threads : 1;
+    int saved_threads = -1;
+    int **port_vals = mxio__calloc_array(net->nlayers + 1, sizeof *port_vals);
+    bool *feeds_output = mxio__calloc_array(net->nlayers + 1, sizeof *feeds_output);
+    chain *chains = mxio__calloc_array(net->nlayers + 1, sizeof *chains);
+    int *absorbed = mxio__calloc_array(net->nlayers + 1, sizeof *absorbed);
+    uses *use = mxio__calloc_array(net->nlayers + 1, sizeof *use);
+    if (!port_vals || !feeds_output || !chains || !absorbed || !use) {
+        st = oom(err);
+        goto done;
+    }
+    /* oneDNN fixes a primitive's thread count when it is created: create every
+     * kernel with the team size the runs will use (a per-thread OpenMP setting,
+     * restored below). */
+    saved_threads = omp_get_max_threads();
+    omp_set_num_threads(r->threads);
+    if ((st = mxio__rt_ctx_init(&r->ctx, r->threads, err))) goto done;
+    r->ctx_ok = true;
+    /* inputs */
+    r->inputs = mxio__calloc_array(net->ninputs + 1, sizeof *r->inputs);
+    r->outputs = mxio__calloc_array(net->noutputs + 1, sizeof *r->outputs);
+    if (!r->inputs || !r->outputs) {
+        st = oom(err);
+        goto done;
+    }
+    for (size_t i = 0; i < net->ninputs; i++) {
+        io_entry *e = &r->inputs[i];
+        r->ninputs++;
+        e->name = mxio__strdup(net->inputs[i].name);
+        if (!e->name) {
+            st = oom(err);
+            goto done;
+        }
+        int nd = 0;
+        const int64_t *sh = input_hint(shapes, nshapes, e->name, &nd);
+        int64_t buf[MXIO__MAX_DIMS];
+        if (!sh) {
+            const char *a = NULL;
+            for (size_t q = 0; q < net->inputs[i].nattrs; q++)
+                if (strcmp(net->inputs[i].attrs[q].key, "__shape__") == 0)
+                    a = net->inputs[i].attrs[q].value;
+            bool known = a && mxio__parse_tuple(a, buf, MXIO__MAX_DIMS, &nd, false, NULL) && nd > 0;
+            for (int q = 0; known && q < nd; q++) known = buf[q] > 0;
+            if (!known) {
+                st = mxio__fail(err, MXIO_E_SHAPE, "%s: input '%s' needs a shape (e.g. --shape %s=1,3,224,224)",
+                                label, e->name, e->name);
+                goto done;
+            }
+            sh = buf;
+        }
+        if (nd < 1 || nd > MXIO__RT_MAX_DIMS) {
+            st = mxio__fail(err, MXIO_E_SHAPE, "%s: input '%s': %d dims", label, e->name, nd);
+            goto done;
+        }
+        for (int q = 0; q < nd; q++)
+            if (sh[q] <= 0) {
+                st = mxio__fail(err, MXIO_E_SHAPE, "%s: input '%s': dim %d is %lld", label,
+                                e->name, q, (long long)sh[q]);
+                goto done;
+            }
+        e->ndim = nd;
+        memcpy(e->shape, sh, (size_t)nd * sizeof *sh);
+        mxio__tdesc d;
+        mxio__tdesc_plain(&d, nd, sh);
+        if (mxio__tdesc_bytes(&d) == 0) {
+            st = mxio__fail(err, MXIO_E_LIMIT, "%s: input '%s' is too large", label, e->name);
+            goto done;
+        }
+        if ((e->value = add_value(r, &d, VAL_INPUT, (int)i)) < 0) {
+            st = oom(err);
+            goto done;
+        }
+    }
+    for (size_t i = 0; i < net->noutputs; i++)
+        if (net->outputs[i].src.kind == MXIO__SRC_LAYER)
+            feeds_output[net->outputs[i].src.index] = true;
+    for (size_t li = 0; li < net->nlayers; li++) {
+        int no = net->layers[li].nout > 0 ? net->layers[li].nout : 1;
+        port_vals[li] = mxio__calloc_array((size_t)no, sizeof **port_vals);
+        if (!port_vals[li]) {
+            st = oom(err);
+            goto done;
+        }
+        for (int j = 0; j < no; j++) port_vals[li][j] = -1;
+    }
+    plan_chains(net, chains, absorbed, use);
+    for (size_t li = 0; li < net->nlayers; li++)
+        if (absorbed[li] < 0 &&
+            (st = compile_layer(r, net, params, li, port_vals, feeds_output, &chains[li], absorbed,
+                                err)))
+            goto done;
+    /* outputs: plain, alive to the end */
+    for (size_t i = 0; i < net->noutputs; i++) {
+        const mxio__net_output *o = &net->outputs[i];
+        io_entry *e = &r->outputs[i];
+        r->noutputs++;
+        e->name = mxio__strdup(o->name);
+        if (!e->name) {
+            st = oom(err);
+            goto done;
+        }
+        int vi;
+        if (o->src.kind == MXIO__SRC_INPUT) {
+            vi = r->inputs[o->src.index].value;
+        } else {
+            const mxio__layer *l = &net->layers[o->src.index];
+            vi = (int)o->src.port < l->nout ? port_vals[o->src.index][o->src.port] : -1;
+            if (vi < 0) {
+                st = mxio__fail(err, MXIO_E_UNSUPPORTED,
+                                "%s: output '%s' is not computed by the kernel of '%s' (%s)",
+                                label, o->name, l->name, l->op);
+                goto done;
+            }
+        }
+        if ((st = plain_of(r, vi, &vi, err))) goto done;
+        e->value = vi;
+        e->ndim = r->vals[vi].desc.ndim;
+        memcpy(e->shape, r->vals[vi].desc.dims, sizeof e->shape);
+    }
+    for (size_t i = 0; i < r->noutputs; i++) {
+        value *v = &r->vals[r->outputs[i].value];
+        if (v->kind == VAL_ARENA) r->stor[v->storage].last = (int)r->nsteps;
+        v->last = (int)r->nsteps;
+    }
+    for (size_t si = 0; si < r->nsteps; si++)
+        if (r->steps[si].k->scratch_bytes > r->scratch_bytes)
+            r->scratch_bytes = r->steps[si].k->scratch_bytes;
+    plan(r);
+#ifndef NDEBUG
+    if ((st = check_plan(r, err))) goto done;
+#endif
+done:
+    if (saved_threads > 0) omp_set_num_threads(saved_threads);
+    if (port_vals)
+        for (size_t li = 0; li < net->nlayers; li++) free(port_vals[li]);
+    free(port_vals);
+    free(feeds_output);
+    free(chains);
+    free(absorbed);
+    free(use);
+    if (st) {
+        mxio_runner_free(r);
+        return st;
+    }
+    *out = r;
+    return MXIO_OK;
+}
+
+void mxio_runner_free(mxio_runner *r) {
+    if (!r) return;
+    for (size_t i = 0; i < r->nsteps; i++) {
+        mxio__kernel_free(r->steps[i].k);
+        free(r->steps[i].name);
+        free(r->steps[i].in);
+        free(r->steps[i].out);
+    }
+    free(r->steps);
+    for (size_t i = 0; i < r->nconsts; i++) mxio__rt_free(r->consts[i]);
+    free(r->consts);
+    for (size_t i = 0; i < r->ninputs; i++) free(r->inputs[i].name);
+    for (size_t i = 0; i < r->noutputs; i++) free(r->outputs[i].name);
+    free(r->inputs);
+    free(r->outputs);
+    free(r->vals);
+    free(r->stor);
+    if (r->ctx_ok) mxio__rt_ctx_free(&r->ctx);
+    free(r);
+}
+
+size_t mxio_runner_input_count(const mxio_runner *r) { return r ? r->ninputs : 0; }
+const char *mxio_runner_input_name(const mxio_runner *r, size_t i) {
+    return r && i < r->ninputs ? r->inputs[i].name : NULL;
+}
+const int64_t *mxio_runner_input_shape(const mxio_runner *r, size_t i, int *ndim) {
+    if (!r || i >= r->ninputs) return NULL;
+    if (ndim) *ndim = r->inputs[i].ndim;
+    return r->inputs[i].shape;
+}
+size_t mxio_runner_output_count(const mxio_runner *r) { return r ? r->noutputs : 0; }
+const char *mxio_runner_output_name(const mxio_runner *r, size_t i) {
+    return r && i < r->noutputs ? r->outputs[i].name : NULL;
+}
+const int64_t *mxio_runner_output_shape(const mxio_runner *r, size_t i, int *ndim) {
+    if (!r || i >= r->noutputs) return NULL;
+    if (ndim) *ndim = r->outputs[i].ndim;
+    return r->outputs[i].shape;
+}
+
+void mxio_runner_stats(const mxio_runner *r, mxio_run_stats *out) {
+    memset(out, 0, sizeof *out);
+    if (!r) return;
+    out->activation_peak_bytes = r->arena_bytes;
+    out->activation_total_bytes = r->total_bytes;
+    out->weight_bytes = r->weight_bytes;
+    out->scratch_bytes = r->scratch_bytes;
+    out->steps = r->nsteps;
+    out->reorders = r->nreorders;
+}
+
+/* ---- run contexts ----------------------------------------------------------- */
+
+mxio_status mxio_run_context_create(const mxio_runner *r, mxio_run_context **out,
+                                    mxio_error *err) {
+    mxio__error_clear(err);
+    if (!r || !out) return mxio__fail(err, MXIO_E_MISUSE, "mxio_run_context_create: NULL argument");
+    *out = NULL;
+    mxio_run_context *c = calloc(1, sizeof *c);
+    if (!c) return oom(err);
+    c->r = r;
+    mxio_status st = mxio__rt_exec_init(&c->ex, &r->ctx, r->threads, err);
+    if (st) {
+        free(c);
+        return st;
+    }
+    c->ex_ok = true;
+    c->arena = mxio__rt_alloc(r->arena_bytes ? r->arena_bytes : 1);
+    c->scratch = r->scratch_bytes ? mxio__rt_alloc(r->scratch_bytes) : NULL;
+    c->inbuf = mxio__calloc_array(r->ninputs + 1, sizeof *c->inbuf);
+    c->ptr = mxio__calloc_array(r->nvals + 1, sizeof *c->ptr);
+    c->inptr = mxio__calloc_array(MXIO__RT_MAX_IO, sizeof *c->inptr);
+    c->outptr = mxio__calloc_array(MXIO__RT_MAX_IO, sizeof *c->outptr);
+    bool ok = c->arena && (c->scratch || !r->scratch_bytes) && c->inbuf && c->ptr && c->inptr &&
+              c->outptr;
+    for (size_t i = 0; ok && i < r->ninputs; i++) {
+        const value *v = &r->vals[r->inputs[i].value];
+        ok = (c->inbuf[i] = mxio__rt_alloc(v->bytes ? v->bytes : 4)) != NULL;
+        if (ok) memset(c->inbuf[i], 0, v->bytes);
+    }
+    if (!ok) {
+        mxio_run_context_free(c);
+        return oom(err);
+    }
+    for (size_t v = 0; v < r->nvals; v++) {
+        const value *x = &r->vals[v];
+        c->ptr[v] = x->kind == VAL_CONST   ? (void *)r->consts[x->index]
+                    : x->kind == VAL_INPUT ? (void *)c->inbuf[x->index]
+                                           : (void *)(c->arena + r->stor[x->storage].offset);
+    }
+    *out = c;
+    return MXIO_OK;
+}
+
+void mxio_run_context_free(mxio_run_context *c) {
+    if (!c) return;
+    if (c->inbuf)
+        for (size_t i = 0; i < c->r->ninputs; i++) mxio__rt_free(c->inbuf[i]);
+    free(c->inbuf);
+    mxio__rt_free(c->arena);
+    mxio__rt_free(c->scratch);
+    free(c->ptr);
+    free(c->inptr);
+    free(c->outptr);
+    if (c->ex_ok) mxio__rt_exec_free(&c->ex);
+    free(c);
+}
+
+mxio_status mxio_run_set_input(mxio_run_context *c, const char *name, mxio_dtype dtype,
+                               const void *data, size_t count, mxio_error *err) {
+    mxio__error_clear(err);
+    if (!c || !name || (!data && count))
+        return mxio__fail(err, MXIO_E_MISUSE, "mxio_run_set_input: NULL argument");
+    const mxio_runner *r = c->r;
+    for (size_t i = 0; i < r->ninputs; i++) {
+        if (strcmp(r->inputs[i].name, name) != 0) continue;
+        int64_t n = mxio__tdesc_numel(&r->vals[r->inputs[i].value].desc);
+        if (n < 0 || (size_t)n != count)
+            return mxio__fail(err, MXIO_E_SHAPE,
+                              "input '%s': %zu values given, the runner was compiled for %lld",
+                              name, count, (long long)n);
+        if (!mxio__exec_to_f32(dtype, data, count, c->inbuf[i]))
+            return mxio__fail(err, MXIO_E_UNSUPPORTED, "input '%s': dtype %d", name, (int)dtype);
+        return MXIO_OK;
+    }
+    return mxio__fail(err, MXIO_E_NOT_FOUND, "no input named '%s'", name);
+}
+
+mxio_status mxio_run(mxio_run_context *c, mxio_error *err) {
+    mxio__error_clear(err);
+    if (!c) return mxio__fail(err, MXIO_E_MISUSE, "mxio_run: NULL context");
+    const mxio_runner *r = c->r;
+    for (size_t si = 0; si < r->nsteps; si++) {
+        const step *s = &r->steps[si];
+        for (int i = 0; i < s->nin; i++) c->inptr[i] = c->ptr[s->in[i]];
+        for (int j = 0; j < s->nout; j++) c->outptr[j] = c->ptr[s->out[j]];
+        mxio_status st = mxio__kernel_run(s->k, &c->ex, c->inptr, c->outptr, c->scratch, err);
+        if (st) {
+            char pre[160];
+            snprintf(pre, sizeof pre, "run: layer '%s': ", s->name);
+            mxio__error_prefix(err, pre);
+            return st;
+        }
+    }
+    return MXIO_OK;
+}
+
+mxio_status mxio_run_get_output(const mxio_run_context *c, size_t i, mxio_run_output *out) {
+    if (!c || !out || i >= c->r->noutputs) return MXIO_E_MISUSE;
+    const io_entry *e = &c->r->outputs[i];
+    const value *v = &c->r->vals[e->value];
+    out->name = e->name;
+    out->dtype = v->desc.dtype;
+    out->ndim = e->ndim;
+    out->shape = e->shape;
+    out->data = c->ptr[e->value];
+    out->nbytes = v->bytes;
+    return MXIO_OK;
+}
