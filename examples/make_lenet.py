@@ -41,7 +41,17 @@ def main():
     mod.init_params(mx.init.Xavier(magnitude=2.0))
     arg_params, aux_params = mod.get_params()
     mx.model.save_checkpoint(os.path.join(out, "lenet"), 0, sym, arg_params, aux_params)
-    print("wrote", os.path.join(out, "lenet-symbol.json"), "and lenet-0000.params")
+    # an input (a drawn "7") and MXNet's own output for it, so the example run can be
+    # checked against MXNet on a machine without MXNet
+    digit = np.zeros((1, 1, 28, 28), np.float32)
+    digit[0, 0, 6, 6:22] = 1.0
+    for r in range(7, 23):
+        digit[0, 0, r, 21 - (r - 7) // 2] = 1.0
+    mod.forward(mx.io.DataBatch([mx.nd.array(digit)]), is_train=False)
+    np.save(os.path.join(out, "digit.npy"), digit)
+    np.save(os.path.join(out, "digit-mxnet-output.npy"), mod.get_outputs()[0].asnumpy())
+    print("wrote", os.path.join(out, "lenet-symbol.json"), "lenet-0000.params, digit.npy and",
+          "digit-mxnet-output.npy")
 
 
 if __name__ == "__main__":

@@ -55,28 +55,8 @@ typedef struct input_file {
     mxio_params *p;
 } input_file;
 
-typedef struct shape_opt {
-    char *name;
-    int ndim;
-    int64_t dims[32];
-} shape_opt;
-
 static int usage(const char *fmt, const char *arg) {
     return cli_usage_error("run", RUN_USAGE, fmt, arg);
-}
-
-static bool parse_dims(const char *s, shape_opt *o) {
-    o->ndim = 0;
-    while (*s) {
-        char *end;
-        long long v = strtoll(s, &end, 10);
-        if (end == s || v <= 0 || o->ndim >= 32) return false;
-        o->dims[o->ndim++] = v;
-        s = end;
-        if (*s == ',' || *s == 'x') s++;
-        else if (*s) return false;
-    }
-    return o->ndim > 0;
 }
 
 /* The array for input `name` among the input files, or -1. */
@@ -102,12 +82,11 @@ static int64_t find_input(input_file *f, int nf, const char *name, int *which) {
 int cli_run(int argc, char **argv) {
     const char *model = NULL, *output = NULL, *out_path = NULL, *array_path = NULL;
     input_file files[MAX_ITEMS];
-    shape_opt shapes[MAX_ITEMS];
-    int nfiles = 0, nshapes = 0, threads = 1, repeat = 1;
+    cli_shapes shapes = {0};
+    int nfiles = 0, threads = 1, repeat = 1;
     bool stats = false, force = false, quiet = false;
     int rc = 0;
     memset(files, 0, sizeof files);
-    memset(shapes, 0, sizeof shapes);
     for (int i = 1; i < argc;) {
         const char *v;
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
@@ -127,12 +106,11 @@ int cli_run(int argc, char **argv) {
             }
             nfiles++;
         } else if (cli_option(argc, argv, &i, "--shape", &v)) {
-            const char *eq = v ? strchr(v, '=') : NULL;
-            if (!eq || nshapes >= MAX_ITEMS || !parse_dims(eq + 1, &shapes[nshapes]))
-                return usage("option --shape needs NAME=D0,D1,... with positive dims (got '%s')",
-                             v ? v : "");
-            shapes[nshapes].name = strndup(v, (size_t)(eq - v));
-            nshapes++;
+            int src = cli_shape_option(&shapes, v, "run", RUN_USAGE);
+            if (src) {
+                cli_shapes_free(&shapes);
+                return src;
+            }
         } else if (cli_option(argc, argv, &i, "--output", &v)) {
             if (!v) return usage("option %s needs an output name", "--output");
             output = v;
@@ -183,18 +161,13 @@ int cli_run(int argc, char **argv) {
         rc = cli_fail(&err);
         goto done;
     }
-    if (!array_path) {
-        int cand = 0;
-        if (mxio_find_params(model, &found, &cand, &err)) {
-            rc = cli_fail_msg(err.code, "%s (give the params file with --array-path)", err.message);
-            goto done;
-        }
-        array_path = found;
-        if (cand > 1) cli_note(quiet, "%d params files match; using %s", cand, found);
-    }
-    if (strcmp(array_path, "none") == 0) {
-        /* no arrays: the runner reports what it cannot run, then the missing arrays */
-    } else if (mxio_params_read_file(array_path, 0, &params, &err)) {
+    /* The arrays are required unless --array-path none says to run without them
+     * (the runner then reports what it cannot run, then the missing arrays). */
+    rc = cli_find_symbol_params(model, array_path, !array_path, quiet, &found, NULL, 0);
+    if (rc) goto done;
+    if (!found) {
+        /* --array-path none */
+    } else if (mxio_params_read_file(found, 0, &params, &err)) {
         rc = cli_fail(&err);
         goto done;
     }
@@ -213,9 +186,9 @@ int cli_run(int argc, char **argv) {
     for (size_t i = 0; i < mxio_net_input_count(net); i++) {
         const char *name = mxio_net_input_name(net, i);
         bool given = false;
-        for (int s = 0; s < nshapes; s++)
-            if (strcmp(shapes[s].name, name) == 0) {
-                ishapes[nis++] = (mxio_plot_input){name, shapes[s].ndim, shapes[s].dims};
+        for (int s = 0; s < shapes.n; s++)
+            if (strcmp(shapes.in[s].name, name) == 0) {
+                ishapes[nis++] = (mxio_plot_input){name, shapes.in[s].ndim, shapes.in[s].dims};
                 given = true;
             }
         int w;
@@ -361,6 +334,6 @@ done:
         mxio_params_free(files[i].p);
         free((char *)files[i].name);
     }
-    for (int i = 0; i < nshapes; i++) free(shapes[i].name);
+    cli_shapes_free(&shapes);
     return rc;
 }
