@@ -8,25 +8,6 @@
 
 #include "runtime.h"
 
-static mxio__kernel *new_kernel(const char *op, int nin, const mxio__tdesc *in, size_t impl,
-                                mxio__kernel_run_fn run, mxio_error *err) {
-    mxio__kernel *k = mxio__kernel_new(op, nin, in, impl);
-    if (!k) {
-        mxio__fail(err, MXIO_E_NOMEM, "runtime: %s: out of memory", op);
-        return NULL;
-    }
-    k->run = run;
-    k->destroy = mxio__kernel_default_destroy;
-    k->out[0] = in[0];
-    return k;
-}
-
-static int64_t prod(const int64_t *d, int from, int to) {
-    int64_t p = 1;
-    for (int i = from; i < to; i++) p *= d[i];
-    return p;
-}
-
 /* ---- MultiBoxPrior ------------------------------------------------------------------- */
 
 typedef struct prior_impl {
@@ -79,7 +60,7 @@ mxio_status mxio__k_multibox_prior_create(const mxio__rt_ctx *ctx,
         p->nratios > MXIO__MAX_ANCHOR_PARAMS || data->dims[2] > INT32_MAX || data->dims[3] > INT32_MAX)
         return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: needs (N, C, H, W) data and 1..%d sizes",
                           op, MXIO__MAX_ANCHOR_PARAMS);
-    mxio__kernel *k = new_kernel(op, 1, data, sizeof(prior_impl), prior_run, err);
+    mxio__kernel *k = mxio__kernel_new_unary(op, 1, data, sizeof(prior_impl), prior_run, err);
     if (!k) return MXIO_E_NOMEM;
     prior_impl *q = k->impl;
     q->p = *p;
@@ -195,7 +176,7 @@ mxio_status mxio__k_multibox_detection_create(const mxio__rt_ctx *ctx,
     if (mxio__tdesc_numel(&in[1]) != N * A * 4 || mxio__tdesc_numel(&in[2]) != A * 4)
         return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: loc_pred (N, A*4) and anchors (1, A, 4) expected",
                           op);
-    mxio__kernel *k = new_kernel(op, 3, in, sizeof(det_impl), det_run, err);
+    mxio__kernel *k = mxio__kernel_new_unary(op, 3, in, sizeof(det_impl), det_run, err);
     if (!k) return MXIO_E_NOMEM;
     det_impl *q = k->impl;
     q->p = *p;
@@ -313,13 +294,13 @@ mxio_status mxio__k_box_nms_create(const mxio__rt_ctx *ctx, const mxio__box_nms_
         p->id_index >= W)
         return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: coord_start/score_index/id_index outside width %lld",
                           op, (long long)W);
-    mxio__kernel *k = new_kernel(op, 1, data, sizeof(nms_impl), nms_run, err);
+    mxio__kernel *k = mxio__kernel_new_unary(op, 1, data, sizeof(nms_impl), nms_run, err);
     if (!k) return MXIO_E_NOMEM;
     nms_impl *q = k->impl;
     q->p = *p;
     q->num = data->dims[data->ndim - 2];
     q->width = W;
-    q->batches = data->ndim <= 2 ? 1 : prod(data->dims, 0, data->ndim - 2);
+    q->batches = data->ndim <= 2 ? 1 : mxio__rt_prod(data->dims, 0, data->ndim - 2);
     size_t bytes;
     if (!mxio__mul_size((size_t)q->num, 2 * sizeof(int64_t) + 7 * sizeof(float), &bytes)) {
         mxio__kernel_free(k);
@@ -375,7 +356,7 @@ mxio_status mxio__k_box_decode_create(const mxio__rt_ctx *ctx, const mxio__box_d
     if (st != MXIO_OK) return st;
     if (in[0].ndim != 3 || in[0].dims[2] != 4 || mxio__tdesc_numel(&in[1]) != in[0].dims[1] * 4)
         return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: data (B, N, 4) and anchors (1, N, 4) expected", op);
-    mxio__kernel *k = new_kernel(op, 2, in, sizeof(dec_impl), dec_run, err);
+    mxio__kernel *k = mxio__kernel_new_unary(op, 2, in, sizeof(dec_impl), dec_run, err);
     if (!k) return MXIO_E_NOMEM;
     dec_impl *q = k->impl;
     q->p = *p;
@@ -474,7 +455,7 @@ mxio_status mxio__k_roi_align_create(const mxio__rt_ctx *ctx, const mxio__roi_al
         PW < 1 || PH > (1 << 20) || PW > (1 << 20) || (p->position_sensitive && in[0].dims[1] % (PH * PW)))
         return mxio__fail(err, MXIO_E_SHAPE,
                           "runtime: %s: data (N, C, H, W), rois (R, 5) or (R, 4), pooled_size >= 1 expected", op);
-    mxio__kernel *k = new_kernel(op, 2, in, sizeof(roi_impl), roi_run, err);
+    mxio__kernel *k = mxio__kernel_new_unary(op, 2, in, sizeof(roi_impl), roi_run, err);
     if (!k) return MXIO_E_NOMEM;
     roi_impl *q = k->impl;
     q->p = *p;
@@ -542,7 +523,7 @@ mxio_status mxio__k_roi_pool_create(const mxio__rt_ctx *ctx, const int64_t poole
     if (in[0].ndim != 4 || in[1].ndim != 2 || in[1].dims[1] != 5 || pooled[0] < 1 || pooled[1] < 1 ||
         pooled[0] > (1 << 20) || pooled[1] > (1 << 20))
         return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: data (N, C, H, W), rois (R, 5), pooled_size >= 1", op);
-    mxio__kernel *k = new_kernel(op, 2, in, sizeof(roipool_impl), roipool_run, err);
+    mxio__kernel *k = mxio__kernel_new_unary(op, 2, in, sizeof(roipool_impl), roipool_run, err);
     if (!k) return MXIO_E_NOMEM;
     roipool_impl *q = k->impl;
     q->N = in[0].dims[0], q->C = in[0].dims[1], q->H = in[0].dims[2], q->W = in[0].dims[3];
@@ -709,7 +690,7 @@ mxio_status mxio__k_proposal_create(const mxio__rt_ctx *ctx, const mxio__proposa
         return mxio__fail(err, MXIO_E_SHAPE,
                           "runtime: %s: needs cls_prob (N, 2A, H, W), bbox_pred (N, 4A, H, W), im_info (N, 3) "
                           "with A = scales x ratios (N = 1 for Proposal)", op);
-    mxio__kernel *k = new_kernel(op, 3, in, sizeof(prop_impl), prop_run, err);
+    mxio__kernel *k = mxio__kernel_new_unary(op, 3, in, sizeof(prop_impl), prop_run, err);
     if (!k) return MXIO_E_NOMEM;
     prop_impl *q = k->impl;
     q->p = *p;

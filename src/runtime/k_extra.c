@@ -9,25 +9,6 @@
 
 #include "runtime.h"
 
-static mxio__kernel *new_kernel(const char *op, int nin, const mxio__tdesc *in, size_t impl,
-                                mxio__kernel_run_fn run, mxio_error *err) {
-    mxio__kernel *k = mxio__kernel_new(op, nin, in, impl);
-    if (!k) {
-        mxio__fail(err, MXIO_E_NOMEM, "runtime: %s: out of memory", op);
-        return NULL;
-    }
-    k->run = run;
-    k->destroy = mxio__kernel_default_destroy;
-    k->out[0] = in[0];
-    return k;
-}
-
-static int64_t prod(const int64_t *d, int from, int to) {
-    int64_t p = 1;
-    for (int i = from; i < to; i++) p *= d[i];
-    return p;
-}
-
 /* ---- dot / batch_dot ---------------------------------------------------------- */
 
 typedef struct gemm_impl {
@@ -61,7 +42,7 @@ mxio_status mxio__k_dot_create(const mxio__rt_ctx *ctx, bool transpose_a, bool t
     const mxio__tdesc *l = &in[0], *r = &in[1];
     if (l->ndim < 1 || r->ndim < 1 || l->ndim + r->ndim - 2 > MXIO__RT_MAX_DIMS)
         return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: bad ranks", op);
-    mxio__kernel *k = new_kernel(op, 2, in, sizeof(gemm_impl), gemm_run, err);
+    mxio__kernel *k = mxio__kernel_new_unary(op, 2, in, sizeof(gemm_impl), gemm_run, err);
     if (!k) return MXIO_E_NOMEM;
     gemm_impl *g = k->impl;
     g->batch = 1;
@@ -78,27 +59,27 @@ mxio_status mxio__k_dot_create(const mxio__rt_ctx *ctx, bool transpose_a, bool t
         o->ndim = 1;
         o->dims[0] = 1;
     } else {
-        /* MXNet's DotShape: lhs is (prod(leading), last), or (first, prod(rest))
-         * when transposed; rhs is (first, prod(rest)), or (prod(leading), last). */
+        /* MXNet's DotShape: lhs is (mxio__rt_prod(leading), last), or (first, mxio__rt_prod(rest))
+         * when transposed; rhs is (first, mxio__rt_prod(rest)), or (mxio__rt_prod(leading), last). */
         if (transpose_a) {
             kl = l->dims[0];
-            g->M = prod(l->dims, 1, l->ndim);
+            g->M = mxio__rt_prod(l->dims, 1, l->ndim);
             if (l->ndim > 1)
                 for (int i = 1; i < l->ndim; i++) o->dims[o->ndim++] = l->dims[i];
         } else {
             kl = l->dims[l->ndim - 1];
-            g->M = prod(l->dims, 0, l->ndim - 1);
+            g->M = mxio__rt_prod(l->dims, 0, l->ndim - 1);
             if (l->ndim > 1)
                 for (int i = 0; i < l->ndim - 1; i++) o->dims[o->ndim++] = l->dims[i];
         }
         if (transpose_b) {
             kr = r->dims[r->ndim - 1];
-            g->N = prod(r->dims, 0, r->ndim - 1);
+            g->N = mxio__rt_prod(r->dims, 0, r->ndim - 1);
             if (r->ndim > 1)
                 for (int i = 0; i < r->ndim - 1; i++) o->dims[o->ndim++] = r->dims[i];
         } else {
             kr = r->dims[0];
-            g->N = prod(r->dims, 1, r->ndim);
+            g->N = mxio__rt_prod(r->dims, 1, r->ndim);
             if (r->ndim > 1)
                 for (int i = 1; i < r->ndim; i++) o->dims[o->ndim++] = r->dims[i];
         }
@@ -121,13 +102,13 @@ static mxio_status batched_gemm(const char *op, int min_rank, bool transpose_a, 
     bool ok = nd >= min_rank && r->ndim == nd;
     for (int i = 0; ok && i < nd - 2; i++) ok = l->dims[i] == r->dims[i];
     if (!ok) return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: needs (B..., M, K) x (B..., K, N)", op);
-    mxio__kernel *k = new_kernel(op, 2, in, sizeof(gemm_impl), gemm_run, err);
+    mxio__kernel *k = mxio__kernel_new_unary(op, 2, in, sizeof(gemm_impl), gemm_run, err);
     if (!k) return MXIO_E_NOMEM;
     gemm_impl *g = k->impl;
     g->ta = transpose_a;
     g->tb = transpose_b;
     g->alpha = alpha;
-    g->batch = prod(l->dims, 0, nd - 2);
+    g->batch = mxio__rt_prod(l->dims, 0, nd - 2);
     g->M = l->dims[nd - (transpose_a ? 1 : 2)];
     g->K = l->dims[nd - (transpose_a ? 2 : 1)];
     g->N = r->dims[nd - (transpose_b ? 2 : 1)];
@@ -190,7 +171,7 @@ mxio_status mxio__k_selfatt_create(const mxio__rt_ctx *ctx, bool valatt, int64_t
     int64_t T = in[0].dims[0], N = in[0].dims[1], hd = in[0].dims[2] / 3 / heads;
     if (valatt && (in[1].ndim != 3 || in[1].dims[0] != N * heads || in[1].dims[1] != T || in[1].dims[2] != T))
         return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: attention must be (N*heads, T, T)", op);
-    mxio__kernel *k = new_kernel(op, valatt ? 2 : 1, in, sizeof(att_impl), att_run, err);
+    mxio__kernel *k = mxio__kernel_new_unary(op, valatt ? 2 : 1, in, sizeof(att_impl), att_run, err);
     if (!k) return MXIO_E_NOMEM;
     att_impl *q = k->impl;
     q->T = T, q->batches = N * heads, q->hd = hd, q->valatt = valatt;
@@ -230,7 +211,7 @@ static mxio_status red_run(const mxio__kernel *k, mxio__rt_exec *ex, const void 
         ost[d] = q->reduced[d] ? 0 : s;
         if (!q->reduced[d]) s *= q->dims[d];
     }
-    int64_t total = prod(q->dims, 0, q->ndim), idx[MXIO__RT_MAX_DIMS] = {0}, o = 0;
+    int64_t total = mxio__rt_prod(q->dims, 0, q->ndim), idx[MXIO__RT_MAX_DIMS] = {0}, o = 0;
     for (int64_t i = 0; i < total; i++) {
         double v = x[i];
         switch (q->op) {
@@ -272,7 +253,7 @@ mxio_status mxio__k_reduce_create(const mxio__rt_ctx *ctx, const mxio__reduce_pa
         if (p->naxes == 0) red[d] = true;
         else if (p->exclude) red[d] = !red[d];
     }
-    mxio__kernel *k = new_kernel(op, 1, data, sizeof(red_impl), red_run, err);
+    mxio__kernel *k = mxio__kernel_new_unary(op, 1, data, sizeof(red_impl), red_run, err);
     if (!k) return MXIO_E_NOMEM;
     red_impl *q = k->impl;
     q->op = p->op;
@@ -325,11 +306,11 @@ mxio_status mxio__k_split_create(const mxio__rt_ctx *ctx, int num_outputs, int a
                           "runtime: %s: axis %d of size %lld does not split into %d%s", op, axis,
                           a >= 0 && a < data->ndim ? (long long)data->dims[a] : -1LL, num_outputs,
                           squeeze_axis ? " unit pieces" : "");
-    mxio__kernel *k = new_kernel(op, 1, data, sizeof(split_impl), split_run, err);
+    mxio__kernel *k = mxio__kernel_new_unary(op, 1, data, sizeof(split_impl), split_run, err);
     if (!k) return MXIO_E_NOMEM;
     split_impl *q = k->impl;
-    q->outer = prod(data->dims, 0, a);
-    q->piece = data->dims[a] / num_outputs * prod(data->dims, a + 1, data->ndim);
+    q->outer = mxio__rt_prod(data->dims, 0, a);
+    q->piece = data->dims[a] / num_outputs * mxio__rt_prod(data->dims, a + 1, data->ndim);
     if (!mxio__kernel_set_nout(k, num_outputs)) {
         mxio__kernel_free(k);
         return mxio__fail(err, MXIO_E_NOMEM, "runtime: %s: out of memory", op);
@@ -373,11 +354,11 @@ mxio_status mxio__k_split_v2_create(const mxio__rt_ctx *ctx, int npoints, const 
     int n = sections > 0 ? sections : npoints;
     if (n < 1 || n > MXIO__RT_MAX_IO || (sections > 0 && L % sections))
         return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: %d pieces of an axis of %lld", op, n, (long long)L);
-    mxio__kernel *k = new_kernel(op, 1, data, sizeof(split2_impl), split2_run, err);
+    mxio__kernel *k = mxio__kernel_new_unary(op, 1, data, sizeof(split2_impl), split2_run, err);
     if (!k) return MXIO_E_NOMEM;
     split2_impl *q = k->impl;
-    q->outer = prod(data->dims, 0, a);
-    q->inner = prod(data->dims, a + 1, data->ndim);
+    q->outer = mxio__rt_prod(data->dims, 0, a);
+    q->inner = mxio__rt_prod(data->dims, a + 1, data->ndim);
     q->axis_len = L;
     for (int j = 0; j < n; j++) {
         q->start[j] = sections > 0 ? j * (L / sections) : points[j];
@@ -417,7 +398,7 @@ static mxio_status bcast_run(const mxio__kernel *k, mxio__rt_exec *ex, const voi
     const bcast_impl *q = k->impl;
     const float *x = in[0];
     float *y = out[0];
-    int64_t total = prod(q->dims, 0, q->ndim), idx[MXIO__RT_MAX_DIMS] = {0}, off = 0;
+    int64_t total = mxio__rt_prod(q->dims, 0, q->ndim), idx[MXIO__RT_MAX_DIMS] = {0}, off = 0;
     for (int64_t i = 0; i < total; i++) {
         y[i] = x[off];
         for (int d = q->ndim - 1; d >= 0; d--) {
@@ -439,7 +420,7 @@ mxio_status mxio__k_broadcast_to_create(const mxio__rt_ctx *ctx, int ndim, const
     const mxio__tdesc *x = &in[0];
     if (ndim != x->ndim)
         return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: target rank %d for %d-D data", op, ndim, x->ndim);
-    mxio__kernel *k = new_kernel(op, nin, in, sizeof(bcast_impl), bcast_run, err);
+    mxio__kernel *k = mxio__kernel_new_unary(op, nin, in, sizeof(bcast_impl), bcast_run, err);
     if (!k) return MXIO_E_NOMEM;
     bcast_impl *q = k->impl;
     q->ndim = ndim;
@@ -482,7 +463,7 @@ mxio_status mxio__k_hard_sigmoid_create(const mxio__rt_ctx *ctx, float alpha, fl
     bool keeps_zero = fmaxf(0.0f, fminf(1.0f, beta)) == 0.0f;
     mxio_status st = mxio__rt_elementwise_count("hard_sigmoid", 1, data, keeps_zero, &count, err);
     if (st != MXIO_OK) return st;
-    mxio__kernel *k = new_kernel("hard_sigmoid", 1, data, sizeof(hs_impl), hs_run, err);
+    mxio__kernel *k = mxio__kernel_new_unary("hard_sigmoid", 1, data, sizeof(hs_impl), hs_run, err);
     if (!k) return MXIO_E_NOMEM;
     hs_impl *q = k->impl;
     q->alpha = alpha, q->beta = beta, q->n = count;
@@ -509,7 +490,7 @@ mxio_status mxio__k_reshape_create(const mxio__rt_ctx *ctx, int ndim, const int6
     mxio__tdesc_plain(&o, ndim, dims);
     if (mxio__tdesc_numel(&o) != mxio__tdesc_numel(data))
         return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: element counts differ", op);
-    mxio__kernel *k = new_kernel(op, 1, data, 0, copy_run, err);
+    mxio__kernel *k = mxio__kernel_new_unary(op, 1, data, 0, copy_run, err);
     if (!k) return MXIO_E_NOMEM;
     k->out[0] = o;
     k->in_place_ok = true;
@@ -550,7 +531,7 @@ mxio_status mxio__k_argmax_create(const mxio__rt_ctx *ctx, bool is_min, bool axi
     int a = mxio__rt_axis(axis, data->ndim);
     if (!axis_none && (a < 0 || a >= data->ndim))
         return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: axis %d out of range", op, axis);
-    mxio__kernel *k = new_kernel(op, 1, data, sizeof(arg_impl), arg_run, err);
+    mxio__kernel *k = mxio__kernel_new_unary(op, 1, data, sizeof(arg_impl), arg_run, err);
     if (!k) return MXIO_E_NOMEM;
     arg_impl *q = k->impl;
     q->is_min = is_min;
@@ -561,9 +542,9 @@ mxio_status mxio__k_argmax_create(const mxio__rt_ctx *ctx, bool is_min, bool axi
         o->ndim = keepdims ? data->ndim : 1;
         for (int d = 0; d < o->ndim; d++) o->dims[d] = 1;
     } else {
-        q->outer = prod(data->dims, 0, a);
+        q->outer = mxio__rt_prod(data->dims, 0, a);
         q->n = data->dims[a];
-        q->inner = prod(data->dims, a + 1, data->ndim);
+        q->inner = mxio__rt_prod(data->dims, a + 1, data->ndim);
         if (keepdims) {
             o->dims[a] = 1;
         } else {
@@ -593,7 +574,7 @@ mxio_status mxio__k_fill_like_create(const mxio__rt_ctx *ctx, float value, const
                                      mxio__kernel **out, mxio_error *err) {
     mxio_status st = mxio__rt_check_plain_f32("fill", 1, data, err);
     if (st != MXIO_OK) return st;
-    mxio__kernel *k = new_kernel(value == 0.0f ? "zeros_like" : "ones_like", 1, data, sizeof(float),
+    mxio__kernel *k = mxio__kernel_new_unary(value == 0.0f ? "zeros_like" : "ones_like", 1, data, sizeof(float),
                                  fill_run, err);
     if (!k) return MXIO_E_NOMEM;
     *(float *)k->impl = value;
@@ -776,16 +757,16 @@ mxio_status mxio__k_topk_create(const mxio__rt_ctx *ctx, int axis, bool axis_non
     int a = mxio__rt_axis(axis, data->ndim);
     if (!axis_none && (a < 0 || a >= data->ndim))
         return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: axis %d out of range", op, axis);
-    mxio__kernel *k = new_kernel(op, 1, data, sizeof(topk_impl), topk_run, err);
+    mxio__kernel *k = mxio__kernel_new_unary(op, 1, data, sizeof(topk_impl), topk_run, err);
     if (!k) return MXIO_E_NOMEM;
     topk_impl *q = k->impl;
     if (axis_none) { /* over the flattened data */
         q->outer = q->inner = 1;
         q->n = mxio__tdesc_numel(data);
     } else {
-        q->outer = prod(data->dims, 0, a);
+        q->outer = mxio__rt_prod(data->dims, 0, a);
         q->n = data->dims[a];
-        q->inner = prod(data->dims, a + 1, data->ndim);
+        q->inner = mxio__rt_prod(data->dims, a + 1, data->ndim);
     }
     q->k = kk < 1 || kk > q->n ? q->n : kk;
     q->ret = ret;
@@ -832,7 +813,7 @@ mxio_status mxio__k_shape_array_create(const mxio__rt_ctx *ctx, bool size_only,
     const char *op = size_only ? "size_array" : "shape_array";
     if (data->ndim < 1 || mxio__tdesc_numel(data) < 0)
         return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: bad input", op);
-    mxio__kernel *k = new_kernel(op, 1, data, sizeof(bool), shape_run, err);
+    mxio__kernel *k = mxio__kernel_new_unary(op, 1, data, sizeof(bool), shape_run, err);
     if (!k) return MXIO_E_NOMEM;
     *(bool *)k->impl = size_only;
     int64_t n = size_only ? 1 : data->ndim;
@@ -876,12 +857,12 @@ mxio_status mxio__k_gather_nd_create(const mxio__rt_ctx *ctx, const mxio__tdesc 
     int64_t M = ix->ndim >= 1 ? ix->dims[0] : 0;
     if (ix->ndim < 1 || M < 1 || M > d->ndim || ix->ndim - 1 + d->ndim - M > MXIO__RT_MAX_DIMS)
         return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: indices (M, ...) with M <= data rank expected", op);
-    mxio__kernel *k = new_kernel(op, 2, in, sizeof(gnd_impl), gnd_run, err);
+    mxio__kernel *k = mxio__kernel_new_unary(op, 2, in, sizeof(gnd_impl), gnd_run, err);
     if (!k) return MXIO_E_NOMEM;
     gnd_impl *q = k->impl;
     q->M = M;
-    q->N = prod(ix->dims, 1, ix->ndim);
-    q->K = prod(d->dims, (int)M, d->ndim);
+    q->N = mxio__rt_prod(ix->dims, 1, ix->ndim);
+    q->K = mxio__rt_prod(d->dims, (int)M, d->ndim);
     int64_t s = 1;
     for (int j = d->ndim - 1; j >= 0; j--) {
         if (j < M) q->strides[j] = s, q->dims[j] = d->dims[j];
@@ -945,7 +926,7 @@ mxio_status mxio__k_one_hot_create(const mxio__rt_ctx *ctx, int64_t depth, float
     if (st != MXIO_OK) return st;
     if (depth < 1 || indices->ndim + 1 > MXIO__RT_MAX_DIMS)
         return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: bad depth or rank", op);
-    mxio__kernel *k = new_kernel(op, 1, indices, sizeof(index_impl), one_hot_run, err);
+    mxio__kernel *k = mxio__kernel_new_unary(op, 1, indices, sizeof(index_impl), one_hot_run, err);
     if (!k) return MXIO_E_NOMEM;
     index_impl *q = k->impl;
     q->depth = depth, q->on = on_value, q->off = off_value, q->count = mxio__tdesc_numel(indices);
@@ -975,12 +956,12 @@ mxio_status mxio__k_take_create(const mxio__rt_ctx *ctx, int axis, bool wrap, co
     int a = mxio__rt_axis(axis, in[0].ndim);
     if (a < 0 || a >= in[0].ndim || in[0].dims[a] < 1 || in[0].ndim + in[1].ndim - 1 > MXIO__RT_MAX_DIMS)
         return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: bad axis or ranks", op);
-    mxio__kernel *k = new_kernel(op, 2, in, sizeof(index_impl), take_run, err);
+    mxio__kernel *k = mxio__kernel_new_unary(op, 2, in, sizeof(index_impl), take_run, err);
     if (!k) return MXIO_E_NOMEM;
     index_impl *q = k->impl;
-    q->outer = prod(in[0].dims, 0, a);
+    q->outer = mxio__rt_prod(in[0].dims, 0, a);
     q->n = in[0].dims[a];
-    q->inner = prod(in[0].dims, a + 1, in[0].ndim);
+    q->inner = mxio__rt_prod(in[0].dims, a + 1, in[0].ndim);
     q->count = mxio__tdesc_numel(&in[1]);
     q->wrap = wrap;
     mxio__tdesc *o = &k->out[0];
@@ -1012,10 +993,10 @@ mxio_status mxio__k_pick_create(const mxio__rt_ctx *ctx, int axis, bool keepdims
     int a = mxio__rt_axis(axis, in[0].ndim);
     if (a < 0 || a >= in[0].ndim || in[0].dims[a] < 1)
         return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: axis %d out of range", op, axis);
-    int64_t outer = prod(in[0].dims, 0, a), inner = prod(in[0].dims, a + 1, in[0].ndim);
+    int64_t outer = mxio__rt_prod(in[0].dims, 0, a), inner = mxio__rt_prod(in[0].dims, a + 1, in[0].ndim);
     if (mxio__tdesc_numel(&in[1]) != outer * inner)
         return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: index must have the data's shape without axis", op);
-    mxio__kernel *k = new_kernel(op, 2, in, sizeof(index_impl), pick_run, err);
+    mxio__kernel *k = mxio__kernel_new_unary(op, 2, in, sizeof(index_impl), pick_run, err);
     if (!k) return MXIO_E_NOMEM;
     index_impl *q = k->impl;
     q->outer = outer, q->n = in[0].dims[a], q->inner = inner, q->wrap = wrap;
@@ -1079,7 +1060,7 @@ mxio_status mxio__k_sequence_create(const mxio__rt_ctx *ctx, bool last, bool use
     if (st != MXIO_OK) return st;
     if ((axis != 0 && axis != 1) || in[0].ndim < 2)
         return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: axis must be 0 or 1 on data of rank >= 2", op);
-    mxio__kernel *k = new_kernel(op, nin, in, sizeof(seq_impl), seq_run, err);
+    mxio__kernel *k = mxio__kernel_new_unary(op, nin, in, sizeof(seq_impl), seq_run, err);
     if (!k) return MXIO_E_NOMEM;
     seq_impl *q = k->impl;
     q->last = last;
@@ -1087,7 +1068,7 @@ mxio_status mxio__k_sequence_create(const mxio__rt_ctx *ctx, bool last, bool use
     q->value = value;
     q->T = in[0].dims[axis];
     q->N = in[0].dims[1 - axis];
-    q->rest = prod(in[0].dims, 2, in[0].ndim);
+    q->rest = mxio__rt_prod(in[0].dims, 2, in[0].ndim);
     if (use_length && mxio__tdesc_numel(&in[1]) != q->N) {
         mxio__kernel_free(k);
         return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: sequence_length must have %lld entries", op,
@@ -1127,12 +1108,12 @@ mxio_status mxio__k_sequence_reverse_create(const mxio__rt_ctx *ctx, bool use_le
     mxio_status st = mxio__rt_check_plain_f32(op, nin, in, err);
     if (st != MXIO_OK) return st;
     if (in[0].ndim < 2) return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: data rank < 2", op);
-    mxio__kernel *k = new_kernel(op, nin, in, sizeof(seq_impl), seqrev_run, err);
+    mxio__kernel *k = mxio__kernel_new_unary(op, nin, in, sizeof(seq_impl), seqrev_run, err);
     if (!k) return MXIO_E_NOMEM;
     seq_impl *q = k->impl;
     q->T = in[0].dims[0];
     q->N = in[0].dims[1];
-    q->rest = prod(in[0].dims, 2, in[0].ndim);
+    q->rest = mxio__rt_prod(in[0].dims, 2, in[0].ndim);
     if (use_length && mxio__tdesc_numel(&in[1]) != q->N) {
         mxio__kernel_free(k);
         return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: sequence_length must have %lld entries", op,
@@ -1155,7 +1136,7 @@ mxio_status mxio__k_depth_space_create(const mxio__rt_ctx *ctx, bool to_space, i
     if (to_space ? C % (b * b) : (H % b || W % b))
         return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: shape does not divide by block_size %lld", op,
                           (long long)b);
-    mxio__kernel *k = new_kernel(op, 1, data, sizeof(bcast_impl), bcast_run, err);
+    mxio__kernel *k = mxio__kernel_new_unary(op, 1, data, sizeof(bcast_impl), bcast_run, err);
     if (!k) return MXIO_E_NOMEM;
     bcast_impl *q = k->impl;
     /* A 6-D view of the input, permuted (a gather with the permuted strides). */
@@ -1263,7 +1244,7 @@ static mxio_status resize_make(const char *op, int64_t oh, int64_t ow, bool alig
     if (st != MXIO_OK) return st;
     if (in[0].ndim != 4 || oh < 1 || ow < 1 || in[0].dims[2] < 1 || in[0].dims[3] < 1)
         return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: needs (N, C, H, W) and an output size >= 1", op);
-    mxio__kernel *k = new_kernel(op, nin, in, sizeof(resize_impl), run, err);
+    mxio__kernel *k = mxio__kernel_new_unary(op, nin, in, sizeof(resize_impl), run, err);
     if (!k) return MXIO_E_NOMEM;
     resize_impl *q = k->impl;
     q->planes = in[0].dims[0] * in[0].dims[1];

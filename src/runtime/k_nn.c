@@ -16,19 +16,6 @@ static void split_axis(const mxio__tdesc *t, int axis, int64_t *outer, int64_t *
     *n = t->dims[axis];
 }
 
-static mxio__kernel *new_kernel(const char *op, int nin, const mxio__tdesc *in, size_t impl,
-                                mxio__kernel_run_fn run, mxio_error *err) {
-    mxio__kernel *k = mxio__kernel_new(op, nin, in, impl);
-    if (!k) {
-        mxio__fail(err, MXIO_E_NOMEM, "runtime: %s: out of memory", op);
-        return NULL;
-    }
-    k->run = run;
-    k->destroy = mxio__kernel_default_destroy;
-    k->out[0] = in[0];
-    return k;
-}
-
 /* ---- Pooling ---------------------------------------------------------------- */
 
 typedef struct pool_impl {
@@ -143,7 +130,7 @@ mxio_status mxio__k_pool_create(const mxio__rt_ctx *ctx, const mxio__pool_params
     if ((exact_in_dnnl && !p->force_reference) || data->layout == MXIO__LAYOUT_DNNL)
         return mxio__k_pool_dnnl(ctx, p, kernel, stride, pad, data, &od, out, err);
 
-    mxio__kernel *k = new_kernel(op, 1, data, sizeof(pool_impl), pool_run, err);
+    mxio__kernel *k = mxio__kernel_new_unary(op, 1, data, sizeof(pool_impl), pool_run, err);
     if (!k) return MXIO_E_NOMEM;
     pool_impl *q = k->impl;
     q->p = *p;
@@ -222,7 +209,7 @@ mxio_status mxio__k_batchnorm_create(const mxio__rt_ctx *ctx, const mxio__bn_par
     mxio__tdesc all[5];
     all[0] = in[0];
     for (int i = 1; i < 5; i++) mxio__tdesc_plain(&all[i], 1, &in[0].dims[axis]);
-    mxio__kernel *k = new_kernel(op, 5, all, sizeof(bn_impl), bn_run, err);
+    mxio__kernel *k = mxio__kernel_new_unary(op, 5, all, sizeof(bn_impl), bn_run, err);
     if (!k) return MXIO_E_NOMEM;
     bn_impl *q = k->impl;
     q->p = *p;
@@ -266,7 +253,7 @@ mxio_status mxio__k_l2norm_create(const mxio__rt_ctx *ctx, const mxio__l2norm_pa
     if (data->ndim < 2 || (p->mode != MXIO__L2N_INSTANCE && data->ndim < 3))
         return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: data rank %d too small for the mode", op,
                           data->ndim);
-    mxio__kernel *k = new_kernel(op, 1, data, sizeof(norm_impl), l2n_run, err);
+    mxio__kernel *k = mxio__kernel_new_unary(op, 1, data, sizeof(norm_impl), l2n_run, err);
     if (!k) return MXIO_E_NOMEM;
     norm_impl *q = k->impl;
     q->eps = p->eps;
@@ -313,7 +300,7 @@ mxio_status mxio__k_lrn_create(const mxio__rt_ctx *ctx, const mxio__lrn_params *
     if (st != MXIO_OK) return st;
     if (data->ndim < 2 || p->nsize < 1)
         return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: bad rank or nsize", op);
-    mxio__kernel *k = new_kernel(op, 1, data, sizeof(norm_impl), lrn_run, err);
+    mxio__kernel *k = mxio__kernel_new_unary(op, 1, data, sizeof(norm_impl), lrn_run, err);
     if (!k) return MXIO_E_NOMEM;
     norm_impl *q = k->impl;
     q->alpha = p->alpha, q->beta = p->beta, q->knorm = p->knorm, q->nsize = p->nsize;
@@ -366,7 +353,7 @@ mxio_status mxio__k_instnorm_create(const mxio__rt_ctx *ctx, const mxio__instnor
     mxio__tdesc all[3] = {in[0]};
     mxio__tdesc_plain(&all[1], 1, &in[0].dims[1]);
     all[2] = all[1];
-    mxio__kernel *k = new_kernel(op, 3, all, sizeof(mv_impl), mv_run, err);
+    mxio__kernel *k = mxio__kernel_new_unary(op, 3, all, sizeof(mv_impl), mv_run, err);
     if (!k) return MXIO_E_NOMEM;
     mv_impl *q = k->impl;
     q->eps = p->eps;
@@ -390,7 +377,7 @@ mxio_status mxio__k_groupnorm_create(const mxio__rt_ctx *ctx, const mxio__groupn
     mxio__tdesc all[3] = {in[0]};
     mxio__tdesc_plain(&all[1], 1, &G);
     all[2] = all[1];
-    mxio__kernel *k = new_kernel(op, 3, all, sizeof(mv_impl), mv_run, err);
+    mxio__kernel *k = mxio__kernel_new_unary(op, 3, all, sizeof(mv_impl), mv_run, err);
     if (!k) return MXIO_E_NOMEM;
     mv_impl *q = k->impl;
     q->eps = p->eps;
@@ -413,7 +400,7 @@ mxio_status mxio__k_layernorm_create(const mxio__rt_ctx *ctx, const mxio__layern
     mxio__tdesc all[3] = {in[0]};
     mxio__tdesc_plain(&all[1], 1, &in[0].dims[axis]);
     all[2] = all[1];
-    mxio__kernel *k = new_kernel(op, 3, all, sizeof(mv_impl), mv_run, err);
+    mxio__kernel *k = mxio__kernel_new_unary(op, 3, all, sizeof(mv_impl), mv_run, err);
     if (!k) return MXIO_E_NOMEM;
     mv_impl *q = k->impl;
     q->eps = p->eps;
@@ -495,7 +482,7 @@ mxio_status mxio__k_act_create(const mxio__rt_ctx *ctx, const mxio__act_params *
                            : mxio__rt_elementwise_count(op, 1, in, act_one(p, 0.0f, slope0) == 0.0f,
                                                         &count, err);
     if (st != MXIO_OK) return st;
-    mxio__kernel *k = new_kernel(op, prelu ? 2 : 1, in, sizeof(act_impl), act_run, err);
+    mxio__kernel *k = mxio__kernel_new_unary(op, prelu ? 2 : 1, in, sizeof(act_impl), act_run, err);
     if (!k) return MXIO_E_NOMEM;
     act_impl *q = k->impl;
     q->p = *p;
@@ -574,7 +561,7 @@ static mxio_status sm_make(const char *op, const mxio__tdesc *data, int64_t oute
                            mxio_error *err) {
     mxio_status st = mxio__rt_check_plain_f32(op, 1, data, err);
     if (st != MXIO_OK) return st;
-    mxio__kernel *k = new_kernel(op, 1, data, sizeof(sm_impl), sm_run, err);
+    mxio__kernel *k = mxio__kernel_new_unary(op, 1, data, sizeof(sm_impl), sm_run, err);
     if (!k) return MXIO_E_NOMEM;
     sm_impl *q = k->impl;
     q->outer = outer, q->n = n, q->inner = inner, q->temperature = temperature, q->log = log;
@@ -629,7 +616,7 @@ mxio_status mxio__k_softmax_output_create(const mxio__rt_ctx *ctx,
         split_axis(data, data->ndim - 1, &o, &n, &i);
     } else if (p->multi_output && data->ndim >= 2) {
         split_axis(data, 1, &o, &n, &i);
-    } else { /* (N, prod(rest)) */
+    } else { /* (N, mxio__rt_prod(rest)) */
         o = data->dims[0];
         n = 1;
         for (int d = 1; d < data->ndim; d++) n *= data->dims[d];
@@ -670,7 +657,7 @@ mxio_status mxio__k_embedding_create(const mxio__rt_ctx *ctx, int64_t input_dim,
     mxio__tdesc all[2] = {in[0]};
     int64_t wd[2] = {input_dim, output_dim};
     mxio__tdesc_plain(&all[1], 2, wd);
-    mxio__kernel *k = new_kernel(op, 2, all, sizeof(emb_impl), emb_run, err);
+    mxio__kernel *k = mxio__kernel_new_unary(op, 2, all, sizeof(emb_impl), emb_run, err);
     if (!k) return MXIO_E_NOMEM;
     emb_impl *q = k->impl;
     q->input_dim = input_dim, q->output_dim = output_dim, q->count = mxio__tdesc_numel(&in[0]);

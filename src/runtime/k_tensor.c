@@ -6,19 +6,6 @@
 
 #include "runtime.h"
 
-static mxio__kernel *new_kernel(const char *op, int nin, const mxio__tdesc *in, size_t impl,
-                                mxio__kernel_run_fn run, mxio_error *err) {
-    mxio__kernel *k = mxio__kernel_new(op, nin, in, impl);
-    if (!k) {
-        mxio__fail(err, MXIO_E_NOMEM, "runtime: %s: out of memory", op);
-        return NULL;
-    }
-    k->run = run;
-    k->destroy = mxio__kernel_default_destroy;
-    k->out[0] = in[0];
-    return k;
-}
-
 static void strides_of(const mxio__tdesc *t, int64_t *st) {
     int64_t s = 1;
     for (int i = t->ndim - 1; i >= 0; i--) {
@@ -75,7 +62,7 @@ static mxio_status gather_run(const mxio__kernel *k, mxio__rt_exec *ex, const vo
 static mxio_status box_kernel(const char *op, int nin, const mxio__tdesc *in,
                               const int64_t *begin, const int64_t *size, const int64_t *step,
                               mxio__kernel **out, mxio_error *err) {
-    mxio__kernel *k = new_kernel(op, nin, in, sizeof(gather_impl), gather_run, err);
+    mxio__kernel *k = mxio__kernel_new_unary(op, nin, in, sizeof(gather_impl), gather_run, err);
     if (!k) return MXIO_E_NOMEM;
     gather_impl *g = k->impl;
     int64_t st[MXIO__RT_MAX_DIMS];
@@ -200,7 +187,7 @@ mxio_status mxio__k_binary_create(const mxio__rt_ctx *ctx, mxio__binop op, const
         mxio_status st = mxio__rt_elementwise_count(name, 2, in, bin_one(op, 0.0f, 0.0f) == 0.0f,
                                                     &count, err);
         if (st != MXIO_OK) return st;
-        mxio__kernel *k = new_kernel(name, 2, in, sizeof(bin_impl), bin_run, err);
+        mxio__kernel *k = mxio__kernel_new_unary(name, 2, in, sizeof(bin_impl), bin_run, err);
         if (!k) return MXIO_E_NOMEM;
         bin_impl *q = k->impl;
         q->op = op;
@@ -214,7 +201,7 @@ mxio_status mxio__k_binary_create(const mxio__rt_ctx *ctx, mxio__binop op, const
     mxio_status st = mxio__rt_check_plain_f32(name, 2, in, err);
     if (st != MXIO_OK) return st;
     int nd = in[0].ndim > in[1].ndim ? in[0].ndim : in[1].ndim;
-    mxio__kernel *k = new_kernel(name, 2, in, sizeof(bin_impl), bin_run, err);
+    mxio__kernel *k = mxio__kernel_new_unary(name, 2, in, sizeof(bin_impl), bin_run, err);
     if (!k) return MXIO_E_NOMEM;
     bin_impl *q = k->impl;
     q->op = op;
@@ -250,7 +237,7 @@ mxio_status mxio__k_scalar_create(const mxio__rt_ctx *ctx, mxio__binop op, doubl
     mxio_status st = mxio__rt_elementwise_count(name, 1, data,
                                                 bin_one(op, 0.0f, (float)scalar) == 0.0f, &count, err);
     if (st != MXIO_OK) return st;
-    mxio__kernel *k = new_kernel(name, 1, data, sizeof(bin_impl), bin_run, err);
+    mxio__kernel *k = mxio__kernel_new_unary(name, 1, data, sizeof(bin_impl), bin_run, err);
     if (!k) return MXIO_E_NOMEM;
     bin_impl *q = k->impl;
     q->op = op;
@@ -346,7 +333,7 @@ mxio_status mxio__k_unary_create(const mxio__rt_ctx *ctx, mxio__unop op, const m
     int64_t count;
     mxio_status st = mxio__rt_elementwise_count(name, 1, data, un_one(op, 0.0f) == 0.0f, &count, err);
     if (st != MXIO_OK) return st;
-    mxio__kernel *k = new_kernel(name, 1, data, sizeof(un_impl), un_run, err);
+    mxio__kernel *k = mxio__kernel_new_unary(name, 1, data, sizeof(un_impl), un_run, err);
     if (!k) return MXIO_E_NOMEM;
     un_impl *q = k->impl;
     q->op = op;
@@ -388,7 +375,7 @@ mxio_status mxio__k_add_n_create(const mxio__rt_ctx *ctx, int n, const mxio__tde
         for (int d = 0; same && d < in[0].ndim; d++) same = in[i].dims[d] == in[0].dims[d];
         if (!same) return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: input %d shape differs", op, i);
     }
-    mxio__kernel *k = new_kernel(op, n, in, sizeof(int64_t), add_n_run, err);
+    mxio__kernel *k = mxio__kernel_new_unary(op, n, in, sizeof(int64_t), add_n_run, err);
     if (!k) return MXIO_E_NOMEM;
     *(int64_t *)k->impl = count;
     k->in_place_ok = true;
@@ -425,7 +412,7 @@ mxio_status mxio__k_where_create(const mxio__rt_ctx *ctx, const mxio__tdesc *in,
     if (!same && !rows)
         return mxio__fail(err, MXIO_E_SHAPE,
                           "runtime: %s: condition must match x or be 1-D over its first axis", op);
-    mxio__kernel *k = new_kernel(op, 3, in, sizeof(where_impl), where_run, err);
+    mxio__kernel *k = mxio__kernel_new_unary(op, 3, in, sizeof(where_impl), where_run, err);
     if (!k) return MXIO_E_NOMEM;
     where_impl *q = k->impl;
     q->rows = same ? nx : in[0].dims[0];
@@ -550,7 +537,7 @@ mxio_status mxio__k_cast_create(const mxio__rt_ctx *ctx, mxio_dtype to, const mx
     if (data->layout != MXIO__LAYOUT_PLAIN || !mxio__rt_dtype_size(data->dtype) || !mxio__rt_dtype_size(to) ||
         mxio__tdesc_numel(data) < 0)
         return mxio__fail(err, MXIO_E_UNSUPPORTED, "runtime: %s: bad input or dtype", op);
-    mxio__kernel *k = new_kernel(op, 1, data, 0, cast_run, err);
+    mxio__kernel *k = mxio__kernel_new_unary(op, 1, data, 0, cast_run, err);
     if (!k) return MXIO_E_NOMEM;
     k->out[0].dtype = to;
     return mxio__rt_kernel_done(k, out, err);
@@ -590,7 +577,7 @@ mxio_status mxio__k_concat_create(const mxio__rt_ctx *ctx, int dim, int n, const
     int nd = in[0].ndim, axis = mxio__rt_axis(dim, nd);
     if (axis < 0 || axis >= nd)
         return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: dim %d out of range", op, dim);
-    mxio__kernel *k = new_kernel(op, n, in, sizeof(concat_impl), concat_run, err);
+    mxio__kernel *k = mxio__kernel_new_unary(op, n, in, sizeof(concat_impl), concat_run, err);
     if (!k) return MXIO_E_NOMEM;
     concat_impl *q = k->impl;
     int64_t total = 0, inner = 1;
@@ -735,7 +722,7 @@ mxio_status mxio__k_transpose_create(const mxio__rt_ctx *ctx, int naxes, const i
             return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: axes are not a permutation", op);
         seen[perm[i]] = true;
     }
-    mxio__kernel *k = new_kernel(op, 1, data, sizeof(gather_impl), gather_run, err);
+    mxio__kernel *k = mxio__kernel_new_unary(op, 1, data, sizeof(gather_impl), gather_run, err);
     if (!k) return MXIO_E_NOMEM;
     gather_impl *g = k->impl;
     int64_t s[MXIO__RT_MAX_DIMS];
@@ -806,7 +793,7 @@ mxio_status mxio__k_pad_create(const mxio__rt_ctx *ctx, const mxio__pad_params *
     if (p->n != 2 * data->ndim)
         return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: pad_width has %d values for %d-D data", op,
                           p->n, data->ndim);
-    mxio__kernel *k = new_kernel(op, 1, data, sizeof(pad_impl), pad_run, err);
+    mxio__kernel *k = mxio__kernel_new_unary(op, 1, data, sizeof(pad_impl), pad_run, err);
     if (!k) return MXIO_E_NOMEM;
     pad_impl *q = k->impl;
     q->p = *p;
@@ -871,7 +858,7 @@ mxio_status mxio__k_upsampling_create(const mxio__rt_ctx *ctx, int scale, bool s
         return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: bad num_args or scale", op);
     mxio_status st = mxio__rt_check_plain_f32(op, n, in, err);
     if (st != MXIO_OK) return st;
-    mxio__kernel *k = new_kernel(op, n, in, sizeof(up_impl), up_run, err);
+    mxio__kernel *k = mxio__kernel_new_unary(op, n, in, sizeof(up_impl), up_run, err);
     if (!k) return MXIO_E_NOMEM;
     up_impl *q = k->impl;
     q->sum = sum;
@@ -944,7 +931,7 @@ mxio_status mxio__k_tile_create(const mxio__rt_ctx *ctx, int nreps, const int64_
     if (st != MXIO_OK) return st;
     int nd = nreps > data->ndim ? nreps : data->ndim;
     if (nd > MXIO__RT_MAX_DIMS) return mxio__fail(err, MXIO_E_LIMIT, "runtime: %s: rank", op);
-    mxio__kernel *k = new_kernel(op, 1, data, sizeof(rep_impl), rep_run, err);
+    mxio__kernel *k = mxio__kernel_new_unary(op, 1, data, sizeof(rep_impl), rep_run, err);
     if (!k) return MXIO_E_NOMEM;
     rep_impl *q = k->impl;
     q->tile = true;
@@ -974,7 +961,7 @@ mxio_status mxio__k_repeat_create(const mxio__rt_ctx *ctx, int64_t repeats, bool
     mxio_status st = mxio__rt_check_plain_f32(op, 1, data, err);
     if (st != MXIO_OK) return st;
     if (repeats < 0) return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: negative repeats", op);
-    mxio__kernel *k = new_kernel(op, 1, data, sizeof(rep_impl), rep_run, err);
+    mxio__kernel *k = mxio__kernel_new_unary(op, 1, data, sizeof(rep_impl), rep_run, err);
     if (!k) return MXIO_E_NOMEM;
     rep_impl *q = k->impl;
     if (axis_none) {

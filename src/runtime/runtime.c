@@ -216,3 +216,22 @@ mxio_status mxio__rt_kernel_done(mxio__kernel *k, mxio__kernel **out, mxio_error
 
 bool mxio__rt_mul_i64(int64_t a, int64_t b, int64_t *out) { return !__builtin_mul_overflow(a, b, out); }
 bool mxio__rt_add_i64(int64_t a, int64_t b, int64_t *out) { return !__builtin_add_overflow(a, b, out); }
+
+mxio__kernel *mxio__kernel_new_unary(const char *op, int nin, const mxio__tdesc *in, size_t impl,
+                                     mxio__kernel_run_fn run, mxio_error *err) {
+    mxio__kernel *k = mxio__kernel_new(op, nin, in, impl);
+    if (!k) {
+        mxio__fail(err, MXIO_E_NOMEM, "runtime: %s: out of memory", op);
+        return NULL;
+    }
+    k->run = run;
+    k->destroy = mxio__kernel_default_destroy;
+    k->out[0] = in[0];
+    return k;
+}
+
+int64_t mxio__rt_prod(const int64_t *d, int from, int to) {
+    int64_t p = 1;
+    for (int i = from; i < to; i++) p *= d[i];
+    return p;
+}

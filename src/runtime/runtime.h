@@ -557,6 +557,12 @@ mxio_status mxio__k_rnn_create(const mxio__rt_ctx *ctx, const mxio__rnn_params *
 
 mxio__kernel *mxio__kernel_new(const char *op, int nin, const mxio__tdesc *in, size_t impl_size);
 void mxio__kernel_default_destroy(mxio__kernel *k);
+/* A kernel with the default destroy, `run`, and output 0 shaped like input 0 (the
+ * create function adjusts it); NULL (with err set) when out of memory. */
+mxio__kernel *mxio__kernel_new_unary(const char *op, int nin, const mxio__tdesc *in, size_t impl,
+                                     mxio__kernel_run_fn run, mxio_error *err);
+/* Product of d[from..to) (sizes already checked when the kernel was created). */
+int64_t mxio__rt_prod(const int64_t *d, int from, int to);
 mxio_status mxio__rt_check_plain_f32(const char *op, int nin, const mxio__tdesc *in,
                                      mxio_error *err);
 int mxio__rt_axis(int axis, int ndim);
