@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "format/params.h"
+#include "view/text.h"
 
 static const char *role_of(const mxio_array *a) {
     if (a->name && a->name_len >= 4 && memcmp(a->name, "arg:", 4) == 0) return "arg";
@@ -27,38 +28,6 @@ static size_t total_bytes(const mxio_array *a) {
     size_t t = a->nbytes;
     for (int i = 0; i < a->num_aux && i < MXIO_MAX_AUX; i++) t += a->aux_nbytes[i];
     return t;
-}
-
-static void json_str(mxio__buf *b, const char *s, size_t n) {
-    mxio__buf_putc(b, '"');
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '"' || c == '\\') {
-            mxio__buf_putc(b, '\\');
-            mxio__buf_putc(b, (char)c);
-        } else if (c < 0x20) {
-            mxio__buf_printf(b, "\\u%04x", c);
-        } else {
-            mxio__buf_putc(b, (char)c);
-        }
-    }
-    mxio__buf_putc(b, '"');
-}
-
-static void csv_str(mxio__buf *b, const char *s, size_t n) {
-    bool quote = false;
-    for (size_t i = 0; i < n; i++)
-        if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r') quote = true;
-    if (!quote) {
-        mxio__buf_append(b, s, n);
-        return;
-    }
-    mxio__buf_putc(b, '"');
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '"') mxio__buf_putc(b, '"');
-        mxio__buf_putc(b, s[i]);
-    }
-    mxio__buf_putc(b, '"');
 }
 
 /* The shape as text: "(64,3,7,7)", "()" for a scalar, "none" for a none record. */
@@ -97,9 +66,9 @@ mxio_status mxio_params_render(const mxio_params *p, mxio_element element, mxio_
             size_t nl = a->name ? a->name_len - (size_t)(nm - a->name) : 0;
             if (format == MXIO_TEXT_JSON) {
                 if (i) mxio__buf_puts(&b, ", ");
-                json_str(&b, nm, nl);
+                mxio__json_quote_n(&b, nm, nl);
             } else if (format == MXIO_TEXT_CSV) {
-                csv_str(&b, nm, nl);
+                mxio__csv_field(&b, nm, nl);
                 mxio__buf_putc(&b, '\n');
             } else {
                 char q[400];
@@ -117,7 +86,7 @@ mxio_status mxio_params_render(const mxio_params *p, mxio_element element, mxio_
             if (assoc) {
                 const char *s = mxio_array_short_name(a);
                 mxio__buf_puts(&b, "\"name\": ");
-                if (s) json_str(&b, s, a->name_len - (size_t)(s - a->name));
+                if (s) mxio__json_quote_n(&b, s, a->name_len - (size_t)(s - a->name));
                 else mxio__buf_puts(&b, "null");
                 mxio__buf_printf(&b, ", \"role\": \"%s\", ", role_of(a));
             } else {
@@ -166,13 +135,13 @@ mxio_status mxio_params_render(const mxio_params *p, mxio_element element, mxio_
             const row *r = &rows[i];
             if (format == MXIO_TEXT_CSV) {
                 if (assoc) {
-                    csv_str(&b, r->name, strlen(r->name));
+                    mxio__csv_field(&b, r->name, strlen(r->name));
                     mxio__buf_printf(&b, ",%s,", r->role);
                 } else {
                     mxio__buf_printf(&b, "%s,", r->idx);
                 }
                 mxio__buf_printf(&b, "%s,", r->dtype);
-                csv_str(&b, r->shape, strlen(r->shape));
+                mxio__csv_field(&b, r->shape, strlen(r->shape));
                 mxio__buf_printf(&b, ",%s\n", r->bytes);
             } else {
                 if (assoc) mxio__buf_printf(&b, "%-*s  %-*s  ", (int)w[1], r->name, (int)w[2], r->role);

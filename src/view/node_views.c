@@ -40,82 +40,8 @@ int mxio_element_from_name(const char *name, mxio_element *out) {
     return -1;
 }
 
-/* ---- quoting ------------------------------------------------------------- */
-
-/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if invalid. */
-static size_t utf8_len(const unsigned char *s, size_t n) {
-    unsigned char c = s[0];
-    size_t len;
-    uint32_t min;
-    if (c < 0x80) return 1;
-    if ((c & 0xE0) == 0xC0) len = 2, min = 0x80;
-    else if ((c & 0xF0) == 0xE0) len = 3, min = 0x800;
-    else if ((c & 0xF8) == 0xF0) len = 4, min = 0x10000;
-    else return 0;
-    if (len > n) return 0;
-    uint32_t cp = c & (0x7F >> len);
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80) return 0;
-        cp = (cp << 6) | (s[i] & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-    return len;
-}
-
-/* A JSON string; bytes that are not UTF-8 become U+FFFD so the output always parses. */
-static void json_str(mxio__buf *b, const char *s) {
-    if (!s) {
-        mxio__buf_puts(b, "null");
-        return;
-    }
-    const unsigned char *p = (const unsigned char *)s;
-    size_t n = strlen(s);
-    mxio__buf_putc(b, '"');
-    for (size_t i = 0; i < n;) {
-        unsigned char c = p[i];
-        if (c == '"' || c == '\\') {
-            mxio__buf_putc(b, '\\');
-            mxio__buf_putc(b, (char)c);
-            i++;
-        } else if (c < 0x20) {
-            const char *esc = c == '\n' ? "\\n" : c == '\t' ? "\\t" : c == '\r' ? "\\r" : NULL;
-            if (esc)
-                mxio__buf_puts(b, esc);
-            else
-                mxio__buf_printf(b, "\\u%04x", c);
-            i++;
-        } else {
-            size_t len = utf8_len(p + i, n - i);
-            if (len == 0) {
-                mxio__buf_puts(b, "\\ufffd");
-                i++;
-            } else {
-                mxio__buf_append(b, p + i, len);
-                i += len;
-            }
-        }
-    }
-    mxio__buf_putc(b, '"');
-}
-
-/* One CSV field, quoted when RFC 4180 requires it. */
-static void csv_field(mxio__buf *b, const char *s, size_t n) {
-    bool quote = false;
-    for (size_t i = 0; i < n; i++)
-        if (s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n') quote = true;
-    if (!quote) {
-        mxio__buf_append(b, s, n);
-        return;
-    }
-    mxio__buf_putc(b, '"');
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '"') mxio__buf_putc(b, '"');
-        mxio__buf_putc(b, s[i]);
-    }
-    mxio__buf_putc(b, '"');
-}
-
-static void csv_str(mxio__buf *b, const char *s) { csv_field(b, s ? s : "", s ? strlen(s) : 0); }
+/* A NUL-terminated CSV field (NULL: empty). */
+static void csv_str(mxio__buf *b, const char *s) { mxio__csv_field(b, s ? s : "", s ? strlen(s) : 0); }
 
 /* A DOT double-quoted string. */
 static void dot_str(mxio__buf *b, const char *s) {
@@ -149,9 +75,9 @@ static void attrs_json(mxio__buf *b, const mxio__node *n) {
     mxio__buf_putc(b, '{');
     for (size_t i = 0; i < n->nattrs; i++) {
         if (i) mxio__buf_putc(b, ',');
-        json_str(b, n->attrs[i].key);
+        mxio__json_quote(b, n->attrs[i].key);
         mxio__buf_putc(b, ':');
-        json_str(b, n->attrs[i].value);
+        mxio__json_quote(b, n->attrs[i].value);
     }
     mxio__buf_putc(b, '}');
 }
@@ -186,7 +112,7 @@ static void csv_piece(mxio__buf *b, const mxio__node *n, void (*piece)(mxio__buf
     mxio__buf_init(&tmp);
     piece(&tmp, n);
     if (tmp.oom) b->oom = true;
-    csv_field(b, tmp.data ? tmp.data : "", tmp.len);
+    mxio__csv_field(b, tmp.data ? tmp.data : "", tmp.len);
     mxio__buf_free(&tmp);
 }
 
@@ -198,9 +124,9 @@ static void render_dataset(const struct mxio_symbol *s, mxio_text_format f, mxio
         for (size_t k = 0; k < s->nnodes; k++) {
             const mxio__node *n = &s->nodes[k];
             mxio__buf_printf(b, "%s\n  {\"id\":%zu,\"name\":", k ? "," : "", k);
-            json_str(b, node_name(n));
+            mxio__json_quote(b, node_name(n));
             mxio__buf_puts(b, ",\"op\":");
-            json_str(b, n->op);
+            mxio__json_quote(b, n->op);
             mxio__buf_puts(b, ",\"attrs\":");
             attrs_json(b, n);
             mxio__buf_puts(b, ",\"inputs\":");
@@ -290,7 +216,7 @@ static void consumed_as(const struct mxio_symbol *s, size_t var, bool json, mxio
             if (tmp.oom) b->oom = true;
             if (!first) mxio__buf_puts(b, json ? "," : " ");
             if (json)
-                json_str(b, tmp.oom ? "" : tmp.data);
+                mxio__json_quote(b, tmp.oom ? "" : tmp.data);
             else
                 mxio__buf_puts(b, tmp.oom ? "" : tmp.data);
             mxio__buf_free(&tmp);
@@ -325,7 +251,7 @@ static void render_inputs(const struct mxio_symbol *s, const uint8_t *roles,
         bool label = roles[k] == MXIO_ROLE_LABEL;
         if (f == MXIO_TEXT_JSON) {
             mxio__buf_puts(b, first ? "\n  {\"name\":" : ",\n  {\"name\":");
-            json_str(b, name);
+            mxio__json_quote(b, name);
             mxio__buf_printf(b,
                              ",\"node\":%zu,\"role\":\"%s\",\"label\":%s,\"decided_by\":\"%s\","
                              "\"consumed_as\":",
@@ -339,7 +265,7 @@ static void render_inputs(const struct mxio_symbol *s, const uint8_t *roles,
             mxio__buf_init(&tmp);
             consumed_as(s, k, false, &tmp);
             if (tmp.oom) b->oom = true;
-            csv_field(b, tmp.data ? tmp.data : "", tmp.len);
+            mxio__csv_field(b, tmp.data ? tmp.data : "", tmp.len);
             mxio__buf_free(&tmp);
             mxio__buf_puts(b, "\r\n");
         } else {
@@ -364,9 +290,9 @@ static void render_graph(const struct mxio_symbol *s, const uint8_t *roles, mxio
         for (size_t k = 0; k < s->nnodes; k++) {
             const mxio__node *n = &s->nodes[k];
             mxio__buf_printf(b, "%s\n  {\"id\":%zu,\"name\":", k ? "," : "", k);
-            json_str(b, node_name(n));
+            mxio__json_quote(b, node_name(n));
             mxio__buf_puts(b, ",\"op\":");
-            json_str(b, n->op);
+            mxio__json_quote(b, n->op);
             mxio__buf_printf(b, ",\"variable\":%s,\"role\":\"%s\"}",
                              is_variable(n) ? "true" : "false", mxio_role_name((mxio_role)roles[k]));
         }
@@ -461,7 +387,6 @@ static int params_lookup(void *ctx, const char *name) {
 
 int mxio__params_role_lookup(void *ctx, const char *name) { return params_lookup(ctx, name); }
 
-void mxio__json_quote(mxio__buf *b, const char *s) { json_str(b, s); }
 
 mxio_status mxio_symbol_render_with_params(const mxio_symbol *s, const mxio_params *p,
                                            mxio_element element, mxio_text_format format,
