@@ -167,13 +167,24 @@ static mxio_status gemm2_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxi
     return mxio__k_linalg_gemm2_create(r->ctx, ta, tb, (float)alpha, r->in, k, err);
 }
 
+/* interleaved_matmul_selfatt_qk / _valatt (heads is required, as in MXNet). */
+static mxio_status selfatt_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    int64_t heads = 0;
+    if (!mxio__attr_int(r->attrs, "heads", &heads) || heads < 1)
+        return mxio__bind_unsupported(r, err, "a missing or non-positive heads is");
+    bool valatt = strcmp(r->attrs->op->name, "_contrib_interleaved_matmul_selfatt_valatt") == 0;
+    return mxio__k_selfatt_create(r->ctx, valatt, heads, r->in, k, err);
+}
+
 const mxio__op mxio__ops_nlp[] = {
     {.name = "_contrib_interleaved_matmul_selfatt_qk",
+     .kernel = selfatt_kernel,
      .kind = MXIO__KIND_OTHER,
      .infer_shape = selfatt_qk_infer,
      .params = contrib_interleaved_matmul_selfatt_qk_params,
      .inputs = contrib_interleaved_matmul_selfatt_qk_inputs},
     {.name = "_contrib_interleaved_matmul_selfatt_valatt",
+     .kernel = selfatt_kernel,
      .kind = MXIO__KIND_OTHER,
      .infer_shape = selfatt_valatt_infer,
      .params = contrib_interleaved_matmul_selfatt_valatt_params,

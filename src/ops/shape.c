@@ -1663,6 +1663,11 @@ static mxio_status arange_like_kernel(const mxio__kernel_req *r, mxio__kernel **
     return mxio__k_arange_like_create(r->ctx, start, step, repeat, !has_axis, (int)axis, &r->in[0], k, err);
 }
 
+static mxio_status shape_array_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    return mxio__k_shape_array_create(r->ctx, strcmp(r->attrs->op->name, "size_array") == 0, &r->in[0], k,
+                                      err);
+}
+
 const mxio__op mxio__ops_shape[] = {
     {.name = "Reshape",
      .kernel = mxio__bind_reshape,
@@ -1863,11 +1868,13 @@ const mxio__op mxio__ops_shape[] = {
      .params = space_to_depth_params,
      .inputs = space_to_depth_inputs},
     {.name = "shape_array",
+     .kernel = shape_array_kernel,
      .kind = MXIO__KIND_SHAPE,
      .infer_shape = shape_array_infer,
      .aliases = (const char *const[]){"_npx_shape_array", NULL},
      .inputs = shape_array_inputs},
     {.name = "size_array",
+     .kernel = shape_array_kernel,
      .kind = MXIO__KIND_SHAPE,
      .infer_shape = size_array_infer,
      .inputs = size_array_inputs},

@@ -88,6 +88,9 @@ PROPOSAL_VARIANTS = {
     "scales_ratios": dict(scales=(2, 4), ratios=(0.5, 1, 2), feature_stride=8, rpn_min_size=4,
                           rpn_pre_nms_top_n=50, rpn_post_nms_top_n=10, threshold=0.6,
                           output_score=True),
+    # anchors of scale 2 (16 px) fall under rpn_min_size and are dropped; scale 4 stays
+    "min_size": dict(scales=(2, 4), ratios=(1,), feature_stride=8, rpn_min_size=20,
+                     rpn_pre_nms_top_n=30, rpn_post_nms_top_n=5, threshold=0.9, output_score=True),
     "iou_loss": dict(scales=(8,), ratios=(1, 2), iou_loss=True, rpn_pre_nms_top_n=30,
                      rpn_post_nms_top_n=6, output_score=True),
 }
@@ -198,3 +201,38 @@ def test_linalg_gemm2(mx, mxio, variant, tmp_path):
               "B": rng.uniform(-1, 1, sb).astype(np.float32)}
     p = run_case(mx, mxio, tmp_path, f"gemm2_{variant}", sym, inputs)
     assert "_linalg_gemm2" in op_names(p)
+
+
+# ---- interleaved self-attention matmuls (GluonNLP BERT) ------------------------
+
+@pytest.mark.parametrize("heads,T,N,d", [(1, 4, 2, 3), (3, 5, 2, 4), (2, 1, 3, 2)])
+def test_selfatt(mx, mxio, heads, T, N, d, tmp_path):
+    """qk, a softmax over it, then valatt: the BERT attention block."""
+    qkv = mx.sym.Variable("qkv")
+    att = mx.sym.contrib.interleaved_matmul_selfatt_qk(qkv, heads=heads, name="qk")
+    out = mx.sym.contrib.interleaved_matmul_selfatt_valatt(qkv, mx.sym.softmax(att, axis=-1),
+                                                           heads=heads, name="va")
+    sym = mx.sym.Group([att, out])
+    x = np.random.RandomState(11).uniform(-1, 1, (T, N, 3 * heads * d)).astype(np.float32)
+    p = run_case(mx, mxio, tmp_path, "selfatt", sym, {"qkv": x})
+    assert {"_contrib_interleaved_matmul_selfatt_qk",
+            "_contrib_interleaved_matmul_selfatt_valatt"} <= op_names(p)
+
+
+# ---- shape_array / size_array --------------------------------------------------
+
+@pytest.mark.parametrize("shape", [(3, 4), (2, 1, 5, 3)])
+def test_shape_size_array(mx, mxio, shape, tmp_path):
+    d = mx.sym.Variable("data")
+    sym = mx.sym.Group([mx.sym.shape_array(d, name="sa"), mx.sym.size_array(d, name="za")])
+    x = np.random.RandomState(12).uniform(-1, 1, shape).astype(np.float32)
+    sym_path = tmp_path / "sa-symbol.json"
+    sym.save(str(sym_path))
+    params = tmp_path / "sa-0000.params"
+    mx.nd.save(str(params), {})
+    want = ro.mxnet_forward(sym, {}, {}, {"data": x})
+    got = list(ro.run_mxio(mxio, sym_path, params, {"data": x}, tmp_path)[0].values())
+    assert len(got) == 2
+    for g, w in zip(got, want):
+        assert g.dtype == w.dtype == np.int64, (g.dtype, w.dtype)
+        np.testing.assert_array_equal(g, w)
