@@ -321,6 +321,33 @@ static mxio_status box_decode_kernel(const mxio__kernel_req *r, mxio__kernel **k
     return mxio__k_box_decode_create(r->ctx, &p, r->in, k, err);
 }
 
+/* Proposal / MultiProposal: MXNet's ProposalParam (rpn_min_size and
+ * feature_stride are ints there). */
+static mxio_status proposal_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    mxio__proposal_params p;
+    memset(&p, 0, sizeof p);
+    int64_t pre = 6000, post = 300, min_size = 16, stride = 16;
+    double th = 0.699999988;
+    mxio__attr_int(r->attrs, "rpn_pre_nms_top_n", &pre);
+    mxio__attr_int(r->attrs, "rpn_post_nms_top_n", &post);
+    mxio__attr_int(r->attrs, "rpn_min_size", &min_size);
+    mxio__attr_int(r->attrs, "feature_stride", &stride);
+    mxio__attr_float(r->attrs, "threshold", &th);
+    mxio__attr_bool(r->attrs, "output_score", &p.output_score);
+    mxio__attr_bool(r->attrs, "iou_loss", &p.iou_loss);
+    p.nscales = attr_floats(r->attrs, "scales", p.scales, MXIO__MAX_ANCHOR_PARAMS);
+    p.nratios = attr_floats(r->attrs, "ratios", p.ratios, MXIO__MAX_ANCHOR_PARAMS);
+    if (p.nscales < 1 || p.nratios < 1 || pre > INT32_MAX || post < 1 || post > INT32_MAX)
+        return mxio__bind_unsupported(r, err, "these scales/ratios/top_n values are");
+    p.pre_nms_top_n = (int)pre;
+    p.post_nms_top_n = (int)post;
+    p.threshold = (float)th;
+    p.min_size = (float)min_size;
+    p.feature_stride = (float)stride;
+    return mxio__k_proposal_create(r->ctx, &p, strcmp(r->attrs->op->name, "_contrib_MultiProposal") == 0,
+                                   r->in, k, err);
+}
+
 const mxio__op mxio__ops_detection[] = {
     {.name = "_contrib_MultiBoxPrior",
      .kernel = multibox_prior_kernel,
@@ -376,6 +403,7 @@ const mxio__op mxio__ops_detection[] = {
      .inputs = contrib_bipartite_matching_inputs,
      .num_outputs = 2},
     {.name = "_contrib_Proposal",
+     .kernel = proposal_kernel,
      .kind = MXIO__KIND_DETECTION,
      .infer_shape = proposal_infer,
      .params = contrib_Proposal_params,
@@ -383,6 +411,7 @@ const mxio__op mxio__ops_detection[] = {
      .count_outputs = proposal_outputs,
      .output_names = proposal_output_names},
     {.name = "_contrib_MultiProposal",
+     .kernel = proposal_kernel,
      .kind = MXIO__KIND_DETECTION,
      .infer_shape = proposal_infer,
      .params = contrib_MultiProposal_params,

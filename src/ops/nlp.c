@@ -150,13 +150,41 @@ static const mxio__attr_spec linalg_gemm2_params[] = {
 };
 static const char *const linalg_gemm2_inputs[] = {"A", "B", NULL};
 
+/* ---- kernels (src/runtime) */
+#include "../runtime/exec.h"
+
+/* _linalg_gemm2: the kernel takes the matrices in the last two axes (axis -2). */
+static mxio_status gemm2_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    bool ta = false, tb = false;
+    double alpha = 1;
+    int64_t axis = -2;
+    mxio__attr_bool(r->attrs, "transpose_a", &ta);
+    mxio__attr_bool(r->attrs, "transpose_b", &tb);
+    mxio__attr_float(r->attrs, "alpha", &alpha);
+    mxio__attr_int(r->attrs, "axis", &axis);
+    if (axis != -2 && axis != r->in[0].ndim - 2)
+        return mxio__bind_unsupported(r, err, "an axis other than -2 is");
+    return mxio__k_linalg_gemm2_create(r->ctx, ta, tb, (float)alpha, r->in, k, err);
+}
+
+/* interleaved_matmul_selfatt_qk / _valatt (heads is required, as in MXNet). */
+static mxio_status selfatt_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    int64_t heads = 0;
+    if (!mxio__attr_int(r->attrs, "heads", &heads) || heads < 1)
+        return mxio__bind_unsupported(r, err, "a missing or non-positive heads is");
+    bool valatt = strcmp(r->attrs->op->name, "_contrib_interleaved_matmul_selfatt_valatt") == 0;
+    return mxio__k_selfatt_create(r->ctx, valatt, heads, r->in, k, err);
+}
+
 const mxio__op mxio__ops_nlp[] = {
     {.name = "_contrib_interleaved_matmul_selfatt_qk",
+     .kernel = selfatt_kernel,
      .kind = MXIO__KIND_OTHER,
      .infer_shape = selfatt_qk_infer,
      .params = contrib_interleaved_matmul_selfatt_qk_params,
      .inputs = contrib_interleaved_matmul_selfatt_qk_inputs},
     {.name = "_contrib_interleaved_matmul_selfatt_valatt",
+     .kernel = selfatt_kernel,
      .kind = MXIO__KIND_OTHER,
      .infer_shape = selfatt_valatt_infer,
      .params = contrib_interleaved_matmul_selfatt_valatt_params,
@@ -178,6 +206,7 @@ const mxio__op mxio__ops_nlp[] = {
      .params = linalg_gemm_params,
      .inputs = linalg_gemm_inputs},
     {.name = "_linalg_gemm2",
+     .kernel = gemm2_kernel,
      .kind = MXIO__KIND_OTHER,
      .infer_shape = gemm2_infer,
      .aliases = (const char *const[]){"linalg_gemm2", NULL},

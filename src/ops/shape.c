@@ -1560,6 +1560,114 @@ static mxio_status gather_nd_kernel(const mxio__kernel_req *r, mxio__kernel **k,
     return mxio__k_gather_nd_create(r->ctx, r->in, k, err);
 }
 
+/* _split_v2: the stored indices start with 0 (the Python wrapper prepends it);
+ * sections > 0 wins, as in MXNet's SplitOpShape. */
+static mxio_status split_v2_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    int64_t axis = 1, sections = 0, idx[MXIO__RT_MAX_IO];
+    int n = 0;
+    bool squeeze = false;
+    mxio__attr_int(r->attrs, "axis", &axis);
+    mxio__attr_int(r->attrs, "sections", &sections);
+    mxio__attr_bool(r->attrs, "squeeze_axis", &squeeze);
+    if (sections > MXIO__RT_MAX_IO) return mxio__bind_unsupported(r, err, "this many sections are");
+    if (sections <= 0 && (!mxio__attr_shape(r->attrs, "indices", idx, MXIO__RT_MAX_IO, &n, NULL) || n < 1))
+        return mxio__bind_unsupported(r, err, "these indices are");
+    return mxio__k_split_v2_create(r->ctx, n, idx, (int)(sections > 0 ? sections : 0), (int)axis, squeeze,
+                                   &r->in[0], k, err);
+}
+
+/* BilinearResize2D: the output size by mode, as MXNet's BilinearSampleOpInferShape
+ * (mode "size" picks both scales when scale_height is given). */
+static mxio_status bilinear_resize_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    static const char *const modes[] = {"size",       "odd_scale",   "like",      "to_even_down",
+                                        "to_even_up", "to_odd_down", "to_odd_up", NULL};
+    const char *m = mxio__attr_str(r->attrs, "mode");
+    int mode = m ? mxio__bind_pick(m, modes) : 0;
+    bool align = true;
+    mxio__attr_bool(r->attrs, "align_corners", &align);
+    if (mode < 0 || r->in[0].ndim != 4) return mxio__bind_unsupported(r, err, "this mode or data rank is");
+    int64_t h = r->in[0].dims[2], w = r->in[0].dims[3], oh = 1, ow = 1;
+    double sh = 0, sw = 0;
+    bool has_sh = mxio__attr_float(r->attrs, "scale_height", &sh);
+    bool has_sw = mxio__attr_float(r->attrs, "scale_width", &sw);
+    switch (mode) {
+    case 0:
+        if (has_sh && !has_sw) return mxio__bind_unsupported(r, err, "scale_height without scale_width is");
+        if (has_sh) {
+            oh = (int64_t)(int)(sh * (double)h);
+            ow = (int64_t)(int)(sw * (double)w);
+        } else {
+            mxio__attr_int(r->attrs, "height", &oh);
+            mxio__attr_int(r->attrs, "width", &ow);
+        }
+        break;
+    case 1:
+        if (!has_sh || !has_sw) return mxio__bind_unsupported(r, err, "odd_scale without both scales is");
+        /* MXNet casts to int16_t here */
+        oh = h % 2 == 0 ? (int16_t)((double)h * sh) : (int16_t)((double)(h - 1) * sh) + 1;
+        ow = w % 2 == 0 ? (int16_t)((double)w * sw) : (int16_t)((double)(w - 1) * sw) + 1;
+        break;
+    case 2:
+        if (r->nin < 2 || r->in[1].ndim != 4) return mxio__bind_unsupported(r, err, "a like input not 4-D is");
+        oh = r->in[1].dims[2];
+        ow = r->in[1].dims[3];
+        break;
+    case 3: oh = h % 2 == 0 ? h : h - 1, ow = w % 2 == 0 ? w : w - 1; break;
+    case 4: oh = h % 2 == 0 ? h : h + 1, ow = w % 2 == 0 ? w : w + 1; break;
+    case 5: oh = h % 2 == 1 ? h : h - 1, ow = w % 2 == 1 ? w : w - 1; break;
+    default: oh = h % 2 == 1 ? h : h + 1, ow = w % 2 == 1 ? w : w + 1; break;
+    }
+    if (oh < 1 || ow < 1) return mxio__bind_unsupported(r, err, "an empty output size is");
+    return mxio__k_bilinear_resize_create(r->ctx, oh, ow, align, mode == 2 ? 2 : 1, r->in, k, err);
+}
+
+/* Source ops: float32 output of the shape the shape rule resolved (0 dims in
+ * the attrs filled from the consumers). */
+static mxio_status src_dtype_ok(const mxio__kernel_req *r) {
+    const char *t = mxio__attr_str(r->attrs, "dtype");
+    return !t || strcmp(t, "float32") == 0 ? MXIO_OK : MXIO_E_UNSUPPORTED;
+}
+
+static mxio_status full_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    const char *op = r->attrs->op->name;
+    double value = strcmp(op, "_ones") == 0 ? 1.0 : 0.0;
+    if (strcmp(op, "_zeros") != 0 && strcmp(op, "_ones") != 0 && !mxio__attr_float(r->attrs, "value", &value))
+        return mxio__bind_unsupported(r, err, "a _full without value is");
+    if (src_dtype_ok(r)) return mxio__bind_unsupported(r, err, "dtypes other than float32 are");
+    if (r->nout < 1 || !mxio__shape_known(&r->out[0]))
+        return mxio__bind_unsupported(r, err, "a shape the shape rule cannot resolve is");
+    return mxio__k_full_create(r->ctx, r->out[0].ndim, r->out[0].d, (float)value, k, err);
+}
+
+static mxio_status arange_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    double start = 0, stop = 0, step = 1;
+    int64_t repeat = 1;
+    bool infer = false;
+    mxio__attr_bool(r->attrs, "infer_range", &infer);
+    if (infer) return mxio__bind_unsupported(r, err, "infer_range is");
+    if (src_dtype_ok(r)) return mxio__bind_unsupported(r, err, "dtypes other than float32 are");
+    if (!mxio__attr_float(r->attrs, "start", &start)) return mxio__bind_unsupported(r, err, "no start is");
+    bool has_stop = mxio__attr_float(r->attrs, "stop", &stop);
+    mxio__attr_float(r->attrs, "step", &step);
+    mxio__attr_int(r->attrs, "repeat", &repeat);
+    return mxio__k_arange_create(r->ctx, start, has_stop, stop, step, repeat, k, err);
+}
+
+static mxio_status arange_like_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    double start = 0, step = 1;
+    int64_t repeat = 1, axis = 0;
+    mxio__attr_float(r->attrs, "start", &start);
+    mxio__attr_float(r->attrs, "step", &step);
+    mxio__attr_int(r->attrs, "repeat", &repeat);
+    bool has_axis = mxio__attr_int(r->attrs, "axis", &axis);
+    return mxio__k_arange_like_create(r->ctx, start, step, repeat, !has_axis, (int)axis, &r->in[0], k, err);
+}
+
+static mxio_status shape_array_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    return mxio__k_shape_array_create(r->ctx, strcmp(r->attrs->op->name, "size_array") == 0, &r->in[0], k,
+                                      err);
+}
+
 const mxio__op mxio__ops_shape[] = {
     {.name = "Reshape",
      .kernel = mxio__bind_reshape,
@@ -1624,6 +1732,7 @@ const mxio__op mxio__ops_shape[] = {
      .count_outputs = split_outputs,
      .output_names = mxio__indexed_output_names},
     {.name = "_split_v2",
+     .kernel = split_v2_kernel,
      .kind = MXIO__KIND_SHAPE,
      .infer_shape = split_v2_infer,
      .aliases = (const char *const[]){"_npi_split", NULL},
@@ -1689,6 +1798,7 @@ const mxio__op mxio__ops_shape[] = {
      .input_masks = upsampling_masks,
      .compose_attrs = upsampling_compose},
     {.name = "_contrib_BilinearResize2D",
+     .kernel = bilinear_resize_kernel,
      .layer = &bilinear_resize_rule,
      .kind = MXIO__KIND_SHAPE,
      .infer_shape = resize_infer,
@@ -1758,11 +1868,13 @@ const mxio__op mxio__ops_shape[] = {
      .params = space_to_depth_params,
      .inputs = space_to_depth_inputs},
     {.name = "shape_array",
+     .kernel = shape_array_kernel,
      .kind = MXIO__KIND_SHAPE,
      .infer_shape = shape_array_infer,
      .aliases = (const char *const[]){"_npx_shape_array", NULL},
      .inputs = shape_array_inputs},
     {.name = "size_array",
+     .kernel = shape_array_kernel,
      .kind = MXIO__KIND_SHAPE,
      .infer_shape = size_array_infer,
      .inputs = size_array_inputs},
@@ -1800,24 +1912,29 @@ const mxio__op mxio__ops_shape[] = {
      .params = rnn_param_concat_params,
      .list_inputs = mxio__inputs_num_args},
     {.name = "_arange",
+     .kernel = arange_kernel,
      .kind = MXIO__KIND_SHAPE,
      .infer_shape = arange_infer,
      .params = arange_params},
     {.name = "_contrib_arange_like",
+     .kernel = arange_like_kernel,
      .kind = MXIO__KIND_SHAPE,
      .infer_shape = arange_like_infer,
      .aliases = (const char *const[]){"_npx_arange_like", NULL},
      .params = contrib_arange_like_params,
      .inputs = contrib_arange_like_inputs},
     {.name = "_zeros",
+     .kernel = full_kernel,
      .kind = MXIO__KIND_SHAPE,
      .infer_shape = constant_infer,
      .params = zeros_params},
     {.name = "_ones",
+     .kernel = full_kernel,
      .kind = MXIO__KIND_SHAPE,
      .infer_shape = constant_infer,
      .params = ones_params},
     {.name = "_full",
+     .kernel = full_kernel,
      .kind = MXIO__KIND_SHAPE,
      .infer_shape = constant_infer,
      .aliases = (const char *const[]){"_npi_full", NULL},
