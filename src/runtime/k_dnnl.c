@@ -222,6 +222,29 @@ fail:
     return status;
 }
 
+/* A kernel with data, weight and optional bias inputs run by a oneDNN primitive
+ * (convolution, deconvolution, inner product); the weight and bias descriptors
+ * are set by the caller. */
+static mxio_status weighted_kernel_new(const char *op, const mxio__tdesc *data, bool no_bias,
+                                       mxio__kernel **out_k, dnnl_impl **out_d, mxio_error *err) {
+    mxio__kernel *k = mxio__kernel_new(op, 1, data, 0);
+    dnnl_impl *d = calloc(1, sizeof *d);
+    if (!k || !d) {
+        mxio__kernel_free(k);
+        free(d);
+        return mxio__fail(err, MXIO_E_NOMEM, "runtime: %s", op);
+    }
+    k->impl = d;
+    k->destroy = dnnl_destroy;
+    k->run = dnnl_run;
+    k->nin = no_bias ? 2 : 3;
+    d->has_weights = true;
+    d->has_bias = !no_bias;
+    *out_k = k;
+    *out_d = d;
+    return MXIO_OK;
+}
+
 /* oneDNN's eltwise for an activation, when it computes MXNet's function. */
 static bool eltwise_of(const mxio__act_params *a, dnnl_alg_kind_t *alg, float *alpha, float *beta) {
     *alpha = *beta = 0.0f;
@@ -318,21 +341,12 @@ static mxio_status conv_like(const mxio__rt_ctx *ctx, const mxio__conv_params *p
         pad_l[i] = p->pad[i];
     }
 
-    mxio__kernel *k = mxio__kernel_new(op, 1, data, 0); /* weight, bias descs set below */
-    dnnl_impl *d = calloc(1, sizeof *d);
+    mxio__kernel *k = NULL;
+    dnnl_impl *d = NULL;
     dnnl_primitive_attr_t attr = NULL;
     dnnl_primitive_desc_t pd = NULL;
-    if (!k || !d) {
-        mxio__kernel_free(k);
-        free(d);
-        return mxio__fail(err, MXIO_E_NOMEM, "runtime: %s", op);
-    }
-    k->impl = d;
-    k->destroy = dnnl_destroy;
-    k->run = dnnl_run;
-    k->nin = p->no_bias ? 2 : 3;
-    d->has_weights = true;
-    d->has_bias = !p->no_bias;
+    mxio_status made = weighted_kernel_new(op, data, p->no_bias, &k, &d, err);
+    if (made != MXIO_OK) return made;
 
     /* Weights: oneDNN's logical order is (G, O/G, I/G, k...), and MXNet stores
      * Convolution as exactly that and Deconvolution as (G, I/G, O/G, k...). */
@@ -481,21 +495,12 @@ mxio_status mxio__k_fc_create(const mxio__rt_ctx *ctx, const mxio__fc_params *p,
         M = 1;
         K = data->dims[0];
     }
-    mxio__kernel *k = mxio__kernel_new(op, 1, data, 0); /* weight, bias descs set below */
-    dnnl_impl *d = calloc(1, sizeof *d);
+    mxio__kernel *k = NULL;
+    dnnl_impl *d = NULL;
     dnnl_primitive_attr_t attr = NULL;
     dnnl_primitive_desc_t pd = NULL;
-    if (!k || !d) {
-        mxio__kernel_free(k);
-        free(d);
-        return mxio__fail(err, MXIO_E_NOMEM, "runtime: %s", op);
-    }
-    k->impl = d;
-    k->destroy = dnnl_destroy;
-    k->run = dnnl_run;
-    k->nin = p->no_bias ? 2 : 3;
-    d->has_weights = true;
-    d->has_bias = !p->no_bias;
+    mxio_status made = weighted_kernel_new(op, data, p->no_bias, &k, &d, err);
+    if (made != MXIO_OK) return made;
     int64_t wd[2] = {p->num_hidden, K};
     mxio__tdesc_plain(&k->in[1], 2, wd);
     if (!p->no_bias) mxio__tdesc_plain(&k->in[2], 1, &p->num_hidden);
