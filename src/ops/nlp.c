@@ -176,6 +176,30 @@ static mxio_status selfatt_kernel(const mxio__kernel_req *r, mxio__kernel **k, m
     return mxio__k_selfatt_create(r->ctx, valatt, heads, r->in, k, err);
 }
 
+/* _linalg_gemm: as _linalg_gemm2 plus beta * C. */
+static mxio_status gemm_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    bool ta = false, tb = false;
+    double alpha = 1, beta = 1;
+    int64_t axis = -2;
+    mxio__attr_bool(r->attrs, "transpose_a", &ta);
+    mxio__attr_bool(r->attrs, "transpose_b", &tb);
+    mxio__attr_float(r->attrs, "alpha", &alpha);
+    mxio__attr_float(r->attrs, "beta", &beta);
+    mxio__attr_int(r->attrs, "axis", &axis);
+    if (axis != -2 && axis != r->in[0].ndim - 2)
+        return mxio__bind_unsupported(r, err, "an axis other than -2 is");
+    return mxio__k_linalg_gemm_create(r->ctx, ta, tb, (float)alpha, (float)beta, r->in, k, err);
+}
+
+/* interleaved_matmul_encdec_qk / _valatt (Sockeye 2). */
+static mxio_status encdec_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    int64_t heads = 0;
+    if (!mxio__attr_int(r->attrs, "heads", &heads) || heads < 1)
+        return mxio__bind_unsupported(r, err, "a missing or non-positive heads is");
+    bool valatt = strcmp(r->attrs->op->name, "_contrib_interleaved_matmul_encdec_valatt") == 0;
+    return mxio__k_encdec_create(r->ctx, valatt, heads, r->in, k, err);
+}
+
 const mxio__op mxio__ops_nlp[] = {
     {.name = "_contrib_interleaved_matmul_selfatt_qk",
      .kernel = selfatt_kernel,
@@ -190,16 +214,19 @@ const mxio__op mxio__ops_nlp[] = {
      .params = contrib_interleaved_matmul_selfatt_valatt_params,
      .inputs = contrib_interleaved_matmul_selfatt_valatt_inputs},
     {.name = "_contrib_interleaved_matmul_encdec_qk",
+     .kernel = encdec_kernel,
      .kind = MXIO__KIND_OTHER,
      .infer_shape = encdec_qk_infer,
      .params = contrib_interleaved_matmul_encdec_qk_params,
      .inputs = contrib_interleaved_matmul_encdec_qk_inputs},
     {.name = "_contrib_interleaved_matmul_encdec_valatt",
+     .kernel = encdec_kernel,
      .kind = MXIO__KIND_OTHER,
      .infer_shape = encdec_valatt_infer,
      .params = contrib_interleaved_matmul_encdec_valatt_params,
      .inputs = contrib_interleaved_matmul_encdec_valatt_inputs},
     {.name = "_linalg_gemm",
+     .kernel = gemm_kernel,
      .kind = MXIO__KIND_OTHER,
      .infer_shape = gemm_infer,
      .aliases = (const char *const[]){"linalg_gemm", NULL},

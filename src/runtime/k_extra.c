@@ -15,6 +15,7 @@ typedef struct gemm_impl {
     int64_t batch, M, N, K;
     bool ta, tb;
     float alpha; /* 1 for dot / batch_dot */
+    float beta;  /* _linalg_gemm's weight of C (third input); 0 otherwise */
 } gemm_impl;
 
 static mxio_status gemm_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
@@ -22,10 +23,13 @@ static mxio_status gemm_run(const mxio__kernel *k, mxio__rt_exec *ex, const void
     const gemm_impl *g = k->impl;
     const float *a = in[0], *b = in[1];
     float *c = out[0];
+    /* _linalg_gemm: C is copied into the output, which sgemm then scales by beta */
+    if (k->nin == 3 && out[0] != in[2])
+        memmove(c, in[2], (size_t)(g->batch * g->M * g->N) * sizeof(float));
     for (int64_t i = 0; i < g->batch; i++) {
         dnnl_status_t st = dnnl_sgemm(g->ta ? 'T' : 'N', g->tb ? 'T' : 'N', g->M, g->N, g->K, g->alpha,
                                       a + i * g->M * g->K, g->ta ? g->M : g->K,
-                                      b + i * g->K * g->N, g->tb ? g->K : g->N, 0.0f,
+                                      b + i * g->K * g->N, g->tb ? g->K : g->N, g->beta,
                                       c + i * g->M * g->N, g->N);
         if (st != dnnl_success)
             return mxio__fail(err, MXIO_E_UNSUPPORTED, "runtime: %s: oneDNN sgemm failed (status %d)",
@@ -93,21 +97,22 @@ bad:
 }
 
 static mxio_status batched_gemm(const char *op, int min_rank, bool transpose_a, bool transpose_b,
-                                float alpha, const mxio__tdesc *in, mxio__kernel **out,
-                                mxio_error *err) {
-    mxio_status st = mxio__rt_check_plain_f32(op, 2, in, err);
+                                float alpha, int nin, float beta, const mxio__tdesc *in,
+                                mxio__kernel **out, mxio_error *err) {
+    mxio_status st = mxio__rt_check_plain_f32(op, nin, in, err);
     if (st != MXIO_OK) return st;
     const mxio__tdesc *l = &in[0], *r = &in[1];
     int nd = l->ndim;
     bool ok = nd >= min_rank && r->ndim == nd;
     for (int i = 0; ok && i < nd - 2; i++) ok = l->dims[i] == r->dims[i];
     if (!ok) return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: needs (B..., M, K) x (B..., K, N)", op);
-    mxio__kernel *k = mxio__kernel_new_unary(op, 2, in, sizeof(gemm_impl), gemm_run, err);
+    mxio__kernel *k = mxio__kernel_new_unary(op, nin, in, sizeof(gemm_impl), gemm_run, err);
     if (!k) return MXIO_E_NOMEM;
     gemm_impl *g = k->impl;
     g->ta = transpose_a;
     g->tb = transpose_b;
     g->alpha = alpha;
+    g->beta = beta;
     g->batch = mxio__rt_prod(l->dims, 0, nd - 2);
     g->M = l->dims[nd - (transpose_a ? 1 : 2)];
     g->K = l->dims[nd - (transpose_a ? 2 : 1)];
@@ -118,18 +123,33 @@ static mxio_status batched_gemm(const char *op, int min_rank, bool transpose_a, 
     }
     k->out[0].dims[nd - 2] = g->M;
     k->out[0].dims[nd - 1] = g->N;
+    if (nin == 3) {
+        bool same = in[2].ndim == nd;
+        for (int i = 0; same && i < nd; i++) same = in[2].dims[i] == k->out[0].dims[i];
+        if (!same) {
+            mxio__kernel_free(k);
+            return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: C must have the product's shape", op);
+        }
+        k->in_place_ok = false;
+    }
     return mxio__rt_kernel_done(k, out, err);
 }
 
 mxio_status mxio__k_batch_dot_create(const mxio__rt_ctx *ctx, bool transpose_a, bool transpose_b,
                                      const mxio__tdesc *in, mxio__kernel **out, mxio_error *err) {
-    return batched_gemm("batch_dot", 3, transpose_a, transpose_b, 1.0f, in, out, err);
+    return batched_gemm("batch_dot", 3, transpose_a, transpose_b, 1.0f, 2, 0.0f, in, out, err);
 }
 
 mxio_status mxio__k_linalg_gemm2_create(const mxio__rt_ctx *ctx, bool transpose_a, bool transpose_b,
                                         float alpha, const mxio__tdesc *in, mxio__kernel **out,
                                         mxio_error *err) {
-    return batched_gemm("_linalg_gemm2", 2, transpose_a, transpose_b, alpha, in, out, err);
+    return batched_gemm("_linalg_gemm2", 2, transpose_a, transpose_b, alpha, 2, 0.0f, in, out, err);
+}
+
+mxio_status mxio__k_linalg_gemm_create(const mxio__rt_ctx *ctx, bool transpose_a, bool transpose_b,
+                                       float alpha, float beta, const mxio__tdesc *in,
+                                       mxio__kernel **out, mxio_error *err) {
+    return batched_gemm("_linalg_gemm", 2, transpose_a, transpose_b, alpha, 3, beta, in, out, err);
 }
 
 /* ---- interleaved self-attention matmuls ---------------------------------------------- */
@@ -182,6 +202,70 @@ mxio_status mxio__k_selfatt_create(const mxio__rt_ctx *ctx, bool valatt, int64_t
         int64_t od[3] = {N * heads, T, T};
         mxio__tdesc_plain(&k->out[0], 3, od);
     }
+    return mxio__rt_kernel_done(k, out, err);
+}
+
+/* ---- interleaved encoder-decoder attention matmuls (Sockeye 2) ------------------------ */
+
+typedef struct encdec_impl {
+    int64_t Tq, Tk, batches, hd;
+    bool valatt;
+} encdec_impl;
+
+/* Attention batch b = sequence * heads + head sits at column b*hd of the queries
+ * (Tq, N, H*hd) and at b*2*hd of keys_values (Tk, N, 2*H*hd), keys before values
+ * (MXNet's InterleavedMatMulEncDec*CPU strides). */
+static mxio_status encdec_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
+                              void *const *out, void *scratch, mxio_error *err) {
+    const encdec_impl *q = k->impl;
+    const int64_t Tq = q->Tq, Tk = q->Tk, B = q->batches, hd = q->hd;
+    float *y = out[0];
+    for (int64_t b = 0; b < B; b++) {
+        dnnl_status_t st;
+        if (!q->valatt) {
+            const float *qs = (const float *)in[0] + b * hd, *ks = (const float *)in[1] + b * 2 * hd;
+            float scale = 1.0f / sqrtf((float)hd);
+            st = dnnl_sgemm('N', 'T', Tq, Tk, hd, scale, qs, B * hd, ks, 2 * B * hd, 0.0f,
+                            y + b * Tq * Tk, Tk);
+        } else {
+            const float *vs = (const float *)in[0] + b * 2 * hd + hd;
+            const float *att = (const float *)in[1] + b * Tq * Tk;
+            st = dnnl_sgemm('N', 'N', Tq, hd, Tk, 1.0f, att, Tk, vs, 2 * B * hd, 0.0f, y + b * hd, B * hd);
+        }
+        if (st != dnnl_success)
+            return mxio__fail(err, MXIO_E_UNSUPPORTED, "runtime: %s: oneDNN sgemm failed", k->op);
+    }
+    return MXIO_OK;
+}
+
+mxio_status mxio__k_encdec_create(const mxio__rt_ctx *ctx, bool valatt, int64_t heads,
+                                  const mxio__tdesc *in, mxio__kernel **out, mxio_error *err) {
+    const char *op = valatt ? "interleaved_matmul_encdec_valatt" : "interleaved_matmul_encdec_qk";
+    mxio_status st = mxio__rt_check_plain_f32(op, 2, in, err);
+    if (st != MXIO_OK) return st;
+    if (in[0].ndim != 3 || in[1].ndim != 3 || heads < 1)
+        return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: inputs must be 3-D", op);
+    encdec_impl v = {.valatt = valatt};
+    int64_t od[3];
+    if (!valatt) { /* queries (Tq, N, E), keys_values (Tk, N, 2E) */
+        int64_t E = in[0].dims[2];
+        if (E % heads || in[1].dims[2] != 2 * E || in[1].dims[1] != in[0].dims[1])
+            return mxio__fail(err, MXIO_E_SHAPE,
+                              "runtime: %s: need queries (Tq, N, heads*d) and keys_values (Tk, N, 2*heads*d)", op);
+        v.Tq = in[0].dims[0], v.Tk = in[1].dims[0], v.hd = E / heads, v.batches = in[0].dims[1] * heads;
+        od[0] = v.batches, od[1] = v.Tq, od[2] = v.Tk;
+    } else { /* keys_values (Tk, N, 2E), attention (N*heads, Tq, Tk) */
+        int64_t E2 = in[0].dims[2];
+        if (E2 % (2 * heads) || in[1].dims[0] != in[0].dims[1] * heads || in[1].dims[2] != in[0].dims[0])
+            return mxio__fail(err, MXIO_E_SHAPE,
+                              "runtime: %s: need keys_values (Tk, N, 2*heads*d) and attention (N*heads, Tq, Tk)", op);
+        v.Tk = in[0].dims[0], v.Tq = in[1].dims[1], v.hd = E2 / 2 / heads, v.batches = in[1].dims[0];
+        od[0] = v.Tq, od[1] = in[0].dims[1], od[2] = E2 / 2;
+    }
+    mxio__kernel *k = mxio__kernel_new_unary(op, 2, in, sizeof(encdec_impl), encdec_run, err);
+    if (!k) return MXIO_E_NOMEM;
+    *(encdec_impl *)k->impl = v;
+    mxio__tdesc_plain(&k->out[0], 3, od);
     return mxio__rt_kernel_done(k, out, err);
 }
 

@@ -325,6 +325,19 @@ mxio_status mxio__k_linalg_gemm2_create(const mxio__rt_ctx *ctx, bool transpose_
 mxio_status mxio__k_selfatt_create(const mxio__rt_ctx *ctx, bool valatt, int64_t heads,
                                    const mxio__tdesc *in, mxio__kernel **out, mxio_error *err);
 
+/* _linalg_gemm: alpha * op(A) . op(B) + beta * C (inputs A, B, C; C shaped like
+ * the product), batched like _linalg_gemm2. */
+mxio_status mxio__k_linalg_gemm_create(const mxio__rt_ctx *ctx, bool transpose_a, bool transpose_b,
+                                       float alpha, float beta, const mxio__tdesc *in,
+                                       mxio__kernel **out, mxio_error *err);
+
+/* _contrib_interleaved_matmul_encdec_qk / _valatt (Sockeye 2): queries (Tq, N,
+ * H*d), keys_values (Tk, N, 2*H*d) interleaved per head as [k, v]. qk: output
+ * (N*H, Tq, Tk) = q . k^T / sqrt(d). valatt (inputs keys_values, attention
+ * (N*H, Tq, Tk)): output (Tq, N, H*d). */
+mxio_status mxio__k_encdec_create(const mxio__rt_ctx *ctx, bool valatt, int64_t heads,
+                                  const mxio__tdesc *in, mxio__kernel **out, mxio_error *err);
+
 typedef enum mxio__reduce_op {
     MXIO__RED_SUM, MXIO__RED_MEAN, MXIO__RED_PROD, MXIO__RED_MAX, MXIO__RED_MIN, MXIO__RED_NORM
 } mxio__reduce_op;
