@@ -348,6 +348,45 @@ static mxio_status proposal_kernel(const mxio__kernel_req *r, mxio__kernel **k, 
                                    r->in, k, err);
 }
 
+static mxio_status box_iou_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    const char *f = mxio__attr_str(r->attrs, "format");
+    return mxio__k_box_iou_create(r->ctx, f && strcmp(f, "center") == 0, r->in, k, err);
+}
+
+static mxio_status box_encode_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    return mxio__k_box_encode_create(r->ctx, r->in, k, err);
+}
+
+/* threshold is required (no default in MXNet's BipartiteMatchingParam). */
+static mxio_status bipartite_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    bool ascend = false;
+    double th;
+    int64_t topk = -1;
+    if (!mxio__attr_float(r->attrs, "threshold", &th))
+        return mxio__bind_unsupported(r, err, "a missing threshold is");
+    mxio__attr_bool(r->attrs, "is_ascend", &ascend);
+    mxio__attr_int(r->attrs, "topk", &topk);
+    return mxio__k_bipartite_matching_create(r->ctx, ascend, (float)th, topk, &r->in[0], k, err);
+}
+
+static mxio_status multibox_target_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    mxio__multibox_target_params p;
+    double ov = 0.5, il = -1, nr = -1, nt = 0.5;
+    mxio__attr_float(r->attrs, "overlap_threshold", &ov);
+    mxio__attr_float(r->attrs, "ignore_label", &il);
+    mxio__attr_float(r->attrs, "negative_mining_ratio", &nr);
+    mxio__attr_float(r->attrs, "negative_mining_thresh", &nt);
+    if (attr_floats(r->attrs, "variances", p.variances, 4) != 4)
+        return mxio__bind_unsupported(r, err, "variances other than 4 values are");
+    if (nr > 0 && nt <= 0) /* MXNet's CHECK_GT(negative_mining_thresh, 0) */
+        return mxio__bind_unsupported(r, err, "negative mining with negative_mining_thresh <= 0 is");
+    p.overlap_threshold = (float)ov;
+    p.ignore_label = (float)il;
+    p.negative_mining_ratio = (float)nr;
+    p.negative_mining_thresh = (float)nt;
+    return mxio__k_multibox_target_create(r->ctx, &p, r->in, k, err);
+}
+
 const mxio__op mxio__ops_detection[] = {
     {.name = "_contrib_MultiBoxPrior",
      .kernel = multibox_prior_kernel,
@@ -364,6 +403,7 @@ const mxio__op mxio__ops_detection[] = {
      .params = contrib_MultiBoxDetection_params,
      .inputs = contrib_MultiBoxDetection_inputs},
     {.name = "_contrib_MultiBoxTarget",
+     .kernel = multibox_target_kernel,
      .kind = MXIO__KIND_DETECTION,
      .infer_shape = multibox_target_infer,
      .aliases = (const char *const[]){"_npx_multibox_target", NULL},
@@ -387,16 +427,19 @@ const mxio__op mxio__ops_detection[] = {
      .params = contrib_box_decode_params,
      .inputs = contrib_box_decode_inputs},
     {.name = "_contrib_box_encode",
+     .kernel = box_encode_kernel,
      .kind = MXIO__KIND_DETECTION,
      .infer_shape = box_encode_infer,
      .inputs = contrib_box_encode_inputs,
      .num_outputs = 2},
     {.name = "_contrib_box_iou",
+     .kernel = box_iou_kernel,
      .kind = MXIO__KIND_DETECTION,
      .infer_shape = box_iou_infer,
      .params = contrib_box_iou_params,
      .inputs = contrib_box_iou_inputs},
     {.name = "_contrib_bipartite_matching",
+     .kernel = bipartite_kernel,
      .kind = MXIO__KIND_DETECTION,
      .infer_shape = bipartite_infer,
      .params = contrib_bipartite_matching_params,

@@ -711,3 +711,388 @@ mxio_status mxio__k_proposal_create(const mxio__rt_ctx *ctx, const mxio__proposa
     k->scratch_bytes = (6 * c + 6 * pr) * sizeof(float) + pr + 8 + (2 * c + pr) * sizeof(int64_t) + 64;
     return mxio__rt_kernel_done(k, out, err);
 }
+
+/* ---- box_iou ------------------------------------------------------------------------------ */
+
+typedef struct iou_impl {
+    int64_t nl, nr;
+    bool center;
+} iou_impl;
+
+/* MXNet's Intersect (bounding_box-common.h): overlap of one axis, >= 0. */
+static float iou_intersect(const float *a, const float *b, bool center) {
+    float left, right;
+    if (!center) {
+        left = a[0] > b[0] ? a[0] : b[0];
+        right = a[2] < b[2] ? a[2] : b[2];
+    } else {
+        float aw = a[2] / 2, bw = b[2] / 2;
+        float al = a[0] - aw, ar = a[0] + aw, bl = b[0] - bw, br = b[0] + bw;
+        left = bl > al ? bl : al;
+        right = br < ar ? br : ar;
+    }
+    float w = right - left;
+    return w > 0 ? w : 0.0f;
+}
+
+/* MXNet's BoxArea: 0 for a negative width or height. */
+static float iou_area(const float *b, bool center) {
+    float w = center ? b[2] : b[2] - b[0], h = center ? b[3] : b[3] - b[1];
+    return w < 0 || h < 0 ? 0.0f : w * h;
+}
+
+static mxio_status iou_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
+                           void *const *out, void *scratch, mxio_error *err) {
+    const iou_impl *q = k->impl;
+    const float *l = in[0], *r = in[1];
+    float *o = out[0];
+    for (int64_t i = 0; i < q->nl; i++)
+        for (int64_t j = 0; j < q->nr; j++) {
+            const float *a = l + i * 4, *b = r + j * 4;
+            float inter = iou_intersect(a, b, q->center) * iou_intersect(a + 1, b + 1, q->center);
+            o[i * q->nr + j] = inter <= 0 ? 0.0f : inter / (iou_area(a, q->center) + iou_area(b, q->center) - inter);
+        }
+    return MXIO_OK;
+}
+
+mxio_status mxio__k_box_iou_create(const mxio__rt_ctx *ctx, bool center, const mxio__tdesc *in,
+                                   mxio__kernel **out, mxio_error *err) {
+    const char *op = "box_iou";
+    mxio_status st = mxio__rt_check_plain_f32(op, 2, in, err);
+    if (st != MXIO_OK) return st;
+    if (in[0].ndim < 2 || in[1].ndim < 2 || in[0].dims[in[0].ndim - 1] != 4 ||
+        in[1].dims[in[1].ndim - 1] != 4 || in[0].ndim + in[1].ndim - 2 > MXIO__RT_MAX_DIMS)
+        return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: lhs and rhs must be (..., 4)", op);
+    mxio__kernel *k = mxio__kernel_new_unary(op, 2, in, sizeof(iou_impl), iou_run, err);
+    if (!k) return MXIO_E_NOMEM;
+    iou_impl *q = k->impl;
+    q->nl = mxio__rt_prod(in[0].dims, 0, in[0].ndim - 1);
+    q->nr = mxio__rt_prod(in[1].dims, 0, in[1].ndim - 1);
+    q->center = center;
+    mxio__tdesc *o = &k->out[0];
+    o->ndim = 0;
+    for (int i = 0; i + 1 < in[0].ndim; i++) o->dims[o->ndim++] = in[0].dims[i];
+    for (int i = 0; i + 1 < in[1].ndim; i++) o->dims[o->ndim++] = in[1].dims[i];
+    return mxio__rt_kernel_done(k, out, err);
+}
+
+/* ---- box_encode ---------------------------------------------------------------------------- */
+
+typedef struct enc_impl {
+    int64_t b, n, m;
+} enc_impl;
+
+static mxio_status enc_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
+                           void *const *out, void *scratch, mxio_error *err) {
+    const enc_impl *q = k->impl;
+    const float *samples = in[0], *matches = in[1], *anchors = in[2], *refs = in[3];
+    const float *means = in[4], *stds = in[5];
+    float *targets = out[0], *masks = out[1];
+    for (int64_t i = 0; i < q->b * q->n; i++) {
+        float valid = samples[i] > 0.5f ? 1.0f : 0.0f;
+        float *t = targets + i * 4, *m = masks + i * 4;
+        for (int c = 0; c < 4; c++) m[c] = valid, t[c] = 0.0f;
+        if (valid <= 0.5f) continue; /* MXNet reads refs[match] anyway; the value is unused */
+        int64_t match = (int64_t)matches[i], j = i / q->n;
+        if (!(matches[i] > -1.0f) || match >= q->m)
+            return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: match %g of anchor %lld is outside [0, %lld)",
+                              k->op, (double)matches[i], (long long)i, (long long)q->m);
+        const float *r = refs + (j * q->m + match) * 4, *a = anchors + i * 4;
+        /* MXNet's box_encode: the 0.5 literals are double */
+        float rw = r[2] - r[0], rh = r[3] - r[1];
+        float rx = (float)(r[0] + rw * 0.5), ry = (float)(r[1] + rh * 0.5);
+        float aw = a[2] - a[0], ah = a[3] - a[1];
+        float ax = (float)(a[0] + aw * 0.5), ay = (float)(a[1] + ah * 0.5);
+        t[0] = ((rx - ax) / aw - means[0]) / stds[0];
+        t[1] = ((ry - ay) / ah - means[1]) / stds[1];
+        t[2] = (logf(rw / aw) - means[2]) / stds[2];
+        t[3] = (logf(rh / ah) - means[3]) / stds[3];
+    }
+    return MXIO_OK;
+}
+
+mxio_status mxio__k_box_encode_create(const mxio__rt_ctx *ctx, const mxio__tdesc *in,
+                                      mxio__kernel **out, mxio_error *err) {
+    const char *op = "box_encode";
+    mxio_status st = mxio__rt_check_plain_f32(op, 6, in, err);
+    if (st != MXIO_OK) return st;
+    const mxio__tdesc *s = &in[0], *mt = &in[1], *a = &in[2], *r = &in[3];
+    if (s->ndim != 2 || a->ndim != 3 || a->dims[2] != 4 || a->dims[0] != s->dims[0] ||
+        a->dims[1] != s->dims[1] || mxio__tdesc_numel(mt) != mxio__tdesc_numel(s) || r->ndim != 3 ||
+        r->dims[0] != s->dims[0] || r->dims[2] != 4 || mxio__tdesc_numel(&in[4]) != 4 ||
+        mxio__tdesc_numel(&in[5]) != 4)
+        return mxio__fail(err, MXIO_E_SHAPE,
+                          "runtime: %s: needs samples (B, N), matches (B, N), anchors (B, N, 4), "
+                          "refs (B, M, 4), means (4,), stds (4,)", op);
+    mxio__kernel *k = mxio__kernel_new_unary(op, 6, in, sizeof(enc_impl), enc_run, err);
+    if (!k) return MXIO_E_NOMEM;
+    enc_impl *q = k->impl;
+    q->b = s->dims[0], q->n = s->dims[1], q->m = r->dims[1];
+    if (!mxio__kernel_set_nout(k, 2)) {
+        mxio__kernel_free(k);
+        return mxio__fail(err, MXIO_E_NOMEM, "runtime: %s: out of memory", op);
+    }
+    mxio__tdesc_plain(&k->out[0], 3, a->dims);
+    mxio__tdesc_plain(&k->out[1], 3, a->dims);
+    return mxio__rt_kernel_done(k, out, err);
+}
+
+/* ---- bipartite_matching --------------------------------------------------------------------- */
+
+typedef struct bip_impl {
+    int64_t batch, rows, cols;
+    float threshold;
+    bool ascend;
+    int64_t topk;
+} bip_impl;
+
+/* Stable merge sort of indices by key, ascending or descending (std::stable_sort). */
+static void stable_sort_dir(int64_t *idx, int64_t n, const float *key, bool ascend, int64_t *tmp) {
+    for (int64_t width = 1; width < n; width *= 2) {
+        for (int64_t lo = 0; lo < n; lo += 2 * width) {
+            int64_t mid = lo + width < n ? lo + width : n, hi = lo + 2 * width < n ? lo + 2 * width : n;
+            int64_t a = lo, b = mid, o = lo;
+            while (a < mid && b < hi) {
+                bool take_b = ascend ? key[idx[b]] < key[idx[a]] : key[idx[b]] > key[idx[a]];
+                tmp[o++] = take_b ? idx[b++] : idx[a++];
+            }
+            while (a < mid) tmp[o++] = idx[a++];
+            while (b < hi) tmp[o++] = idx[b++];
+        }
+        memcpy(idx, tmp, (size_t)n * sizeof *idx);
+    }
+}
+
+/* MXNet's BipartiteMatchingForward: per batch, the (row, col) pairs in stable
+ * score order; a pair of a free row and a free column is matched while its
+ * score passes the threshold; the first one that does not ends the batch.
+ * topk: MXNet stops once the count exceeds topk, so topk + 1 matches are kept. */
+static mxio_status bip_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
+                           void *const *out, void *scratch, mxio_error *err) {
+    const bip_impl *q = k->impl;
+    const int64_t R = q->rows, C = q->cols, S = R * C;
+    int64_t *idx = scratch, *tmp = idx + S;
+    float *rm = out[0], *cm = out[1];
+    for (int64_t b = 0; b < q->batch; b++) {
+        const float *score = (const float *)in[0] + b * S;
+        float *rmark = rm + b * R, *cmark = cm + b * C;
+        for (int64_t i = 0; i < R; i++) rmark[i] = -1.0f;
+        for (int64_t i = 0; i < C; i++) cmark[i] = -1.0f;
+        for (int64_t i = 0; i < S; i++) idx[i] = i;
+        stable_sort_dir(idx, S, score, q->ascend, tmp);
+        int64_t count = 0;
+        for (int64_t j = 0; j < S; j++) {
+            int64_t r = idx[j] / C, c = idx[j] % C;
+            if (rmark[r] != -1.0f || cmark[c] != -1.0f) continue;
+            float s = score[idx[j]];
+            if (!((!q->ascend && s > q->threshold) || (q->ascend && s < q->threshold))) break;
+            rmark[r] = (float)c;
+            cmark[c] = (float)r;
+            if (++count, q->topk > 0 && count > q->topk) break;
+        }
+    }
+    return MXIO_OK;
+}
+
+mxio_status mxio__k_bipartite_matching_create(const mxio__rt_ctx *ctx, bool is_ascend, float threshold,
+                                              int64_t topk, const mxio__tdesc *data, mxio__kernel **out,
+                                              mxio_error *err) {
+    const char *op = "bipartite_matching";
+    mxio_status st = mxio__rt_check_plain_f32(op, 1, data, err);
+    if (st != MXIO_OK) return st;
+    if (data->ndim < 2) return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: data must be (..., N, M)", op);
+    mxio__kernel *k = mxio__kernel_new_unary(op, 1, data, sizeof(bip_impl), bip_run, err);
+    if (!k) return MXIO_E_NOMEM;
+    bip_impl *q = k->impl;
+    int nd = data->ndim;
+    q->rows = data->dims[nd - 2], q->cols = data->dims[nd - 1];
+    q->batch = mxio__rt_prod(data->dims, 0, nd - 2);
+    q->threshold = threshold, q->ascend = is_ascend, q->topk = topk;
+    int64_t s, bytes;
+    if (!mxio__rt_mul_i64(q->rows, q->cols, &s) || !mxio__rt_mul_i64(s, 2 * (int64_t)sizeof(int64_t), &bytes)) {
+        mxio__kernel_free(k);
+        return mxio__fail(err, MXIO_E_LIMIT, "runtime: %s: score matrix too large", op);
+    }
+    k->scratch_bytes = (size_t)bytes;
+    if (!mxio__kernel_set_nout(k, 2)) {
+        mxio__kernel_free(k);
+        return mxio__fail(err, MXIO_E_NOMEM, "runtime: %s: out of memory", op);
+    }
+    mxio__tdesc_plain(&k->out[0], nd - 1, data->dims);
+    int64_t cd[MXIO__RT_MAX_DIMS];
+    memcpy(cd, data->dims, sizeof cd);
+    cd[nd - 2] = data->dims[nd - 1];
+    mxio__tdesc_plain(&k->out[1], nd - 1, cd);
+    return mxio__rt_kernel_done(k, out, err);
+}
+
+/* ---- MultiBoxTarget ------------------------------------------------------------------------- */
+
+typedef struct mbt_impl {
+    mxio__multibox_target_params p;
+    int64_t A, B, L, W, C; /* anchors, batches, labels per image, label width, classes */
+} mbt_impl;
+
+/* MXNet's AssignLocTargets: float, with double 0.5 literals. */
+static void mbt_loc(const float *an, const float *g, float *dst, const float *v) {
+    float aw = an[2] - an[0], ah = an[3] - an[1];
+    float ax = (float)((an[0] + an[2]) * 0.5), ay = (float)((an[1] + an[3]) * 0.5);
+    float gw = g[2] - g[0], gh = g[3] - g[1];
+    float gx = (float)((g[0] + g[2]) * 0.5), gy = (float)((g[1] + g[3]) * 0.5);
+    dst[0] = (gx - ax) / aw / v[0];
+    dst[1] = (gy - ay) / ah / v[1];
+    dst[2] = logf(gw / aw) / v[2];
+    dst[3] = logf(gh / ah) / v[3];
+}
+
+/* The best IoU of anchor j over the valid ground truths (first on ties). */
+static int64_t mbt_best(const float *ov, int64_t L, int64_t nvalid, float *best) {
+    int64_t bg = -1;
+    float mx = -1.0f;
+    for (int64_t g = 0; g < nvalid; g++)
+        if (ov[g] > mx) bg = g, mx = ov[g];
+    *best = mx;
+    return bg;
+}
+
+/* MXNet's MultiBoxTargetForward (CPU): greedy bipartite matching of ground truths
+ * to anchors by IoU, then every other anchor whose best IoU passes
+ * overlap_threshold, then negatives (all the rest, or hard negative mining by
+ * the lowest background probability); anchors neither positive nor negative keep
+ * ignore_label. minimum_negative_samples is not read by MXNet either. */
+static mxio_status mbt_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
+                           void *const *out, void *scratch, mxio_error *err) {
+    const mbt_impl *q = k->impl;
+    const mxio__multibox_target_params *p = &q->p;
+    const int64_t A = q->A, L = q->L, W = q->W, C = q->C;
+    const float *anchors = in[0], *labels = in[1], *preds = in[2];
+    float *loc = out[0], *mask = out[1], *cls = out[2];
+    int64_t *best_gt = scratch, *order = best_gt + A, *tmp = order + A; /* A each */
+    float *ov = (float *)(void *)(tmp + A); /* A x L overlaps */
+    float *best_iou = ov + A * L, *negkey = best_iou + A;
+    signed char *flag = (signed char *)(negkey + A), *gt_done = flag + A; /* A, L */
+    for (int64_t b = 0; b < q->B; b++) {
+        const float *lab = labels + b * L * W;
+        float *bl = loc + b * A * 4, *bm = mask + b * A * 4, *bc = cls + b * A;
+        for (int64_t i = 0; i < A * 4; i++) bl[i] = 0.0f, bm[i] = 0.0f;
+        for (int64_t i = 0; i < A; i++) bc[i] = p->ignore_label;
+        int64_t nvalid = 0;
+        while (nvalid < L && lab[nvalid * W] != -1.0f) nvalid++;
+        if (nvalid == 0) continue;
+        /* overlaps of every anchor with every label row, as MXNet's temp_space */
+        for (int64_t j = 0; j < A; j++) {
+            const float *a = anchors + j * 4;
+            for (int64_t g = 0; g < L; g++) {
+                const float *t = lab + g * W + 1;
+                float iw = fmaxf(0.0f, fminf(a[2], t[2]) - fmaxf(a[0], t[0]));
+                float ih = fmaxf(0.0f, fminf(a[3], t[3]) - fmaxf(a[1], t[1]));
+                float inter = iw * ih;
+                float uni = (a[2] - a[0]) * (a[3] - a[1]) + (t[2] - t[0]) * (t[3] - t[1]) - inter;
+                ov[j * L + g] = uni == 0.0f ? 0.0f : inter / uni;
+            }
+        }
+        for (int64_t j = 0; j < A; j++) flag[j] = -1, best_iou[j] = -1.0f, best_gt[j] = -1;
+        for (int64_t g = 0; g < nvalid; g++) gt_done[g] = 0;
+        int64_t npos = 0, left = nvalid;
+        while (left > 0) {
+            int64_t ba = -1, bg = -1;
+            float mx = 1e-6f;
+            for (int64_t j = 0; j < A; j++) {
+                if (flag[j] == 1) continue;
+                for (int64_t g = 0; g < nvalid; g++)
+                    if (!gt_done[g] && ov[j * L + g] > mx) ba = j, bg = g, mx = ov[j * L + g];
+            }
+            if (ba < 0) break;
+            best_iou[ba] = mx, best_gt[ba] = bg;
+            npos++, gt_done[bg] = 1, flag[ba] = 1, left--;
+        }
+        if (p->overlap_threshold > 0) {
+            for (int64_t j = 0; j < A; j++) {
+                if (flag[j] == 1) continue;
+                float m;
+                int64_t g = mbt_best(ov + j * L, L, nvalid, &m);
+                if (g < 0) continue;
+                best_iou[j] = m, best_gt[j] = g;
+                if (m > p->overlap_threshold) npos++, gt_done[g] = 1, flag[j] = 1;
+            }
+        }
+        if (p->negative_mining_ratio > 0) {
+            int64_t nneg = (int64_t)(int)((float)npos * p->negative_mining_ratio);
+            if (nneg > A - npos) nneg = A - npos;
+            if (nneg > 0) {
+                const float *pr = preds + b * C * A;
+                int64_t cand = 0;
+                for (int64_t j = 0; j < A; j++) {
+                    if (flag[j] == 1) continue;
+                    if (best_iou[j] < 0) {
+                        float m;
+                        int64_t g = mbt_best(ov + j * L, L, nvalid, &m);
+                        if (g >= 0) best_iou[j] = m, best_gt[j] = g;
+                    }
+                    if (best_iou[j] < p->negative_mining_thresh && flag[j] == -1) {
+                        float mxv = pr[j];
+                        for (int64_t c = 1; c < C; c++) mxv = pr[j + A * c] > mxv ? pr[j + A * c] : mxv;
+                        float sum = 0.0f;
+                        for (int64_t c = 0; c < C; c++) sum += expf(pr[j + A * c] - mxv);
+                        negkey[j] = -(expf(pr[j] - mxv) / sum);
+                        order[cand++] = j;
+                    }
+                }
+                if (cand < nneg)
+                    return mxio__fail(err, MXIO_E_SHAPE,
+                                      "runtime: %s: %lld negative candidates for %lld negatives", k->op,
+                                      (long long)cand, (long long)nneg);
+                stable_sort_dir(order, cand, negkey, false, tmp);
+                for (int64_t i = 0; i < nneg; i++) flag[order[i]] = 0;
+            }
+        } else {
+            for (int64_t j = 0; j < A; j++)
+                if (flag[j] != 1) flag[j] = 0;
+        }
+        for (int64_t j = 0; j < A; j++) {
+            if (flag[j] == 1) {
+                const float *g = lab + W * best_gt[j];
+                bc[j] = g[0] + 1;
+                for (int c = 0; c < 4; c++) bm[j * 4 + c] = 1.0f;
+                mbt_loc(anchors + j * 4, g + 1, bl + j * 4, p->variances);
+            } else if (flag[j] == 0) {
+                bc[j] = 0.0f;
+            }
+        }
+    }
+    return MXIO_OK;
+}
+
+mxio_status mxio__k_multibox_target_create(const mxio__rt_ctx *ctx, const mxio__multibox_target_params *p,
+                                           const mxio__tdesc *in, mxio__kernel **out, mxio_error *err) {
+    const char *op = "MultiBoxTarget";
+    mxio_status st = mxio__rt_check_plain_f32(op, 3, in, err);
+    if (st != MXIO_OK) return st;
+    const mxio__tdesc *an = &in[0], *lb = &in[1], *cp = &in[2];
+    if (an->ndim != 3 || an->dims[2] != 4 || lb->ndim != 3 || lb->dims[2] < 5 || cp->ndim != 3 ||
+        cp->dims[0] != lb->dims[0] || cp->dims[2] != an->dims[1] || cp->dims[1] < 1)
+        return mxio__fail(err, MXIO_E_SHAPE,
+                          "runtime: %s: needs anchor (1, A, 4), label (B, L, >= 5), cls_pred (B, classes, A)", op);
+    mxio__kernel *k = mxio__kernel_new_unary(op, 3, in, sizeof(mbt_impl), mbt_run, err);
+    if (!k) return MXIO_E_NOMEM;
+    mbt_impl *q = k->impl;
+    q->p = *p;
+    q->A = an->dims[1], q->B = lb->dims[0], q->L = lb->dims[1], q->W = lb->dims[2], q->C = cp->dims[1];
+    /* 3A int64, A*L + 2A floats, A + L flags (A and L come from tensor dims) */
+    int64_t al, bytes;
+    if (!mxio__rt_mul_i64(q->A, q->L, &al) || !mxio__rt_mul_i64(al + 2 * q->A, (int64_t)sizeof(float), &bytes) ||
+        !mxio__rt_add_i64(bytes, 3 * q->A * (int64_t)sizeof(int64_t) + q->A + q->L, &bytes)) {
+        mxio__kernel_free(k);
+        return mxio__fail(err, MXIO_E_LIMIT, "runtime: %s: too many anchors or labels", op);
+    }
+    k->scratch_bytes = (size_t)bytes;
+    if (!mxio__kernel_set_nout(k, 3)) {
+        mxio__kernel_free(k);
+        return mxio__fail(err, MXIO_E_NOMEM, "runtime: %s: out of memory", op);
+    }
+    int64_t ld[2] = {q->B, 4 * q->A}, cd[2] = {q->B, q->A};
+    mxio__tdesc_plain(&k->out[0], 2, ld);
+    mxio__tdesc_plain(&k->out[1], 2, ld);
+    mxio__tdesc_plain(&k->out[2], 2, cd);
+    return mxio__rt_kernel_done(k, out, err);
+}

@@ -550,6 +550,31 @@ mxio_status mxio__k_proposal_create(const mxio__rt_ctx *ctx, const mxio__proposa
                                     bool multi, const mxio__tdesc *in, mxio__kernel **out,
                                     mxio_error *err);
 
+/* _contrib_box_iou: lhs (..., 4) x rhs (..., 4) -> lhs.shape[:-1] + rhs.shape[:-1]
+ * IoU, corner or center boxes (MXNet's Intersect / BoxArea: negative sizes give
+ * area 0). */
+mxio_status mxio__k_box_iou_create(const mxio__rt_ctx *ctx, bool center, const mxio__tdesc *in,
+                                   mxio__kernel **out, mxio_error *err);
+/* _contrib_box_encode: inputs samples (B, N), matches (B, N), anchors (B, N, 4),
+ * refs (B, M, 4), means (4,), stds (4,); outputs targets and masks (B, N, 4).
+ * A positive sample whose match is outside [0, M) is a run-time MXIO_E_SHAPE. */
+mxio_status mxio__k_box_encode_create(const mxio__rt_ctx *ctx, const mxio__tdesc *in,
+                                      mxio__kernel **out, mxio_error *err);
+/* _contrib_bipartite_matching: data (..., N, M) scores; outputs the matched
+ * column per row (..., N) and row per column (..., M), -1 where unmatched. */
+mxio_status mxio__k_bipartite_matching_create(const mxio__rt_ctx *ctx, bool is_ascend, float threshold,
+                                              int64_t topk, const mxio__tdesc *data, mxio__kernel **out,
+                                              mxio_error *err);
+/* _contrib_MultiBoxTarget: inputs anchor (1, A, 4), label (B, L, W >= 5) rows
+ * [class, x1, y1, x2, y2, ...] ended by a class of -1, cls_pred (B, classes, A);
+ * outputs loc_target, loc_mask (B, 4A) and cls_target (B, A). */
+typedef struct mxio__multibox_target_params {
+    float overlap_threshold, ignore_label, negative_mining_ratio, negative_mining_thresh;
+    float variances[4];
+} mxio__multibox_target_params;
+mxio_status mxio__k_multibox_target_create(const mxio__rt_ctx *ctx, const mxio__multibox_target_params *p,
+                                           const mxio__tdesc *in, mxio__kernel **out, mxio_error *err);
+
 /* ---- RNN (k_rnn.c) -------------------------------------------------------------- */
 
 typedef enum mxio__rnn_mode { MXIO__RNN_RELU, MXIO__RNN_TANH, MXIO__RNN_LSTM, MXIO__RNN_GRU } mxio__rnn_mode;

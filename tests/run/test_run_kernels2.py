@@ -75,3 +75,105 @@ def test_encdec_attention(mx, mxio, heads, tq, tk, n, d, tmp_path):
               "keys_values": uniform(rng, (tk, n, 2 * heads * d))}
     p, _, _ = run_case(mx, mxio, tmp_path, f"encdec_{heads}", sym, inputs)
     assert {"_contrib_interleaved_matmul_encdec_qk", "_contrib_interleaved_matmul_encdec_valatt"} <= op_names(p)
+
+
+# ---- box_iou / box_encode / bipartite_matching / MultiBoxTarget ----------------
+
+def corner_boxes(rng, shape, span=1.0):
+    """Boxes [x1, y1, x2, y2] with positive sizes, overlapping often."""
+    xy = rng.uniform(0, span, shape + (2,))
+    wh = rng.uniform(0.05 * span, 0.6 * span, shape + (2,))
+    return np.concatenate([xy, xy + wh], axis=-1).astype(np.float32)
+
+
+@pytest.mark.parametrize("variant", ["corner", "center", "nd", "negative_size"])
+def test_box_iou(mx, mxio, variant, tmp_path):
+    rng = np.random.RandomState(21)
+    lhs, rhs = corner_boxes(rng, (5,)), corner_boxes(rng, (7,))
+    attrs = {}
+    if variant == "center":
+        attrs["format"] = "center"
+        lhs[:, 2:] -= lhs[:, :2]  # (x, y, w, h) with x, y read as the centre
+        rhs[:, 2:] -= rhs[:, :2]
+    elif variant == "nd":
+        lhs, rhs = corner_boxes(rng, (2, 3)), corner_boxes(rng, (2, 2, 4))
+    elif variant == "negative_size":
+        lhs[1] = [0.5, 0.5, 0.2, 0.9]  # x2 < x1: MXNet's BoxArea gives 0
+        rhs[2] = [0.1, 0.1, 0.9, 0.05]
+    l, r = mx.sym.Variable("lhs"), mx.sym.Variable("rhs")
+    sym = mx.sym.contrib.box_iou(l, r, name="iou", **attrs)
+    p, got, _ = run_case(mx, mxio, tmp_path, f"iou_{variant}", sym, {"lhs": lhs, "rhs": rhs})
+    assert "_contrib_box_iou" in op_names(p)
+    assert np.count_nonzero(got[0]) > 3  # the boxes do overlap
+
+
+@pytest.mark.parametrize("variant", ["plain", "means_stds", "batch3"])
+def test_box_encode(mx, mxio, variant, tmp_path):
+    rng = np.random.RandomState(22)
+    b, n, m = (3, 6, 4) if variant == "batch3" else (2, 5, 3)
+    samples = rng.choice([-1.0, 0.0, 1.0], (b, n)).astype(np.float32)
+    samples[:, 0] = 1.0
+    matches = rng.randint(0, m, (b, n)).astype(np.float32)
+    means = np.zeros(4, np.float32)
+    stds = np.ones(4, np.float32)
+    if variant == "means_stds":
+        means = np.array([0.1, -0.2, 0.05, 0.0], np.float32)
+        stds = np.array([0.1, 0.1, 0.2, 0.2], np.float32)
+    inputs = {"samples": samples, "matches": matches, "anchors": corner_boxes(rng, (b, n)),
+              "refs": corner_boxes(rng, (b, m)), "means": means, "stds": stds}
+    v = {k: mx.sym.Variable(k) for k in inputs}
+    sym = mx.sym.contrib.box_encode(v["samples"], v["matches"], v["anchors"], v["refs"],
+                                    v["means"], v["stds"], name="enc")
+    sym = mx.sym.Group([sym[0], sym[1]])
+    p, _, _ = run_case(mx, mxio, tmp_path, f"encode_{variant}", sym, inputs, exact=(1,))
+    assert "_contrib_box_encode" in op_names(p)
+
+
+@pytest.mark.parametrize("variant", ["desc", "ascend", "topk", "matrix2d", "threshold_stop"])
+def test_bipartite_matching(mx, mxio, variant, tmp_path):
+    rng = np.random.RandomState(23)
+    shape = (4, 6) if variant == "matrix2d" else (2, 5, 4)
+    size = int(np.prod(shape))
+    scores = (rng.permutation(size).astype(np.float32) / size).reshape(shape)  # no ties
+    attrs = {"desc": {"threshold": 0.2}, "ascend": {"threshold": 0.8, "is_ascend": True},
+             "topk": {"threshold": 0.05, "topk": 2}, "matrix2d": {"threshold": 0.1},
+             "threshold_stop": {"threshold": 0.85}}[variant]
+    d = mx.sym.Variable("data")
+    sym = mx.sym.contrib.bipartite_matching(d, name="bm", **attrs)
+    sym = mx.sym.Group([sym[0], sym[1]])
+    p, got, _ = run_case(mx, mxio, tmp_path, f"bipartite_{variant}", sym, {"data": scores}, exact=(0, 1))
+    assert "_contrib_bipartite_matching" in op_names(p)
+    assert (got[0] >= 0).any()
+
+
+def multibox_target_inputs(rng, b=2, a=40, classes=4, nlabels=4):
+    anchors = corner_boxes(rng, (1, a))
+    labels = np.full((b, nlabels, 5), -1.0, np.float32)
+    for i in range(b):
+        k = nlabels - i  # fewer objects in later images, -1 padding after them
+        labels[i, :k, 0] = rng.randint(0, classes - 1, k)
+        labels[i, :k, 1:] = corner_boxes(rng, (k,))
+    cls_pred = rng.uniform(-2, 2, (b, classes, a)).astype(np.float32)
+    return {"anchor": anchors, "label": labels, "cls_pred": cls_pred}
+
+
+@pytest.mark.parametrize("variant", ["default", "mining", "threshold", "empty_image", "variances"])
+def test_multibox_target(mx, mxio, variant, tmp_path):
+    rng = np.random.RandomState(24)
+    inputs = multibox_target_inputs(rng)
+    attrs = {"default": {}, "mining": {"negative_mining_ratio": 3, "negative_mining_thresh": 0.4,
+                                       "ignore_label": -2},
+             "threshold": {"overlap_threshold": 0.2}, "empty_image": {"negative_mining_ratio": 2},
+             "variances": {"variances": (0.2, 0.3, 0.1, 0.4), "overlap_threshold": 0.35}}[variant]
+    if variant == "empty_image":
+        inputs["label"][1] = -1.0
+    v = {k: mx.sym.Variable(k) for k in inputs}
+    sym = mx.sym.contrib.MultiBoxTarget(v["anchor"], v["label"], v["cls_pred"], name="mbt", **attrs)
+    sym = mx.sym.Group([sym[0], sym[1], sym[2]])
+    p, got, _ = run_case(mx, mxio, tmp_path, f"mbt_{variant}", sym, inputs, exact=(1, 2))
+    assert "_contrib_MultiBoxTarget" in op_names(p)
+    assert (got[2] > 0).any() and (got[1] > 0).any()
+    if variant == "mining":  # mined negatives (0) and ignored anchors both occur
+        assert (got[2] == 0).any() and (got[2] == -2).any()
+    if variant == "empty_image":  # no objects: every anchor keeps ignore_label
+        assert (got[2][1] == -1).all()
