@@ -1,5 +1,7 @@
 /* elementwise.c - binary, broadcast, scalar and unary math ops, and reductions.
  * One record per op; see op.h. */
+#include <math.h>
+
 #include "op.h"
 
 #include "../net/layer.h"
@@ -620,7 +622,9 @@ static mxio_status binary_kernel(const mxio__kernel_req *r, mxio__kernel **k, mx
         {"broadcast_equal", MXIO__BIN_EQ}, {"broadcast_not_equal", MXIO__BIN_NE},
         {"broadcast_greater", MXIO__BIN_GT}, {"broadcast_greater_equal", MXIO__BIN_GE},
         {"broadcast_lesser", MXIO__BIN_LT}, {"broadcast_lesser_equal", MXIO__BIN_LE},
-        {"broadcast_hypot", MXIO__BIN_HYPOT}, {NULL, 0}};
+        {"broadcast_hypot", MXIO__BIN_HYPOT}, {"_mod", MXIO__BIN_MOD},
+        {"broadcast_mod", MXIO__BIN_MOD}, {"broadcast_logical_and", MXIO__BIN_LOGICAL_AND},
+        {"broadcast_logical_or", MXIO__BIN_LOGICAL_OR}, {NULL, 0}};
     for (int i = 0; ops[i].name; i++)
         if (strcmp(ops[i].name, r->attrs->op->name) == 0)
             return mxio__k_binary_create(r->ctx, ops[i].op, r->in, k, err);
@@ -636,7 +640,8 @@ static mxio_status scalar_kernel(const mxio__kernel_req *r, mxio__kernel **k, mx
         {"_maximum_scalar", MXIO__BIN_MAX}, {"_minimum_scalar", MXIO__BIN_MIN},
         {"_greater_scalar", MXIO__BIN_GT}, {"_greater_equal_scalar", MXIO__BIN_GE},
         {"_lesser_scalar", MXIO__BIN_LT}, {"_lesser_equal_scalar", MXIO__BIN_LE},
-        {"_equal_scalar", MXIO__BIN_EQ}, {"_not_equal_scalar", MXIO__BIN_NE}, {NULL, 0}};
+        {"_equal_scalar", MXIO__BIN_EQ}, {"_not_equal_scalar", MXIO__BIN_NE},
+        {"_mod_scalar", MXIO__BIN_MOD}, {"_rmod_scalar", MXIO__BIN_RMOD}, {NULL, 0}};
     double s;
     if (!mxio__attr_float(r->attrs, "scalar", &s))
         return mxio__bind_unsupported(r, err, "a scalar that does not parse is");
@@ -651,7 +656,7 @@ static mxio_status unary_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxi
         "exp", "log", "sqrt", "rsqrt", "square", "abs", "negative", "reciprocal", "floor",
         "ceil", "round", "rint", "fix", "trunc", "sign", "erf", "log1p", "expm1", "log2",
         "log10", "cbrt", "sin", "cos", "tan", "arctan", "sinh", "cosh", "relu", "sigmoid",
-        "tanh", "softsign", "_copy", NULL};
+        "tanh", "softsign", "_copy", "logical_not", NULL};
     int u = mxio__bind_pick(r->attrs->op->name, names);
     if (u < 0) return mxio__bind_unsupported(r, err, "this op is");
     return mxio__k_unary_create(r->ctx, (mxio__unop)u, &r->in[0], k, err);
@@ -666,7 +671,7 @@ static mxio_status where_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxi
 }
 
 static mxio_status reduce_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
-    static const char *const names[] = {"sum", "mean", "prod", "max", "min", "norm", NULL};
+    static const char *const names[] = {"sum", "mean", "prod", "max", "min", "norm", "nansum", "nanprod", NULL};
     mxio__reduce_params p;
     memset(&p, 0, sizeof p);
     int op = mxio__bind_pick(r->attrs->op->name, names), n = 0;
@@ -693,6 +698,13 @@ static mxio_status argmax_kernel(const mxio__kernel_req *r, mxio__kernel **k, mx
     mxio__attr_bool(r->attrs, "keepdims", &keepdims);
     return mxio__k_argmax_create(r->ctx, strcmp(r->attrs->op->name, "argmin") == 0, none, (int)axis,
                                  keepdims, &r->in[0], k, err);
+}
+
+/* _contrib_div_sqrt_dim: data / sqrt(last dim), the root taken in double as MXNet. */
+static mxio_status div_sqrt_dim_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    if (r->in[0].ndim < 1) return mxio__bind_unsupported(r, err, "a 0-dim input is");
+    return mxio__k_scalar_create(r->ctx, MXIO__BIN_DIV, sqrt((double)r->in[0].dims[r->in[0].ndim - 1]),
+                                 &r->in[0], k, err);
 }
 
 static mxio_status fill_like_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
@@ -751,6 +763,7 @@ const mxio__op mxio__ops_elementwise[] = {
      .aliases = (const char *const[]){"_Power", NULL},
      .inputs = power_inputs},
     {.name = "_mod",
+     .kernel = binary_kernel,
      .layer = &mod_rule,
      .kind = MXIO__KIND_ELEMENTWISE,
      .infer_shape = mxio__infer_same,
@@ -835,6 +848,7 @@ const mxio__op mxio__ops_elementwise[] = {
      .aliases = (const char *const[]){"_sparse_broadcast_div", NULL},
      .inputs = broadcast_div_inputs},
     {.name = "broadcast_mod",
+     .kernel = binary_kernel,
      .layer = &bmod_rule,
      .kind = MXIO__KIND_ELEMENTWISE,
      .infer_shape = mxio__infer_broadcast,
@@ -896,11 +910,13 @@ const mxio__op mxio__ops_elementwise[] = {
      .infer_shape = mxio__infer_broadcast,
      .inputs = broadcast_lesser_equal_inputs},
     {.name = "broadcast_logical_and",
+     .kernel = binary_kernel,
      .layer = &band_rule,
      .kind = MXIO__KIND_ELEMENTWISE,
      .infer_shape = mxio__infer_broadcast,
      .inputs = broadcast_logical_and_inputs},
     {.name = "broadcast_logical_or",
+     .kernel = binary_kernel,
      .layer = &bor_rule,
      .kind = MXIO__KIND_ELEMENTWISE,
      .infer_shape = mxio__infer_broadcast,
@@ -960,6 +976,7 @@ const mxio__op mxio__ops_elementwise[] = {
      .params = rdiv_scalar_params,
      .inputs = rdiv_scalar_inputs},
     {.name = "_mod_scalar",
+     .kernel = scalar_kernel,
      .layer = &mod_scalar_rule,
      .kind = MXIO__KIND_ELEMENTWISE,
      .infer_shape = mxio__infer_first,
@@ -967,6 +984,7 @@ const mxio__op mxio__ops_elementwise[] = {
      .params = mod_scalar_params,
      .inputs = mod_scalar_inputs},
     {.name = "_rmod_scalar",
+     .kernel = scalar_kernel,
      .layer = &rmod_scalar_rule,
      .kind = MXIO__KIND_ELEMENTWISE,
      .infer_shape = mxio__infer_first,
@@ -1221,6 +1239,7 @@ const mxio__op mxio__ops_elementwise[] = {
      .aliases = (const char *const[]){"_npx_erf", NULL},
      .inputs = erf_inputs},
     {.name = "logical_not",
+     .kernel = unary_kernel,
      .layer = &not_rule,
      .kind = MXIO__KIND_ELEMENTWISE,
      .infer_shape = mxio__infer_first,
@@ -1244,6 +1263,7 @@ const mxio__op mxio__ops_elementwise[] = {
      .infer_shape = mxio__infer_first,
      .inputs = ones_like_inputs},
     {.name = "_contrib_div_sqrt_dim",
+     .kernel = div_sqrt_dim_kernel,
      .kind = MXIO__KIND_ELEMENTWISE,
      .infer_shape = mxio__infer_first,
      .inputs = contrib_div_sqrt_dim_inputs},
@@ -1300,11 +1320,13 @@ const mxio__op mxio__ops_elementwise[] = {
      .params = prod_params,
      .inputs = prod_inputs},
     {.name = "nansum",
+     .kernel = reduce_kernel,
      .kind = MXIO__KIND_ELEMENTWISE,
      .infer_shape = reduce_infer,
      .params = nansum_params,
      .inputs = nansum_inputs},
     {.name = "nanprod",
+     .kernel = reduce_kernel,
      .kind = MXIO__KIND_ELEMENTWISE,
      .infer_shape = reduce_infer,
      .params = nanprod_params,

@@ -263,6 +263,7 @@ static mxio_status softmax_kernel(const mxio__kernel_req *r, mxio__kernel **k, m
     else p.temperature = 1; /* None */
     mxio__attr_bool(r->attrs, "use_length", &p.use_length);
     p.axis = (int)axis;
+    if (strcmp(r->attrs->op->name, "softmin") == 0) return mxio__k_softmin_create(r->ctx, &p, r->in, k, err);
     return mxio__k_softmax_create(r->ctx, &p, r->in, k, err);
 }
 
@@ -308,6 +309,7 @@ const mxio__op mxio__ops_output[] = {
      .params = log_softmax_params,
      .inputs = log_softmax_inputs},
     {.name = "softmin",
+     .kernel = softmax_kernel,
      .kind = MXIO__KIND_OUTPUT,
      .infer_shape = softmax_infer,
      .params = softmin_params,

@@ -1490,6 +1490,15 @@ static mxio_status cast_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio
     return mxio__k_cast_create(r->ctx, (mxio_dtype)t, &r->in[0], k, err);
 }
 
+/* amp_multicast: every input to the widest (or narrowest) input dtype. The runtime
+ * holds fp32 values, so inputs of one dtype pass through; mixed dtypes are refused. */
+static mxio_status amp_multicast_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    for (int i = 1; i < r->nin; i++)
+        if (r->in[i].dtype != r->in[0].dtype)
+            return mxio__bind_unsupported(r, err, "inputs of different dtypes are");
+    return mxio__k_copies_create(r->ctx, "amp_multicast", r->nin, r->in, k, err);
+}
+
 /* broadcast_to / broadcast_like / broadcast_axis: the shape rule resolved the target. */
 static mxio_status broadcast_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
     if (r->nout < 1 || !mxio__shape_known(&r->out[0]))
@@ -1818,6 +1827,7 @@ const mxio__op mxio__ops_shape[] = {
      .params = amp_cast_params,
      .inputs = amp_cast_inputs},
     {.name = "amp_multicast",
+     .kernel = amp_multicast_kernel,
      .kind = MXIO__KIND_SHAPE,
      .infer_shape = amp_multicast_infer,
      .params = amp_multicast_params,
@@ -1906,6 +1916,7 @@ const mxio__op mxio__ops_shape[] = {
      .params = one_hot_params,
      .inputs = one_hot_inputs},
     {.name = "_rnn_param_concat",
+     .kernel = concat_kernel,
      .kind = MXIO__KIND_SHAPE,
      .infer_shape = concat_infer,
      .aliases = (const char *const[]){"_npi_rnn_param_concat", NULL},

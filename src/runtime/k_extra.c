@@ -286,7 +286,7 @@ static mxio_status red_run(const mxio__kernel *k, mxio__rt_exec *ex, const void 
     float *y = out[0];
     int64_t nout = mxio__tdesc_numel(&k->out[0]);
     double init = q->op == MXIO__RED_MAX ? -INFINITY : q->op == MXIO__RED_MIN ? INFINITY
-                  : q->op == MXIO__RED_PROD ? 1.0 : 0.0;
+                  : q->op == MXIO__RED_PROD || q->op == MXIO__RED_NANPROD ? 1.0 : 0.0;
     double *acc = scratch;
     for (int64_t i = 0; i < nout; i++) acc[i] = init;
     /* Walk the input once in order; the output index skips reduced axes. */
@@ -305,6 +305,8 @@ static mxio_status red_run(const mxio__kernel *k, mxio__rt_exec *ex, const void 
         case MXIO__RED_MAX: if (v > acc[o] || v != v) acc[o] = v; break;
         case MXIO__RED_MIN: if (v < acc[o] || v != v) acc[o] = v; break;
         case MXIO__RED_NORM: acc[o] += v * v; break;
+        case MXIO__RED_NANSUM: if (v == v) acc[o] += v; break;
+        case MXIO__RED_NANPROD: if (v == v) acc[o] *= v; break;
         }
         for (int d = q->ndim - 1; d >= 0; d--) {
             o += ost[d];
@@ -357,6 +359,33 @@ mxio_status mxio__k_reduce_create(const mxio__rt_ctx *ctx, const mxio__reduce_pa
     }
     int64_t nout = mxio__tdesc_numel(o);
     k->scratch_bytes = nout > 0 ? (size_t)nout * sizeof(double) : sizeof(double);
+    return mxio__rt_kernel_done(k, out, err);
+}
+
+/* ---- n inputs copied to n outputs (amp_multicast of one dtype) ------------------------ */
+
+static mxio_status copies_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
+                              void *const *out, void *scratch, mxio_error *err) {
+    for (int i = 0; i < k->nin; i++)
+        if (out[i] != in[i]) memcpy(out[i], in[i], mxio__tdesc_bytes(&k->in[i]));
+    return MXIO_OK;
+}
+
+mxio_status mxio__k_copies_create(const mxio__rt_ctx *ctx, const char *op, int n, const mxio__tdesc *in,
+                                  mxio__kernel **out, mxio_error *err) {
+    if (n < 1 || n > MXIO__RT_MAX_IO)
+        return mxio__fail(err, MXIO_E_LIMIT, "runtime: %s: %d inputs", op, n);
+    for (int i = 0; i < n; i++)
+        if (in[i].layout != MXIO__LAYOUT_PLAIN || mxio__rt_dtype_size(in[i].dtype) == 0)
+            return mxio__fail(err, MXIO_E_UNSUPPORTED, "runtime: %s input %d: need a plain tensor", op, i);
+    mxio__kernel *k = mxio__kernel_new_unary(op, n, in, 0, copies_run, err);
+    if (!k) return MXIO_E_NOMEM;
+    if (!mxio__kernel_set_nout(k, n)) {
+        mxio__kernel_free(k);
+        return mxio__fail(err, MXIO_E_NOMEM, "runtime: %s: out of memory", op);
+    }
+    for (int i = 0; i < n; i++) k->out[i] = in[i];
+    k->in_place_ok = true;
     return mxio__rt_kernel_done(k, out, err);
 }
 

@@ -510,7 +510,7 @@ mxio_status mxio__k_act_create(const mxio__rt_ctx *ctx, const mxio__act_params *
 
 typedef struct sm_impl {
     float temperature;
-    bool log;
+    bool log, negate;
     mxio_dtype length_dtype; /* when k->nin == 2 */
     int64_t outer, n, inner;
 } sm_impl;
@@ -520,7 +520,7 @@ static mxio_status sm_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *
     const sm_impl *q = k->impl;
     const float *x = in[0];
     float *y = out[0];
-    const float t = q->temperature;
+    const float t = q->temperature, sg = q->negate ? -1.0f : 1.0f; /* softmin: softmax of -x */
     for (int64_t o = 0; o < q->outer; o++)
         for (int64_t i = 0; i < q->inner; i++) {
             const float *xp = x + o * q->n * q->inner + i;
@@ -537,15 +537,15 @@ static mxio_status sm_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *
             }
             float mx = -FLT_MAX;
             for (int64_t j = 0; j < n; j++)
-                if (xp[j * st] > mx) mx = xp[j * st];
+                if (sg * xp[j * st] > mx) mx = sg * xp[j * st];
             double sum = 0;
             if (q->log) {
-                for (int64_t j = 0; j < n; j++) sum += expf((xp[j * st] - mx) / t);
+                for (int64_t j = 0; j < n; j++) sum += expf((sg * xp[j * st] - mx) / t);
                 float ls = (float)log(sum);
-                for (int64_t j = 0; j < n; j++) yp[j * st] = (xp[j * st] - mx) / t - ls;
+                for (int64_t j = 0; j < n; j++) yp[j * st] = (sg * xp[j * st] - mx) / t - ls;
             } else {
                 for (int64_t j = 0; j < n; j++) {
-                    float e = expf((xp[j * st] - mx) / t);
+                    float e = expf((sg * xp[j * st] - mx) / t);
                     yp[j * st] = e;
                     sum += e;
                 }
@@ -557,27 +557,27 @@ static mxio_status sm_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *
 }
 
 static mxio_status sm_make(const char *op, const mxio__tdesc *data, int64_t outer, int64_t n,
-                           int64_t inner, float temperature, bool log, mxio__kernel **out,
+                           int64_t inner, float temperature, bool log, bool negate, mxio__kernel **out,
                            mxio_error *err) {
     mxio_status st = mxio__rt_check_plain_f32(op, 1, data, err);
     if (st != MXIO_OK) return st;
     mxio__kernel *k = mxio__kernel_new_unary(op, 1, data, sizeof(sm_impl), sm_run, err);
     if (!k) return MXIO_E_NOMEM;
     sm_impl *q = k->impl;
-    q->outer = outer, q->n = n, q->inner = inner, q->temperature = temperature, q->log = log;
+    q->outer = outer, q->n = n, q->inner = inner, q->temperature = temperature, q->log = log, q->negate = negate;
     k->in_place_ok = true;
     return mxio__rt_kernel_done(k, out, err);
 }
 
-mxio_status mxio__k_softmax_create(const mxio__rt_ctx *ctx, const mxio__softmax_params *p,
-                                   const mxio__tdesc *data, mxio__kernel **out, mxio_error *err) {
-    const char *op = p->log ? "log_softmax" : "softmax";
+static mxio_status softmax_make(const mxio__rt_ctx *ctx, const mxio__softmax_params *p, bool negate,
+                                const mxio__tdesc *data, mxio__kernel **out, mxio_error *err) {
+    const char *op = p->log ? "log_softmax" : negate ? "softmin" : "softmax";
     int axis = mxio__rt_axis(p->axis, data->ndim);
     if (axis < 0 || axis >= data->ndim)
         return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: axis %d out of range", op, p->axis);
     int64_t o, n, i;
     split_axis(data, axis, &o, &n, &i);
-    if (!p->use_length) return sm_make(op, data, o, n, i, p->temperature, p->log, out, err);
+    if (!p->use_length) return sm_make(op, data, o, n, i, p->temperature, p->log, negate, out, err);
     const mxio__tdesc *len = &data[1];
     if (len->layout != MXIO__LAYOUT_PLAIN ||
         (len->dtype != MXIO_DTYPE_FLOAT32 && len->dtype != MXIO_DTYPE_INT32) ||
@@ -585,7 +585,7 @@ mxio_status mxio__k_softmax_create(const mxio__rt_ctx *ctx, const mxio__softmax_
         return mxio__fail(err, MXIO_E_SHAPE,
                           "runtime: %s: length must be float32/int32 with one entry per softmax row", op);
     mxio__kernel *k = NULL;
-    mxio_status st = sm_make(op, data, o, n, i, p->temperature, p->log, &k, err);
+    mxio_status st = sm_make(op, data, o, n, i, p->temperature, p->log, negate, &k, err);
     if (st != MXIO_OK) return st;
     k->nin = 2;
     k->in[1] = *len;
@@ -595,6 +595,16 @@ mxio_status mxio__k_softmax_create(const mxio__rt_ctx *ctx, const mxio__softmax_
     return MXIO_OK;
 }
 
+mxio_status mxio__k_softmax_create(const mxio__rt_ctx *ctx, const mxio__softmax_params *p,
+                                   const mxio__tdesc *data, mxio__kernel **out, mxio_error *err) {
+    return softmax_make(ctx, p, false, data, out, err);
+}
+
+mxio_status mxio__k_softmin_create(const mxio__rt_ctx *ctx, const mxio__softmax_params *p,
+                                   const mxio__tdesc *data, mxio__kernel **out, mxio_error *err) {
+    return softmax_make(ctx, p, true, data, out, err);
+}
+
 mxio_status mxio__k_softmax_activation_create(const mxio__rt_ctx *ctx, bool channel_mode,
                                               const mxio__tdesc *data, mxio__kernel **out,
                                               mxio_error *err) {
@@ -602,7 +612,7 @@ mxio_status mxio__k_softmax_activation_create(const mxio__rt_ctx *ctx, bool chan
     if (data->ndim < 2) return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: rank < 2", op);
     int64_t o, n, i;
     split_axis(data, channel_mode ? 1 : data->ndim - 1, &o, &n, &i);
-    return sm_make(op, data, o, n, i, 1.0f, false, out, err);
+    return sm_make(op, data, o, n, i, 1.0f, false, false, out, err);
 }
 
 mxio_status mxio__k_softmax_output_create(const mxio__rt_ctx *ctx,
@@ -622,7 +632,7 @@ mxio_status mxio__k_softmax_output_create(const mxio__rt_ctx *ctx,
         for (int d = 1; d < data->ndim; d++) n *= data->dims[d];
         i = 1;
     }
-    return sm_make(op, data, o, n, i, 1.0f, false, out, err);
+    return sm_make(op, data, o, n, i, 1.0f, false, false, out, err);
 }
 
 /* ---- Embedding ---------------------------------------------------------------------- */

@@ -88,6 +88,22 @@ typedef struct bin_impl {
     int64_t total;
 } bin_impl;
 
+/* MXNet's mshadow_op::mod for signed types, in double as there. */
+static float mod_one(float a, float b) {
+    double x = a, y = b;
+    if (b == 0.0f) return 0.0f;
+    if (b < 0.0f) {
+        if (a < 0.0f) return (float)-fmod(-x, -y);
+        double r = fmod(x, -y);
+        return (float)(r + (r != 0.0 ? y : 0.0));
+    }
+    if (a < 0.0f) {
+        double r = fmod(-x, y);
+        return (float)(-r + (r != 0.0 ? y : 0.0));
+    }
+    return (float)fmod(x, y);
+}
+
 static inline float bin_one(mxio__binop op, float a, float b) {
     switch (op) {
     case MXIO__BIN_ADD: return a + b;
@@ -107,6 +123,10 @@ static inline float bin_one(mxio__binop op, float a, float b) {
     case MXIO__BIN_RSUB: return b - a;
     case MXIO__BIN_RDIV: return b / a;
     case MXIO__BIN_RPOW: return powf(b, a);
+    case MXIO__BIN_MOD: return mod_one(a, b);
+    case MXIO__BIN_RMOD: return mod_one(b, a);
+    case MXIO__BIN_LOGICAL_AND: return a != 0.0f && b != 0.0f ? 1.0f : 0.0f;
+    case MXIO__BIN_LOGICAL_OR: return a != 0.0f || b != 0.0f ? 1.0f : 0.0f;
     }
     return 0.0f;
 }
@@ -172,8 +192,10 @@ static const char *bin_name(mxio__binop op) {
                                         "broadcast_power", "broadcast_hypot", "broadcast_equal",
                                         "broadcast_not_equal", "broadcast_greater",
                                         "broadcast_greater_equal", "broadcast_lesser",
-                                        "broadcast_lesser_equal", "_rminus_scalar",
-                                        "_rdiv_scalar", "_rpower_scalar"};
+                                        "broadcast_lesser_equal", "broadcast_mod",
+                                        "broadcast_logical_and", "broadcast_logical_or",
+                                        "_rminus_scalar", "_rdiv_scalar", "_rpower_scalar",
+                                        "_rmod_scalar"};
     return (unsigned)op < sizeof names / sizeof *names ? names[op] : "binary";
 }
 
@@ -295,6 +317,7 @@ static inline float un_one(mxio__unop op, float a) {
     case MXIO__UN_SIGMOID: return 1.0f / (1.0f + expf(-a));
     case MXIO__UN_TANH: return tanhf(a);
     case MXIO__UN_SOFTSIGN: return a / (1.0f + fabsf(a));
+    case MXIO__UN_LOGICAL_NOT: return a == 0.0f ? 1.0f : 0.0f;
     case MXIO__UN_IDENTITY:
     case MXIO__UN_COUNT: return a;
     }

@@ -182,6 +182,10 @@ typedef struct mxio__softmax_params {
 mxio_status mxio__k_softmax_create(const mxio__rt_ctx *ctx, const mxio__softmax_params *p,
                                    const mxio__tdesc *data, mxio__kernel **out, mxio_error *err);
 
+/* softmin: softmax of -x (MXNet's negate flag: the max is taken over -x). */
+mxio_status mxio__k_softmin_create(const mxio__rt_ctx *ctx, const mxio__softmax_params *p,
+                                   const mxio__tdesc *data, mxio__kernel **out, mxio_error *err);
+
 /* SoftmaxActivation: channel = over axis 1 at each position; instance = over the
  * last axis of the (prod(leading), last) view (mshadow FlatTo2D). */
 mxio_status mxio__k_softmax_activation_create(const mxio__rt_ctx *ctx, bool channel_mode,
@@ -203,7 +207,10 @@ typedef enum mxio__binop {
     MXIO__BIN_ADD, MXIO__BIN_SUB, MXIO__BIN_MUL, MXIO__BIN_DIV, MXIO__BIN_MAX, MXIO__BIN_MIN,
     MXIO__BIN_POW, MXIO__BIN_HYPOT, MXIO__BIN_EQ, MXIO__BIN_NE, MXIO__BIN_GT, MXIO__BIN_GE,
     MXIO__BIN_LT, MXIO__BIN_LE,
-    MXIO__BIN_RSUB, MXIO__BIN_RDIV, MXIO__BIN_RPOW /* scalar forms only: s - x, s / x, s ** x */
+    MXIO__BIN_MOD,         /* MXNet's mod: the result takes the divisor's sign; x mod 0 = 0 */
+    MXIO__BIN_LOGICAL_AND, MXIO__BIN_LOGICAL_OR, /* 1 or 0 */
+    MXIO__BIN_RSUB, MXIO__BIN_RDIV, MXIO__BIN_RPOW, /* scalar forms only: s - x, s / x, s ** x */
+    MXIO__BIN_RMOD                                  /* scalar form only: s mod x */
 } mxio__binop;
 
 /* Broadcast binary (NumPy right-aligned; elemwise_* are the same-shape case). */
@@ -220,6 +227,7 @@ typedef enum mxio__unop {
     MXIO__UN_EXPM1, MXIO__UN_LOG2, MXIO__UN_LOG10, MXIO__UN_CBRT, MXIO__UN_SIN, MXIO__UN_COS,
     MXIO__UN_TAN, MXIO__UN_ARCTAN, MXIO__UN_SINH, MXIO__UN_COSH,
     MXIO__UN_RELU, MXIO__UN_SIGMOID, MXIO__UN_TANH, MXIO__UN_SOFTSIGN, MXIO__UN_IDENTITY,
+    MXIO__UN_LOGICAL_NOT, /* 1 for 0, else 0 */
     MXIO__UN_COUNT
 } mxio__unop;
 mxio_status mxio__k_unary_create(const mxio__rt_ctx *ctx, mxio__unop op, const mxio__tdesc *data,
@@ -339,7 +347,8 @@ mxio_status mxio__k_encdec_create(const mxio__rt_ctx *ctx, bool valatt, int64_t 
                                   const mxio__tdesc *in, mxio__kernel **out, mxio_error *err);
 
 typedef enum mxio__reduce_op {
-    MXIO__RED_SUM, MXIO__RED_MEAN, MXIO__RED_PROD, MXIO__RED_MAX, MXIO__RED_MIN, MXIO__RED_NORM
+    MXIO__RED_SUM, MXIO__RED_MEAN, MXIO__RED_PROD, MXIO__RED_MAX, MXIO__RED_MIN, MXIO__RED_NORM,
+    MXIO__RED_NANSUM, MXIO__RED_NANPROD /* NaN counts as 0 / 1 */
 } mxio__reduce_op;
 typedef struct mxio__reduce_params {
     mxio__reduce_op op; /* NORM: L2 (norm with ord=2) */
@@ -350,6 +359,11 @@ typedef struct mxio__reduce_params {
 /* sum, mean, prod, max, min, norm; accumulates in double. */
 mxio_status mxio__k_reduce_create(const mxio__rt_ctx *ctx, const mxio__reduce_params *p,
                                   const mxio__tdesc *data, mxio__kernel **out, mxio_error *err);
+
+/* n inputs copied to n outputs of the same dtypes and shapes (amp_multicast
+ * when every input already has the target dtype); in place allowed. */
+mxio_status mxio__k_copies_create(const mxio__rt_ctx *ctx, const char *op, int n, const mxio__tdesc *in,
+                                  mxio__kernel **out, mxio_error *err);
 
 /* SliceChannel / split: num_outputs equal pieces along axis (k->nout outputs). */
 mxio_status mxio__k_split_create(const mxio__rt_ctx *ctx, int num_outputs, int axis,

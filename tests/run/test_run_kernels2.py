@@ -15,7 +15,7 @@ def run_case(mx, mxio, tmp_path, name, sym, inputs, exact=(), rtol=RTOL, atol=AT
     """Save `sym` (no weights), run MXNet and mxio on `inputs`, compare every
     output (outputs listed in `exact` must be equal)."""
     sym_path = tmp_path / f"{name}-symbol.json"
-    sym.save(str(sym_path))
+    sym.save(str(sym_path), remove_amp_cast=False)  # keep amp_multicast
     params = tmp_path / f"{name}-0000.params"
     mx.nd.save(str(params), {})
     want = ro.mxnet_forward(sym, {}, {}, inputs)
@@ -177,3 +177,92 @@ def test_multibox_target(mx, mxio, variant, tmp_path):
         assert (got[2] == 0).any() and (got[2] == -2).any()
     if variant == "empty_image":  # no objects: every anchor keeps ignore_label
         assert (got[2][1] == -1).all()
+
+
+# ---- element-wise: mod, logical, div_sqrt_dim; nansum / nanprod; softmin ---------
+
+def mod_operands(rng, sa, sb):
+    """Signed values with zeros in the divisor (MXNet: x mod 0 = 0) and exact
+    multiples (remainder 0 keeps its sign rule)."""
+    a = rng.uniform(-6, 6, sa).astype(np.float32)
+    b = rng.choice([-2.5, -1.0, 0.0, 0.75, 1.5, 3.0], sb).astype(np.float32)
+    a.flat[0], b.flat[0] = 3.0, 1.5
+    a.flat[1 % a.size] = -3.0
+    return a, b
+
+
+@pytest.mark.parametrize("variant", ["elemwise", "broadcast", "scalar", "scalar_neg", "rscalar",
+                                     "logical_and", "logical_or", "logical_not", "div_sqrt_dim"])
+def test_elementwise_ops(mx, mxio, variant, tmp_path):
+    rng = np.random.RandomState(31)
+    a, b = mx.sym.Variable("a"), mx.sym.Variable("b")
+    x, y = mod_operands(rng, (3, 4), (3, 4))
+    inputs = {"a": x, "b": y}
+    exact = (0,)
+    if variant == "elemwise":
+        sym = mx.sym._internal._mod(a, b, name="m")
+    elif variant == "broadcast":
+        x, y = mod_operands(rng, (2, 3, 4), (3, 1))
+        inputs = {"a": x, "b": y}
+        sym = mx.sym.broadcast_mod(a, b, name="m")
+    elif variant in ("scalar", "scalar_neg", "rscalar"):
+        inputs = {"a": x}
+        s = {"scalar": 2.5, "scalar_neg": -1.75, "rscalar": 4.0}[variant]
+        op = mx.sym._internal._rmod_scalar if variant == "rscalar" else mx.sym._internal._mod_scalar
+        sym = op(a, scalar=s, name="m")
+    elif variant in ("logical_and", "logical_or"):
+        x = rng.choice([0.0, 1.0, -2.0], (2, 3, 4)).astype(np.float32)
+        y = rng.choice([0.0, 0.5], (3, 1)).astype(np.float32)
+        inputs = {"a": x, "b": y}
+        sym = getattr(mx.sym, "broadcast_" + variant)(a, b, name="m")
+    elif variant == "logical_not":
+        inputs = {"a": rng.choice([0.0, 1.0, -0.5], (4, 5)).astype(np.float32)}
+        sym = mx.sym.logical_not(a, name="m")
+    else:
+        inputs = {"a": uniform(rng, (2, 3, 7))}
+        sym = mx.sym.contrib.div_sqrt_dim(a, name="m")
+        exact = ()
+    p, _, _ = run_case(mx, mxio, tmp_path, f"elem_{variant}", sym, inputs, exact=exact)
+    assert len(op_names(p) - {"null"}) == 1
+
+
+@pytest.mark.parametrize("variant", ["nansum_all", "nansum_axis", "nanprod_keepdims", "nanprod_exclude"])
+def test_nan_reductions(mx, mxio, variant, tmp_path):
+    rng = np.random.RandomState(32)
+    x = rng.uniform(0.5, 1.5, (3, 4, 5)).astype(np.float32)
+    x[rng.uniform(size=x.shape) < 0.25] = np.nan
+    d = mx.sym.Variable("data")
+    sym = {"nansum_all": lambda: mx.sym.nansum(d, name="r"),
+           "nansum_axis": lambda: mx.sym.nansum(d, axis=(0, 2), name="r"),
+           "nanprod_keepdims": lambda: mx.sym.nanprod(d, axis=1, keepdims=True, name="r"),
+           "nanprod_exclude": lambda: mx.sym.nanprod(d, axis=1, exclude=True, name="r")}[variant]()
+    _, got, _ = run_case(mx, mxio, tmp_path, f"nanred_{variant}", sym, {"data": x})
+    assert np.isfinite(got[0]).all()
+
+
+@pytest.mark.parametrize("variant", ["default", "axis1_temp", "large"])
+def test_softmin(mx, mxio, variant, tmp_path):
+    rng = np.random.RandomState(33)
+    x = uniform(rng, (2, 5, 3), -3, 3)
+    attrs = {}
+    if variant == "axis1_temp":
+        attrs = {"axis": 1, "temperature": 2.5}
+    elif variant == "large":  # a spread exp() could not take without the max shift on -x
+        x = uniform(rng, (2, 5, 3), -200, 200)
+    d = mx.sym.Variable("data")
+    run_case(mx, mxio, tmp_path, f"softmin_{variant}", mx.sym.softmin(d, name="s", **attrs), {"data": x})
+
+
+def test_amp_multicast_and_rnn_param_concat(mx, mxio, tmp_path):
+    """amp_multicast of float32 inputs passes them through; _rnn_param_concat
+    (Gluon RNN export) joins flattened parameters on dim 0."""
+    rng = np.random.RandomState(34)
+    a, b, c = mx.sym.Variable("a"), mx.sym.Variable("b"), mx.sym.Variable("c")
+    mc = mx.sym.amp_multicast(a, b, num_outputs=2, name="mc")
+    cat = mx.sym._internal._rnn_param_concat(mx.sym.reshape(mc[0], shape=(-1,)),
+                                             mx.sym.reshape(mc[1], shape=(-1,)), c,
+                                             num_args=3, dim=0, name="cat")
+    sym = mx.sym.Group([cat, mc[1] * 2])
+    inputs = {"a": uniform(rng, (3, 4)), "b": uniform(rng, (2, 5)), "c": uniform(rng, (7,))}
+    p, _, _ = run_case(mx, mxio, tmp_path, "multicast_concat", sym, inputs, exact=(0, 1))
+    assert {"amp_multicast", "_rnn_param_concat"} <= op_names(p)
