@@ -93,23 +93,71 @@ static const mxio__attr_spec sample_multinomial_params[] = {
 };
 static const char *const sample_multinomial_inputs[] = {"data", NULL};
 
+/* ---- kernels (src/runtime) */
+#include "../runtime/exec.h"
+
+/* The samplers: the shape comes from the shape rule (a 0 dim is refused, as for
+ * the other source ops); dtype None is float32 (randint: int32). */
+static mxio_status sampler_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    const char *name = r->attrs->op->name;
+    mxio__sampler kind = strcmp(name, "_random_normal") == 0    ? MXIO__SAMPLE_NORMAL
+                         : strcmp(name, "_random_randint") == 0 ? MXIO__SAMPLE_RANDINT
+                                                                : MXIO__SAMPLE_UNIFORM;
+    if (r->nout < 1 || !mxio__shape_known(&r->out[0]))
+        return mxio__bind_unsupported(r, err, "a shape with unknown (0) dims is");
+    int t = mxio__dtype_of_name(mxio__attr_str(r->attrs, "dtype"));
+    if (t < 0) t = kind == MXIO__SAMPLE_RANDINT ? MXIO_DTYPE_INT32 : MXIO_DTYPE_FLOAT32;
+    if (kind != MXIO__SAMPLE_RANDINT && t != MXIO_DTYPE_FLOAT32)
+        return mxio__bind_unsupported(r, err, "a dtype other than float32 is");
+    double a = 0, b = 1;
+    int64_t lo = 0, hi = 0;
+    if (kind == MXIO__SAMPLE_RANDINT) {
+        if (!mxio__attr_int(r->attrs, "low", &lo) || !mxio__attr_int(r->attrs, "high", &hi))
+            return mxio__bind_unsupported(r, err, "a missing low or high is");
+        a = (double)lo, b = (double)hi;
+    } else {
+        mxio__attr_float(r->attrs, kind == MXIO__SAMPLE_NORMAL ? "loc" : "low", &a);
+        mxio__attr_float(r->attrs, kind == MXIO__SAMPLE_NORMAL ? "scale" : "high", &b);
+        if (kind == MXIO__SAMPLE_NORMAL ? b <= 0 : b < a) /* MXNet: CHECK_GT(scale, 0), CHECK_GE(high, low) */
+            return mxio__bind_unsupported(r, err, kind == MXIO__SAMPLE_NORMAL ? "a non-positive scale is"
+                                                                              : "high < low is");
+    }
+    return mxio__k_sampler_create(r->ctx, kind, a, b, r->out[0].ndim, r->out[0].d, (mxio_dtype)t, k, err);
+}
+
+static mxio_status multinomial_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    int64_t s[MXIO__MAX_DIMS];
+    int n = 0;
+    bool prob = false;
+    if (!mxio__attr_shape(r->attrs, "shape", s, MXIO__MAX_DIMS, &n, NULL))
+        return mxio__bind_unsupported(r, err, "this shape is");
+    mxio__attr_bool(r->attrs, "get_prob", &prob);
+    int t = mxio__dtype_of_name(mxio__attr_str(r->attrs, "dtype"));
+    return mxio__k_multinomial_create(r->ctx, n, s, prob, t < 0 ? MXIO_DTYPE_INT32 : (mxio_dtype)t, &r->in[0],
+                                      k, err);
+}
+
 const mxio__op mxio__ops_random[] = {
     {.name = "_random_uniform",
+     .kernel = sampler_kernel,
      .kind = MXIO__KIND_OTHER,
      .infer_shape = sampler_infer,
      .aliases = (const char *const[]){"random_uniform", "uniform", NULL},
      .params = random_uniform_params},
     {.name = "_random_normal",
+     .kernel = sampler_kernel,
      .kind = MXIO__KIND_OTHER,
      .infer_shape = sampler_infer,
      .aliases = (const char *const[]){"normal", "random_normal", NULL},
      .params = random_normal_params},
     {.name = "_random_randint",
+     .kernel = sampler_kernel,
      .kind = MXIO__KIND_OTHER,
      .infer_shape = randint_infer,
      .aliases = (const char *const[]){"_npi_random_randint", "random_randint", NULL},
      .params = random_randint_params},
     {.name = "_sample_multinomial",
+     .kernel = multinomial_kernel,
      .kind = MXIO__KIND_OTHER,
      .infer_shape = multinomial_infer,
      .aliases = (const char *const[]){"sample_multinomial", NULL},

@@ -589,6 +589,26 @@ typedef struct mxio__multibox_target_params {
 mxio_status mxio__k_multibox_target_create(const mxio__rt_ctx *ctx, const mxio__multibox_target_params *p,
                                            const mxio__tdesc *in, mxio__kernel **out, mxio_error *err);
 
+/* ---- samplers (k_random.c) ----------------------------------------------------------- */
+
+/* Values differ from MXNet's (another generator; a fresh OS seed per run); shapes,
+ * dtypes, supports and distributions are MXNet's. */
+typedef enum mxio__sampler {
+    MXIO__SAMPLE_UNIFORM,  /* [a, b) */
+    MXIO__SAMPLE_NORMAL,   /* mean a, standard deviation b */
+    MXIO__SAMPLE_RANDINT,  /* integers in [a, b), int32 or int64 */
+    MXIO__SAMPLE_MULTINOMIAL
+} mxio__sampler;
+/* _random_uniform / _random_normal (float32) and _random_randint: no inputs. */
+mxio_status mxio__k_sampler_create(const mxio__rt_ctx *ctx, mxio__sampler kind, double a, double b,
+                                   int ndim, const int64_t *dims, mxio_dtype dtype, mxio__kernel **out,
+                                   mxio_error *err);
+/* _sample_multinomial: data (..., k) probabilities; `shape` samples per row, as
+ * int32, uint8 or float32 class indices; get_prob adds log p of each sample. */
+mxio_status mxio__k_multinomial_create(const mxio__rt_ctx *ctx, int nshape, const int64_t *shape,
+                                       bool get_prob, mxio_dtype dtype, const mxio__tdesc *data,
+                                       mxio__kernel **out, mxio_error *err);
+
 /* ---- RNN (k_rnn.c) -------------------------------------------------------------- */
 
 typedef enum mxio__rnn_mode { MXIO__RNN_RELU, MXIO__RNN_TANH, MXIO__RNN_LSTM, MXIO__RNN_GRU } mxio__rnn_mode;

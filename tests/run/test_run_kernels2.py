@@ -266,3 +266,88 @@ def test_amp_multicast_and_rnn_param_concat(mx, mxio, tmp_path):
     inputs = {"a": uniform(rng, (3, 4)), "b": uniform(rng, (2, 5)), "c": uniform(rng, (7,))}
     p, _, _ = run_case(mx, mxio, tmp_path, "multicast_concat", sym, inputs, exact=(0, 1))
     assert {"amp_multicast", "_rnn_param_concat"} <= op_names(p)
+
+
+# ---- samplers: MXNet's shapes, dtypes and distributions (values cannot match) ----
+
+def run_both(mx, mxio, tmp_path, name, sym, inputs, tag="a"):
+    """MXNet's and mxio's outputs of `sym`, without comparing values."""
+    sym_path = tmp_path / f"{name}-symbol.json"
+    sym.save(str(sym_path))
+    params = tmp_path / f"{name}-0000.params"
+    mx.nd.save(str(params), {})
+    want = ro.mxnet_forward(sym, {}, {}, inputs)
+    d = tmp_path / tag
+    d.mkdir()
+    got, _ = ro.run_mxio(mxio, sym_path, params, inputs, d)
+    got = list(got.values())
+    assert [(g.shape, g.dtype) for g in got] == [(w.shape, w.dtype) for w in want]
+    return got, want
+
+
+def check_mean(values, mean, std, label):
+    """The sample mean lies within 5 standard errors of the distribution's mean."""
+    n = values.size
+    assert abs(float(values.astype(np.float64).mean()) - mean) < 5 * std / np.sqrt(n), label
+
+
+@pytest.mark.parametrize("variant", ["uniform", "uniform_range", "normal", "normal_loc_scale",
+                                     "randint", "randint_int64"])
+def test_samplers(mx, mxio, variant, tmp_path):
+    shape = (40, 50, 10)
+    r = mx.sym.random
+    sym, lo, hi = {
+        "uniform": (r.uniform(shape=shape, name="s"), 0.0, 1.0),
+        "uniform_range": (r.uniform(low=-3, high=5, shape=shape, name="s"), -3.0, 5.0),
+        "normal": (r.normal(shape=shape, name="s"), 0.0, 1.0),
+        "normal_loc_scale": (r.normal(loc=2.5, scale=0.5, shape=shape, name="s"), 2.5, 0.5),
+        "randint": (r.randint(low=-4, high=7, shape=shape, name="s"), -4, 7),
+        "randint_int64": (r.randint(low=3, high=9, shape=shape, dtype="int64", name="s"), 3, 9),
+    }[variant]
+    got, want = run_both(mx, mxio, tmp_path, f"rand_{variant}", sym, {})
+    again, _ = run_both(mx, mxio, tmp_path, f"rand_{variant}", sym, {}, tag="b")
+    assert not np.array_equal(got[0], again[0])  # a fresh seed per run
+    for label, v in (("mxnet", want[0]), ("mxio", got[0])):
+        if variant.startswith("uniform"):
+            assert v.min() >= lo and v.max() < hi, label
+            check_mean(v, (lo + hi) / 2, (hi - lo) / np.sqrt(12), label)
+            assert abs(v.std() - (hi - lo) / np.sqrt(12)) < 0.02 * (hi - lo), label
+        elif variant.startswith("normal"):
+            check_mean(v, lo, hi, label)
+            assert abs(v.std() - hi) < 0.02 * hi, label
+            assert abs(float(np.mean(np.abs(v - lo) < hi)) - 0.6827) < 0.01, label
+        else:
+            assert set(np.unique(v)) == set(range(lo, hi)), label
+            check_mean(v, (lo + hi - 1) / 2, np.sqrt(((hi - lo) ** 2 - 1) / 12), label)
+
+
+@pytest.mark.parametrize("variant", ["rows", "shape2_prob", "single"])
+def test_sample_multinomial(mx, mxio, variant, tmp_path):
+    rng = np.random.RandomState(35)
+    probs = rng.uniform(0.1, 1.0, (3, 5)).astype(np.float64)
+    probs /= probs.sum(axis=1, keepdims=True)
+    attrs = {"shape": 4000}
+    if variant == "shape2_prob":
+        attrs = {"shape": (50, 80), "get_prob": True}
+    elif variant == "single":
+        probs = probs[0]
+        attrs = {}
+    probs = probs.astype(np.float32)
+    d = mx.sym.Variable("data")
+    sym = mx.sym.sample_multinomial(d, name="m", **attrs)
+    if attrs.get("get_prob"):
+        sym = mx.sym.Group([sym[0], sym[1]])
+    got, want = run_both(mx, mxio, tmp_path, f"multinomial_{variant}", sym, {"data": probs})
+    if variant == "single":
+        assert 0 <= int(got[0][0]) < probs.size
+        return
+    for label, v in (("mxnet", want[0]), ("mxio", got[0])):
+        s = v.reshape(probs.shape[0], -1)
+        for row in range(probs.shape[0]):
+            freq = np.bincount(s[row], minlength=probs.shape[1]) / s.shape[1]
+            sd = np.sqrt(probs[row] * (1 - probs[row]) / s.shape[1])
+            assert (np.abs(freq - probs[row]) < 5 * sd).all(), (label, row, freq, probs[row])
+        if variant == "shape2_prob":  # the log-likelihood output is log p[sample]
+            lp = want[1] if label == "mxnet" else got[1]
+            rows = np.arange(probs.shape[0])[:, None, None]
+            np.testing.assert_allclose(lp, np.log(probs[rows, v]), rtol=1e-6, err_msg=label)
