@@ -527,6 +527,51 @@ static mxio_status rnn_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_
     return mxio__k_rnn_create(r->ctx, &p, r->in, k, err);
 }
 
+/* ---- kernels (src/runtime): sampling grids */
+
+static bool target_hw(const mxio__attrs *a, int64_t *h, int64_t *w) {
+    int64_t v[2];
+    int n = 0;
+    if (!mxio__attr_shape(a, "target_shape", v, 2, &n, NULL) || n != 2) return false;
+    *h = v[0], *w = v[1];
+    return true;
+}
+
+static mxio_status grid_generator_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    const char *t = mxio__attr_str(r->attrs, "transform_type");
+    int64_t h = 0, w = 0;
+    bool warp = t && strcmp(t, "warp") == 0;
+    if (!t || (!warp && strcmp(t, "affine") != 0)) return mxio__bind_unsupported(r, err, "this transform_type is");
+    if (!warp && (!target_hw(r->attrs, &h, &w) || h < 1 || w < 1))
+        return mxio__bind_unsupported(r, err, "affine without a positive target_shape is");
+    return mxio__k_grid_generator_create(r->ctx, warp, h, w, &r->in[0], k, err);
+}
+
+static mxio_status bilinear_sampler_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    return mxio__k_bilinear_sampler_create(r->ctx, r->in, k, err);
+}
+
+static mxio_status spatial_transformer_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    int64_t h = 0, w = 0;
+    const char *t = mxio__attr_str(r->attrs, "transform_type"), *s = mxio__attr_str(r->attrs, "sampler_type");
+    if (!t || strcmp(t, "affine") != 0 || !s || strcmp(s, "bilinear") != 0)
+        return mxio__bind_unsupported(r, err, "this transform_type or sampler_type is");
+    if (!target_hw(r->attrs, &h, &w) || h < 1 || w < 1)
+        return mxio__bind_unsupported(r, err, "a target_shape that is not positive is");
+    return mxio__k_spatial_transformer_create(r->ctx, h, w, r->in, k, err);
+}
+
+static mxio_status correlation_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    mxio__correlation_params p = {1, 1, 1, 1, 0, true};
+    mxio__attr_int(r->attrs, "kernel_size", &p.kernel_size);
+    mxio__attr_int(r->attrs, "max_displacement", &p.max_displacement);
+    mxio__attr_int(r->attrs, "stride1", &p.stride1);
+    mxio__attr_int(r->attrs, "stride2", &p.stride2);
+    mxio__attr_int(r->attrs, "pad_size", &p.pad_size);
+    mxio__attr_bool(r->attrs, "is_multiply", &p.is_multiply);
+    return mxio__k_correlation_create(r->ctx, &p, r->in, k, err);
+}
+
 const mxio__op mxio__ops_misc[] = {
     {.name = "Dropout",
      .kernel = dropout_kernel,
@@ -592,6 +637,7 @@ const mxio__op mxio__ops_misc[] = {
      .params = batch_dot_params,
      .inputs = batch_dot_inputs},
     {.name = "GridGenerator",
+     .kernel = grid_generator_kernel,
      .kind = MXIO__KIND_OTHER,
      .infer_shape = grid_generator_infer,
      .params = GridGenerator_params,
@@ -600,6 +646,7 @@ const mxio__op mxio__ops_misc[] = {
      .num_visible = 1,
      .output_names = (const char *const[]){"output", "grid_dst", NULL}},
     {.name = "BilinearSampler",
+     .kernel = bilinear_sampler_kernel,
      .kind = MXIO__KIND_OTHER,
      .infer_shape = bilinear_sampler_infer,
      .params = BilinearSampler_params,
@@ -608,6 +655,7 @@ const mxio__op mxio__ops_misc[] = {
      .num_visible = 1,
      .output_names = (const char *const[]){"output", "tmp", NULL}},
     {.name = "SpatialTransformer",
+     .kernel = spatial_transformer_kernel,
      .kind = MXIO__KIND_OTHER,
      .infer_shape = spatial_transformer_infer,
      .params = SpatialTransformer_params,
@@ -616,6 +664,7 @@ const mxio__op mxio__ops_misc[] = {
      .num_visible = 1,
      .output_names = (const char *const[]){"output", "grid_dst", "grid_src", NULL}},
     {.name = "Correlation",
+     .kernel = correlation_kernel,
      .kind = MXIO__KIND_OTHER,
      .infer_shape = correlation_infer,
      .params = Correlation_params,

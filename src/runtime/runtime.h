@@ -589,6 +589,28 @@ typedef struct mxio__multibox_target_params {
 mxio_status mxio__k_multibox_target_create(const mxio__rt_ctx *ctx, const mxio__multibox_target_params *p,
                                            const mxio__tdesc *in, mxio__kernel **out, mxio_error *err);
 
+/* ---- sampling grids (k_spatial.c) ------------------------------------------------------ */
+
+/* GridGenerator: affine (data (N, 6) -> grid (N, 2, th, tw)) or warp (flow
+ * (N, 2, H, W) -> grid of the same shape); values in [-1, 1] at the borders. */
+mxio_status mxio__k_grid_generator_create(const mxio__rt_ctx *ctx, bool warp, int64_t th, int64_t tw,
+                                          const mxio__tdesc *data, mxio__kernel **out, mxio_error *err);
+/* BilinearSampler: data (N, C, H, W), grid (N, 2, h, w) of (x, y) -> (N, C, h, w);
+ * corners outside the input are 0. */
+mxio_status mxio__k_bilinear_sampler_create(const mxio__rt_ctx *ctx, const mxio__tdesc *in,
+                                            mxio__kernel **out, mxio_error *err);
+/* SpatialTransformer (affine, bilinear): data (N, C, H, W), loc (N, 6) -> (N, C, th, tw). */
+mxio_status mxio__k_spatial_transformer_create(const mxio__rt_ctx *ctx, int64_t th, int64_t tw,
+                                               const mxio__tdesc *in, mxio__kernel **out, mxio_error *err);
+/* Correlation (FlowNet): two (N, C, H, W) inputs -> (N, (2r+1)^2, th, tw) with
+ * r = max_displacement / stride2. */
+typedef struct mxio__correlation_params {
+    int64_t kernel_size, max_displacement, stride1, stride2, pad_size;
+    bool is_multiply;
+} mxio__correlation_params;
+mxio_status mxio__k_correlation_create(const mxio__rt_ctx *ctx, const mxio__correlation_params *p,
+                                       const mxio__tdesc *in, mxio__kernel **out, mxio_error *err);
+
 /* ---- samplers (k_random.c) ----------------------------------------------------------- */
 
 /* Values differ from MXNet's (another generator; a fresh OS seed per run); shapes,

@@ -351,3 +351,74 @@ def test_sample_multinomial(mx, mxio, variant, tmp_path):
             lp = want[1] if label == "mxnet" else got[1]
             rows = np.arange(probs.shape[0])[:, None, None]
             np.testing.assert_allclose(lp, np.log(probs[rows, v]), rtol=1e-6, err_msg=label)
+
+
+# ---- sampling grids: GridGenerator, BilinearSampler, SpatialTransformer; Correlation --
+
+def affine_params(rng, n):
+    """Near-identity affine transforms (scale, rotation, shift), some sampling
+    outside the input so the zero border is exercised."""
+    t = np.tile(np.array([1, 0, 0, 0, 1, 0], np.float32), (n, 1))
+    return (t + rng.uniform(-0.4, 0.4, (n, 6))).astype(np.float32)
+
+
+@pytest.mark.parametrize("variant", ["affine", "affine_wide", "warp"])
+def test_grid_generator(mx, mxio, variant, tmp_path):
+    rng = np.random.RandomState(41)
+    d = mx.sym.Variable("data")
+    if variant == "warp":
+        sym = mx.sym.GridGenerator(d, transform_type="warp", name="g")
+        x = uniform(rng, (2, 2, 5, 7), -2, 2)
+    else:
+        ts = (4, 6) if variant == "affine" else (3, 11)
+        sym = mx.sym.GridGenerator(d, transform_type="affine", target_shape=ts, name="g")
+        x = affine_params(rng, 3)
+    p, _, _ = run_case(mx, mxio, tmp_path, f"gridgen_{variant}", sym, {"data": x})
+    assert "GridGenerator" in op_names(p)
+
+
+@pytest.mark.parametrize("variant", ["affine_grid", "warp_grid", "random_grid"])
+def test_bilinear_sampler(mx, mxio, variant, tmp_path):
+    rng = np.random.RandomState(42)
+    data = uniform(rng, (2, 3, 6, 8))
+    d, g = mx.sym.Variable("data"), mx.sym.Variable("grid_in")
+    if variant == "affine_grid":
+        grid = mx.sym.GridGenerator(g, transform_type="affine", target_shape=(5, 7))
+        inputs = {"data": data, "grid_in": affine_params(rng, 2)}
+    elif variant == "warp_grid":
+        grid = mx.sym.GridGenerator(g, transform_type="warp")
+        inputs = {"data": data, "grid_in": uniform(rng, (2, 2, 6, 8), -1.5, 1.5)}
+    else:  # raw grid values, partly outside [-1, 1]
+        grid = g
+        inputs = {"data": data, "grid_in": uniform(rng, (2, 2, 4, 9), -1.3, 1.3)}
+    sym = mx.sym.BilinearSampler(d, grid, name="bs")
+    p, _, _ = run_case(mx, mxio, tmp_path, f"sampler_{variant}", sym, inputs)
+    assert "BilinearSampler" in op_names(p)
+
+
+@pytest.mark.parametrize("target", [(5, 6), (8, 3)])
+def test_spatial_transformer(mx, mxio, target, tmp_path):
+    rng = np.random.RandomState(43)
+    d, loc = mx.sym.Variable("data"), mx.sym.Variable("loc")
+    sym = mx.sym.SpatialTransformer(d, loc, target_shape=target, transform_type="affine",
+                                    sampler_type="bilinear", name="st")
+    inputs = {"data": uniform(rng, (2, 3, 7, 9)), "loc": affine_params(rng, 2)}
+    p, _, _ = run_case(mx, mxio, tmp_path, f"st_{target[0]}", sym, inputs)
+    assert "SpatialTransformer" in op_names(p)
+
+
+@pytest.mark.parametrize("variant", ["default", "flownet", "absdiff_kernel3", "strides"])
+def test_correlation(mx, mxio, variant, tmp_path):
+    rng = np.random.RandomState(44)
+    attrs = {"default": {},
+             "flownet": {"kernel_size": 1, "max_displacement": 4, "stride1": 1, "stride2": 2,
+                         "pad_size": 4},
+             "absdiff_kernel3": {"kernel_size": 3, "max_displacement": 2, "pad_size": 3,
+                                 "is_multiply": False},
+             "strides": {"kernel_size": 3, "max_displacement": 3, "stride1": 2, "stride2": 3,
+                         "pad_size": 2}}[variant]
+    a, b = mx.sym.Variable("a"), mx.sym.Variable("b")
+    sym = mx.sym.Correlation(a, b, name="corr", **attrs)
+    inputs = {"a": uniform(rng, (2, 3, 9, 11)), "b": uniform(rng, (2, 3, 9, 11))}
+    p, _, _ = run_case(mx, mxio, tmp_path, f"corr_{variant}", sym, inputs)
+    assert "Correlation" in op_names(p)
