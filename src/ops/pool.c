@@ -309,6 +309,17 @@ static mxio_status roi_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_
     return mxio__k_roi_align_create(r->ctx, &p, r->in, k, err);
 }
 
+/* spatial_scale, output_dim and pooled_size are required, as in MXNet. */
+static mxio_status psroi_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    double scale;
+    int64_t dim, ps, gs = 0;
+    if (!mxio__attr_float(r->attrs, "spatial_scale", &scale) || !mxio__attr_int(r->attrs, "output_dim", &dim) ||
+        !mxio__attr_int(r->attrs, "pooled_size", &ps))
+        return mxio__bind_unsupported(r, err, "a missing spatial_scale, output_dim or pooled_size is");
+    mxio__attr_int(r->attrs, "group_size", &gs);
+    return mxio__k_psroi_pool_create(r->ctx, (float)scale, dim, ps, gs, r->in, k, err);
+}
+
 const mxio__op mxio__ops_pool[] = {
     {.name = "Pooling",
      .kernel = pool_kernel,
@@ -352,6 +363,7 @@ const mxio__op mxio__ops_pool[] = {
      .params = contrib_ROIAlign_params,
      .inputs = contrib_ROIAlign_inputs},
     {.name = "_contrib_PSROIPooling",
+     .kernel = psroi_kernel,
      .kind = MXIO__KIND_POOL,
      .infer_shape = psroi_infer,
      .params = contrib_PSROIPooling_params,

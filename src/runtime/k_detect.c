@@ -1096,3 +1096,77 @@ mxio_status mxio__k_multibox_target_create(const mxio__rt_ctx *ctx, const mxio__
     mxio__tdesc_plain(&k->out[2], 2, cd);
     return mxio__rt_kernel_done(k, out, err);
 }
+
+/* ---- PSROIPooling ------------------------------------------------------------------------- */
+
+typedef struct psroi_impl {
+    float scale;
+    int64_t out_dim, pooled, group, N, C, H, W, R;
+} psroi_impl;
+
+/* MXNet's PSROIPoolForwardCPU: rounded ROI corners (+1 at the end) times
+ * spatial_scale, at least 0.1 wide; bin [floor, ceil) clipped to the map;
+ * output channel ctop of bin (gh, gw) averages input channel
+ * (ctop * group + gh) * group + gw; empty bins are 0. */
+static mxio_status psroi_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
+                             void *const *out, void *scratch, mxio_error *err) {
+    const psroi_impl *q = k->impl;
+    const float *data = in[0], *rois = in[1];
+    float *o = out[0];
+    const int64_t P = q->pooled, G = q->group, H = q->H, W = q->W;
+    for (int64_t n = 0; n < q->R; n++) {
+        const float *r = rois + n * 5;
+        int64_t b = (int64_t)r[0];
+        float sw = (float)round(r[1]) * q->scale, sh = (float)round(r[2]) * q->scale;
+        float ew = (float)(round(r[3]) + 1.) * q->scale, eh = (float)(round(r[4]) + 1.) * q->scale;
+        float rw = fmaxf(ew - sw, 0.1f), rh = fmaxf(eh - sh, 0.1f);
+        float bh = rh / (float)P, bw = rw / (float)P;
+        for (int64_t ct = 0; ct < q->out_dim; ct++)
+            for (int64_t ph = 0; ph < P; ph++)
+                for (int64_t pw = 0; pw < P; pw++) {
+                    int64_t hs = (int64_t)floorf((float)ph * bh + sh), ws = (int64_t)floorf((float)pw * bw + sw);
+                    int64_t he = (int64_t)ceilf((float)(ph + 1) * bh + sh), we = (int64_t)ceilf((float)(pw + 1) * bw + sw);
+                    hs = hs < 0 ? 0 : hs > H ? H : hs, he = he < 0 ? 0 : he > H ? H : he;
+                    ws = ws < 0 ? 0 : ws > W ? W : ws, we = we < 0 ? 0 : we > W ? W : we;
+                    int64_t gw = (int64_t)floorf((float)pw * (float)G / (float)P);
+                    int64_t gh = (int64_t)floorf((float)ph * (float)G / (float)P);
+                    gw = gw < 0 ? 0 : gw > G - 1 ? G - 1 : gw;
+                    gh = gh < 0 ? 0 : gh > G - 1 ? G - 1 : gh;
+                    int64_t c = (ct * G + gh) * G + gw;
+                    float *y = &o[((n * q->out_dim + ct) * P + ph) * P + pw];
+                    if (he <= hs || we <= ws || b < 0 || b >= q->N) {
+                        *y = 0.0f;
+                        continue;
+                    }
+                    const float *plane = data + (b * q->C + c) * H * W;
+                    float sum = 0.0f;
+                    for (int64_t h = hs; h < he; h++)
+                        for (int64_t w = ws; w < we; w++) sum += plane[h * W + w];
+                    *y = sum / (float)((he - hs) * (we - ws));
+                }
+    }
+    return MXIO_OK;
+}
+
+mxio_status mxio__k_psroi_pool_create(const mxio__rt_ctx *ctx, float spatial_scale, int64_t output_dim,
+                                      int64_t pooled_size, int64_t group_size, const mxio__tdesc *in,
+                                      mxio__kernel **out, mxio_error *err) {
+    const char *op = "PSROIPooling";
+    mxio_status st = mxio__rt_check_plain_f32(op, 2, in, err);
+    if (st != MXIO_OK) return st;
+    int64_t G = group_size > 0 ? group_size : pooled_size; /* MXNet: 0 means pooled_size */
+    const mxio__tdesc *d = &in[0], *r = &in[1];
+    int64_t need;
+    if (d->ndim != 4 || r->ndim != 2 || r->dims[1] != 5 || output_dim < 1 || pooled_size < 1 ||
+        pooled_size > 4096 || G > 4096 || !mxio__rt_mul_i64(output_dim, G * G, &need) || d->dims[1] < need)
+        return mxio__fail(err, MXIO_E_SHAPE,
+                          "runtime: %s: needs data (N, >= output_dim*group^2, H, W) and rois (R, 5)", op);
+    mxio__kernel *k = mxio__kernel_new_unary(op, 2, in, sizeof(psroi_impl), psroi_run, err);
+    if (!k) return MXIO_E_NOMEM;
+    psroi_impl *q = k->impl;
+    q->scale = spatial_scale, q->out_dim = output_dim, q->pooled = pooled_size, q->group = G;
+    q->N = d->dims[0], q->C = d->dims[1], q->H = d->dims[2], q->W = d->dims[3], q->R = r->dims[0];
+    int64_t od[4] = {q->R, output_dim, pooled_size, pooled_size};
+    mxio__tdesc_plain(&k->out[0], 4, od);
+    return mxio__rt_kernel_done(k, out, err);
+}

@@ -564,6 +564,11 @@ mxio_status mxio__k_proposal_create(const mxio__rt_ctx *ctx, const mxio__proposa
                                     bool multi, const mxio__tdesc *in, mxio__kernel **out,
                                     mxio_error *err);
 
+/* _contrib_PSROIPooling: data (N, C, H, W), rois (R, 5) [batch, x1, y1, x2, y2];
+ * output (R, output_dim, pooled, pooled); group_size 0 means pooled_size. */
+mxio_status mxio__k_psroi_pool_create(const mxio__rt_ctx *ctx, float spatial_scale, int64_t output_dim,
+                                      int64_t pooled_size, int64_t group_size, const mxio__tdesc *in,
+                                      mxio__kernel **out, mxio_error *err);
 /* _contrib_box_iou: lhs (..., 4) x rhs (..., 4) -> lhs.shape[:-1] + rhs.shape[:-1]
  * IoU, corner or center boxes (MXNet's Intersect / BoxArea: negative sizes give
  * area 0). */

@@ -422,3 +422,25 @@ def test_correlation(mx, mxio, variant, tmp_path):
     inputs = {"a": uniform(rng, (2, 3, 9, 11)), "b": uniform(rng, (2, 3, 9, 11))}
     p, _, _ = run_case(mx, mxio, tmp_path, f"corr_{variant}", sym, inputs)
     assert "Correlation" in op_names(p)
+
+
+# ---- PSROIPooling ----------------------------------------------------------------
+
+@pytest.mark.parametrize("variant", ["default_group", "group2", "scale_half", "tiny_rois"])
+def test_psroi_pooling(mx, mxio, variant, tmp_path):
+    rng = np.random.RandomState(45)
+    out_dim, pooled, group, scale = {"default_group": (2, 3, 0, 1.0), "group2": (3, 4, 2, 1.0),
+                                     "scale_half": (2, 2, 0, 0.5), "tiny_rois": (1, 3, 3, 1.0)}[variant]
+    g = group or pooled
+    data = uniform(rng, (2, out_dim * g * g, 9, 10))
+    n = 5
+    xy = rng.uniform(0, 8 / scale, (n, 2))
+    wh = rng.uniform(0.0, 0.6, (n, 2)) if variant == "tiny_rois" else rng.uniform(1, 6 / scale, (n, 2))
+    rois = np.concatenate([rng.randint(0, 2, (n, 1)), xy, xy + wh], axis=1).astype(np.float32)
+    d, r = mx.sym.Variable("data"), mx.sym.Variable("rois")
+    attrs = {"spatial_scale": scale, "output_dim": out_dim, "pooled_size": pooled}
+    if group:
+        attrs["group_size"] = group
+    sym = mx.sym.contrib.PSROIPooling(d, r, name="ps", **attrs)
+    p, _, _ = run_case(mx, mxio, tmp_path, f"psroi_{variant}", sym, {"data": data, "rois": rois})
+    assert "_contrib_PSROIPooling" in op_names(p)
