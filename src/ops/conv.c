@@ -706,6 +706,29 @@ static mxio_status embedding_kernel(const mxio__kernel_req *r, mxio__kernel **k,
     return mxio__k_embedding_create(r->ctx, in_dim, out_dim, r->in, k, err);
 }
 
+/* DeformableConvolution: 2-D only (MXNet's CPU kernel says "not implemented" for
+ * other ranks); stride/dilate/pad empty mean 1/1/0. */
+static mxio_status deform_conv_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    mxio__deform_conv_params p;
+    memset(&p, 0, sizeof p);
+    int64_t v[4];
+    int n = 0;
+    const char *layout = mxio__attr_str(r->attrs, "layout");
+    if (layout && strcmp(layout, "None") != 0 && strcmp(layout, "NCHW") != 0)
+        return mxio__bind_unsupported(r, err, "a layout other than NCHW is");
+    if (!mxio__attr_shape(r->attrs, "kernel", v, 4, &n, NULL) || n != 2)
+        return mxio__bind_unsupported(r, err, "a kernel that is not 2-D is");
+    p.kernel[0] = v[0], p.kernel[1] = v[1];
+    if (!mxio__attr_dims(r->attrs, "stride", 2, 1, p.stride) || !mxio__attr_dims(r->attrs, "dilate", 2, 1, p.dilate) ||
+        !mxio__attr_dims(r->attrs, "pad", 2, 0, p.pad) || !mxio__attr_int(r->attrs, "num_filter", &p.num_filter))
+        return mxio__bind_unsupported(r, err, "these stride/dilate/pad/num_filter values are");
+    p.num_group = 1, p.num_deformable_group = 1;
+    mxio__attr_int(r->attrs, "num_group", &p.num_group);
+    mxio__attr_int(r->attrs, "num_deformable_group", &p.num_deformable_group);
+    mxio__attr_bool(r->attrs, "no_bias", &p.no_bias);
+    return mxio__k_deform_conv_create(r->ctx, &p, r->in, k, err);
+}
+
 const mxio__op mxio__ops_conv[] = {
     {.name = "Convolution",
      .kernel = conv_kernel,
@@ -756,6 +779,7 @@ const mxio__op mxio__ops_conv[] = {
      .inputs = Embedding_inputs,
      .weight_mask = 1u << 1},
     {.name = "_contrib_DeformableConvolution",
+     .kernel = deform_conv_kernel,
      .kind = MXIO__KIND_CONV,
      .infer_shape = deformable_conv_infer,
      .params = contrib_DeformableConvolution_params,

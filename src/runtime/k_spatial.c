@@ -225,3 +225,106 @@ mxio_status mxio__k_correlation_create(const mxio__rt_ctx *ctx, const mxio__corr
     mxio__tdesc_plain(&k->out[0], 4, od);
     return mxio__rt_kernel_done(k, out, err);
 }
+
+/* ---- DeformableConvolution (2-D) ---------------------------------------------------------- */
+
+typedef struct dcn_impl {
+    mxio__deform_conv_params p;
+    int64_t N, C, H, W, oh, ow;
+    bool bias;
+} dcn_impl;
+
+/* MXNet's im2col_bilinear_cpu: (h, w) >= 0 inside the map; at the last row or
+ * column the sample snaps to it. */
+static float dcn_bilinear(const float *im, int64_t H, int64_t W, float h, float w) {
+    int64_t hl = (int64_t)floorf(h), wl = (int64_t)floorf(w), hh, wh;
+    if (hl >= H - 1) hh = H - 1, h = (float)hl;
+    else hh = hl + 1;
+    if (wl >= W - 1) wh = W - 1, w = (float)wl;
+    else wh = wl + 1;
+    float lh = h - (float)hl, lw = w - (float)wl, ih = 1 - lh, iw = 1 - lw;
+    float v1 = im[hl * W + wl], v2 = im[hl * W + wh], v3 = im[hh * W + wl], v4 = im[hh * W + wh];
+    return ih * iw * v1 + ih * lw * v2 + lh * iw * v3 + lh * lw * v4;
+}
+
+/* deformable im2col into `col` (C*kh*kw rows of oh*ow), then one sgemm per group
+ * and the bias, as MXNet's DeformableConvolutionOp::Forward. */
+static mxio_status dcn_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
+                           void *const *out, void *scratch, mxio_error *err) {
+    const dcn_impl *q = k->impl;
+    const mxio__deform_conv_params *p = &q->p;
+    const int64_t C = q->C, H = q->H, W = q->W, oh = q->oh, ow = q->ow, kh = p->kernel[0], kw = p->kernel[1];
+    const int64_t cpg = C / p->num_deformable_group, osz = 2 * kh * kw * oh * ow;
+    const int64_t G = p->num_group, M = p->num_filter / G, K = C / G * kh * kw, S = oh * ow;
+    float *col = scratch;
+    for (int64_t n = 0; n < q->N; n++) {
+        const float *im = (const float *)in[0] + n * C * H * W;
+        const float *off0 = (const float *)in[1] + n * p->num_deformable_group * osz;
+        float *c = col;
+        for (int64_t ch = 0; ch < C; ch++) {
+            const float *plane = im + ch * H * W, *off = off0 + (ch / cpg) * osz;
+            for (int64_t i = 0; i < kh; i++)
+                for (int64_t j = 0; j < kw; j++)
+                    for (int64_t y = 0; y < oh; y++)
+                        for (int64_t x = 0; x < ow; x++) {
+                            int64_t oi = ((2 * (i * kw + j)) * oh + y) * ow + x;
+                            float r = (float)(-p->pad[0] + i * p->dilate[0] + y * p->stride[0]) + off[oi];
+                            float s = (float)(-p->pad[1] + j * p->dilate[1] + x * p->stride[1]) + off[oi + S];
+                            *c++ = r >= 0 && s >= 0 && r < (float)H && s < (float)W ? dcn_bilinear(plane, H, W, r, s)
+                                                                                     : 0.0f;
+                        }
+        }
+        float *y = (float *)out[0] + n * p->num_filter * S;
+        for (int64_t g = 0; g < G; g++) {
+            dnnl_status_t st = dnnl_sgemm('N', 'N', M, S, K, 1.0f, (const float *)in[2] + g * M * K, K,
+                                          col + g * K * S, S, 0.0f, y + g * M * S, S);
+            if (st != dnnl_success)
+                return mxio__fail(err, MXIO_E_UNSUPPORTED, "runtime: %s: oneDNN sgemm failed", k->op);
+        }
+        if (q->bias)
+            for (int64_t o = 0; o < p->num_filter; o++)
+                for (int64_t i = 0; i < S; i++) y[o * S + i] += ((const float *)in[3])[o];
+    }
+    return MXIO_OK;
+}
+
+mxio_status mxio__k_deform_conv_create(const mxio__rt_ctx *ctx, const mxio__deform_conv_params *p,
+                                       const mxio__tdesc *in, mxio__kernel **out, mxio_error *err) {
+    const char *op = "DeformableConvolution";
+    int nin = p->no_bias ? 3 : 4;
+    mxio_status st = mxio__rt_check_plain_f32(op, nin, in, err);
+    if (st != MXIO_OK) return st;
+    const mxio__tdesc *d = &in[0], *o = &in[1], *w = &in[2];
+    bool ok = d->ndim == 4 && o->ndim == 4 && w->ndim == 4 && p->num_group >= 1 && p->num_deformable_group >= 1 &&
+              p->num_filter >= 1 && p->num_filter % p->num_group == 0 && d->dims[1] % p->num_group == 0 &&
+              d->dims[1] % p->num_deformable_group == 0;
+    for (int i = 0; ok && i < 2; i++)
+        ok = p->kernel[i] >= 1 && p->kernel[i] <= 1024 && p->stride[i] >= 1 && p->stride[i] <= 1024 &&
+             p->dilate[i] >= 1 && p->dilate[i] <= 1024 && p->pad[i] >= 0 && p->pad[i] <= (1 << 20);
+    if (!ok)
+        return mxio__fail(err, MXIO_E_SHAPE,
+                          "runtime: %s: needs 2-D data (N, C, H, W), offset, weight and a valid geometry", op);
+    int64_t N = d->dims[0], C = d->dims[1], H = d->dims[2], W = d->dims[3];
+    int64_t oh = (H + 2 * p->pad[0] - (p->dilate[0] * (p->kernel[0] - 1) + 1)) / p->stride[0] + 1;
+    int64_t ow = (W + 2 * p->pad[1] - (p->dilate[1] * (p->kernel[1] - 1) + 1)) / p->stride[1] + 1;
+    int64_t kk = p->kernel[0] * p->kernel[1];
+    if (oh < 1 || ow < 1 || o->dims[0] != N || o->dims[1] != 2 * kk * p->num_deformable_group ||
+        o->dims[2] != oh || o->dims[3] != ow || w->dims[0] != p->num_filter || w->dims[1] != C / p->num_group ||
+        w->dims[2] != p->kernel[0] || w->dims[3] != p->kernel[1] ||
+        (!p->no_bias && mxio__tdesc_numel(&in[3]) != p->num_filter))
+        return mxio__fail(err, MXIO_E_SHAPE,
+                          "runtime: %s: offset must be (N, 2*kh*kw*deformable_groups, oh, ow), weight "
+                          "(num_filter, C/groups, kh, kw)", op);
+    int64_t rows, bytes;
+    if (!mxio__rt_mul_i64(C, kk, &rows) || !mxio__rt_mul_i64(rows, oh * ow, &bytes) ||
+        !mxio__rt_mul_i64(bytes, (int64_t)sizeof(float), &bytes))
+        return mxio__fail(err, MXIO_E_LIMIT, "runtime: %s: column buffer too large", op);
+    mxio__kernel *k = mxio__kernel_new_unary(op, nin, in, sizeof(dcn_impl), dcn_run, err);
+    if (!k) return MXIO_E_NOMEM;
+    dcn_impl *q = k->impl;
+    q->p = *p, q->N = N, q->C = C, q->H = H, q->W = W, q->oh = oh, q->ow = ow, q->bias = !p->no_bias;
+    int64_t od[4] = {N, p->num_filter, oh, ow};
+    mxio__tdesc_plain(&k->out[0], 4, od);
+    k->scratch_bytes = (size_t)bytes;
+    return mxio__rt_kernel_done(k, out, err);
+}

@@ -616,6 +616,17 @@ typedef struct mxio__correlation_params {
 mxio_status mxio__k_correlation_create(const mxio__rt_ctx *ctx, const mxio__correlation_params *p,
                                        const mxio__tdesc *in, mxio__kernel **out, mxio_error *err);
 
+/* _contrib_DeformableConvolution, 2-D (MXNet's CPU im2col has no other rank):
+ * inputs data (N, C, H, W), offset (N, 2*kh*kw*deformable_groups, oh, ow),
+ * weight (num_filter, C/num_group, kh, kw)[, bias]. */
+typedef struct mxio__deform_conv_params {
+    int64_t kernel[2], stride[2], dilate[2], pad[2];
+    int64_t num_filter, num_group, num_deformable_group;
+    bool no_bias;
+} mxio__deform_conv_params;
+mxio_status mxio__k_deform_conv_create(const mxio__rt_ctx *ctx, const mxio__deform_conv_params *p,
+                                       const mxio__tdesc *in, mxio__kernel **out, mxio_error *err);
+
 /* ---- samplers (k_random.c) ----------------------------------------------------------- */
 
 /* Values differ from MXNet's (another generator; a fresh OS seed per run); shapes,

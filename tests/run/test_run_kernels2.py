@@ -444,3 +444,36 @@ def test_psroi_pooling(mx, mxio, variant, tmp_path):
     sym = mx.sym.contrib.PSROIPooling(d, r, name="ps", **attrs)
     p, _, _ = run_case(mx, mxio, tmp_path, f"psroi_{variant}", sym, {"data": data, "rois": rois})
     assert "_contrib_PSROIPooling" in op_names(p)
+
+
+# ---- DeformableConvolution ------------------------------------------------------
+
+@pytest.mark.parametrize("variant", ["plain", "stride_pad_bias", "dilate_groups", "deform_groups"])
+def test_deformable_convolution(mx, mxio, variant, tmp_path):
+    rng = np.random.RandomState(46)
+    c, h, w, nf = 4, 7, 8, 6
+    cfg = {"plain": dict(kernel=(3, 3), num_filter=nf, no_bias=True),
+           "stride_pad_bias": dict(kernel=(3, 2), stride=(2, 1), pad=(1, 1), num_filter=nf),
+           "dilate_groups": dict(kernel=(3, 3), dilate=(2, 1), pad=(2, 1), num_group=2, num_filter=nf),
+           "deform_groups": dict(kernel=(2, 2), pad=(1, 0), num_deformable_group=2, num_filter=nf,
+                                 no_bias=True)}[variant]
+    d, off = mx.sym.Variable("data"), mx.sym.Variable("offset")
+    sym = mx.sym.contrib.DeformableConvolution(d, off, name="dcn", **cfg)
+    # the offset map has the output's size: MXNet's Convolution shape rule gives it
+    plain = {k: v for k, v in cfg.items() if k != "num_deformable_group"}
+    oh, ow = mx.sym.Convolution(d, **plain).infer_shape(data=(2, c, h, w))[1][0][2:]
+    kh, kw = cfg["kernel"]
+    off_shape = (2, 2 * kh * kw * cfg.get("num_deformable_group", 1), oh, ow)
+    # offsets large enough to move samples across pixels and off the map
+    inputs = {"data": uniform(rng, (2, c, h, w)), "offset": uniform(rng, off_shape, -2.5, 2.5)}
+    args = {}
+    for name, shape in zip(sym.list_arguments(), sym.infer_shape(data=(2, c, h, w), offset=off_shape)[0]):
+        if name not in inputs:
+            args[name] = mx.nd.array(uniform(rng, shape, -0.5, 0.5))
+    sym_path = tmp_path / f"dcn_{variant}-symbol.json"
+    sym.save(str(sym_path))
+    params = tmp_path / f"dcn_{variant}-0000.params"
+    mx.nd.save(str(params), {f"arg:{k}": v for k, v in args.items()})
+    want = ro.mxnet_forward(sym, args, {}, inputs)
+    got, _ = ro.run_mxio(mxio, sym_path, params, inputs, tmp_path)
+    ro.compare(f"dcn_{variant}", list(got.values())[0], want[0], RTOL, ATOL)
