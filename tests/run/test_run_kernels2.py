@@ -477,3 +477,34 @@ def test_deformable_convolution(mx, mxio, variant, tmp_path):
     want = ro.mxnet_forward(sym, args, {}, inputs)
     got, _ = ro.run_mxio(mxio, sym_path, params, inputs, tmp_path)
     ro.compare(f"dcn_{variant}", list(got.values())[0], want[0], RTOL, ATOL)
+
+
+# ---- an op that stays without a kernel: one error, as before -----------------------
+
+def test_unbound_op_one_error(mx, mxio, tmp_path):
+    """Control flow (_foreach) has no kernel (the executor does not run subgraphs):
+    `mxio run` fails with exit 13 and the one `unsupported ops: X xN (first: ...)`
+    message naming both nodes from the file, while the bound ops around them
+    (_zeros, relu) are not listed."""
+    d = mx.sym.Variable("data")
+
+    def body(x, states):
+        y = x * 2 + states[0]
+        return y, [y]
+
+    o1, _ = mx.sym.contrib.foreach(body, d, [mx.sym.zeros((3,))])
+    o2, _ = mx.sym.contrib.foreach(body, o1, [mx.sym.zeros((3,))])
+    sym = mx.sym.relu(o2, name="r")
+    x = np.ones((4, 3), np.float32)
+    assert ro.mxnet_forward(sym, {}, {}, {"data": x})[0].shape == (4, 3)  # MXNet runs it
+    sym_path = tmp_path / "loop-symbol.json"
+    sym.save(str(sym_path))
+    params = tmp_path / "loop-0000.params"
+    mx.nd.save(str(params), {})
+    np.save(tmp_path / "x.npy", x)
+    r = mxio("run", sym_path, "--array-path", params, "--input", f"data={tmp_path / 'x.npy'}")
+    assert r.code == 13, r
+    names = [n for op, n in ro.op_nodes(sym_path) if op == "_foreach"]
+    assert len(names) == 2
+    msg = r.err.strip().splitlines()[-1]
+    assert msg.endswith(f"unsupported ops: _foreach x2 (first: {', '.join(names)})"), msg
