@@ -282,6 +282,13 @@ static mxio_status softmax_output_kernel(const mxio__kernel_req *r, mxio__kernel
     return mxio__k_softmax_output_create(r->ctx, &p, &r->in[0], k, err);
 }
 
+/* WarpCTC (plugin/warpctc): its forward is mshadow's Softmax of the data's
+ * (prod(leading), last) view, SoftmaxActivation's instance mode; the label is
+ * only read by the backward pass. */
+static mxio_status warpctc_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    return mxio__k_softmax_activation_create(r->ctx, false, &r->in[0], k, err);
+}
+
 /* Regression heads, MakeLoss, BlockGrad at inference: the data itself. */
 static mxio_status identity_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
     return mxio__k_unary_create(r->ctx, MXIO__UN_IDENTITY, &r->in[0], k, err);
@@ -399,6 +406,7 @@ const mxio__op mxio__ops_output[] = {
      .num_outputs = 2,
      .num_visible = 1},
     {.name = "WarpCTC",
+     .kernel = warpctc_kernel,
      .layer = &ctc_inference_rule,
      .kind = MXIO__KIND_OUTPUT,
      .infer_shape = warpctc_infer,

@@ -508,3 +508,35 @@ def test_unbound_op_one_error(mx, mxio, tmp_path):
     assert len(names) == 2
     msg = r.err.strip().splitlines()[-1]
     assert msg.endswith(f"unsupported ops: _foreach x2 (first: {', '.join(names)})"), msg
+
+
+# ---- WarpCTC (plugin op: not in the pip MXNet) -------------------------------------
+
+def test_warpctc_forward_is_softmax(mx, mxio, tmp_path):
+    """MXNet 1.9.1's pip build has no WarpCTC (plugin/warpctc); its forward is
+    mshadow's Softmax of the (prod(leading), last) view, which is what MXNet's
+    SoftmaxActivation (instance mode) computes. The graph is MXNet's
+    SoftmaxActivation symbol with the node turned into WarpCTC (as the OCR
+    models of op-coverage E8 have it), compared with MXNet's SoftmaxActivation."""
+    rng = np.random.RandomState(47)
+    d = mx.sym.Variable("data")
+    ref = mx.sym.SoftmaxActivation(d, name="ctc")
+    x = uniform(rng, (12, 7), -3, 3)  # (T * N, alphabet) as the OCR models feed it
+    want = ro.mxnet_forward(ref, {}, {}, {"data": x})[0]
+    g = json.loads(ref.tojson())
+    g["nodes"].insert(1, {"op": "null", "name": "label", "inputs": []})
+    for n in g["nodes"]:
+        n["inputs"] = [[e[0] + 1 if e[0] >= 1 else e[0]] + e[1:] for e in n["inputs"]]
+    node = g["nodes"][2]
+    node.update(op="WarpCTC", attrs={"label_length": "3", "input_length": "4"},
+                inputs=[[0, 0, 0], [1, 0, 0]])
+    g["arg_nodes"] = [0, 1]
+    g["heads"] = [[2, 0, 0]]
+    g.pop("node_row_ptr", None)
+    sym_path = tmp_path / "warpctc-symbol.json"
+    sym_path.write_text(json.dumps(g))
+    params = tmp_path / "warpctc-0000.params"
+    mx.nd.save(str(params), {})
+    got, _ = ro.run_mxio(mxio, sym_path, params, {"data": x}, tmp_path)
+    assert op_names(sym_path) == {"null", "WarpCTC"}
+    ro.compare("WarpCTC", list(got.values())[0], want, RTOL, ATOL)
