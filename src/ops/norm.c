@@ -305,6 +305,19 @@ static mxio_status batchnorm_kernel(const mxio__kernel_req *r, mxio__kernel **k,
     if (!mxio__bn_params_of(r->attrs, &p))
         return mxio__bind_unsupported(r, err, "an eps/fix_gamma that does not parse is");
     if (r->nin != 5) return mxio__bind_unsupported(r, err, "a BatchNorm without 5 inputs is");
+    /* The executor fuses a following relu only where oneDNN runs the BatchNorm
+     * (axis 1, rank 2-5); the C kernel below covers the other axes. */
+    bool relu = r->fusion && r->fusion->post_act;
+    if (relu && r->fusion->act.type != MXIO__ACT_RELU)
+        return mxio__bind_unsupported(r, err, "a BatchNorm fused with an activation other than relu is");
+    int nd = r->in[0].ndim;
+    if (relu || (nd >= 2 && nd <= 5 && mxio__rt_axis(p.axis, nd) == 1)) {
+        mxio_status st = mxio__k_batchnorm_dnnl_create(r->ctx, &p, r->in, r->constant, relu, k, err);
+        if (st == MXIO_OK && r->constant && r->constant[1] && r->constant[2] && r->constant[3] &&
+            r->constant[4])
+            *r->packed |= 0x1eu; /* gamma, beta, mean, var were copied */
+        if (st == MXIO_OK || relu) return st;
+    }
     return mxio__k_batchnorm_create(r->ctx, &p, r->in, k, err);
 }
 
