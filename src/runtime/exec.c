@@ -653,7 +653,8 @@ static mxio_status compile_layer(mxio_runner *r, const mxio_net *net, const mxio
     /* Layouts tried in turn: the inputs as they are; every activation shaped
      * like the first blocked input in that input's layout (an element-wise op
      * whose operands arrived in different layouts: one reorder, and the result
-     * stays blocked); all plain (the C kernels). */
+     * stays blocked for the next layer; not for a net output, which would need
+     * a second one); all plain (the C kernels). */
     int lead = -1, attempt;
     for (int i = 0; i < nin && lead < 0; i++)
         if (r->vals[in[i]].desc.layout != MXIO__LAYOUT_PLAIN) lead = i;
@@ -673,7 +674,7 @@ static mxio_status compile_layer(mxio_runner *r, const mxio_net *net, const mxio
                 changed = true;
             }
         }
-        if (attempt == 1 && !changed) continue;
+        if (attempt == 1 && (!changed || feeds_output[tail])) continue; /* plain is as cheap */
         mxio__kernel_req req = {.ctx = &r->ctx, .attrs = &attrs, .node_name = l->name,
                                 .nin = nin, .in = descs, .constant = cst, .nout = nout,
                                 .out = osh, .blocked_out = !feeds_output[tail],
