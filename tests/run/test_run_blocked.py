@@ -85,6 +85,17 @@ def test_bn_relu_fused(mxio, tmp_path, op, fix_gamma):
     run_case(mxio, tmp_path, y, {"data": (1, 4, 9, 9)}, kernels=4, reorders=0)
 
 
+@pytest.mark.parametrize("fix_gamma", [True, False])
+def test_batchnorm_with_relu_op(mxio, tmp_path, fix_gamma):
+    """MXNet's fused _contrib_BatchNormWithReLU on a blocked tensor."""
+    import mxnet as mx
+    x = mx.sym.var("data")
+    y = mx.sym.Pooling(conv(x, "c0", 16), kernel=(2, 2), stride=(2, 2), pool_type="max")
+    y = mx.sym.contrib.BatchNormWithReLU(y, name="bn", fix_gamma=fix_gamma, eps=1e-4)
+    y = conv(y, "c1", 8)
+    run_case(mxio, tmp_path, y, {"data": (2, 3, 8, 8)}, kernels=4, reorders=0)
+
+
 def test_bn_relu_net_output(mxio, tmp_path):
     """A fused BN + relu whose result is a net output: one reorder to plain at the end."""
     import mxnet as mx
