@@ -368,10 +368,11 @@ typedef struct uses {
     int src;  /* and which of its arguments */
 } uses;
 
+/* Data from a layer or a net input, every other argument a constant array. */
 static bool all_arrays_but_first(const mxio__layer *l) {
     for (size_t k = 1; k < l->nsrcs; k++)
         if (l->srcs[k].kind != MXIO__SRC_ARRAY) return false;
-    return l->nsrcs >= 1 && l->srcs[0].kind == MXIO__SRC_LAYER;
+    return l->nsrcs >= 1 && l->srcs[0].kind != MXIO__SRC_ARRAY;
 }
 
 static const mxio__op *layer_op(const mxio_net *net, int li) {

@@ -127,11 +127,11 @@ def test_bn_2d_after_fc(mxio, tmp_path):
 
 
 def test_bn_on_input_and_other_axis(mxio, tmp_path):
-    """BatchNorm on the (plain) net input, and one over the last axis (C kernel,
-    blocked input reordered first: the one reorder)."""
+    """BatchNorm + relu on the (plain) net input, and a BatchNorm over the last
+    axis (C kernel, blocked input reordered first: the one reorder)."""
     import mxnet as mx
     x = mx.sym.var("data")
-    y = bn(x, "bn0", fix_gamma=False)
+    y = mx.sym.relu(bn(x, "bn0", fix_gamma=False))
     y = conv(y, "c0", 16)
     y = mx.sym.Pooling(y, kernel=(2, 2), stride=(2, 2), pool_type="max")
     y = bn(y, "bn1", fix_gamma=False, axis=-1)
