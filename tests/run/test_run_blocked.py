@@ -14,7 +14,7 @@ import pytest
 import run_oracle as ro
 
 
-def run_case(mxio, tmp_path, sym, shapes, kernels, reorders, seed=0):
+def run_case(mxio, tmp_path, sym, shapes, kernels, reorders, seed=0, threads=1):
     """Random params for `sym`, MXNet's forward vs mxio's; assert the counts."""
     sym_path = tmp_path / "g-symbol.json"
     params_path = tmp_path / "g-0000.params"
@@ -23,7 +23,8 @@ def run_case(mxio, tmp_path, sym, shapes, kernels, reorders, seed=0):
     rng = np.random.RandomState(seed + 1)
     inputs = {k: rng.uniform(-1, 1, s).astype(np.float32) for k, s in shapes.items()}
     want = ro.mxnet_forward(sym, args, auxs, inputs)
-    got, r = ro.run_mxio(mxio, sym_path, params_path, inputs, tmp_path, ("--stats",))
+    got, r = ro.run_mxio(mxio, sym_path, params_path, inputs, tmp_path,
+                         ("--stats", "--threads", str(threads)))
     got = list(got.values())
     assert len(got) == len(want)
     for i, (g, w) in enumerate(zip(got, want)):
@@ -182,9 +183,10 @@ def test_add_blocked_and_plain_as_output(mxio, tmp_path):
              kernels=4, reorders=1)
 
 
-def test_densenet_block(mxio, tmp_path):
+@pytest.mark.parametrize("threads", [1, 2])
+def test_densenet_block(mxio, tmp_path, threads):
     """concat -> BN -> relu -> 1x1 conv -> BN -> relu -> 3x3 conv -> concat ...
-    (two DenseNet layers): concats on oneDNN, no reorder."""
+    (two DenseNet layers): concats on oneDNN, no reorder; 1 and 2 threads per run."""
     import mxnet as mx
     x = mx.sym.var("data")
     feats = mx.sym.Pooling(conv(x, "c0", 16), kernel=(2, 2), stride=(2, 2), pool_type="max")
@@ -197,4 +199,5 @@ def test_densenet_block(mxio, tmp_path):
     y = mx.sym.Activation(bn(feats, "bn_out", fix_gamma=False, eps=1e-5), act_type="relu")
     y = conv(y, "c_out", 8, k=1)
     # c0, pool, 2 x (bn+relu, conv+bn+relu, conv, concat), bn+relu, conv
-    run_case(mxio, tmp_path, y, {"data": (1, 3, 12, 12)}, kernels=12, reorders=0)
+    run_case(mxio, tmp_path, y, {"data": (2, 3, 12, 12)}, kernels=12, reorders=0,
+             threads=threads)
