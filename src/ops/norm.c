@@ -300,12 +300,44 @@ bool mxio__bn_params_of(const mxio__attrs *a, mxio__bn_params *p) {
     return true;
 }
 
+/* The oneDNN kernel; gamma, beta, mean and var are copied when all are constant. */
+static mxio_status batchnorm_dnnl(const mxio__kernel_req *r, const mxio__bn_params *p, bool relu,
+                                  mxio__kernel **k, mxio_error *err) {
+    mxio_status st = mxio__k_batchnorm_dnnl_create(r->ctx, p, r->in, r->constant, relu, k, err);
+    if (st == MXIO_OK && r->constant && r->constant[1] && r->constant[2] && r->constant[3] &&
+        r->constant[4])
+        *r->packed |= 0x1eu;
+    return st;
+}
+
 static mxio_status batchnorm_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
     mxio__bn_params p;
     if (!mxio__bn_params_of(r->attrs, &p))
         return mxio__bind_unsupported(r, err, "an eps/fix_gamma that does not parse is");
     if (r->nin != 5) return mxio__bind_unsupported(r, err, "a BatchNorm without 5 inputs is");
+    /* The executor fuses a following relu only where oneDNN runs the BatchNorm
+     * (axis 1, rank 2-5); the C kernel below covers the other axes. */
+    bool relu = r->fusion && r->fusion->post_act;
+    if (relu && r->fusion->act.type != MXIO__ACT_RELU)
+        return mxio__bind_unsupported(r, err, "a BatchNorm fused with an activation other than relu is");
+    int nd = r->in[0].ndim;
+    if (relu || (nd >= 2 && nd <= 5 && mxio__rt_axis(p.axis, nd) == 1)) {
+        mxio_status st = batchnorm_dnnl(r, &p, relu, k, err);
+        if (st == MXIO_OK || relu) return st;
+    }
     return mxio__k_batchnorm_create(r->ctx, &p, r->in, k, err);
+}
+
+/* _contrib_BatchNormWithReLU: relu(BatchNorm(x)), MXNet's fused op; oneDNN only. */
+static mxio_status batchnorm_relu_kernel(const mxio__kernel_req *r, mxio__kernel **k,
+                                         mxio_error *err) {
+    mxio__bn_params p;
+    if (!mxio__bn_params_of(r->attrs, &p))
+        return mxio__bind_unsupported(r, err, "an eps/fix_gamma that does not parse is");
+    int nd = r->nin == 5 ? r->in[0].ndim : 0;
+    if (nd < 2 || nd > 5 || mxio__rt_axis(p.axis, nd) != 1)
+        return mxio__bind_unsupported(r, err, "a BatchNormWithReLU other than over axis 1 of rank 2-5 data is");
+    return batchnorm_dnnl(r, &p, true, k, err);
 }
 
 static mxio_status layernorm_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
@@ -448,6 +480,7 @@ const mxio__op mxio__ops_norm[] = {
      .num_visible = 1,
      .output_names = lrn_outputs},
     {.name = "_contrib_BatchNormWithReLU",
+     .kernel = batchnorm_relu_kernel,
      .kind = MXIO__KIND_NORM,
      .infer_shape = bn_relu_infer,
      .params = BatchNorm_params,

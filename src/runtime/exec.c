@@ -352,10 +352,13 @@ static mxio_status load_const(mxio_runner *r, const mxio_net *net, const mxio_pa
  * the weights; an elemwise_add / add_n of two that is the chain's only consumer
  * becomes oneDNN's sum post-op when its other operand was computed earlier and
  * has no other reader (the conv then writes over that operand's buffer); an
- * activation oneDNN can apply becomes the eltwise post-op. */
+ * activation oneDNN can apply becomes the eltwise post-op.
+ * BatchNorm + relu: a BatchNorm left standing (after an add, a concat or an
+ * input: pre-activation nets) runs on oneDNN and takes a following relu in
+ * (oneDNN's fuse_norm_relu flag). */
 
 typedef struct chain {
-    int bn, add, act; /* layers fused into this Convolution, -1 */
+    int bn, add, act; /* layers fused into this Convolution (or act into a BatchNorm), -1 */
     int add_src;      /* the add's argument that is the residual */
 } chain;
 
@@ -365,14 +368,40 @@ typedef struct uses {
     int src;  /* and which of its arguments */
 } uses;
 
+/* Data from a layer or a net input, every other argument a constant array. */
 static bool all_arrays_but_first(const mxio__layer *l) {
     for (size_t k = 1; k < l->nsrcs; k++)
         if (l->srcs[k].kind != MXIO__SRC_ARRAY) return false;
-    return l->nsrcs >= 1 && l->srcs[0].kind == MXIO__SRC_LAYER;
+    return l->nsrcs >= 1 && l->srcs[0].kind != MXIO__SRC_ARRAY;
 }
 
 static const mxio__op *layer_op(const mxio_net *net, int li) {
     return mxio__op_find(net->layers[li].op);
+}
+
+/* BatchNorm and the records with its inference math (constant arrays, axis 1). */
+static bool foldable_bn(const mxio_net *net, int li) {
+    static const char *const names[] = {"BatchNorm", "BatchNorm_v1", "_contrib_SyncBatchNorm", NULL};
+    const mxio__layer *b = &net->layers[li];
+    const mxio__op *op = layer_op(net, li);
+    mxio__attrs a = {.kv = b->attrs, .n = b->nattrs, .op = op};
+    mxio__bn_params bp;
+    return op && mxio__bind_pick(op->name, names) >= 0 && !b->failure && b->nsrcs == 5 &&
+           all_arrays_but_first(b) && mxio__bn_params_of(&a, &bp) && bp.axis == 1;
+}
+
+/* The activation layer `li` when oneDNN applies it as a post-op: its type, else -1. */
+static int post_act_of(const mxio_net *net, int li) {
+    const mxio__layer *x = &net->layers[li];
+    const mxio__op *xop = layer_op(net, li);
+    mxio__attrs a = {.kv = x->attrs, .n = x->nattrs, .op = xop};
+    mxio__act_params ap;
+    if (!xop || x->nsrcs != 1 || !mxio__act_params_of(&a, &ap)) return -1;
+    switch (ap.type) {
+    case MXIO__ACT_RELU: case MXIO__ACT_LEAKY: case MXIO__ACT_CLIP: case MXIO__ACT_SIGMOID:
+    case MXIO__ACT_TANH: case MXIO__ACT_ELU: case MXIO__ACT_GELU: return (int)ap.type;
+    default: return -1;
+    }
 }
 
 /* Is every reader of layer `p`'s output, except `add`, run before step `head`
@@ -393,7 +422,7 @@ static bool read_before(const mxio_net *net, uint32_t p, int add, int head, cons
 }
 
 static void plan_chains(const mxio_net *net, chain *ch, int *absorbed, uses *u) {
-    const mxio__op *conv = mxio__op_find("Convolution"), *bn = mxio__op_find("BatchNorm"),
+    const mxio__op *conv = mxio__op_find("Convolution"),
                    *add = mxio__op_find("elemwise_add"), *addn = mxio__op_find("add_n"),
                    *badd = mxio__op_find("broadcast_add");
     size_t n = net->nlayers;
@@ -417,6 +446,12 @@ static void plan_chains(const mxio_net *net, chain *ch, int *absorbed, uses *u) 
         }
     for (size_t i = 0; i < n; i++) {
         const mxio__layer *l = &net->layers[i];
+        if (absorbed[i] < 0 && u[i].n == 1 && u[i].user >= 0 && foldable_bn(net, (int)i) &&
+            post_act_of(net, u[i].user) == MXIO__ACT_RELU) {
+            ch[i].act = u[i].user;
+            absorbed[u[i].user] = (int)i;
+            continue;
+        }
         if (absorbed[i] >= 0 || l->failure || layer_op(net, (int)i) != conv ||
             l->nsrcs < 2 || l->srcs[0].kind == MXIO__SRC_ARRAY)
             continue;
@@ -425,15 +460,9 @@ static void plan_chains(const mxio_net *net, chain *ch, int *absorbed, uses *u) 
         if (!consts) continue;
         int t = (int)i;
         chain c = {-1, -1, -1, -1};
-        mxio__bn_params bp;
-        if (u[t].n == 1 && u[t].user >= 0 && u[t].src == 0) {
-            const mxio__layer *b = &net->layers[u[t].user];
-            mxio__attrs a = {.kv = b->attrs, .n = b->nattrs, .op = bn};
-            if (layer_op(net, u[t].user) == bn && b->nsrcs == 5 && all_arrays_but_first(b) &&
-                mxio__bn_params_of(&a, &bp) && bp.axis == 1) {
-                c.bn = u[t].user;
-                t = c.bn;
-            }
+        if (u[t].n == 1 && u[t].user >= 0 && u[t].src == 0 && foldable_bn(net, u[t].user)) {
+            c.bn = u[t].user;
+            t = c.bn;
         }
         if (u[t].n == 1 && u[t].user >= 0) {
             int ai = u[t].user;
@@ -450,20 +479,9 @@ static void plan_chains(const mxio_net *net, chain *ch, int *absorbed, uses *u) 
                 }
             }
         }
-        if (u[t].n == 1 && u[t].user >= 0) {
-            int xi = u[t].user;
-            const mxio__layer *x = &net->layers[xi];
-            const mxio__op *xop = layer_op(net, xi);
-            mxio__attrs a = {.kv = x->attrs, .n = x->nattrs, .op = xop};
-            mxio__act_params ap;
-            if (xop && x->nsrcs == 1 && mxio__act_params_of(&a, &ap) &&
-                (ap.type == MXIO__ACT_RELU || ap.type == MXIO__ACT_LEAKY ||
-                 ap.type == MXIO__ACT_CLIP || ap.type == MXIO__ACT_SIGMOID ||
-                 ap.type == MXIO__ACT_TANH || ap.type == MXIO__ACT_ELU ||
-                 ap.type == MXIO__ACT_GELU)) {
-                c.act = xi;
-                t = xi;
-            }
+        if (u[t].n == 1 && u[t].user >= 0 && post_act_of(net, u[t].user) >= 0) {
+            c.act = u[t].user;
+            t = c.act;
         }
         ch[i] = c;
         if (c.bn >= 0) absorbed[c.bn] = (int)i;
@@ -472,9 +490,12 @@ static void plan_chains(const mxio_net *net, chain *ch, int *absorbed, uses *u) 
     }
 }
 
+static bool same_dims(const mxio__tdesc *a, const mxio__tdesc *b) {
+    return a->ndim == b->ndim && !memcmp(a->dims, b->dims, (size_t)a->ndim * sizeof *a->dims);
+}
+
 static bool same_layout(const mxio__tdesc *a, const mxio__tdesc *b) {
-    if (a->ndim != b->ndim || memcmp(a->dims, b->dims, (size_t)a->ndim * sizeof *a->dims))
-        return false;
+    if (!same_dims(a, b)) return false;
     if (a->layout != b->layout) return false;
     return a->layout == MXIO__LAYOUT_PLAIN || dnnl_memory_desc_equal(&a->md, &b->md);
 }
@@ -529,13 +550,15 @@ static mxio_status fuse_weights(mxio_runner *r, const mxio_net *net, const mxio_
     }
     fz->weight = wf;
     fz->bias = bf;
-    if (c->act >= 0) {
-        const mxio__layer *x = &net->layers[c->act];
-        mxio__attrs a = {.kv = x->attrs, .n = x->nattrs, .op = layer_op(net, c->act)};
-        fz->post_act = mxio__act_params_of(&a, &fz->act);
-    }
     fz->post_sum = c->add >= 0;
     return MXIO_OK;
+}
+
+static void fuse_act(const mxio_net *net, const chain *c, mxio__fusion *fz) {
+    if (c->act < 0) return;
+    const mxio__layer *x = &net->layers[c->act];
+    mxio__attrs a = {.kv = x->attrs, .n = x->nattrs, .op = layer_op(net, c->act)};
+    fz->post_act = mxio__act_params_of(&a, &fz->act);
 }
 
 static void shape_of(const mxio__tdesc *d, mxio__shape *s) {
@@ -612,22 +635,47 @@ static mxio_status compile_layer(mxio_runner *r, const mxio_net *net, const mxio
             c->add = c->act = -1;
         }
     }
+    bool conv_head = op == mxio__op_find("Convolution");
+    if (!conv_head && c->act >= 0 && nin >= 1 &&
+        (r->vals[in[0]].desc.ndim < 2 || r->vals[in[0]].desc.ndim > 5)) {
+        /* oneDNN normalises ranks 2-5: the relu runs as its own layer */
+        absorbed[c->act] = -1;
+        c->act = -1;
+    }
     bool fused = c->bn >= 0 || c->add >= 0 || c->act >= 0;
     mxio__fusion fz = {0};
     uint32_t packed = 0;
     size_t tail = li;
     if (fused) {
-        if ((st = fuse_weights(r, net, params, c, in, nin, &fz, err))) return st;
+        if (conv_head && (st = fuse_weights(r, net, params, c, in, nin, &fz, err))) return st;
+        fuse_act(net, c, &fz);
         tail = (size_t)(c->act >= 0 ? c->act : c->add >= 0 ? c->add : c->bn);
     }
-    for (int attempt = 0; attempt < 2; attempt++) {
-        bool blocked_in = false;
+    /* Layouts tried in turn: the inputs as they are; every activation shaped
+     * like the first blocked input in that input's layout (an element-wise op
+     * whose operands arrived in different layouts: one reorder, and the result
+     * stays blocked for the next layer; not for a net output, which would need
+     * a second one); all plain (the C kernels). */
+    int lead = -1, attempt;
+    for (int i = 0; i < nin && lead < 0; i++)
+        if (r->vals[in[i]].desc.layout != MXIO__LAYOUT_PLAIN) lead = i;
+    for (attempt = 0; attempt < 3; attempt++) {
+        bool changed = false;
+        if (attempt == 2) /* a kernel that takes only plain tensors */
+            for (int i = 0; i < nin; i++)
+                if ((st = plain_of(r, in[i], &in[i], err))) return st;
         for (int i = 0; i < nin; i++) {
             const value *v = &r->vals[in[i]];
             descs[i] = v->desc;
             cst[i] = v->kind == VAL_CONST ? r->consts[v->index] : NULL;
-            blocked_in |= v->desc.layout != MXIO__LAYOUT_PLAIN;
+            if (attempt == 1 && v->kind != VAL_CONST && v->desc.dtype == MXIO_DTYPE_FLOAT32 &&
+                !same_layout(&v->desc, &r->vals[in[lead]].desc) &&
+                same_dims(&v->desc, &r->vals[in[lead]].desc)) {
+                descs[i] = r->vals[in[lead]].desc;
+                changed = true;
+            }
         }
+        if (attempt == 1 && (!changed || feeds_output[tail])) continue; /* plain is as cheap */
         mxio__kernel_req req = {.ctx = &r->ctx, .attrs = &attrs, .node_name = l->name,
                                 .nin = nin, .in = descs, .constant = cst, .nout = nout,
                                 .out = osh, .blocked_out = !feeds_output[tail],
@@ -635,16 +683,26 @@ static mxio_status compile_layer(mxio_runner *r, const mxio_net *net, const mxio
         packed = 0;
         st = op->kernel(&req, &k, err);
         if (st == MXIO_OK) break;
-        if (!blocked_in || attempt) {
+        if (lead < 0 || attempt == 2) {
             char pre[256];
             snprintf(pre, sizeof pre, "%s: layer '%s' (%s): ", net->label ? net->label : "net",
                      l->name, l->op);
             mxio__error_prefix(err, pre);
             return st;
         }
-        /* A kernel that takes only plain tensors: reorder its blocked inputs. */
-        for (int i = 0; i < nin; i++)
-            if ((st = plain_of(r, in[i], &in[i], err))) return st;
+    }
+    for (int i = 0; attempt == 1 && i < nin; i++) {
+        if (same_layout(&r->vals[in[i]].desc, &descs[i])) continue;
+        mxio__kernel *ro = NULL;
+        step *rs;
+        mxio__tdesc from = r->vals[in[i]].desc;
+        if ((st = mxio__k_reorder_create(&r->ctx, &from, &descs[i], &ro, err)) ||
+            (st = add_step(r, ro, "layout reorder", &in[i], 1, true, &rs, err))) {
+            mxio__kernel_free(k);
+            return st;
+        }
+        r->nreorders++;
+        in[i] = rs->out[0];
     }
     for (int j = 0; j < k->nout && j < nout; j++) {
         const mxio__tdesc *d = &k->out[j];

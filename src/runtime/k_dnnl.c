@@ -762,3 +762,115 @@ fail:
     }
     return mxio__rt_kernel_done(k, out, err);
 }
+
+/* ---- BatchNorm on oneDNN (inference: global statistics) ------------------------------ */
+
+typedef struct bnorm_impl {
+    dnnl_primitive_t prim;
+    dnnl_memory_desc_t data, stat, pad;
+    bool use_scale;
+    float *consts; /* gamma, beta, mean, var (C each) when they were constant, else NULL */
+    int64_t c;
+} bnorm_impl;
+
+static void bnorm_destroy(mxio__kernel *k) {
+    bnorm_impl *b = k->impl;
+    if (!b) return;
+    if (b->prim) dnnl_primitive_destroy(b->prim);
+    mxio__rt_free(b->consts);
+    free(b);
+    k->impl = NULL;
+}
+
+static mxio_status bnorm_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
+                             void *const *out, void *scratch, mxio_error *err) {
+    const bnorm_impl *b = k->impl;
+    const char *op = k->op;
+    mxio_status status = MXIO_OK;
+    dnnl_engine_t eng = ex->ctx->engine;
+    dnnl_memory_t mem[7] = {0};
+    dnnl_exec_arg_t args[7];
+    int n = 0;
+    /* arguments 1..4: gamma, beta, mean, var */
+    const void *arg[5] = {in[0]};
+    for (int i = 1; i < 5; i++) arg[i] = b->consts ? (const void *)(b->consts + (i - 1) * b->c) : in[i];
+    static const int stat_args[4] = {DNNL_ARG_SCALE, DNNL_ARG_SHIFT, DNNL_ARG_MEAN, DNNL_ARG_VARIANCE};
+    DNNL_TRY(dnnl_memory_create(&mem[n], &b->data, eng, (void *)arg[0]), "memory");
+    args[n] = (dnnl_exec_arg_t){DNNL_ARG_SRC, mem[n]};
+    n++;
+    for (int i = b->use_scale ? 0 : 1; i < 4; i++, n++) {
+        DNNL_TRY(dnnl_memory_create(&mem[n], &b->stat, eng, (void *)arg[i + 1]), "memory");
+        args[n] = (dnnl_exec_arg_t){stat_args[i], mem[n]};
+    }
+    DNNL_TRY(dnnl_memory_create(&mem[n], &b->data, eng, out[0]), "memory");
+    args[n] = (dnnl_exec_arg_t){DNNL_ARG_DST, mem[n]};
+    n++;
+    DNNL_TRY(dnnl_memory_create(&mem[n], &b->pad, eng, scratch), "memory");
+    args[n] = (dnnl_exec_arg_t){DNNL_ARG_SCRATCHPAD, mem[n]};
+    n++;
+    DNNL_TRY(dnnl_primitive_execute(b->prim, ex->stream, n, args), "execution");
+    DNNL_TRY(dnnl_stream_wait(ex->stream), "execution");
+fail:
+    for (int i = 0; i < 7; i++)
+        if (mem[i]) dnnl_memory_destroy(mem[i]);
+    return status;
+}
+
+mxio_status mxio__k_batchnorm_dnnl_create(const mxio__rt_ctx *ctx, const mxio__bn_params *p,
+                                          const mxio__tdesc *in, const float *const *constant,
+                                          bool fuse_relu, mxio__kernel **out, mxio_error *err) {
+    const char *op = "BatchNorm";
+    mxio_status status = MXIO_OK;
+    int nd = in[0].ndim;
+    if (nd < 2 || nd > 5 || mxio__rt_axis(p->axis, nd) != 1 || in[0].dtype != MXIO_DTYPE_FLOAT32)
+        return mxio__fail(err, MXIO_E_UNSUPPORTED,
+                          "runtime: %s on oneDNN: needs float32 data of rank 2-5 normalised over axis 1", op);
+    int64_t c = in[0].dims[1];
+    mxio__tdesc all[5];
+    all[0] = in[0];
+    for (int i = 1; i < 5; i++) mxio__tdesc_plain(&all[i], 1, &c);
+    mxio__kernel *k = mxio__kernel_new(op, 5, all, 0);
+    bnorm_impl *b = calloc(1, sizeof *b);
+    dnnl_primitive_attr_t attr = NULL;
+    dnnl_primitive_desc_t pd = NULL;
+    bool consts = constant && constant[1] && constant[2] && constant[3] && constant[4];
+    size_t cbytes;
+    if (!k || !b || !mxio__mul_size((size_t)c, 4 * sizeof(float), &cbytes) ||
+        (consts && !(b->consts = mxio__rt_alloc(cbytes)))) {
+        mxio__kernel_free(k);
+        free(b);
+        return mxio__fail(err, MXIO_E_NOMEM, "runtime: %s", op);
+    }
+    k->impl = b;
+    k->destroy = bnorm_destroy;
+    k->run = bnorm_run;
+    k->in_place_ok = true; /* oneDNN normalises in place */
+    k->out[0] = in[0];
+    b->c = c;
+    /* fix_gamma: MXNet uses gamma = 1 whatever the array holds, i.e. no scale */
+    b->use_scale = !p->fix_gamma;
+    if (consts)
+        for (int i = 0; i < 4; i++) memcpy(b->consts + i * c, constant[i + 1], (size_t)c * sizeof(float));
+    dnnl_dims_t cd = {c};
+    DNNL_TRY(user_src(&b->data, &in[0]), "input descriptor");
+    DNNL_TRY(dnnl_memory_desc_init_by_tag(&b->stat, 1, cd, dnnl_f32, dnnl_a), "statistics descriptor");
+    unsigned flags = dnnl_use_global_stats | dnnl_use_shift | (b->use_scale ? dnnl_use_scale : 0) |
+                     (fuse_relu ? dnnl_fuse_norm_relu : 0);
+    dnnl_batch_normalization_desc_t bd;
+    DNNL_TRY(dnnl_batch_normalization_forward_desc_init(&bd, dnnl_forward_inference, &b->data,
+                                                        p->eps, flags),
+             "batch normalization descriptor");
+    DNNL_TRY(user_attr(&attr, NULL), "attributes");
+    DNNL_TRY(dnnl_primitive_desc_create(&pd, &bd, attr, ctx->engine, NULL), "batch normalization");
+    b->pad = *dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0);
+    DNNL_TRY(dnnl_primitive_create(&b->prim, pd), "primitive creation");
+    k->scratch_bytes = align_up(dnnl_memory_desc_get_size(&b->pad));
+fail:
+    if (pd) dnnl_primitive_desc_destroy(pd);
+    if (attr) dnnl_primitive_attr_destroy(attr);
+    if (status != MXIO_OK) {
+        mxio__kernel_free(k);
+        return status;
+    }
+    return mxio__rt_kernel_done(k, out, err);
+}

@@ -121,6 +121,16 @@ typedef struct mxio__bn_params {
 mxio_status mxio__k_batchnorm_create(const mxio__rt_ctx *ctx, const mxio__bn_params *p,
                                      const mxio__tdesc *in, mxio__kernel **out, mxio_error *err);
 
+/* The same on oneDNN (batch_normalization, forward_inference with global
+ * stats), for data of rank 2-5 normalised over axis 1, in the layout the data
+ * has (plain or a oneDNN layout; the output keeps it). `constant` (may be NULL)
+ * gives the fp32 values of constant inputs in argument order: when gamma, beta,
+ * mean and var all are, they are copied now and the run-time pointers ignored.
+ * fuse_relu: out = max(0, BatchNorm(x)) (oneDNN's fuse_norm_relu). */
+mxio_status mxio__k_batchnorm_dnnl_create(const mxio__rt_ctx *ctx, const mxio__bn_params *p,
+                                          const mxio__tdesc *in, const float *const *constant,
+                                          bool fuse_relu, mxio__kernel **out, mxio_error *err);
+
 /* BatchNorm at inference as y = x * scale[c] + shift[c] (what the kernel computes). */
 void mxio__bn_scale_shift(const mxio__bn_params *p, int64_t channels, const float *gamma,
                           const float *beta, const float *mean, const float *var, float *scale,
