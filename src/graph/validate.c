@@ -145,9 +145,11 @@ static mxio_status validate_graph(const struct mxio_symbol *s, const char *label
                                      label, path, i, qname(q, sizeof q, n->name), k,
                                      n->control_deps[k], s->nnodes);
         for (size_t k = 0; k < n->nsubgraphs; k++) {
+            /* A path deeper than the buffer is cut: it only names the node in messages. */
             char sub[512];
-            snprintf(sub, sizeof sub, "%snode %zu ('%s') subgraph %zu: ", path, i,
-                     qname(q, sizeof q, n->name), k);
+            if (snprintf(sub, sizeof sub, "%snode %zu ('%s') subgraph %zu: ", path, i,
+                         qname(q, sizeof q, n->name), k) >= (int)sizeof sub)
+                sub[sizeof sub - 1] = '\0';
             mxio_status st = validate_graph(n->subgraphs[k], label, sub, depth + 1, err);
             if (st) return st;
         }

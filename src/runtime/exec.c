@@ -241,7 +241,7 @@ static mxio_status plain_of(mxio_runner *r, int vi, int *out, mxio_error *err) {
     mxio__tdesc from = r->vals[vi].desc;
     mxio_status st = mxio__k_reorder_create(&r->ctx, &from, NULL, &k, err);
     if (st) return st;
-    step *s;
+    step *s = NULL;
     char name[64];
     snprintf(name, sizeof name, "reorder %d", vi);
     if ((st = add_step(r, k, name, &vi, 1, true, &s, err))) return st;
@@ -743,7 +743,7 @@ static mxio_status compile_layer(mxio_runner *r, const mxio_net *net, const mxio
         }
         if (!same_layout(&r->vals[rv].desc, &k->out[0])) {
             mxio__kernel *ro = NULL;
-            step *rs_step;
+            step *rs_step = NULL;
             mxio__tdesc from = r->vals[rv].desc, to = k->out[0];
             if ((st = mxio__k_reorder_create(&r->ctx, &from, &to, &ro, err))) {
                 mxio__kernel_free(k);
@@ -759,7 +759,7 @@ static mxio_status compile_layer(mxio_runner *r, const mxio_net *net, const mxio
         alias = nin;
         in[nin++] = rv;
     }
-    step *s;
+    step *s = NULL;
     if ((st = add_step(r, k, l->name, in, nin, false, &s, err))) return st;
     s->alias_in = alias;
     for (int j = 0; j < s->nout && j < l->nout; j++) port_vals[li][j] = s->out[j];
