@@ -287,6 +287,21 @@ static const mxio__var_attr kl_sparse_compose[] = {
 /* ---- kernels (src/runtime): one binding per record below */
 #include "../runtime/exec.h"
 
+/* The forward is the identity of the data; moving_avg only feeds the regulariser's
+ * gradient, so the kernel takes it as an input it never reads. */
+static mxio_status kl_identity_kernel(const mxio__kernel_req *r, mxio__kernel **k,
+                                      mxio_error *err) {
+    mxio_status st = mxio__k_dropout_create(r->ctx, false, &r->in[0], k, err);
+    if (st || r->nin < 2) return st;
+    if (!mxio__kernel_set_nin(*k, r->nin)) {
+        mxio__kernel_free(*k);
+        *k = NULL;
+        return mxio__fail(err, MXIO_E_NOMEM, "out of memory");
+    }
+    for (int i = 1; i < r->nin; i++) (*k)->in[i] = r->in[i];
+    return MXIO_OK;
+}
+
 bool mxio__bn_params_of(const mxio__attrs *a, mxio__bn_params *p) {
     double eps;
     int64_t axis = 1; /* BatchNorm_v1 has no axis: channels are axis 1 */
@@ -491,6 +506,7 @@ const mxio__op mxio__ops_norm[] = {
      .output_names = (const char *const[]){"output", "mean", "var", "workspace", NULL},
      .compose_attrs = bn_compose},
     {.name = "IdentityAttachKLSparseReg",
+     .kernel = kl_identity_kernel,
      .layer = &kl_identity_rule,
      .kind = MXIO__KIND_NORM,
      .infer_shape = kl_sparse_infer,

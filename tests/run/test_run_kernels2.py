@@ -540,3 +540,22 @@ def test_warpctc_forward_is_softmax(mx, mxio, tmp_path):
     got, _ = ro.run_mxio(mxio, sym_path, params, {"data": x}, tmp_path)
     assert op_names(sym_path) == {"null", "WarpCTC"}
     ro.compare("WarpCTC", list(got.values())[0], want, RTOL, ATOL)
+
+
+def test_identity_attach_kl_sparse_reg(mx, mxio, tmp_path):
+    """The forward is the identity; its moving_avg aux state is an array the kernel
+    must accept and ignore (MXNet runs it at inference)."""
+    rng = np.random.RandomState(41)
+    d = mx.sym.Variable("data")
+    s = mx.sym.IdentityAttachKLSparseReg(mx.sym.FullyConnected(d, num_hidden=6, name="fc"),
+                                         name="kl")
+    s = mx.sym.Activation(s, act_type="sigmoid", name="act")
+    x = uniform(rng, (3, 4))
+    sym_path = tmp_path / "kl-symbol.json"
+    s.save(str(sym_path))
+    params = tmp_path / "kl-0000.params"
+    args, auxs = ro.random_params(s, {"data": x.shape}, params)
+    assert "kl_moving_avg" in auxs
+    want = ro.mxnet_forward(s, args, auxs, {"data": x})[0]
+    got, _ = ro.run_mxio(mxio, sym_path, params, {"data": x}, tmp_path)
+    ro.compare("IdentityAttachKLSparseReg", list(got.values())[0], want)
