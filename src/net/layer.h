@@ -125,6 +125,9 @@ typedef struct mxio__layer {
     mxio__kv *attrs;
     size_t nattrs;
     char *failure; /* set when the node could not be translated: why */
+    /* A fused op's first subgraph as symbol JSON (the runtime binds
+     * _sg_mkldnn_conv from its inner Convolution/BatchNorm/activation), or NULL. */
+    char *subgraph_json;
 } mxio__layer;
 
 void mxio__layer_clear(mxio__layer *l);

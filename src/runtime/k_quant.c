@@ -1,0 +1,733 @@
+/* k_quant.c - MXNet 1.9.1's oneDNN int8 inference ops.
+ *
+ * MXNet's CPU build runs these through oneDNN reorders and primitives; the
+ * arithmetic reproduced here is theirs: scales are range / max(|min|, |max|)
+ * with the ranges 127.5 (int8) and 255.5 (uint8); float to integer is
+ * round-to-nearest-even after saturation (oneDNN's cvtps2dq). The quantized
+ * convolution accumulates in int32 on oneDNN (exact with VNNI) and the
+ * requantisation - (acc + bias) * scale, activation, residual sum as a fused
+ * multiply-add, activation, saturate, round - is done here in C in the same
+ * order as oneDNN's int8 convolution kernels, because the data ranges (and so
+ * the bias and output scales) are run-time inputs. */
+#include "k_quant.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
+
+static float max_abs(float a, float b) {
+    float x = fabsf(a), y = fabsf(b);
+    return x > y ? x : y;
+}
+
+/* GetQuantizeScale: a zero range gives INT32_MAX (as float) instead of inf. */
+static float quantize_scale(mxio_dtype t, float lo, float hi) {
+    float real = max_abs(lo, hi);
+    float range = t == MXIO_DTYPE_INT8 ? MXIO__Q_INT8_RANGE : MXIO__Q_UINT8_RANGE;
+    return real != 0.0f ? range / real : (float)INT32_MAX;
+}
+
+static bool is_q8(mxio_dtype t) { return t == MXIO_DTYPE_INT8 || t == MXIO_DTYPE_UINT8; }
+
+/* Saturate then round half to even (oneDNN's f32 -> s8/u8/s32 conversion). */
+static float sat_round(float v, float lo, float hi) {
+    if (v < lo) v = lo;
+    if (v > hi) v = hi;
+    return nearbyintf(v);
+}
+
+static float q8_load(const void *p, mxio_dtype t, int64_t i) {
+    return t == MXIO_DTYPE_INT8 ? (float)((const int8_t *)p)[i] : (float)((const uint8_t *)p)[i];
+}
+
+static void q8_store(void *p, mxio_dtype t, int64_t i, float v) {
+    if (t == MXIO_DTYPE_INT8) ((int8_t *)p)[i] = (int8_t)v;
+    else ((uint8_t *)p)[i] = (uint8_t)v;
+}
+
+static void q8_bounds(mxio_dtype t, float *lo, float *hi) {
+    *lo = t == MXIO_DTYPE_INT8 ? -128.0f : 0.0f;
+    *hi = t == MXIO_DTYPE_INT8 ? 127.0f : 255.0f;
+}
+
+static void range_out(mxio__kernel *k, int at) {
+    int64_t one = 1;
+    mxio__tdesc_plain(&k->out[at], 1, &one);
+}
+
+static mxio_status check_plain(const char *op, const mxio__tdesc *t, int i, mxio_error *err) {
+    if (t->layout != MXIO__LAYOUT_PLAIN)
+        return mxio__fail(err, MXIO_E_UNSUPPORTED, "runtime: %s input %d: blocked layout not accepted here", op, i);
+    if (t->ndim < 1 || t->ndim > MXIO__RT_MAX_DIMS || mxio__tdesc_numel(t) < 0)
+        return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s input %d: bad shape", op, i);
+    return MXIO_OK;
+}
+
+static mxio_status check_range(const char *op, int nin, const mxio__tdesc *in, int from, int count,
+                               mxio_error *err) {
+    for (int i = from; i < from + count; i++) {
+        if (i >= nin || in[i].dtype != MXIO_DTYPE_FLOAT32 || mxio__tdesc_numel(&in[i]) != 1 ||
+            in[i].layout != MXIO__LAYOUT_PLAIN)
+            return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s input %d must be a float32 range of one value",
+                              op, i);
+    }
+    return MXIO_OK;
+}
+
+static mxio__kernel *new_kernel(const char *op, int nin, const mxio__tdesc *in, size_t impl,
+                                mxio__kernel_run_fn run, int nout, mxio_error *err) {
+    mxio__kernel *k = mxio__kernel_new(op, nin, in, impl);
+    if (!k || !mxio__kernel_set_nout(k, nout)) {
+        mxio__kernel_free(k);
+        mxio__fail(err, MXIO_E_NOMEM, "runtime: %s: out of memory", op);
+        return NULL;
+    }
+    k->run = run;
+    k->destroy = mxio__kernel_default_destroy;
+    return k;
+}
+
+/* ---- _contrib_quantize_v2 ----------------------------------------------------- */
+
+typedef struct quantize_impl {
+    mxio__quantize_params p;
+    mxio_dtype in_dtype;
+    int64_t n;
+} quantize_impl;
+
+static mxio_status quantize_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
+                                void *const *out, void *scratch, mxio_error *err) {
+    (void)ex, (void)scratch, (void)err;
+    const quantize_impl *q = k->impl;
+    float *omin = out[1], *omax = out[2];
+    if (is_q8(q->in_dtype)) { /* already quantized: pass through */
+        memcpy(out[0], in[0], (size_t)q->n);
+        if (q->p.calib) {
+            *omin = q->p.calib_min;
+            *omax = q->p.calib_max;
+        } else if (q->in_dtype == MXIO_DTYPE_UINT8) {
+            *omin = 0.0f;
+            *omax = MXIO__Q_UINT8_RANGE;
+        } else {
+            *omin = -MXIO__Q_INT8_RANGE;
+            *omax = MXIO__Q_INT8_RANGE;
+        }
+        return MXIO_OK;
+    }
+    const float *x = in[0];
+    float lo = FLT_MAX, hi = -FLT_MAX;
+    if (q->p.calib) {
+        lo = q->p.calib_min;
+        hi = q->p.calib_max;
+    } else {
+        for (int64_t i = 0; i < q->n; i++) {
+            if (x[i] > hi) hi = x[i];
+            if (x[i] < lo) lo = x[i];
+        }
+    }
+    mxio_dtype t = q->p.out_dtype;
+    if (t == MXIO_DTYPE_UINT8) {
+        *omin = lo;
+        *omax = hi;
+    } else {
+        *omin = -max_abs(lo, hi);
+        *omax = max_abs(lo, hi);
+    }
+    /* MXNet's oneDNN quantize has no zero-range guard: scale = range / real */
+    float scale = (t == MXIO_DTYPE_INT8 ? MXIO__Q_INT8_RANGE : MXIO__Q_UINT8_RANGE) / max_abs(lo, hi);
+    float qlo, qhi;
+    q8_bounds(t, &qlo, &qhi);
+    for (int64_t i = 0; i < q->n; i++) q8_store(out[0], t, i, sat_round(x[i] * scale, qlo, qhi));
+    return MXIO_OK;
+}
+
+mxio_status mxio__k_quantize_create(const mxio__rt_ctx *ctx, const mxio__quantize_params *p,
+                                    const mxio__tdesc *data, mxio__kernel **out, mxio_error *err) {
+    (void)ctx;
+    const char *op = "_contrib_quantize_v2";
+    mxio_status st = check_plain(op, data, 0, err);
+    if (st) return st;
+    if (data->dtype != MXIO_DTYPE_FLOAT32 && !is_q8(data->dtype))
+        return mxio__fail(err, MXIO_E_UNSUPPORTED, "runtime: %s: input dtype %d (float32, int8 or uint8 only)",
+                          op, (int)data->dtype);
+    if (!is_q8(p->out_dtype))
+        return mxio__fail(err, MXIO_E_UNSUPPORTED, "runtime: %s: output dtype %d", op, (int)p->out_dtype);
+    mxio__kernel *k = new_kernel(op, 1, data, sizeof(quantize_impl), quantize_run, 3, err);
+    if (!k) return MXIO_E_NOMEM;
+    quantize_impl *q = k->impl;
+    q->p = *p;
+    q->in_dtype = data->dtype;
+    q->n = mxio__tdesc_numel(data);
+    k->out[0] = *data;
+    k->out[0].dtype = is_q8(data->dtype) ? data->dtype : p->out_dtype;
+    range_out(k, 1);
+    range_out(k, 2);
+    return mxio__rt_kernel_done(k, out, err);
+}
+
+/* ---- _contrib_dequantize --------------------------------------------------------- */
+
+typedef struct dequantize_impl {
+    mxio_dtype in_dtype;
+    int64_t n;
+} dequantize_impl;
+
+static mxio_status dequantize_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
+                                  void *const *out, void *scratch, mxio_error *err) {
+    (void)ex, (void)scratch, (void)err;
+    const dequantize_impl *d = k->impl;
+    float lo = *(const float *)in[1], hi = *(const float *)in[2];
+    float range = d->in_dtype == MXIO_DTYPE_INT8 ? MXIO__Q_INT8_RANGE : MXIO__Q_UINT8_RANGE;
+    float scale = max_abs(lo, hi) / range;
+    float *y = out[0];
+    for (int64_t i = 0; i < d->n; i++) y[i] = scale * q8_load(in[0], d->in_dtype, i);
+    return MXIO_OK;
+}
+
+mxio_status mxio__k_dequantize_create(const mxio__rt_ctx *ctx, const mxio__tdesc *in,
+                                      mxio__kernel **out, mxio_error *err) {
+    (void)ctx;
+    const char *op = "_contrib_dequantize";
+    mxio_status st = check_plain(op, &in[0], 0, err);
+    if (st || (st = check_range(op, 3, in, 1, 2, err))) return st;
+    if (!is_q8(in[0].dtype))
+        return mxio__fail(err, MXIO_E_UNSUPPORTED,
+                          "runtime: %s: input dtype %d (int8 or uint8 only; int32 is not supported)", op,
+                          (int)in[0].dtype);
+    mxio__kernel *k = new_kernel(op, 3, in, sizeof(dequantize_impl), dequantize_run, 1, err);
+    if (!k) return MXIO_E_NOMEM;
+    dequantize_impl *d = k->impl;
+    d->in_dtype = in[0].dtype;
+    d->n = mxio__tdesc_numel(&in[0]);
+    k->out[0] = in[0];
+    k->out[0].dtype = MXIO_DTYPE_FLOAT32;
+    return mxio__rt_kernel_done(k, out, err);
+}
+
+/* ---- _contrib_quantized_pooling --------------------------------------------------- */
+
+typedef struct qpool_impl {
+    mxio__qpool_params p;
+    mxio_dtype t;
+    int64_t n, c, in[3], out[3];
+} qpool_impl;
+
+static mxio_status qpool_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
+                             void *const *out, void *scratch, mxio_error *err) {
+    (void)ex, (void)scratch, (void)err;
+    const qpool_impl *q = k->impl;
+    const mxio__qpool_params *p = &q->p;
+    int64_t isz = q->in[0] * q->in[1] * q->in[2], osz = q->out[0] * q->out[1] * q->out[2];
+    int64_t ksize = p->kernel[0] * p->kernel[1] * p->kernel[2];
+    float lo, hi;
+    q8_bounds(q->t, &lo, &hi);
+    for (int64_t nc = 0; nc < q->n * q->c; nc++) {
+        int64_t ibase = nc * isz, obase = nc * osz, o = 0;
+        for (int64_t a = 0; a < q->out[0]; a++)
+            for (int64_t b = 0; b < q->out[1]; b++)
+                for (int64_t e = 0; e < q->out[2]; e++, o++) {
+                    int64_t s[3], t[3], pos[3] = {a, b, e};
+                    for (int d = 0; d < 3; d++) {
+                        s[d] = pos[d] * p->stride[d] - p->pad[d];
+                        t[d] = s[d] + p->kernel[d];
+                        if (s[d] < 0) s[d] = 0;
+                        if (t[d] > q->in[d]) t[d] = q->in[d];
+                    }
+                    float best = lo;
+                    int64_t sum = 0, cnt = 0;
+                    for (int64_t i = s[0]; i < t[0]; i++)
+                        for (int64_t j = s[1]; j < t[1]; j++)
+                            for (int64_t l = s[2]; l < t[2]; l++) {
+                                float v = q8_load(in[0], q->t, ibase + (i * q->in[1] + j) * q->in[2] + l);
+                                if (v > best) best = v;
+                                sum += (int64_t)v;
+                                cnt++;
+                            }
+                    float v = best;
+                    if (p->avg) {
+                        /* oneDNN's int8 average: the int32 sum times 1/count, rounded */
+                        int64_t div = p->count_include_pad ? ksize : cnt;
+                        v = div ? sat_round((float)sum * (1.0f / (float)div), lo, hi) : 0.0f;
+                    }
+                    q8_store(out[0], q->t, obase + o, v);
+                }
+    }
+    ((float *)out[1])[0] = ((const float *)in[1])[0];
+    ((float *)out[2])[0] = ((const float *)in[2])[0];
+    return MXIO_OK;
+}
+
+mxio_status mxio__k_qpool_create(const mxio__rt_ctx *ctx, const mxio__qpool_params *p,
+                                 const mxio__tdesc *in, const int64_t *out_dims,
+                                 mxio__kernel **out, mxio_error *err) {
+    (void)ctx;
+    const char *op = "_contrib_quantized_pooling";
+    mxio_status st = check_plain(op, &in[0], 0, err);
+    if (st || (st = check_range(op, 3, in, 1, 2, err))) return st;
+    if (!is_q8(in[0].dtype))
+        return mxio__fail(err, MXIO_E_UNSUPPORTED, "runtime: %s: input dtype %d (int8 or uint8 only)", op,
+                          (int)in[0].dtype);
+    if (p->nspatial < 1 || p->nspatial > 3 || in[0].ndim != p->nspatial + 2)
+        return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: %d-D data for a %d-D kernel", op, in[0].ndim,
+                          p->nspatial);
+    mxio__kernel *k = new_kernel(op, 3, in, sizeof(qpool_impl), qpool_run, 3, err);
+    if (!k) return MXIO_E_NOMEM;
+    qpool_impl *q = k->impl;
+    q->p = *p;
+    q->t = in[0].dtype;
+    q->n = in[0].dims[0];
+    q->c = in[0].dims[1];
+    int off = 3 - p->nspatial; /* spatial dims right-aligned into 3 */
+    for (int d = 0; d < 3; d++) {
+        q->in[d] = q->out[d] = 1;
+        q->p.kernel[d] = q->p.stride[d] = 1;
+        q->p.pad[d] = 0;
+    }
+    for (int d = 0; d < p->nspatial; d++) {
+        q->in[off + d] = in[0].dims[2 + d];
+        q->out[off + d] = out_dims[2 + d];
+        q->p.kernel[off + d] = p->kernel[d];
+        q->p.stride[off + d] = p->stride[d];
+        q->p.pad[off + d] = p->pad[d];
+        if (p->kernel[d] < 1 || p->stride[d] < 1 || p->pad[d] < 0 || out_dims[2 + d] < 1) {
+            mxio__kernel_free(k);
+            return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: bad pooling geometry", op);
+        }
+    }
+    k->out[0] = in[0];
+    k->out[0].dims[0] = out_dims[0];
+    k->out[0].dims[1] = out_dims[1];
+    for (int d = 0; d < p->nspatial; d++) k->out[0].dims[2 + d] = out_dims[2 + d];
+    range_out(k, 1);
+    range_out(k, 2);
+    return mxio__rt_kernel_done(k, out, err);
+}
+
+/* ---- quantized _sg_mkldnn_conv ------------------------------------------------------ */
+
+#define DNNL_TRY(call, what)                                                                      \
+    do {                                                                                          \
+        dnnl_status_t s_ = (call);                                                                \
+        if (s_ != dnnl_success) {                                                                 \
+            st = mxio__fail(err, MXIO_E_UNSUPPORTED, "runtime: %s: oneDNN %s failed (status %d)", \
+                            op, what, (int)s_);                                                   \
+            goto fail;                                                                            \
+        }                                                                                         \
+    } while (0)
+
+typedef struct qconv_impl {
+    mxio__qconv_params p;
+    mxio_dtype src_t, sum_t;
+    int64_t n, c, o, ospatial, wrow; /* wrow: weights per filter */
+    dnnl_primitive_t conv, src_reorder, wei_reorder;
+    dnnl_memory_desc_t user_src_md, src_md, wei_md, user_wei_md, dst_md, pad_md;
+    float *weight, *bias;  /* folded fp32 (kernel-owned) */
+    float *base_scale;     /* per filter: 127.5 / max|w| (before the bias clamp) */
+    float wmin, wmax;      /* over all weights (the uncalibrated, per-tensor case) */
+    void *packed;          /* weights quantized with base_scale, in wei_md */
+    size_t off_src, off_dst, off_pad, off_q, off_wplain, off_wpacked;
+} qconv_impl;
+
+static void qconv_destroy(mxio__kernel *k) {
+    qconv_impl *q = k->impl;
+    if (!q) return;
+    if (q->conv) dnnl_primitive_destroy(q->conv);
+    if (q->src_reorder) dnnl_primitive_destroy(q->src_reorder);
+    if (q->wei_reorder) dnnl_primitive_destroy(q->wei_reorder);
+    free(q->weight);
+    free(q->bias);
+    free(q->base_scale);
+    mxio__rt_free(q->packed);
+    free(q);
+    k->impl = NULL;
+}
+
+static dnnl_status_t reorder_exec(dnnl_primitive_t r, const dnnl_memory_desc_t *from_md, const void *from,
+                                  const dnnl_memory_desc_t *to_md, void *to, dnnl_engine_t eng,
+                                  dnnl_stream_t s) {
+    dnnl_memory_t a = NULL, b = NULL;
+    dnnl_status_t st = dnnl_memory_create(&a, from_md, eng, (void *)from);
+    if (st == dnnl_success) st = dnnl_memory_create(&b, to_md, eng, to);
+    if (st == dnnl_success) {
+        dnnl_exec_arg_t args[2] = {{DNNL_ARG_FROM, a}, {DNNL_ARG_TO, b}};
+        st = dnnl_primitive_execute(r, s, 2, args);
+    }
+    if (st == dnnl_success) st = dnnl_stream_wait(s);
+    if (a) dnnl_memory_destroy(a);
+    if (b) dnnl_memory_destroy(b);
+    return st;
+}
+
+static void quantize_weights(const qconv_impl *q, const float *scale, int8_t *dst) {
+    for (int64_t f = 0; f < q->o; f++)
+        for (int64_t i = 0; i < q->wrow; i++)
+            dst[f * q->wrow + i] = (int8_t)sat_round(q->weight[f * q->wrow + i] * scale[f], -128.0f, 127.0f);
+}
+
+static size_t align_up(size_t n) { return (n + MXIO__RT_ALIGN - 1) & ~(size_t)(MXIO__RT_ALIGN - 1); }
+
+static mxio_status qconv_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
+                             void *const *out, void *scratch, mxio_error *err) {
+    const qconv_impl *q = k->impl;
+    const mxio__qconv_params *p = &q->p;
+    const char *op = k->op;
+    mxio_status st = MXIO_OK;
+    dnnl_engine_t eng = ex->ctx->engine;
+    unsigned char *sc = scratch;
+    float dmin = *(const float *)in[p->min_index], dmax = *(const float *)in[p->min_index + 1];
+    float data_scale = quantize_scale(q->src_t, dmin, dmax);
+    bool calib = p->out_dtype != MXIO_DTYPE_INT32;
+    /* uncalibrated: int32 output, per-tensor weight scale, no output scale */
+    float out_scale = calib ? quantize_scale(p->out_dtype, p->out_min, p->out_max)
+                            : data_scale * q->base_scale[0];
+    float sum_scale = 0.0f;
+    if (p->with_sum) {
+        float smin = *(const float *)in[p->min_index + 2], smax = *(const float *)in[p->min_index + 3];
+        sum_scale = out_scale / quantize_scale(q->sum_t, smin, smax);
+    }
+    /* Per filter: the weight scale (MXNet caps it so the int32 bias stays
+     * below 2^30), the int32 bias and the requantisation scale. */
+    float *ws = (float *)(sc + q->off_q), *rq = ws + q->o;
+    int32_t *b32 = (int32_t *)(rq + q->o);
+    bool clamped = false;
+    for (int64_t f = 0; f < q->o; f++) {
+        float s = q->base_scale[f];
+        float b = q->bias ? q->bias[f] : 0.0f;
+        if (b != 0.0f && calib) {
+            float cap = (b > 0 ? (float)INT32_MAX : (float)INT32_MIN) / 2 / b / data_scale;
+            if (cap < s) {
+                s = cap;
+                clamped = true;
+            }
+        }
+        ws[f] = s;
+        float bs = s * data_scale;
+        b32[f] = (int32_t)sat_round(b * bs, -2147483648.0f, 2147483520.0f);
+        rq[f] = calib ? out_scale / data_scale / s : 1.0f;
+    }
+    const void *wei = q->packed;
+    if (clamped) {
+        int8_t *plain = (int8_t *)(sc + q->off_wplain);
+        quantize_weights(q, ws, plain);
+        DNNL_TRY(reorder_exec(q->wei_reorder, &q->user_wei_md, plain, &q->wei_md, sc + q->off_wpacked, eng,
+                              ex->stream),
+                 "weight reorder");
+        wei = sc + q->off_wpacked;
+    }
+    DNNL_TRY(reorder_exec(q->src_reorder, &q->user_src_md, in[0], &q->src_md, sc + q->off_src, eng, ex->stream),
+             "input reorder");
+    {
+        dnnl_memory_t m[4] = {0};
+        dnnl_status_t ds = dnnl_memory_create(&m[0], &q->src_md, eng, sc + q->off_src);
+        if (ds == dnnl_success) ds = dnnl_memory_create(&m[1], &q->wei_md, eng, (void *)wei);
+        if (ds == dnnl_success) ds = dnnl_memory_create(&m[2], &q->dst_md, eng, sc + q->off_dst);
+        if (ds == dnnl_success) ds = dnnl_memory_create(&m[3], &q->pad_md, eng, sc + q->off_pad);
+        if (ds == dnnl_success) {
+            dnnl_exec_arg_t args[4] = {{DNNL_ARG_SRC, m[0]}, {DNNL_ARG_WEIGHTS, m[1]},
+                                       {DNNL_ARG_DST, m[2]}, {DNNL_ARG_SCRATCHPAD, m[3]}};
+            ds = dnnl_primitive_execute(q->conv, ex->stream, 4, args);
+        }
+        if (ds == dnnl_success) ds = dnnl_stream_wait(ex->stream);
+        for (int i = 0; i < 4; i++)
+            if (m[i]) dnnl_memory_destroy(m[i]);
+        DNNL_TRY(ds, "convolution");
+    }
+    /* Requantise: the int32 output is channels-last; the output is NC... plain. */
+    const int32_t *acc = (const int32_t *)(sc + q->off_dst);
+    float lo, hi;
+    const void *res = p->with_sum ? in[p->sum_index] : NULL;
+    /* With a sum, MXNet's convolution writes into the residual's buffer in the
+     * residual's type (in place): it saturates to that type, and the output
+     * tensor holds those bytes (an int8 residual under a uint8 output caps the
+     * output at 127; checked against MXNet on ResNet-50 v1 int8). */
+    mxio_dtype store_t = res && calib ? q->sum_t : p->out_dtype;
+    if (calib) {
+        q8_bounds(store_t, &lo, &hi);
+    } else {
+        lo = -2147483648.0f; /* oneDNN saturates to the floats inside int32 */
+        hi = 2147483520.0f;
+    }
+    for (int64_t n = 0; n < q->n; n++)
+        for (int64_t s = 0; s < q->ospatial; s++) {
+            const int32_t *a = acc + (n * q->ospatial + s) * q->o;
+            for (int64_t f = 0; f < q->o; f++) {
+                int64_t at = (n * q->o + f) * q->ospatial + s;
+                float v = ((float)a[f] + (float)b32[f]) * rq[f];
+                if (p->relu && !(v > 0.0f)) v = 0.0f;
+                if (res) {
+                    /* the residual keeps its own type's values (an int8 residual
+                     * under a uint8 output is not clamped: checked against MXNet) */
+                    v = fmaf(sum_scale, q8_load(res, q->sum_t, at), v);
+                }
+                if (p->postsum_relu && !(v > 0.0f)) v = 0.0f;
+                if (calib) q8_store(out[0], store_t, at, sat_round(v, lo, hi));
+                else ((int32_t *)out[0])[at] = (int32_t)sat_round(v, lo, hi);
+            }
+        }
+    float omin = p->out_min, omax = p->out_max;
+    if (!calib) { /* QuantizationRangeForMultiplication: weights x data in int32 steps */
+        float wl = max_abs(q->wmin, q->wmax) / 127.0f;
+        float dl = max_abs(dmin, dmax) / (q->src_t == MXIO_DTYPE_INT8 ? 127.0f : 255.0f);
+        omax = wl * dl * 2147483648.0f;
+        omin = -omax;
+    }
+    ((float *)out[1])[0] = omin;
+    ((float *)out[2])[0] = omax;
+fail:
+    return st;
+}
+
+static dnnl_format_tag_t plain_tag(int ndim) {
+    static const dnnl_format_tag_t tags[] = {dnnl_format_tag_undef, dnnl_a, dnnl_ab, dnnl_abc,
+                                             dnnl_abcd, dnnl_abcde, dnnl_abcdef};
+    return ndim >= 1 && ndim <= 6 ? tags[ndim] : dnnl_format_tag_undef;
+}
+
+static dnnl_format_tag_t channels_last_tag(int ndim) {
+    return ndim == 3 ? dnnl_acb : ndim == 4 ? dnnl_acdb : ndim == 5 ? dnnl_acdeb : dnnl_format_tag_undef;
+}
+
+static dnnl_data_type_t dnnl_q8(mxio_dtype t) { return t == MXIO_DTYPE_INT8 ? dnnl_s8 : dnnl_u8; }
+
+mxio_status mxio__k_qconv_create(const mxio__rt_ctx *ctx, const mxio__qconv_params *p, int nin,
+                                 const mxio__tdesc *in, mxio__kernel **out, mxio_error *err) {
+    const char *op = "_sg_mkldnn_conv";
+    mxio_status st = check_plain(op, &in[0], 0, err);
+    if (st) return st;
+    if (!is_q8(in[0].dtype))
+        return mxio__fail(err, MXIO_E_UNSUPPORTED, "runtime: %s: quantized data of dtype %d (int8 or uint8 only)",
+                          op, (int)in[0].dtype);
+    if (!is_q8(p->out_dtype) && p->out_dtype != MXIO_DTYPE_INT32)
+        return mxio__fail(err, MXIO_E_UNSUPPORTED, "runtime: %s: output dtype", op);
+    int ns = p->nspatial;
+    if (ns < 1 || ns > 3 || in[0].ndim != ns + 2)
+        return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: %d-D data for a %d-D kernel", op, in[0].ndim, ns);
+    if ((st = check_range(op, nin, in, p->min_index, p->with_sum ? 4 : 2, err))) return st;
+    const int64_t *x = in[0].dims;
+    int64_t g = p->num_group, o = p->num_filter, c = x[1];
+    if (g < 1 || o < 1 || c % g || o % g)
+        return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: channels %lld and num_filter %lld must divide by num_group %lld",
+                          op, (long long)c, (long long)o, (long long)g);
+    if (g > 1 && o != g)
+        /* MXNet scales the weights per dim 0 of the grouped (g, o/g, ...) weights:
+         * per filter only when each group has one filter (depthwise) */
+        return mxio__fail(err, MXIO_E_UNSUPPORTED,
+                          "runtime: %s: a grouped int8 convolution with several filters per group is not supported", op);
+    mxio__tdesc outd = in[0];
+    outd.dtype = p->out_dtype;
+    outd.dims[1] = o;
+    int64_t osp = 1, wrow = c / g;
+    dnnl_dims_t sd, wd, dd, strides, dil, pl, pr;
+    for (int d = 0; d < ns; d++) {
+        int64_t k = p->kernel[d], s = p->stride[d], dl = p->dilate[d], pd = p->pad[d];
+        if (k < 1 || s < 1 || dl < 1 || pd < 0 || k > (INT64_C(1) << 31) || dl > (INT64_C(1) << 31) ||
+            pd > (INT64_C(1) << 31))
+            return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: bad kernel/stride/dilate/pad", op);
+        int64_t span = dl * (k - 1) + 1, od = (x[2 + d] + 2 * pd - span);
+        if (od < 0) return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: kernel larger than the padded input", op);
+        od = od / s + 1;
+        outd.dims[2 + d] = od;
+        strides[d] = s;
+        dil[d] = dl - 1;
+        pl[d] = pd;
+        pr[d] = (od - 1) * s + span - x[2 + d] - pd;
+        if (!mxio__rt_mul_i64(osp, od, &osp) || !mxio__rt_mul_i64(wrow, k, &wrow))
+            return mxio__fail(err, MXIO_E_LIMIT, "runtime: %s: output too large", op);
+    }
+    if (in[1].ndim != ns + 2 || in[1].dims[0] != o || mxio__tdesc_numel(&in[1]) != o * wrow)
+        return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: weight shape does not match the convolution", op);
+    if (p->with_sum) {
+        const mxio__tdesc *r = &in[p->sum_index];
+        bool same = r->ndim == outd.ndim && r->layout == MXIO__LAYOUT_PLAIN && is_q8(r->dtype);
+        for (int d = 0; same && d < r->ndim; d++) same = r->dims[d] == outd.dims[d];
+        if (!same)
+            return mxio__fail(err, MXIO_E_SHAPE,
+                              "runtime: %s: the sum input must be plain int8/uint8 shaped like the output", op);
+    }
+
+    mxio__kernel *k = mxio__kernel_new(op, nin, in, 0);
+    qconv_impl *q = calloc(1, sizeof *q);
+    dnnl_primitive_attr_t attr = NULL;
+    dnnl_primitive_desc_t pd = NULL;
+    int8_t *tmpw = NULL;
+    if (!k || !q || !mxio__kernel_set_nout(k, 3)) {
+        mxio__kernel_free(k);
+        free(q);
+        return mxio__fail(err, MXIO_E_NOMEM, "runtime: %s", op);
+    }
+    k->impl = q;
+    k->destroy = qconv_destroy;
+    k->run = qconv_run;
+    k->out[0] = outd;
+    range_out(k, 1);
+    range_out(k, 2);
+    q->p = *p;
+    q->p.weight = q->p.bias = NULL;
+    q->src_t = in[0].dtype;
+    q->sum_t = p->with_sum ? in[p->sum_index].dtype : MXIO_DTYPE_INT8;
+    q->n = x[0];
+    q->c = c;
+    q->o = o;
+    q->ospatial = osp;
+    q->wrow = wrow;
+    size_t wn = (size_t)(o * wrow);
+    q->weight = mxio__calloc_array(wn, sizeof(float));
+    q->base_scale = mxio__calloc_array((size_t)o, sizeof(float));
+    tmpw = malloc(wn ? wn : 1);
+    if (!q->weight || !q->base_scale || !tmpw || (p->bias && !(q->bias = mxio__calloc_array((size_t)o, sizeof(float))))) {
+        st = mxio__fail(err, MXIO_E_NOMEM, "runtime: %s: weights", op);
+        goto fail;
+    }
+    memcpy(q->weight, p->weight, wn * sizeof(float));
+    if (p->bias) memcpy(q->bias, p->bias, (size_t)o * sizeof(float));
+    for (int64_t f = 0; f < o; f++) { /* GetWeightScales, channel-wise */
+        float lo = FLT_MAX, hi = -FLT_MAX;
+        for (int64_t i = 0; i < wrow; i++) {
+            float w = q->weight[f * wrow + i];
+            if (w < lo) lo = w;
+            if (w > hi) hi = w;
+        }
+        q->base_scale[f] = quantize_scale(MXIO_DTYPE_INT8, lo, hi);
+        if (f == 0 || lo < q->wmin) q->wmin = lo;
+        if (f == 0 || hi > q->wmax) q->wmax = hi;
+    }
+    if (p->out_dtype == MXIO_DTYPE_INT32)
+        for (int64_t f = 0; f < o; f++) q->base_scale[f] = quantize_scale(MXIO_DTYPE_INT8, q->wmin, q->wmax);
+
+    for (int d = 0; d < in[0].ndim; d++) {
+        sd[d] = x[d];
+        dd[d] = outd.dims[d];
+    }
+    int wnd = 0;
+    if (g > 1) wd[wnd++] = g;
+    wd[wnd++] = o / g;
+    wd[wnd++] = c / g;
+    for (int d = 0; d < ns; d++) wd[wnd++] = p->kernel[d];
+    dnnl_memory_desc_t wany;
+    DNNL_TRY(dnnl_memory_desc_init_by_tag(&q->user_src_md, in[0].ndim, sd, dnnl_q8(q->src_t), plain_tag(in[0].ndim)),
+             "input descriptor");
+    DNNL_TRY(dnnl_memory_desc_init_by_tag(&q->src_md, in[0].ndim, sd, dnnl_q8(q->src_t), channels_last_tag(in[0].ndim)),
+             "input descriptor");
+    DNNL_TRY(dnnl_memory_desc_init_by_tag(&q->dst_md, in[0].ndim, dd, dnnl_s32, channels_last_tag(in[0].ndim)),
+             "output descriptor");
+    DNNL_TRY(dnnl_memory_desc_init_by_tag(&wany, wnd, wd, dnnl_s8, dnnl_format_tag_any), "weight descriptor");
+    DNNL_TRY(dnnl_memory_desc_init_by_tag(&q->user_wei_md, wnd, wd, dnnl_s8, plain_tag(wnd)), "weight descriptor");
+    DNNL_TRY(dnnl_primitive_attr_create(&attr), "attributes");
+    DNNL_TRY(dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_user), "attributes");
+    dnnl_convolution_desc_t cd;
+    DNNL_TRY(dnnl_dilated_convolution_forward_desc_init(&cd, dnnl_forward_inference, dnnl_convolution_direct,
+                                                        &q->src_md, &wany, NULL, &q->dst_md, strides, dil, pl, pr),
+             "convolution descriptor");
+    DNNL_TRY(dnnl_primitive_desc_create(&pd, &cd, attr, ctx->engine, NULL), "int8 convolution");
+    q->wei_md = *dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0);
+    q->pad_md = *dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0);
+    DNNL_TRY(dnnl_primitive_create(&q->conv, pd), "primitive creation");
+    {
+        dnnl_primitive_desc_t rpd = NULL;
+        DNNL_TRY(dnnl_reorder_primitive_desc_create(&rpd, &q->user_src_md, ctx->engine, &q->src_md, ctx->engine, NULL),
+                 "input reorder");
+        dnnl_status_t s2 = dnnl_primitive_create(&q->src_reorder, rpd);
+        dnnl_primitive_desc_destroy(rpd);
+        DNNL_TRY(s2, "input reorder");
+        DNNL_TRY(dnnl_reorder_primitive_desc_create(&rpd, &q->user_wei_md, ctx->engine, &q->wei_md, ctx->engine, NULL),
+                 "weight reorder");
+        s2 = dnnl_primitive_create(&q->wei_reorder, rpd);
+        dnnl_primitive_desc_destroy(rpd);
+        DNNL_TRY(s2, "weight reorder");
+    }
+    size_t wbytes = dnnl_memory_desc_get_size(&q->wei_md), at = 0;
+    q->packed = mxio__rt_alloc(wbytes ? wbytes : 1);
+    if (!q->packed) {
+        st = mxio__fail(err, MXIO_E_NOMEM, "runtime: %s: weights", op);
+        goto fail;
+    }
+    quantize_weights(q, q->base_scale, tmpw);
+    {
+        dnnl_stream_t s;
+        DNNL_TRY(dnnl_stream_create(&s, ctx->engine, dnnl_stream_default_flags), "stream");
+        dnnl_status_t s2 = reorder_exec(q->wei_reorder, &q->user_wei_md, tmpw, &q->wei_md, q->packed, ctx->engine, s);
+        dnnl_stream_destroy(s);
+        DNNL_TRY(s2, "weight packing");
+    }
+    q->off_src = at;
+    at += align_up(dnnl_memory_desc_get_size(&q->src_md));
+    q->off_dst = at;
+    at += align_up(dnnl_memory_desc_get_size(&q->dst_md));
+    q->off_pad = at;
+    at += align_up(dnnl_memory_desc_get_size(&q->pad_md));
+    q->off_q = at;
+    at += align_up((size_t)o * 12);
+    if (q->bias) { /* the rare re-quantisation of the weights (bias cap) */
+        q->off_wplain = at;
+        at += align_up(wn);
+        q->off_wpacked = at;
+        at += align_up(wbytes);
+    }
+    k->scratch_bytes = at;
+fail:
+    free(tmpw);
+    if (pd) dnnl_primitive_desc_destroy(pd);
+    if (attr) dnnl_primitive_attr_destroy(attr);
+    if (st) {
+        mxio__kernel_free(k);
+        return st;
+    }
+    return mxio__rt_kernel_done(k, out, err);
+}
+
+/* ---- _contrib_requantize ------------------------------------------------------------ */
+
+typedef struct requantize_impl {
+    mxio__quantize_params p; /* out_dtype resolved; calib: the output range */
+    int64_t n;
+} requantize_impl;
+
+static mxio_status requantize_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
+                                  void *const *out, void *scratch, mxio_error *err) {
+    (void)ex, (void)scratch, (void)err;
+    const requantize_impl *q = k->impl;
+    const int32_t *x = in[0];
+    float in_real = max_abs(*(const float *)in[1], *(const float *)in[2]);
+    float real;
+    if (q->p.calib) {
+        real = max_abs(q->p.calib_min, q->p.calib_max);
+    } else { /* the data's own int32 range, in real units */
+        int32_t lo = INT32_MAX, hi = INT32_MIN;
+        for (int64_t i = 0; i < q->n; i++) {
+            if (x[i] > hi) hi = x[i];
+            if (x[i] < lo) lo = x[i];
+        }
+        int32_t range = (int32_t)max_abs((float)lo, (float)hi);
+        real = (float)range * in_real / 2147483648.0f;
+    }
+    bool u8 = q->p.out_dtype == MXIO_DTYPE_UINT8;
+    /* MXNet's requantize uses 127 / 255 here, not 127.5 / 255.5 */
+    float scale = in_real / 2147483648.0f * ((u8 ? 255.0f : 127.0f) / real);
+    ((float *)out[1])[0] = u8 ? 0.0f : -real;
+    ((float *)out[2])[0] = real;
+    float lo, hi;
+    q8_bounds(q->p.out_dtype, &lo, &hi);
+    for (int64_t i = 0; i < q->n; i++) q8_store(out[0], q->p.out_dtype, i, sat_round((float)x[i] * scale, lo, hi));
+    return MXIO_OK;
+}
+
+mxio_status mxio__k_requantize_create(const mxio__rt_ctx *ctx, const mxio__quantize_params *p,
+                                      const mxio__tdesc *in, mxio__kernel **out, mxio_error *err) {
+    (void)ctx;
+    const char *op = "_contrib_requantize";
+    mxio_status st = check_plain(op, &in[0], 0, err);
+    if (st || (st = check_range(op, 3, in, 1, 2, err))) return st;
+    if (in[0].dtype != MXIO_DTYPE_INT32)
+        return mxio__fail(err, MXIO_E_UNSUPPORTED, "runtime: %s: input dtype %d (int32 only)", op, (int)in[0].dtype);
+    if (!is_q8(p->out_dtype)) return mxio__fail(err, MXIO_E_UNSUPPORTED, "runtime: %s: output dtype", op);
+    mxio__kernel *k = new_kernel(op, 3, in, sizeof(requantize_impl), requantize_run, 3, err);
+    if (!k) return MXIO_E_NOMEM;
+    requantize_impl *q = k->impl;
+    q->p = *p;
+    q->n = mxio__tdesc_numel(&in[0]);
+    k->out[0] = in[0];
+    k->out[0].dtype = p->out_dtype;
+    range_out(k, 1);
+    range_out(k, 2);
+    return mxio__rt_kernel_done(k, out, err);
+}
