@@ -113,6 +113,82 @@ static void fold_bn(const float *g, const float *b, const float *mean, const flo
     }
 }
 
+/* quantized=False: MXNet's fp32 fusion (BatchNorm folded the same way, the
+ * activation and the sum as oneDNN post-ops) on the runtime's Convolution
+ * kernel; a sum input is copied into the output first (the kernel's post_sum
+ * adds what the output holds). */
+typedef struct fused_impl {
+    mxio__kernel *conv;
+    int sum_index;
+    size_t bytes;
+} fused_impl;
+
+static mxio_status fused_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
+                             void *const *out, void *scratch, mxio_error *err) {
+    const fused_impl *f = k->impl;
+    memcpy(out[0], in[f->sum_index], f->bytes);
+    return mxio__kernel_run(f->conv, ex, in, out, scratch, err);
+}
+
+static void fused_destroy(mxio__kernel *k) {
+    fused_impl *f = k->impl;
+    if (f) mxio__kernel_free(f->conv);
+    free(f);
+    k->impl = NULL;
+}
+
+static mxio_status fp32_conv(const mxio__kernel_req *r, const mxio__qconv_params *q, const mxio__node *act,
+                             mxio__kernel **out, mxio_error *err) {
+    mxio__conv_params p = {.nspatial = q->nspatial, .num_filter = q->num_filter, .num_group = q->num_group};
+    for (int d = 0; d < 3; d++) {
+        p.kernel[d] = q->kernel[d];
+        p.stride[d] = q->stride[d];
+        p.dilate[d] = q->dilate[d];
+        p.pad[d] = q->pad[d];
+    }
+    p.no_bias = !q->bias;
+    p.post_sum = q->with_sum;
+    if (act) {
+        mxio__attrs aa = {act->attrs, act->nattrs, mxio__op_find(act->op), act};
+        if (!aa.op || !mxio__act_params_of(&aa, &p.act))
+            return mxio__bind_unsupported(r, err, "this fused activation is");
+        p.post_act = true;
+    }
+    p.blocked_out = r->blocked_out && !q->with_sum;
+    for (int i = 0; i < r->nin; i++)
+        if (r->in[i].dtype != MXIO_DTYPE_FLOAT32)
+            return mxio__bind_unsupported(r, err, "a non-float32 input of an fp32 fused convolution is");
+    mxio__kernel *conv = NULL;
+    mxio_status st = mxio__k_conv_create(r->ctx, &p, &r->in[0], q->weight, q->bias, &conv, err);
+    if (st || !q->with_sum) {
+        *out = conv;
+        return st;
+    }
+    const mxio__tdesc *res = &r->in[q->sum_index];
+    bool same = res->layout == MXIO__LAYOUT_PLAIN && conv->out[0].layout == MXIO__LAYOUT_PLAIN &&
+                res->ndim == conv->out[0].ndim;
+    for (int d = 0; same && d < res->ndim; d++) same = res->dims[d] == conv->out[0].dims[d];
+    if (!same) {
+        mxio__kernel_free(conv);
+        return mxio__fail(err, MXIO_E_UNSUPPORTED, "node '%s': the sum input must be plain and shaped like the output",
+                          r->node_name ? r->node_name : "?");
+    }
+    mxio__kernel *k = mxio__kernel_new("_sg_mkldnn_conv", r->nin, r->in, sizeof(fused_impl));
+    if (!k) {
+        mxio__kernel_free(conv);
+        return mxio__fail(err, MXIO_E_NOMEM, "node '%s': out of memory", r->node_name ? r->node_name : "?");
+    }
+    fused_impl *f = k->impl;
+    f->conv = conv;
+    f->sum_index = q->sum_index;
+    f->bytes = mxio__tdesc_bytes(&conv->out[0]);
+    k->out[0] = conv->out[0];
+    k->scratch_bytes = conv->scratch_bytes;
+    k->run = fused_run;
+    k->destroy = fused_destroy;
+    return mxio__rt_kernel_done(k, out, err);
+}
+
 mxio_status mxio__bind_sg_mkldnn_conv(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
     const mxio__attrs *a = r->attrs;
     bool quantized = false, bn = false, sum = false;
@@ -120,7 +196,6 @@ mxio_status mxio__bind_sg_mkldnn_conv(const mxio__kernel_req *r, mxio__kernel **
     mxio__attr_bool(a, "with_bn", &bn);
     mxio__attr_bool(a, "with_sum", &sum);
     bool act = flag(a, "with_act", "with_relu"), post = flag(a, "with_postsum_act", "with_postsum_relu");
-    if (!quantized) return mxio__bind_unsupported(r, err, "the fp32 (quantized=False) fused convolution is");
     mxio__qconv_params p = {0};
     bool calib = calib_range(a, &p.out_min, &p.out_max);
     const mxio__node *conv = inner_node(a, "Convolution", 0);
@@ -140,13 +215,15 @@ mxio_status mxio__bind_sg_mkldnn_conv(const mxio__kernel_req *r, mxio__kernel **
     p.nspatial = n;
     /* the activations of the subgraph: relu only (MXNet's oneDNN eltwise) */
     int nact = 0;
+    const mxio__node *act_node = NULL;
     static const char *const act_ops[] = {"Activation", "LeakyReLU", "clip", NULL};
     for (int o = 0; act_ops[o]; o++)
         for (int s = 0; inner_node(a, act_ops[o], s); s++) {
             const mxio__node *x = inner_node(a, act_ops[o], s);
             const char *t = mxio__node_attr(x, "act_type");
-            if (o != 0 || !t || strcmp(t, "relu"))
+            if (quantized && (o != 0 || !t || strcmp(t, "relu")))
                 return mxio__bind_unsupported(r, err, "an int8 fused activation other than relu is");
+            act_node = x;
             nact++;
         }
     if (nact != (int)act + (int)post)
@@ -161,7 +238,10 @@ mxio_status mxio__bind_sg_mkldnn_conv(const mxio__kernel_req *r, mxio__kernel **
     if (bn) at += 4;
     p.sum_index = sum ? at++ : -1;
     p.min_index = at;
-    if (r->nin != at + (sum ? 4 : 2)) return mxio__bind_unsupported(r, err, "this input count is");
+    if (r->nin != at + (quantized ? (sum ? 4 : 2) : 0))
+        return mxio__bind_unsupported(r, err, "this input count is");
+    if (!quantized && act && sum)
+        return mxio__bind_unsupported(r, err, "an fp32 fused convolution with an activation before the sum is");
     for (int i = 1; i < bn_at + (bn ? 4 : 0); i++)
         if (!r->constant[i])
             return mxio__bind_unsupported(r, err, "a weight, bias or BatchNorm array computed at run time is");
@@ -193,7 +273,8 @@ mxio_status mxio__bind_sg_mkldnn_conv(const mxio__kernel_req *r, mxio__kernel **
     }
     p.weight = w;
     p.bias = bn || !no_bias ? b : NULL;
-    mxio_status st = mxio__k_qconv_create(r->ctx, &p, r->nin, r->in, k, err);
+    mxio_status st = quantized ? mxio__k_qconv_create(r->ctx, &p, r->nin, r->in, k, err)
+                               : fp32_conv(r, &p, act_node, k, err);
     free(w);
     free(b);
     if (st == MXIO_OK)

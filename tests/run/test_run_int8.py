@@ -153,21 +153,25 @@ def _small_net(mx, bias, bn):
     return mx.sym.Pooling(c4, global_pool=True, kernel=(1, 1), pool_type="avg", name="gap")
 
 
-SMALL = [  # (calib_mode, quantized_dtype, bias, bn, non-negative input)
-    ("naive", "auto", True, True, False),
-    ("naive", "auto", False, True, False),
-    ("naive", "int8", True, False, False),
-    ("naive", "int8", False, True, False),
-    ("naive", "uint8", True, True, True),  # MXNet refuses uint8 data whose range is negative
+SMALL = [  # (calib_mode, quantized_dtype, bias, bn, non-negative input, exclude)
+    ("naive", "auto", True, True, False, False),
+    ("naive", "auto", False, True, False, False),
+    ("naive", "int8", True, False, False, False),
+    ("naive", "int8", False, True, False, False),
+    ("naive", "uint8", True, True, True, False),  # MXNet refuses uint8 data whose range is negative
     # no calibration: int32 convolutions, each followed by a dynamic _contrib_requantize
-    ("none", "auto", True, True, False),
-    ("none", "int8", False, False, False),
-    ("none", "uint8", True, True, True),
+    ("none", "auto", True, True, False, False),
+    ("none", "int8", False, False, False, False),
+    ("none", "uint8", True, True, True, False),
+    # the residual conv and the last conv left in fp32: _sg_mkldnn_conv quantized=False
+    # (with sum and post-sum relu) between dequantize and quantize_v2
+    ("naive", "auto", True, True, False, True),
+    ("naive", "auto", False, True, False, True),
 ]
 
 
-@pytest.mark.parametrize("calib_mode,qdt,bias,bn,positive", SMALL)
-def test_quantized_by_mxnet(mxio, mx, tmp_path, calib_mode, qdt, bias, bn, positive):
+@pytest.mark.parametrize("calib_mode,qdt,bias,bn,positive,exclude", SMALL)
+def test_quantized_by_mxnet(mxio, mx, tmp_path, calib_mode, qdt, bias, bn, positive, exclude):
     sym = _small_net(mx, bias, bn)
     rng = np.random.RandomState(3)
     shape = (2, 3, 12, 12)
@@ -181,12 +185,22 @@ def test_quantized_by_mxnet(mxio, mx, tmp_path, calib_mode, qdt, bias, bn, posit
     # the run input goes past the calibrated range: saturation is exercised too
     x = (rng.uniform(lo, 1, shape) * 1.3).astype(np.float32)
     calib = mx.io.NDArrayIter(data=calib_x, batch_size=shape[0])
+    excluded = None
+    if exclude:
+        fused = [n["name"] for n in json.loads(sym.get_backend_symbol("MKLDNN_QUANTIZE").tojson())["nodes"]
+                 if n["op"] == "_sg_mkldnn_conv"]
+        excluded = [n for n in fused if "add" in n] + [fused[-1]]
+        assert len(excluded) == 2, fused
     qsym, qarg, qaux = mx.contrib.quantization.quantize_model_mkldnn(
         sym, args, auxs, ctx=mx.cpu(), calib_mode=calib_mode, calib_data=calib,
-        num_calib_examples=shape[0], quantized_dtype=qdt, quantize_mode="full")
+        num_calib_examples=shape[0], quantized_dtype=qdt, quantize_mode="full",
+        excluded_sym_names=excluded)
     ops = [n["op"] for n in json.loads(qsym.tojson())["nodes"]]
     assert ops.count("_sg_mkldnn_conv") == 5 and "_contrib_quantized_pooling" in ops, ops
     assert ops.count("_contrib_requantize") == (5 if calib_mode == "none" else 0), ops
+    fp32 = [n for n in json.loads(qsym.tojson())["nodes"]
+            if n["op"] == "_sg_mkldnn_conv" and n.get("attrs", {}).get("quantized") != "true"]
+    assert len(fp32) == (2 if exclude else 0), fp32
     internals = qsym.get_internals()
     # every op output, the min/max ranges included
     names = [o for o in internals.list_outputs()
@@ -206,5 +220,5 @@ def test_quantized_by_mxnet(mxio, mx, tmp_path, calib_mode, qdt, bias, bn, posit
             worst = max(worst, _compare_int(label, a, b))
         else:
             ro.compare(label, a, b)
-    print(f"\n[int8] {calib_mode} {qdt} bias={bias} bn={bn}: {len(names)} outputs, "
+    print(f"\n[int8] {calib_mode} {qdt} bias={bias} bn={bn} fp32 convs={len(fp32)}: {len(names)} outputs, "
           f"largest fraction one step off: {worst:.3g}")
