@@ -789,6 +789,7 @@ const mxio__op mxio__ops_conv[] = {
      .num_outputs = 3,
      .output_names = mxio__quantized_output_names},
     {.name = "_sg_mkldnn_fully_connected",
+     .kernel = mxio__bind_sg_mkldnn_fc,
      .kind = MXIO__KIND_CONV,
      .infer_shape = sg_fc_infer,
      .macs = mxio__macs_weight_rows,

@@ -281,3 +281,42 @@ mxio_status mxio__bind_sg_mkldnn_conv(const mxio__kernel_req *r, mxio__kernel **
         for (int i = 1; i < bn_at + (bn ? 4 : 0); i++) *r->packed |= 1u << i;
     return st;
 }
+
+/* ---- _sg_mkldnn_fully_connected ------------------------------------------------------ */
+
+mxio_status mxio__bind_sg_mkldnn_fc(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    const mxio__attrs *a = r->attrs;
+    bool quantized = false, float_out = false, channel_wise = false;
+    mxio__attr_bool(a, "quantized", &quantized);
+    mxio__attr_bool(a, "enable_float_output", &float_out);
+    mxio__attr_bool(a, "channel_wise_quantize", &channel_wise);
+    if (!quantized) return mxio__bind_unsupported(r, err, "the fp32 (quantized=False) fused FullyConnected is");
+    if (channel_wise) return mxio__bind_unsupported(r, err, "channel-wise quantized FullyConnected is");
+    const mxio__node *fc = inner_node(a, "FullyConnected", 0);
+    if (!fc) return mxio__bind_unsupported(r, err, "a fused FullyConnected without its subgraph is");
+    mxio__attrs fa = {fc->attrs, fc->nattrs, mxio__op_find("FullyConnected"), fc};
+    mxio__qfc_params p = {0};
+    if (!mxio__attr_int(&fa, "num_hidden", &p.num_hidden) || !mxio__attr_bool(&fa, "no_bias", &p.no_bias) ||
+        !mxio__attr_bool(&fa, "flatten", &p.flatten))
+        return mxio__bind_unsupported(r, err, "this inner FullyConnected's attributes are");
+    bool eltwise = flag(a, "with_eltwise", "with_relu");
+    int nact = 0;
+    static const char *const act_ops[] = {"Activation", "LeakyReLU", "clip", "square", "sqrt", "exp", "abs", NULL};
+    for (int o = 0; act_ops[o]; o++)
+        for (int s = 0; inner_node(a, act_ops[o], s); s++) {
+            const char *t = mxio__node_attr(inner_node(a, act_ops[o], s), "act_type");
+            if (o != 0 || !t || strcmp(t, "relu"))
+                return mxio__bind_unsupported(r, err, "an int8 fused activation other than relu is");
+            nact++;
+        }
+    if (nact != (int)eltwise) return mxio__bind_unsupported(r, err, "with_eltwise that does not match the subgraph is");
+    p.relu = eltwise;
+    bool calib = calib_range(a, &p.out_min, &p.out_max);
+    /* SgMKLDNNFCInferType: float, else uint8/int8 when calibrated (IsOutputUint8), else int32 */
+    p.out_dtype = float_out ? MXIO_DTYPE_FLOAT32
+                  : calib   ? (eltwise ? MXIO_DTYPE_UINT8 : MXIO_DTYPE_INT8)
+                            : MXIO_DTYPE_INT32;
+    if (r->nout < 1 || !mxio__shape_known(&r->out[0]))
+        return mxio__bind_unsupported(r, err, "an output shape the shape rule cannot give is");
+    return mxio__k_qfc_create(r->ctx, &p, r->nin, r->in, r->out[0].ndim, r->out[0].d, k, err);
+}

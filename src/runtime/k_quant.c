@@ -731,3 +731,134 @@ mxio_status mxio__k_requantize_create(const mxio__rt_ctx *ctx, const mxio__quant
     range_out(k, 2);
     return mxio__rt_kernel_done(k, out, err);
 }
+
+/* ---- quantized _sg_mkldnn_fully_connected ---------------------------------------------
+ * Weights and bias arrive already quantized (int8 values; MXNet's quantize pass
+ * stores them with their ranges), one scale per tensor. The products are exact
+ * int32 sums, done here in C; the output follows MXNet's SgMKLDNNFCOp. */
+
+typedef struct qfc_impl {
+    mxio__qfc_params p;
+    mxio_dtype src_t;
+    int64_t rows, k, o;
+    int base; /* index of min_data */
+} qfc_impl;
+
+static mxio_status qfc_run(const mxio__kernel *kk, mxio__rt_exec *ex, const void *const *in,
+                           void *const *out, void *scratch, mxio_error *err) {
+    (void)ex, (void)err;
+    const qfc_impl *q = kk->impl;
+    const mxio__qfc_params *p = &q->p;
+#define RANGE(i) (*(const float *)in[q->base + (i)])
+    float dmin = RANGE(0), dmax = RANGE(1), wmin = RANGE(2), wmax = RANGE(3);
+    float data_scale = quantize_scale(q->src_t, dmin, dmax);
+    float ws = quantize_scale(MXIO_DTYPE_INT8, wmin, wmax);
+    const float *w = in[1], *bias = p->no_bias ? NULL : in[2];
+    int32_t *b32 = scratch;
+    int8_t *wq = (int8_t *)(b32 + q->o);
+    bool rescaled = false;
+    if (bias) {
+        float bmin = RANGE(4), bmax = RANGE(5);
+        float bs = quantize_scale(MXIO_DTYPE_INT8, bmin, bmax);
+        float rs = data_scale * ws / bs;
+        float cap = (float)(INT32_MAX / 2) / max_abs(bmin, bmax) / bs; /* MXNet: INT_MAX / 2 */
+        if (rs > cap) { /* MXNet scales the int8 weights down so the bias fits */
+            rs = cap;
+            float wr = rs * bs / data_scale / ws;
+            for (int64_t i = 0; i < q->o * q->k; i++) wq[i] = (int8_t)roundf(w[i] * wr);
+            ws *= wr;
+            rescaled = true;
+        }
+        for (int64_t c = 0; c < q->o; c++) b32[c] = (int32_t)roundf(bias[c] * rs);
+    }
+#undef RANGE
+    float osc = 1.0f, elt = 1.0f;
+    bool int32_out = p->out_dtype == MXIO_DTYPE_INT32;
+    if (p->out_dtype == MXIO_DTYPE_FLOAT32) {
+        osc = (float)(1.0 / (double)data_scale) / ws;
+    } else if (!int32_out) {
+        float out_scale = quantize_scale(p->out_dtype, p->out_min, p->out_max);
+        if (p->relu) {
+            osc = (float)(1.0 / (double)data_scale) / ws;
+            elt = out_scale; /* oneDNN's eltwise scale: out_scale * relu(x) */
+        } else {
+            osc = out_scale / data_scale / ws;
+        }
+    }
+    float lo = -2147483648.0f, hi = 2147483520.0f;
+    if (is_q8(p->out_dtype)) q8_bounds(p->out_dtype, &lo, &hi);
+    for (int64_t i = 0; i < q->rows; i++)
+        for (int64_t c = 0; c < q->o; c++) {
+            int64_t acc = 0;
+            for (int64_t j = 0; j < q->k; j++) {
+                float wv = rescaled ? (float)wq[c * q->k + j] : w[c * q->k + j];
+                acc += (int64_t)q8_load(in[0], q->src_t, i * q->k + j) * (int64_t)wv;
+            }
+            float v = (float)(int32_t)acc + (bias ? (float)b32[c] : 0.0f);
+            if (!int32_out) v *= osc;
+            if (p->relu) v = (v > 0.0f ? v : 0.0f) * elt;
+            int64_t at = i * q->o + c;
+            if (p->out_dtype == MXIO_DTYPE_FLOAT32) ((float *)out[0])[at] = v;
+            else if (int32_out) ((int32_t *)out[0])[at] = (int32_t)sat_round(v, lo, hi);
+            else q8_store(out[0], p->out_dtype, at, sat_round(v, lo, hi));
+        }
+    if (p->out_dtype != MXIO_DTYPE_FLOAT32) {
+        float omin = p->out_min, omax = p->out_max;
+        if (int32_out) { /* MXNet passes the data range first here: int8/uint8 x "uint8" */
+            bool s8 = q->src_t == MXIO_DTYPE_INT8;
+            float a = max_abs(dmin, dmax) / 127.0f;
+            float b = max_abs(wmin, wmax) / (s8 ? 127.0f : 255.0f);
+            omax = a * b * 2147483648.0f;
+            omin = -omax;
+        }
+        ((float *)out[1])[0] = omin;
+        ((float *)out[2])[0] = omax;
+    }
+    return MXIO_OK;
+}
+
+mxio_status mxio__k_qfc_create(const mxio__rt_ctx *ctx, const mxio__qfc_params *p, int nin,
+                               const mxio__tdesc *in, int out_ndim, const int64_t *out_dims, mxio__kernel **out,
+                               mxio_error *err) {
+    (void)ctx;
+    const char *op = "_sg_mkldnn_fully_connected";
+    mxio_status st = check_plain(op, &in[0], 0, err);
+    if (st) return st;
+    if (!is_q8(in[0].dtype))
+        return mxio__fail(err, MXIO_E_UNSUPPORTED, "runtime: %s: quantized data of dtype %d (int8 or uint8 only)",
+                          op, (int)in[0].dtype);
+    int base = p->no_bias ? 2 : 3;
+    if (nin != base + (p->no_bias ? 4 : 6)) return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: %d inputs", op, nin);
+    if ((st = check_range(op, nin, in, base, nin - base, err))) return st;
+    const mxio__tdesc *d = &in[0];
+    int64_t k = p->flatten ? mxio__rt_prod(d->dims, 1, d->ndim) : d->dims[d->ndim - 1];
+    int64_t n = mxio__tdesc_numel(d);
+    int64_t o = p->num_hidden;
+    if (k < 1 || o < 1 || n % k || mxio__tdesc_numel(&in[1]) != o * k || in[1].dtype != MXIO_DTYPE_FLOAT32 ||
+        (!p->no_bias && (mxio__tdesc_numel(&in[2]) != o || in[2].dtype != MXIO_DTYPE_FLOAT32)))
+        return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: weight/bias shapes do not match the data", op);
+    int64_t wk;
+    if (!mxio__rt_mul_i64(o, k, &wk)) return mxio__fail(err, MXIO_E_LIMIT, "runtime: %s: weights too large", op);
+    int nout = p->out_dtype == MXIO_DTYPE_FLOAT32 ? 1 : 3;
+    mxio__kernel *kk = new_kernel(op, nin, in, sizeof(qfc_impl), qfc_run, nout, err);
+    if (!kk) return MXIO_E_NOMEM;
+    qfc_impl *q = kk->impl;
+    q->p = *p;
+    q->src_t = d->dtype;
+    q->rows = n / k;
+    q->k = k;
+    q->o = o;
+    q->base = base;
+    mxio__tdesc_plain(&kk->out[0], out_ndim, out_dims);
+    kk->out[0].dtype = p->out_dtype;
+    if (mxio__tdesc_numel(&kk->out[0]) != q->rows * o) {
+        mxio__kernel_free(kk);
+        return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: output shape", op);
+    }
+    if (nout == 3) {
+        range_out(kk, 1);
+        range_out(kk, 2);
+    }
+    kk->scratch_bytes = align_up((size_t)o * 4) + align_up((size_t)wk);
+    return mxio__rt_kernel_done(kk, out, err);
+}

@@ -66,4 +66,18 @@ mxio_status mxio__k_qconv_create(const mxio__rt_ctx *ctx, const mxio__qconv_para
 mxio_status mxio__k_requantize_create(const mxio__rt_ctx *ctx, const mxio__quantize_params *p,
                                       const mxio__tdesc *in, mxio__kernel **out, mxio_error *err);
 
+/* Quantized _sg_mkldnn_fully_connected (tensor-wise: int8-valued weight and bias
+ * with their ranges as inputs). Inputs data, weight[, bias], min/max of data,
+ * weight[, bias]. out_dtype: UINT8/INT8 (calibrated), INT32 (not), FLOAT32
+ * (enable_float_output: one output). relu: the fused eltwise. */
+typedef struct mxio__qfc_params {
+    int64_t num_hidden;
+    bool no_bias, flatten, relu;
+    mxio_dtype out_dtype;
+    float out_min, out_max;
+} mxio__qfc_params;
+mxio_status mxio__k_qfc_create(const mxio__rt_ctx *ctx, const mxio__qfc_params *p, int nin,
+                               const mxio__tdesc *in, int out_ndim, const int64_t *out_dims, mxio__kernel **out,
+                               mxio_error *err);
+
 #endif /* MXIO_RUNTIME_K_QUANT_H */

@@ -138,7 +138,7 @@ def test_gluoncv_int8(mxio, mx, models, tmp_path, name, size):
 
 # ---- (b) graphs MXNet quantizes itself ------------------------------------------
 
-def _small_net(mx, bias, bn):
+def _small_net(mx, bias, bn, fc=False):
     d = mx.sym.var("data")
     c1 = mx.sym.Convolution(d, num_filter=8, kernel=(3, 3), pad=(1, 1), no_bias=not bias, name="c1")
     x = mx.sym.BatchNorm(c1, fix_gamma=False, name="bn1") if bn else c1
@@ -150,7 +150,12 @@ def _small_net(mx, bias, bn):
     p = mx.sym.Pooling(r2, kernel=(3, 3), stride=(2, 2), pad=(1, 1), pool_type="max", name="pool")
     dw = mx.sym.Convolution(p, num_filter=8, num_group=8, kernel=(3, 3), pad=(1, 1), name="dw")
     c4 = mx.sym.Convolution(dw, num_filter=4, kernel=(3, 3), stride=(2, 2), name="c4")
-    return mx.sym.Pooling(c4, global_pool=True, kernel=(1, 1), pool_type="avg", name="gap")
+    gap = mx.sym.Pooling(c4, global_pool=True, kernel=(1, 1), pool_type="avg", name="gap")
+    if not fc:
+        return gap
+    f1 = mx.sym.FullyConnected(gap, num_hidden=6, no_bias=not bias, name="fc1")
+    f2 = mx.sym.FullyConnected(mx.sym.Activation(f1, act_type="relu", name="fr"), num_hidden=5, name="fc2")
+    return f2
 
 
 SMALL = [  # (calib_mode, quantized_dtype, bias, bn, non-negative input, exclude)
@@ -167,12 +172,17 @@ SMALL = [  # (calib_mode, quantized_dtype, bias, bn, non-negative input, exclude
     # (with sum and post-sum relu) between dequantize and quantize_v2
     ("naive", "auto", True, True, False, True),
     ("naive", "auto", False, True, False, True),
+    # Dense layers: _sg_mkldnn_fully_connected (int8 weights with their ranges), with
+    # relu (uint8 out), the last one with float output; uncalibrated: int32 + requantize
+    ("naive", "auto", True, True, False, "fc"),
+    ("naive", "int8", False, False, False, "fc"),
+    ("none", "auto", True, True, False, "fc"),
 ]
 
 
 @pytest.mark.parametrize("calib_mode,qdt,bias,bn,positive,exclude", SMALL)
 def test_quantized_by_mxnet(mxio, mx, tmp_path, calib_mode, qdt, bias, bn, positive, exclude):
-    sym = _small_net(mx, bias, bn)
+    sym = _small_net(mx, bias, bn, fc=exclude == "fc")
     rng = np.random.RandomState(3)
     shape = (2, 3, 12, 12)
     arg_shapes, _, aux_shapes = sym.infer_shape(data=shape)
@@ -186,7 +196,7 @@ def test_quantized_by_mxnet(mxio, mx, tmp_path, calib_mode, qdt, bias, bn, posit
     x = (rng.uniform(lo, 1, shape) * 1.3).astype(np.float32)
     calib = mx.io.NDArrayIter(data=calib_x, batch_size=shape[0])
     excluded = None
-    if exclude:
+    if exclude is True:
         fused = [n["name"] for n in json.loads(sym.get_backend_symbol("MKLDNN_QUANTIZE").tojson())["nodes"]
                  if n["op"] == "_sg_mkldnn_conv"]
         excluded = [n for n in fused if "add" in n] + [fused[-1]]
@@ -197,10 +207,12 @@ def test_quantized_by_mxnet(mxio, mx, tmp_path, calib_mode, qdt, bias, bn, posit
         excluded_sym_names=excluded)
     ops = [n["op"] for n in json.loads(qsym.tojson())["nodes"]]
     assert ops.count("_sg_mkldnn_conv") == 5 and "_contrib_quantized_pooling" in ops, ops
-    assert ops.count("_contrib_requantize") == (5 if calib_mode == "none" else 0), ops
+    nfc = 2 if exclude == "fc" else 0
+    assert ops.count("_sg_mkldnn_fully_connected") == nfc, ops
+    assert ops.count("_contrib_requantize") == (5 + nfc if calib_mode == "none" else 0), ops
     fp32 = [n for n in json.loads(qsym.tojson())["nodes"]
             if n["op"] == "_sg_mkldnn_conv" and n.get("attrs", {}).get("quantized") != "true"]
-    assert len(fp32) == (2 if exclude else 0), fp32
+    assert len(fp32) == (2 if exclude is True else 0), fp32
     internals = qsym.get_internals()
     # every op output, the min/max ranges included
     names = [o for o in internals.list_outputs()
