@@ -29,10 +29,14 @@ static float quantize_scale(mxio_dtype t, float lo, float hi) {
 
 static bool is_q8(mxio_dtype t) { return t == MXIO_DTYPE_INT8 || t == MXIO_DTYPE_UINT8; }
 
-/* Saturate then round half to even (oneDNN's f32 -> s8/u8/s32 conversion). */
-static float sat_round(float v, float lo, float hi) {
-    if (v < lo) v = lo;
+/* Saturate then round half to even (oneDNN's f32 -> s8/u8/s32 conversion). NaN
+ * goes to lo (no undefined float-to-int conversion). Below 2^22 adding and
+ * removing 1.5 * 2^23 rounds to even in the default rounding mode, without a
+ * libm call (this runs once per output element). */
+static inline float sat_round(float v, float lo, float hi) {
+    if (!(v >= lo)) v = lo;
     if (v > hi) v = hi;
+    if (hi <= 4194304.0f) return (v + 12582912.0f) - 12582912.0f;
     return nearbyintf(v);
 }
 
@@ -320,12 +324,15 @@ typedef struct qconv_impl {
     mxio_dtype src_t, sum_t;
     int64_t n, c, o, ospatial, wrow; /* wrow: weights per filter */
     dnnl_primitive_t conv, src_reorder, wei_reorder;
+    dnnl_primitive_t res_reorder, out_reorder; /* residual plain -> channels-last; output back */
+    dnnl_memory_desc_t res_md, res_cl_md, out_md, out_cl_md;
+    mxio_dtype store_t; /* what the output bytes hold (see qconv_run) */
     dnnl_memory_desc_t user_src_md, src_md, wei_md, user_wei_md, dst_md, pad_md;
     float *weight, *bias;  /* folded fp32 (kernel-owned) */
     float *base_scale;     /* per filter: 127.5 / max|w| (before the bias clamp) */
     float wmin, wmax;      /* over all weights (the uncalibrated, per-tensor case) */
     void *packed;          /* weights quantized with base_scale, in wei_md */
-    size_t off_src, off_dst, off_pad, off_q, off_wplain, off_wpacked;
+    size_t off_src, off_dst, off_pad, off_q, off_wplain, off_wpacked, off_res, off_out, off_row;
 } qconv_impl;
 
 static void qconv_destroy(mxio__kernel *k) {
@@ -334,6 +341,8 @@ static void qconv_destroy(mxio__kernel *k) {
     if (q->conv) dnnl_primitive_destroy(q->conv);
     if (q->src_reorder) dnnl_primitive_destroy(q->src_reorder);
     if (q->wei_reorder) dnnl_primitive_destroy(q->wei_reorder);
+    if (q->res_reorder) dnnl_primitive_destroy(q->res_reorder);
+    if (q->out_reorder) dnnl_primitive_destroy(q->out_reorder);
     free(q->weight);
     free(q->bias);
     free(q->base_scale);
@@ -432,38 +441,59 @@ static mxio_status qconv_run(const mxio__kernel *k, mxio__rt_exec *ex, const voi
             if (m[i]) dnnl_memory_destroy(m[i]);
         DNNL_TRY(ds, "convolution");
     }
-    /* Requantise: the int32 output is channels-last; the output is NC... plain. */
+    /* Requantise in the channels-last order of the int32 output (rows of
+     * filters, so the loops vectorise), then one reorder to the plain output. */
     const int32_t *acc = (const int32_t *)(sc + q->off_dst);
+    const unsigned char *res = NULL;
+    if (p->with_sum) {
+        DNNL_TRY(reorder_exec(q->res_reorder, &q->res_md, in[p->sum_index], &q->res_cl_md, sc + q->off_res, eng,
+                              ex->stream),
+                 "residual reorder");
+        res = sc + q->off_res;
+    }
     float lo, hi;
-    const void *res = p->with_sum ? in[p->sum_index] : NULL;
-    /* With a sum, MXNet's convolution writes into the residual's buffer in the
-     * residual's type (in place): it saturates to that type, and the output
-     * tensor holds those bytes (an int8 residual under a uint8 output caps the
-     * output at 127; checked against MXNet on ResNet-50 v1 int8). */
-    mxio_dtype store_t = res && calib ? q->sum_t : p->out_dtype;
     if (calib) {
-        q8_bounds(store_t, &lo, &hi);
+        q8_bounds(q->store_t, &lo, &hi);
     } else {
         lo = -2147483648.0f; /* oneDNN saturates to the floats inside int32 */
         hi = 2147483520.0f;
     }
-    for (int64_t n = 0; n < q->n; n++)
-        for (int64_t s = 0; s < q->ospatial; s++) {
-            const int32_t *a = acc + (n * q->ospatial + s) * q->o;
-            for (int64_t f = 0; f < q->o; f++) {
-                int64_t at = (n * q->o + f) * q->ospatial + s;
-                float v = ((float)a[f] + (float)b32[f]) * rq[f];
-                if (p->relu && !(v > 0.0f)) v = 0.0f;
-                if (res) {
-                    /* the residual keeps its own type's values (an int8 residual
-                     * under a uint8 output is not clamped: checked against MXNet) */
-                    v = fmaf(sum_scale, q8_load(res, q->sum_t, at), v);
-                }
-                if (p->postsum_relu && !(v > 0.0f)) v = 0.0f;
-                if (calib) q8_store(out[0], store_t, at, sat_round(v, lo, hi));
-                else ((int32_t *)out[0])[at] = (int32_t)sat_round(v, lo, hi);
-            }
+    float *bf = (float *)(sc + q->off_row), *row = bf + q->o;
+    for (int64_t f = 0; f < q->o; f++) bf[f] = (float)b32[f];
+    unsigned char *dst = sc + q->off_out;
+    int64_t o = q->o;
+    for (int64_t pos = 0; pos < q->n * q->ospatial; pos++) {
+        const int32_t *a = acc + pos * o;
+        for (int64_t f = 0; f < o; f++) row[f] = ((float)a[f] + bf[f]) * rq[f];
+        if (p->relu)
+            for (int64_t f = 0; f < o; f++) row[f] = row[f] > 0.0f ? row[f] : 0.0f;
+        if (res) {
+            /* the residual keeps its own type's values (an int8 residual under a
+             * uint8 output is not clamped: checked against MXNet) */
+            if (q->sum_t == MXIO_DTYPE_INT8)
+                for (int64_t f = 0; f < o; f++) row[f] = fmaf(sum_scale, (float)((const int8_t *)res)[pos * o + f], row[f]);
+            else
+                for (int64_t f = 0; f < o; f++) row[f] = fmaf(sum_scale, (float)res[pos * o + f], row[f]);
         }
+        if (p->postsum_relu)
+            for (int64_t f = 0; f < o; f++) row[f] = row[f] > 0.0f ? row[f] : 0.0f;
+        for (int64_t f = 0; f < o; f++) { /* saturate (NaN to lo) */
+            float v = row[f];
+            v = v >= lo ? v : lo;
+            row[f] = v > hi ? hi : v;
+        }
+        if (!calib) {
+            for (int64_t f = 0; f < o; f++) ((int32_t *)dst)[pos * o + f] = (int32_t)nearbyintf(row[f]);
+        } else if (q->store_t == MXIO_DTYPE_INT8) {
+            for (int64_t f = 0; f < o; f++) /* round half to even: see sat_round */
+                ((int8_t *)dst)[pos * o + f] = (int8_t)((row[f] + 12582912.0f) - 12582912.0f);
+        } else {
+            for (int64_t f = 0; f < o; f++)
+                dst[pos * o + f] = (uint8_t)((row[f] + 12582912.0f) - 12582912.0f);
+        }
+    }
+    DNNL_TRY(reorder_exec(q->out_reorder, &q->out_cl_md, dst, &q->out_md, out[0], eng, ex->stream),
+             "output reorder");
     float omin = p->out_min, omax = p->out_max;
     if (!calib) { /* QuantizationRangeForMultiplication: weights x data in int32 steps */
         float wl = max_abs(q->wmin, q->wmax) / 127.0f;
@@ -634,6 +664,31 @@ mxio_status mxio__k_qconv_create(const mxio__rt_ctx *ctx, const mxio__qconv_para
         s2 = dnnl_primitive_create(&q->wei_reorder, rpd);
         dnnl_primitive_desc_destroy(rpd);
         DNNL_TRY(s2, "weight reorder");
+        /* With a sum, MXNet's convolution writes into the residual's buffer in
+         * the residual's type (in place): it saturates to that type, and the
+         * output tensor holds those bytes (an int8 residual under a uint8 output
+         * caps the output at 127; checked against MXNet on ResNet-50 v1 int8). */
+        q->store_t = p->with_sum && p->out_dtype != MXIO_DTYPE_INT32 ? q->sum_t : p->out_dtype;
+        dnnl_data_type_t odt = p->out_dtype == MXIO_DTYPE_INT32 ? dnnl_s32 : dnnl_q8(q->store_t);
+        int nd = in[0].ndim;
+        DNNL_TRY(dnnl_memory_desc_init_by_tag(&q->out_md, nd, dd, odt, plain_tag(nd)), "output descriptor");
+        DNNL_TRY(dnnl_memory_desc_init_by_tag(&q->out_cl_md, nd, dd, odt, channels_last_tag(nd)), "output descriptor");
+        DNNL_TRY(dnnl_reorder_primitive_desc_create(&rpd, &q->out_cl_md, ctx->engine, &q->out_md, ctx->engine, NULL),
+                 "output reorder");
+        s2 = dnnl_primitive_create(&q->out_reorder, rpd);
+        dnnl_primitive_desc_destroy(rpd);
+        DNNL_TRY(s2, "output reorder");
+        if (p->with_sum) {
+            DNNL_TRY(dnnl_memory_desc_init_by_tag(&q->res_md, nd, dd, dnnl_q8(q->sum_t), plain_tag(nd)),
+                     "residual descriptor");
+            DNNL_TRY(dnnl_memory_desc_init_by_tag(&q->res_cl_md, nd, dd, dnnl_q8(q->sum_t), channels_last_tag(nd)),
+                     "residual descriptor");
+            DNNL_TRY(dnnl_reorder_primitive_desc_create(&rpd, &q->res_md, ctx->engine, &q->res_cl_md, ctx->engine, NULL),
+                     "residual reorder");
+            s2 = dnnl_primitive_create(&q->res_reorder, rpd);
+            dnnl_primitive_desc_destroy(rpd);
+            DNNL_TRY(s2, "residual reorder");
+        }
     }
     size_t wbytes = dnnl_memory_desc_get_size(&q->wei_md), at = 0;
     q->packed = mxio__rt_alloc(wbytes ? wbytes : 1);
@@ -657,6 +712,14 @@ mxio_status mxio__k_qconv_create(const mxio__rt_ctx *ctx, const mxio__qconv_para
     at += align_up(dnnl_memory_desc_get_size(&q->pad_md));
     q->off_q = at;
     at += align_up((size_t)o * 12);
+    q->off_row = at;
+    at += align_up((size_t)o * 8);
+    q->off_out = at;
+    at += align_up(dnnl_memory_desc_get_size(&q->out_cl_md));
+    if (p->with_sum) {
+        q->off_res = at;
+        at += align_up(dnnl_memory_desc_get_size(&q->res_cl_md));
+    }
     if (q->bias) { /* the rare re-quantisation of the weights (bias cap) */
         q->off_wplain = at;
         at += align_up(wn);
