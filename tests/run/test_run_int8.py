@@ -138,7 +138,7 @@ def test_gluoncv_int8(mxio, mx, models, tmp_path, name, size):
 
 # ---- (b) graphs MXNet quantizes itself ------------------------------------------
 
-def _small_net(mx, bias, bn, fc=False):
+def _small_net(mx, bias, bn, fc=False, avg=None):
     d = mx.sym.var("data")
     c1 = mx.sym.Convolution(d, num_filter=8, kernel=(3, 3), pad=(1, 1), no_bias=not bias, name="c1")
     x = mx.sym.BatchNorm(c1, fix_gamma=False, name="bn1") if bn else c1
@@ -147,7 +147,11 @@ def _small_net(mx, bias, bn, fc=False):
     c3 = mx.sym.Convolution(r1, num_filter=8, kernel=(1, 1), stride=(1, 1), name="c3")
     s = mx.sym.elemwise_add(c2, c3, name="add")
     r2 = mx.sym.Activation(s, act_type="relu", name="r2")
-    p = mx.sym.Pooling(r2, kernel=(3, 3), stride=(2, 2), pad=(1, 1), pool_type="max", name="pool")
+    if avg is None:
+        p = mx.sym.Pooling(r2, kernel=(3, 3), stride=(2, 2), pad=(1, 1), pool_type="max", name="pool")
+    else:  # a padded average, the padding counted or not, 'full' windows
+        p = mx.sym.Pooling(r2, kernel=(3, 3), stride=(2, 2), pad=(1, 1), pool_type="avg",
+                           count_include_pad=avg, pooling_convention="full", name="pool")
     dw = mx.sym.Convolution(p, num_filter=8, num_group=8, kernel=(3, 3), pad=(1, 1), name="dw")
     c4 = mx.sym.Convolution(dw, num_filter=4, kernel=(3, 3), stride=(2, 2), name="c4")
     gap = mx.sym.Pooling(c4, global_pool=True, kernel=(1, 1), pool_type="avg", name="gap")
@@ -177,12 +181,16 @@ SMALL = [  # (calib_mode, quantized_dtype, bias, bn, non-negative input, exclude
     ("naive", "auto", True, True, False, "fc"),
     ("naive", "int8", False, False, False, "fc"),
     ("none", "auto", True, True, False, "fc"),
+    # average pooling on int8: int32 sums times 1/count, rounded
+    ("naive", "auto", True, True, False, "avg"),
+    ("naive", "int8", True, True, False, "avg-exclude-pad"),
 ]
 
 
 @pytest.mark.parametrize("calib_mode,qdt,bias,bn,positive,exclude", SMALL)
 def test_quantized_by_mxnet(mxio, mx, tmp_path, calib_mode, qdt, bias, bn, positive, exclude):
-    sym = _small_net(mx, bias, bn, fc=exclude == "fc")
+    sym = _small_net(mx, bias, bn, fc=exclude == "fc",
+                     avg={"avg": True, "avg-exclude-pad": False}.get(exclude))
     rng = np.random.RandomState(3)
     shape = (2, 3, 12, 12)
     arg_shapes, _, aux_shapes = sym.infer_shape(data=shape)
