@@ -284,14 +284,80 @@ mxio_status mxio__bind_sg_mkldnn_conv(const mxio__kernel_req *r, mxio__kernel **
 
 /* ---- _sg_mkldnn_fully_connected ------------------------------------------------------ */
 
+/* quantized=False: the runtime's FullyConnected, then the fused activation in
+ * place on its output. */
+typedef struct fc_act_impl {
+    mxio__kernel *fc, *act;
+} fc_act_impl;
+
+static mxio_status fc_act_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
+                              void *const *out, void *scratch, mxio_error *err) {
+    const fc_act_impl *f = k->impl;
+    mxio_status st = mxio__kernel_run(f->fc, ex, in, out, scratch, err);
+    if (st) return st;
+    const void *y = out[0];
+    return mxio__kernel_run(f->act, ex, &y, out, scratch, err);
+}
+
+static void fc_act_destroy(mxio__kernel *k) {
+    fc_act_impl *f = k->impl;
+    if (f) {
+        mxio__kernel_free(f->fc);
+        mxio__kernel_free(f->act);
+    }
+    free(f);
+    k->impl = NULL;
+}
+
+static mxio_status fp32_fc(const mxio__kernel_req *r, const mxio__qfc_params *q, const mxio__node *act,
+                           mxio__kernel **out, mxio_error *err) {
+    for (int i = 0; i < r->nin; i++)
+        if (r->in[i].dtype != MXIO_DTYPE_FLOAT32)
+            return mxio__bind_unsupported(r, err, "a non-float32 input of an fp32 fused FullyConnected is");
+    if (r->nin != (q->no_bias ? 2 : 3) || !r->constant[1] || (!q->no_bias && !r->constant[2]))
+        return mxio__bind_unsupported(r, err, "weights computed at run time are");
+    mxio__act_params ap;
+    if (act) {
+        mxio__attrs aa = {act->attrs, act->nattrs, mxio__op_find(act->op), act};
+        if (!aa.op || !mxio__act_params_of(&aa, &ap)) return mxio__bind_unsupported(r, err, "this fused activation is");
+    }
+    mxio__fc_params p = {q->num_hidden, q->no_bias, q->flatten};
+    mxio__kernel *fc = NULL, *ak = NULL;
+    mxio_status st = mxio__k_fc_create(r->ctx, &p, &r->in[0], r->constant[1], q->no_bias ? NULL : r->constant[2],
+                                       &fc, err);
+    if (st) return st;
+    *r->packed |= q->no_bias ? 2u : 6u;
+    if (!act) {
+        *out = fc;
+        return MXIO_OK;
+    }
+    if ((st = mxio__k_act_create(r->ctx, &ap, &fc->out[0], &ak, err))) {
+        mxio__kernel_free(fc);
+        return st;
+    }
+    mxio__kernel *k = mxio__kernel_new("_sg_mkldnn_fully_connected", r->nin, r->in, sizeof(fc_act_impl));
+    if (!k) {
+        mxio__kernel_free(fc);
+        mxio__kernel_free(ak);
+        return mxio__fail(err, MXIO_E_NOMEM, "node '%s': out of memory", r->node_name ? r->node_name : "?");
+    }
+    fc_act_impl *f = k->impl;
+    f->fc = fc;
+    f->act = ak;
+    k->out[0] = ak->out[0];
+    k->scratch_bytes = fc->scratch_bytes > ak->scratch_bytes ? fc->scratch_bytes : ak->scratch_bytes;
+    k->run = fc_act_run;
+    k->destroy = fc_act_destroy;
+    return mxio__rt_kernel_done(k, out, err);
+}
+
 mxio_status mxio__bind_sg_mkldnn_fc(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
     const mxio__attrs *a = r->attrs;
     bool quantized = false, float_out = false, channel_wise = false;
     mxio__attr_bool(a, "quantized", &quantized);
     mxio__attr_bool(a, "enable_float_output", &float_out);
     mxio__attr_bool(a, "channel_wise_quantize", &channel_wise);
-    if (!quantized) return mxio__bind_unsupported(r, err, "the fp32 (quantized=False) fused FullyConnected is");
-    if (channel_wise) return mxio__bind_unsupported(r, err, "channel-wise quantized FullyConnected is");
+    if (channel_wise && quantized) return mxio__bind_unsupported(r, err, "channel-wise quantized FullyConnected is");
     const mxio__node *fc = inner_node(a, "FullyConnected", 0);
     if (!fc) return mxio__bind_unsupported(r, err, "a fused FullyConnected without its subgraph is");
     mxio__attrs fa = {fc->attrs, fc->nattrs, mxio__op_find("FullyConnected"), fc};
@@ -301,16 +367,19 @@ mxio_status mxio__bind_sg_mkldnn_fc(const mxio__kernel_req *r, mxio__kernel **k,
         return mxio__bind_unsupported(r, err, "this inner FullyConnected's attributes are");
     bool eltwise = flag(a, "with_eltwise", "with_relu");
     int nact = 0;
+    const mxio__node *act_node = NULL;
     static const char *const act_ops[] = {"Activation", "LeakyReLU", "clip", "square", "sqrt", "exp", "abs", NULL};
     for (int o = 0; act_ops[o]; o++)
         for (int s = 0; inner_node(a, act_ops[o], s); s++) {
             const char *t = mxio__node_attr(inner_node(a, act_ops[o], s), "act_type");
-            if (o != 0 || !t || strcmp(t, "relu"))
+            if (quantized && (o != 0 || !t || strcmp(t, "relu")))
                 return mxio__bind_unsupported(r, err, "an int8 fused activation other than relu is");
+            act_node = inner_node(a, act_ops[o], s);
             nact++;
         }
     if (nact != (int)eltwise) return mxio__bind_unsupported(r, err, "with_eltwise that does not match the subgraph is");
     p.relu = eltwise;
+    if (!quantized) return fp32_fc(r, &p, act_node, k, err);
     bool calib = calib_range(a, &p.out_min, &p.out_max);
     /* SgMKLDNNFCInferType: float, else uint8/int8 when calibrated (IsOutputUint8), else int32 */
     p.out_dtype = float_out ? MXIO_DTYPE_FLOAT32
