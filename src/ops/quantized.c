@@ -357,7 +357,6 @@ mxio_status mxio__bind_sg_mkldnn_fc(const mxio__kernel_req *r, mxio__kernel **k,
     mxio__attr_bool(a, "quantized", &quantized);
     mxio__attr_bool(a, "enable_float_output", &float_out);
     mxio__attr_bool(a, "channel_wise_quantize", &channel_wise);
-    if (channel_wise && quantized) return mxio__bind_unsupported(r, err, "channel-wise quantized FullyConnected is");
     const mxio__node *fc = inner_node(a, "FullyConnected", 0);
     if (!fc) return mxio__bind_unsupported(r, err, "a fused FullyConnected without its subgraph is");
     mxio__attrs fa = {fc->attrs, fc->nattrs, mxio__op_find("FullyConnected"), fc};
@@ -382,6 +381,9 @@ mxio_status mxio__bind_sg_mkldnn_fc(const mxio__kernel_req *r, mxio__kernel **k,
     if (!quantized) return fp32_fc(r, &p, act_node, k, err);
     bool calib = calib_range(a, &p.out_min, &p.out_max);
     /* SgMKLDNNFCInferType: float, else uint8/int8 when calibrated (IsOutputUint8), else int32 */
+    p.channel_wise = channel_wise;
+    if (channel_wise && !calib && !float_out) /* MXNet stops there too */
+        return mxio__bind_unsupported(r, err, "channel-wise quantization without calibration or float output is");
     p.out_dtype = float_out ? MXIO_DTYPE_FLOAT32
                   : calib   ? (eltwise ? MXIO_DTYPE_UINT8 : MXIO_DTYPE_INT8)
                             : MXIO_DTYPE_INT32;

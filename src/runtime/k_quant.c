@@ -875,14 +875,38 @@ static mxio_status qfc_run(const mxio__kernel *kk, mxio__rt_exec *ex, const void
     const qfc_impl *q = kk->impl;
     const mxio__qfc_params *p = &q->p;
 #define RANGE(i) (*(const float *)in[q->base + (i)])
-    float dmin = RANGE(0), dmax = RANGE(1), wmin = RANGE(2), wmax = RANGE(3);
+    float dmin = RANGE(0), dmax = RANGE(1);
+    float wmin = p->channel_wise ? 0.0f : RANGE(2), wmax = p->channel_wise ? 0.0f : RANGE(3);
     float data_scale = quantize_scale(q->src_t, dmin, dmax);
     float ws = quantize_scale(MXIO_DTYPE_INT8, wmin, wmax);
     const float *w = in[1], *bias = p->no_bias ? NULL : in[2];
     int32_t *b32 = scratch;
-    int8_t *wq = (int8_t *)(b32 + q->o);
+    float *wsc = (float *)(b32 + q->o), *osc = wsc + q->o;
+    int8_t *wq = (int8_t *)(osc + q->o);
     bool rescaled = false;
-    if (bias) {
+    for (int64_t c = 0; c < q->o; c++) wsc[c] = ws;
+    if (p->channel_wise) {
+        /* fp32 weights: GetWeightScales per filter (with the bias cap), then
+         * oneDNN's reorders to int8 weights and int32 bias (round half to even) */
+        for (int64_t c = 0; c < q->o; c++) {
+            float lo = FLT_MAX, hi = -FLT_MAX;
+            for (int64_t j = 0; j < q->k; j++) {
+                float v = w[c * q->k + j];
+                if (v < lo) lo = v;
+                if (v > hi) hi = v;
+            }
+            float sc = quantize_scale(MXIO_DTYPE_INT8, lo, hi);
+            float b = bias ? bias[c] : 0.0f;
+            if (b != 0.0f) {
+                float cap = (b > 0 ? (float)INT32_MAX : (float)INT32_MIN) / 2 / b / data_scale;
+                if (cap < sc) sc = cap;
+            }
+            wsc[c] = sc;
+            for (int64_t j = 0; j < q->k; j++) wq[c * q->k + j] = (int8_t)sat_round(w[c * q->k + j] * sc, -128.0f, 127.0f);
+            b32[c] = (int32_t)sat_round(b * (sc * data_scale), -2147483648.0f, 2147483520.0f);
+        }
+        rescaled = true;
+    } else if (bias) {
         float bmin = RANGE(4), bmax = RANGE(5);
         float bs = quantize_scale(MXIO_DTYPE_INT8, bmin, bmax);
         float rs = data_scale * ws / bs;
@@ -892,24 +916,26 @@ static mxio_status qfc_run(const mxio__kernel *kk, mxio__rt_exec *ex, const void
             float wr = rs * bs / data_scale / ws;
             for (int64_t i = 0; i < q->o * q->k; i++) wq[i] = (int8_t)roundf(w[i] * wr);
             ws *= wr;
+            for (int64_t c = 0; c < q->o; c++) wsc[c] = ws;
             rescaled = true;
         }
         for (int64_t c = 0; c < q->o; c++) b32[c] = (int32_t)roundf(bias[c] * rs);
     }
 #undef RANGE
-    float osc = 1.0f, elt = 1.0f;
+    float tmp = 1.0f, elt = 1.0f;
     bool int32_out = p->out_dtype == MXIO_DTYPE_INT32;
     if (p->out_dtype == MXIO_DTYPE_FLOAT32) {
-        osc = (float)(1.0 / (double)data_scale) / ws;
+        tmp = (float)(1.0 / (double)data_scale);
     } else if (!int32_out) {
         float out_scale = quantize_scale(p->out_dtype, p->out_min, p->out_max);
         if (p->relu) {
-            osc = (float)(1.0 / (double)data_scale) / ws;
+            tmp = (float)(1.0 / (double)data_scale);
             elt = out_scale; /* oneDNN's eltwise scale: out_scale * relu(x) */
         } else {
-            osc = out_scale / data_scale / ws;
+            tmp = out_scale / data_scale;
         }
     }
+    for (int64_t c = 0; c < q->o; c++) osc[c] = tmp / wsc[c];
     float lo = -2147483648.0f, hi = 2147483520.0f;
     if (is_q8(p->out_dtype)) q8_bounds(p->out_dtype, &lo, &hi);
     for (int64_t i = 0; i < q->rows; i++)
@@ -920,7 +946,7 @@ static mxio_status qfc_run(const mxio__kernel *kk, mxio__rt_exec *ex, const void
                 acc += (int64_t)q8_load(in[0], q->src_t, i * q->k + j) * (int64_t)wv;
             }
             float v = (float)(int32_t)acc + (bias ? (float)b32[c] : 0.0f);
-            if (!int32_out) v *= osc;
+            if (!int32_out) v *= osc[c];
             if (p->relu) v = (v > 0.0f ? v : 0.0f) * elt;
             int64_t at = i * q->o + c;
             if (p->out_dtype == MXIO_DTYPE_FLOAT32) ((float *)out[0])[at] = v;
@@ -953,7 +979,8 @@ mxio_status mxio__k_qfc_create(const mxio__rt_ctx *ctx, const mxio__qfc_params *
         return mxio__fail(err, MXIO_E_UNSUPPORTED, "runtime: %s: quantized data of dtype %d (int8 or uint8 only)",
                           op, (int)in[0].dtype);
     int base = p->no_bias ? 2 : 3;
-    if (nin != base + (p->no_bias ? 4 : 6)) return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: %d inputs", op, nin);
+    if (nin != base + (p->channel_wise ? 2 : p->no_bias ? 4 : 6))
+        return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: %d inputs", op, nin);
     if ((st = check_range(op, nin, in, base, nin - base, err))) return st;
     const mxio__tdesc *d = &in[0];
     int64_t k = p->flatten ? mxio__rt_prod(d->dims, 1, d->ndim) : d->dims[d->ndim - 1];
@@ -984,6 +1011,6 @@ mxio_status mxio__k_qfc_create(const mxio__rt_ctx *ctx, const mxio__qfc_params *
         range_out(kk, 1);
         range_out(kk, 2);
     }
-    kk->scratch_bytes = align_up((size_t)o * 4) + align_up((size_t)wk);
+    kk->scratch_bytes = align_up((size_t)o * 12) + align_up((size_t)wk);
     return mxio__rt_kernel_done(kk, out, err);
 }

@@ -67,12 +67,13 @@ mxio_status mxio__k_requantize_create(const mxio__rt_ctx *ctx, const mxio__quant
                                       const mxio__tdesc *in, mxio__kernel **out, mxio_error *err);
 
 /* Quantized _sg_mkldnn_fully_connected (tensor-wise: int8-valued weight and bias
- * with their ranges as inputs). Inputs data, weight[, bias], min/max of data,
+ * with their ranges as inputs; channel-wise: fp32 weight and bias). Inputs data, weight[, bias], min/max of data,
  * weight[, bias]. out_dtype: UINT8/INT8 (calibrated), INT32 (not), FLOAT32
  * (enable_float_output: one output). relu: the fused eltwise. */
 typedef struct mxio__qfc_params {
     int64_t num_hidden;
     bool no_bias, flatten, relu;
+    bool channel_wise; /* fp32 weight and bias, per-filter scales; ranges of data only */
     mxio_dtype out_dtype;
     float out_min, out_max;
 } mxio__qfc_params;

@@ -182,6 +182,8 @@ SMALL = [  # (calib_mode, quantized_dtype, bias, bn, non-negative input, exclude
     ("naive", "int8", False, False, False, "fc"),
     ("none", "auto", True, True, False, "fc"),
     ("naive", "auto", True, True, False, "fc-fp32"),  # both Dense layers left in fp32
+    ("naive", "auto", True, True, False, "fc-channel-wise"),  # fp32 weights, per-filter scales
+    ("naive", "int8", False, True, False, "fc-channel-wise"),
     # average pooling on int8: int32 sums times 1/count, rounded
     ("naive", "auto", True, True, False, "avg"),
     ("naive", "int8", True, True, False, "avg-exclude-pad"),
@@ -190,7 +192,7 @@ SMALL = [  # (calib_mode, quantized_dtype, bias, bn, non-negative input, exclude
 
 @pytest.mark.parametrize("calib_mode,qdt,bias,bn,positive,exclude", SMALL)
 def test_quantized_by_mxnet(mxio, mx, tmp_path, calib_mode, qdt, bias, bn, positive, exclude):
-    sym = _small_net(mx, bias, bn, fc=exclude in ("fc", "fc-fp32"),
+    sym = _small_net(mx, bias, bn, fc=exclude in ("fc", "fc-fp32", "fc-channel-wise"),
                      avg={"avg": True, "avg-exclude-pad": False}.get(exclude))
     rng = np.random.RandomState(3)
     shape = (2, 3, 12, 12)
@@ -217,15 +219,18 @@ def test_quantized_by_mxnet(mxio, mx, tmp_path, calib_mode, qdt, bias, bn, posit
     qsym, qarg, qaux = mx.contrib.quantization.quantize_model_mkldnn(
         sym, args, auxs, ctx=mx.cpu(), calib_mode=calib_mode, calib_data=calib,
         num_calib_examples=shape[0], quantized_dtype=qdt, quantize_mode="full",
-        excluded_sym_names=excluded)
+        excluded_sym_names=excluded,
+        quantize_granularity="channel-wise" if exclude == "fc-channel-wise" else "tensor-wise")
     ops = [n["op"] for n in json.loads(qsym.tojson())["nodes"]]
     assert ops.count("_sg_mkldnn_conv") == 5 and "_contrib_quantized_pooling" in ops, ops
-    nfc = 2 if exclude in ("fc", "fc-fp32") else 0
+    nfc = 2 if exclude in ("fc", "fc-fp32", "fc-channel-wise") else 0
     assert ops.count("_sg_mkldnn_fully_connected") == nfc, ops
     assert ops.count("_contrib_requantize") == (5 + nfc if calib_mode == "none" else 0), ops
     qfc = [n for n in json.loads(qsym.tojson())["nodes"]
            if n["op"] == "_sg_mkldnn_fully_connected" and n.get("attrs", {}).get("quantized") == "True"]
-    assert len(qfc) == (2 if exclude == "fc" else 0), qfc
+    assert len(qfc) == (2 if exclude in ("fc", "fc-channel-wise") else 0), qfc
+    if exclude == "fc-channel-wise":
+        assert all(n["attrs"].get("channel_wise_quantize") == "True" for n in qfc), qfc
     fp32 = [n for n in json.loads(qsym.tojson())["nodes"]
             if n["op"] == "_sg_mkldnn_conv" and n.get("attrs", {}).get("quantized") != "true"]
     assert len(fp32) == (2 if exclude is True else 0), fp32
