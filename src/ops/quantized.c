@@ -81,6 +81,21 @@ mxio_status mxio__bind_quantized_pooling(const mxio__kernel_req *r, mxio__kernel
     return mxio__k_qpool_create(r->ctx, &p, r->in, r->out[0].d, k, err);
 }
 
+mxio_status mxio__bind_quantized_concat(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    int64_t dim = 1, n = 0;
+    mxio__attr_int(r->attrs, "dim", &dim);
+    if (!mxio__attr_int(r->attrs, "num_args", &n) || n < 1 || r->nin != 3 * n)
+        return mxio__bind_unsupported(r, err, "this num_args is");
+    int axis;
+    if (!mxio__axis(dim, r->in[0].ndim, &axis)) return mxio__bind_unsupported(r, err, "this dim is");
+    return mxio__k_qconcat_create(r->ctx, axis, (int)n, r->in, k, err);
+}
+
+mxio_status mxio__bind_quantized_flatten(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    if (r->nin != 3) return mxio__bind_unsupported(r, err, "a quantized flatten without 3 inputs is");
+    return mxio__k_qflatten_create(r->ctx, r->in, k, err);
+}
+
 /* ---- _sg_mkldnn_conv ---------------------------------------------------------- */
 
 static const mxio__node *inner_node(const mxio__attrs *a, const char *op, int skip) {

@@ -1014,3 +1014,116 @@ mxio_status mxio__k_qfc_create(const mxio__rt_ctx *ctx, const mxio__qfc_params *
     kk->scratch_bytes = align_up((size_t)o * 12) + align_up((size_t)wk);
     return mxio__rt_kernel_done(kk, out, err);
 }
+
+/* ---- _contrib_quantized_concat, _contrib_quantized_flatten -------------------------------- */
+
+typedef struct qconcat_impl {
+    int n, axis;
+    mxio_dtype t;         /* output: int8 if any input is int8, else uint8 */
+    int64_t outer, total; /* product of dims before the axis; output extent from the axis on */
+} qconcat_impl;
+
+/* Each input is rescaled into the widest range (MXNet: a oneDNN reorder with scale
+ * out_scale / in_scale; inputs already at that scale are copied). */
+static mxio_status qconcat_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
+                               void *const *out, void *scratch, mxio_error *err) {
+    (void)ex, (void)scratch, (void)err;
+    const qconcat_impl *q = k->impl;
+    float neg = 0.0f, pos = 0.0f;
+    for (int i = 0; i < q->n; i++) {
+        float lo = *(const float *)in[q->n + 2 * i], hi = *(const float *)in[q->n + 2 * i + 1];
+        if (lo < neg) neg = lo;
+        if (hi > pos) pos = hi;
+    }
+    float out_scale = (q->t == MXIO_DTYPE_INT8 ? MXIO__Q_INT8_RANGE : MXIO__Q_UINT8_RANGE) / max_abs(neg, pos);
+    float lo, hi;
+    q8_bounds(q->t, &lo, &hi);
+    int64_t at = 0;
+    for (int i = 0; i < q->n; i++) {
+        const mxio__tdesc *d = &k->in[i];
+        int64_t inner = mxio__rt_prod(d->dims, q->axis, d->ndim);
+        float imin = *(const float *)in[q->n + 2 * i], imax = *(const float *)in[q->n + 2 * i + 1];
+        float in_scale = (d->dtype == MXIO_DTYPE_INT8 ? MXIO__Q_INT8_RANGE : MXIO__Q_UINT8_RANGE) / max_abs(imin, imax);
+        bool copy = in_scale == out_scale && d->dtype == q->t;
+        float s = out_scale / in_scale;
+        for (int64_t o = 0; o < q->outer; o++) {
+            unsigned char *dst = (unsigned char *)out[0] + o * q->total + at;
+            const unsigned char *src = (const unsigned char *)in[i] + o * inner;
+            if (copy) {
+                memcpy(dst, src, (size_t)inner);
+                continue;
+            }
+            for (int64_t j = 0; j < inner; j++) q8_store(dst, q->t, j, sat_round(q8_load(src, d->dtype, j) * s, lo, hi));
+        }
+        at += inner;
+    }
+    ((float *)out[1])[0] = neg;
+    ((float *)out[2])[0] = pos;
+    return MXIO_OK;
+}
+
+mxio_status mxio__k_qconcat_create(const mxio__rt_ctx *ctx, int axis, int n, const mxio__tdesc *in,
+                                   mxio__kernel **out, mxio_error *err) {
+    (void)ctx;
+    const char *op = "_contrib_quantized_concat";
+    if (n < 1 || 3 * n > MXIO__RT_MAX_IO) return mxio__fail(err, MXIO_E_LIMIT, "runtime: %s: %d inputs", op, n);
+    mxio_status st;
+    mxio_dtype t = MXIO_DTYPE_UINT8;
+    for (int i = 0; i < n; i++) {
+        if ((st = check_plain(op, &in[i], i, err))) return st;
+        if (!is_q8(in[i].dtype))
+            return mxio__fail(err, MXIO_E_UNSUPPORTED, "runtime: %s input %d: dtype %d (int8 or uint8 only)", op, i,
+                              (int)in[i].dtype);
+        if (in[i].dtype == MXIO_DTYPE_INT8) t = MXIO_DTYPE_INT8;
+        if (in[i].ndim != in[0].ndim || axis < 0 || axis >= in[0].ndim)
+            return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: input %d: rank or axis", op, i);
+        for (int d = 0; d < in[0].ndim; d++)
+            if (d != axis && in[i].dims[d] != in[0].dims[d])
+                return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: input %d: dims differ off the axis", op, i);
+    }
+    if ((st = check_range(op, 3 * n, in, n, 2 * n, err))) return st;
+    mxio__kernel *k = new_kernel(op, 3 * n, in, sizeof(qconcat_impl), qconcat_run, 3, err);
+    if (!k) return MXIO_E_NOMEM;
+    qconcat_impl *q = k->impl;
+    q->n = n;
+    q->axis = axis;
+    q->t = t;
+    k->out[0] = in[0];
+    k->out[0].dtype = t;
+    int64_t sum = 0;
+    for (int i = 0; i < n; i++) sum += in[i].dims[axis];
+    k->out[0].dims[axis] = sum;
+    q->outer = mxio__rt_prod(in[0].dims, 0, axis);
+    q->total = mxio__rt_prod(k->out[0].dims, axis, in[0].ndim);
+    range_out(k, 1);
+    range_out(k, 2);
+    return mxio__rt_kernel_done(k, out, err);
+}
+
+static mxio_status qflatten_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
+                                void *const *out, void *scratch, mxio_error *err) {
+    (void)ex, (void)scratch, (void)err;
+    memcpy(out[0], in[0], mxio__tdesc_bytes(&k->out[0]));
+    ((float *)out[1])[0] = ((const float *)in[1])[0];
+    ((float *)out[2])[0] = ((const float *)in[2])[0];
+    return MXIO_OK;
+}
+
+mxio_status mxio__k_qflatten_create(const mxio__rt_ctx *ctx, const mxio__tdesc *in, mxio__kernel **out,
+                                    mxio_error *err) {
+    (void)ctx;
+    const char *op = "_contrib_quantized_flatten";
+    mxio_status st = check_plain(op, &in[0], 0, err);
+    if (st || (st = check_range(op, 3, in, 1, 2, err))) return st;
+    if (!is_q8(in[0].dtype))
+        return mxio__fail(err, MXIO_E_UNSUPPORTED, "runtime: %s: input dtype %d (int8 or uint8 only)", op,
+                          (int)in[0].dtype);
+    mxio__kernel *k = new_kernel(op, 3, in, 0, qflatten_run, 3, err);
+    if (!k) return MXIO_E_NOMEM;
+    int64_t dims[2] = {in[0].dims[0], mxio__rt_prod(in[0].dims, 1, in[0].ndim)};
+    mxio__tdesc_plain(&k->out[0], in[0].ndim > 1 ? 2 : 1, dims);
+    k->out[0].dtype = in[0].dtype;
+    range_out(k, 1);
+    range_out(k, 2);
+    return mxio__rt_kernel_done(k, out, err);
+}

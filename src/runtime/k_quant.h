@@ -81,4 +81,11 @@ mxio_status mxio__k_qfc_create(const mxio__rt_ctx *ctx, const mxio__qfc_params *
                                const mxio__tdesc *in, int out_ndim, const int64_t *out_dims, mxio__kernel **out,
                                mxio_error *err);
 
+/* _contrib_quantized_concat: n int8/uint8 inputs, then min/max of each; axis >= 0. */
+mxio_status mxio__k_qconcat_create(const mxio__rt_ctx *ctx, int axis, int n, const mxio__tdesc *in,
+                                   mxio__kernel **out, mxio_error *err);
+/* _contrib_quantized_flatten: (N, prod(rest)), ranges pass through. */
+mxio_status mxio__k_qflatten_create(const mxio__rt_ctx *ctx, const mxio__tdesc *in, mxio__kernel **out,
+                                    mxio_error *err);
+
 #endif /* MXIO_RUNTIME_K_QUANT_H */

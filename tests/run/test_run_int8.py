@@ -138,7 +138,7 @@ def test_gluoncv_int8(mxio, mx, models, tmp_path, name, size):
 
 # ---- (b) graphs MXNet quantizes itself ------------------------------------------
 
-def _small_net(mx, bias, bn, fc=False, avg=None):
+def _small_net(mx, bias, bn, fc=False, avg=None, cat=False):
     d = mx.sym.var("data")
     c1 = mx.sym.Convolution(d, num_filter=8, kernel=(3, 3), pad=(1, 1), no_bias=not bias, name="c1")
     x = mx.sym.BatchNorm(c1, fix_gamma=False, name="bn1") if bn else c1
@@ -152,12 +152,17 @@ def _small_net(mx, bias, bn, fc=False, avg=None):
     else:  # a padded average, the padding counted or not, 'full' windows
         p = mx.sym.Pooling(r2, kernel=(3, 3), stride=(2, 2), pad=(1, 1), pool_type="avg",
                            count_include_pad=avg, pooling_convention="full", name="pool")
+    if cat:  # an int8 and a uint8 branch of different ranges joined: _contrib_quantized_concat
+        b1 = mx.sym.Convolution(p, num_filter=3, kernel=(1, 1), name="b1")
+        b2 = mx.sym.Activation(mx.sym.Convolution(p, num_filter=5, kernel=(3, 3), pad=(1, 1), name="b2"),
+                               act_type="relu", name="b2r")
+        p = mx.sym.Concat(b1, b2, dim=1, name="cat")
     dw = mx.sym.Convolution(p, num_filter=8, num_group=8, kernel=(3, 3), pad=(1, 1), name="dw")
     c4 = mx.sym.Convolution(dw, num_filter=4, kernel=(3, 3), stride=(2, 2), name="c4")
     gap = mx.sym.Pooling(c4, global_pool=True, kernel=(1, 1), pool_type="avg", name="gap")
     if not fc:
         return gap
-    f1 = mx.sym.FullyConnected(gap, num_hidden=6, no_bias=not bias, name="fc1")
+    f1 = mx.sym.FullyConnected(mx.sym.Flatten(gap, name="flat"), num_hidden=6, no_bias=not bias, name="fc1")
     f2 = mx.sym.FullyConnected(mx.sym.Activation(f1, act_type="relu", name="fr"), num_hidden=5, name="fc2")
     return f2
 
@@ -187,12 +192,16 @@ SMALL = [  # (calib_mode, quantized_dtype, bias, bn, non-negative input, exclude
     # average pooling on int8: int32 sums times 1/count, rounded
     ("naive", "auto", True, True, False, "avg"),
     ("naive", "int8", True, True, False, "avg-exclude-pad"),
+    # Concat of int8 and uint8 branches, Flatten before the Dense layers
+    ("naive", "auto", True, True, False, "concat"),
+    ("naive", "uint8", True, True, True, "concat"),
 ]
 
 
 @pytest.mark.parametrize("calib_mode,qdt,bias,bn,positive,exclude", SMALL)
 def test_quantized_by_mxnet(mxio, mx, tmp_path, calib_mode, qdt, bias, bn, positive, exclude):
-    sym = _small_net(mx, bias, bn, fc=exclude in ("fc", "fc-fp32", "fc-channel-wise"),
+    sym = _small_net(mx, bias, bn, fc=exclude in ("fc", "fc-fp32", "fc-channel-wise", "concat"),
+                     cat=exclude == "concat",
                      avg={"avg": True, "avg-exclude-pad": False}.get(exclude))
     rng = np.random.RandomState(3)
     shape = (2, 3, 12, 12)
@@ -222,13 +231,16 @@ def test_quantized_by_mxnet(mxio, mx, tmp_path, calib_mode, qdt, bias, bn, posit
         excluded_sym_names=excluded,
         quantize_granularity="channel-wise" if exclude == "fc-channel-wise" else "tensor-wise")
     ops = [n["op"] for n in json.loads(qsym.tojson())["nodes"]]
-    assert ops.count("_sg_mkldnn_conv") == 5 and "_contrib_quantized_pooling" in ops, ops
-    nfc = 2 if exclude in ("fc", "fc-fp32", "fc-channel-wise") else 0
+    assert ops.count("_sg_mkldnn_conv") == (7 if exclude == "concat" else 5), ops
+    assert "_contrib_quantized_pooling" in ops, ops
+    if exclude == "concat":
+        assert "_contrib_quantized_concat" in ops and "_contrib_quantized_flatten" in ops, ops
+    nfc = 2 if exclude in ("fc", "fc-fp32", "fc-channel-wise", "concat") else 0
     assert ops.count("_sg_mkldnn_fully_connected") == nfc, ops
     assert ops.count("_contrib_requantize") == (5 + nfc if calib_mode == "none" else 0), ops
     qfc = [n for n in json.loads(qsym.tojson())["nodes"]
            if n["op"] == "_sg_mkldnn_fully_connected" and n.get("attrs", {}).get("quantized") == "True"]
-    assert len(qfc) == (2 if exclude in ("fc", "fc-channel-wise") else 0), qfc
+    assert len(qfc) == (2 if exclude in ("fc", "fc-channel-wise", "concat") else 0), qfc
     if exclude == "fc-channel-wise":
         assert all(n["attrs"].get("channel_wise_quantize") == "True" for n in qfc), qfc
     fp32 = [n for n in json.loads(qsym.tojson())["nodes"]
