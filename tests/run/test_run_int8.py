@@ -136,6 +136,20 @@ def test_gluoncv_int8(mxio, mx, models, tmp_path, name, size):
                 ro.compare(f"{name} output {k}", got[k], want[k], rtol=0, atol=0.01 * scale)
 
 
+def test_gluoncv_int8_batch_threads(mxio, mx, models, tmp_path):
+    """Batch 3 (the dynamic input range spans the batch, as in MXNet) with a 2-thread
+    team for oneDNN, run three times on one context."""
+    src = models.joinpath(*INT8_DIR, "mobilenet1.0_int8-symbol.json")
+    sym = mx.sym.load(str(src))
+    shape = (3, 3, 224, 224)
+    args, auxs = ro.random_params(sym, {"data": shape}, tmp_path / "q.params", seed=4)
+    x = np.random.RandomState(5).uniform(-1, 1, shape).astype(np.float32)
+    want = ro.mxnet_forward(sym, args, auxs, {"data": x})
+    got, _ = ro.run_mxio(mxio, src, tmp_path / "q.params", {"data": x}, tmp_path,
+                         extra=("--threads", "2", "--repeat", "3"))
+    ro.compare("mobilenet1.0_int8 batch 3, 2 threads", list(got.values())[0], want[0])
+
+
 # ---- (b) graphs MXNet quantizes itself ------------------------------------------
 
 def _small_net(mx, bias, bn, fc=False, avg=None, cat=False):
