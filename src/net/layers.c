@@ -192,7 +192,10 @@ void mxio__layer_clear(mxio__layer *l) {
     free(l->op);
     mxio__kvs_free(l->attrs, l->nattrs);
     free(l->failure);
+    for (size_t i = 0; i < l->nsubgraphs; i++) free(l->subgraph_json[i]);
     free(l->subgraph_json);
+    l->subgraph_json = NULL;
+    l->nsubgraphs = 0;
     memset(l, 0, sizeof *l);
     l->node = -1;
 }

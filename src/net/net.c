@@ -331,14 +331,20 @@ static mxio_status translate(builder *b, uint32_t n, mxio__layer *l) {
         b->net->nfailures++;
         return set_failure(l, "%s%s", terr.message, "");
     }
-    if (nd->nsubgraphs > 0 && nd->subgraphs[0]) {
+    if (nd->nsubgraphs > 0) {
+        l->subgraph_json = mxio__calloc_array(nd->nsubgraphs, sizeof *l->subgraph_json);
+        if (!l->subgraph_json) return oom(b);
+        l->nsubgraphs = nd->nsubgraphs;
+    }
+    for (size_t g = 0; g < nd->nsubgraphs; g++) {
+        if (!nd->subgraphs[g]) continue;
         mxio__buf j;
         mxio__buf_init(&j);
-        bool ok = mxio__symbol_print(nd->subgraphs[0], &j, &terr) == MXIO_OK;
+        bool ok = mxio__symbol_print(nd->subgraphs[g], &j, &terr) == MXIO_OK;
         if (ok) mxio__buf_putc(&j, '\0');
-        if (ok && !j.oom) l->subgraph_json = mxio__strdup(j.data);
+        if (ok && !j.oom) l->subgraph_json[g] = mxio__strdup(j.data);
         mxio__buf_free(&j);
-        if (ok && !l->subgraph_json) return oom(b);
+        if (ok && !l->subgraph_json[g]) return oom(b);
     }
     return MXIO_OK;
 }

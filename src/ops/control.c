@@ -2,6 +2,8 @@
  * _while_loop, _cond). One record per op; see op.h. */
 #include "op.h"
 
+#include "../runtime/k_control.h"
+
 /* ---- _foreach */
 /* "data0", "data1", ...: the data inputs of control-flow ops. */
 static const char *const data_names[MXIO__MAX_OP_INPUTS] = {
@@ -73,21 +75,35 @@ static const mxio__attr_spec cond_params[] = {
     {NULL, 0, NULL, NULL},
 };
 
+/* ---- kernels (src/runtime) */
+static mxio_status foreach_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    return mxio__k_control_create(r, MXIO__CONTROL_FOREACH, k, err);
+}
+static mxio_status while_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    return mxio__k_control_create(r, MXIO__CONTROL_WHILE, k, err);
+}
+static mxio_status cond_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    return mxio__k_control_create(r, MXIO__CONTROL_COND, k, err);
+}
+
 const mxio__op mxio__ops_control[] = {
     {.name = "_foreach",
      .kind = MXIO__KIND_OTHER,
      .params = foreach_params,
      .list_inputs = foreach_inputs,
-     .count_outputs = control_outputs},
+     .count_outputs = control_outputs,
+     .kernel = foreach_kernel},
     {.name = "_while_loop",
      .kind = MXIO__KIND_OTHER,
      .params = while_loop_params,
      .list_inputs = while_inputs,
-     .count_outputs = control_outputs},
+     .count_outputs = control_outputs,
+     .kernel = while_kernel},
     {.name = "_cond",
      .kind = MXIO__KIND_OTHER,
      .params = cond_params,
      .list_inputs = cond_inputs,
-     .count_outputs = control_outputs},
+     .count_outputs = control_outputs,
+     .kernel = cond_kernel},
     {0},
 };

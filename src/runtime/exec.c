@@ -770,21 +770,27 @@ static mxio_status compile_layer_at(mxio_runner *r, const mxio_net *net, const m
     return MXIO_OK;
 }
 
-/* A fused op (_sg_mkldnn_conv) is bound from its subgraph: give the record a
- * node that carries it, parsed back from the layer's copy. */
+/* A fused op (_sg_mkldnn_conv) or a control-flow op (_foreach) is bound from
+ * its subgraphs: give the record a node that carries them, parsed back from the
+ * layer's copies. */
 static mxio_status compile_layer(mxio_runner *r, const mxio_net *net, const mxio_params *params,
                                  size_t li, int **port_vals, const bool *feeds_output,
                                  chain *c, int *absorbed, mxio_error *err) {
     const mxio__layer *l = &net->layers[li];
-    if (!l->subgraph_json)
+    if (!l->nsubgraphs)
         return compile_layer_at(r, net, params, li, port_vals, feeds_output, c, absorbed, NULL, err);
-    struct mxio_symbol *sub = NULL;
-    mxio_status st = mxio__symbol_parse(l->subgraph_json, strlen(l->subgraph_json), l->name, &sub, err);
-    if (st) return st;
+    struct mxio_symbol **subs = mxio__calloc_array(l->nsubgraphs, sizeof *subs);
+    if (!subs) return mxio__fail(err, MXIO_E_NOMEM, "layer '%s': out of memory", l->name);
+    mxio_status st = MXIO_OK;
+    for (size_t g = 0; g < l->nsubgraphs && !st; g++)
+        if (l->subgraph_json[g])
+            st = mxio__symbol_parse(l->subgraph_json[g], strlen(l->subgraph_json[g]), l->name,
+                                    &subs[g], err);
     mxio__node node = {.op = l->op, .name = l->name, .attrs = l->attrs, .nattrs = l->nattrs,
-                       .subgraphs = &sub, .nsubgraphs = 1};
-    st = compile_layer_at(r, net, params, li, port_vals, feeds_output, c, absorbed, &node, err);
-    mxio__symbol_destroy(sub);
+                       .subgraphs = subs, .nsubgraphs = l->nsubgraphs};
+    if (!st) st = compile_layer_at(r, net, params, li, port_vals, feeds_output, c, absorbed, &node, err);
+    for (size_t g = 0; g < l->nsubgraphs; g++) mxio__symbol_destroy(subs[g]);
+    free(subs);
     return st;
 }
 
