@@ -482,32 +482,43 @@ def test_deformable_convolution(mx, mxio, variant, tmp_path):
 # ---- an op that stays without a kernel: one error, as before -----------------------
 
 def test_unbound_op_one_error(mx, mxio, tmp_path):
-    """Control flow (_foreach) has no kernel (the executor does not run subgraphs):
-    `mxio run` fails with exit 13 and the one `unsupported ops: X xN (first: ...)`
-    message naming both nodes from the file, while the bound ops around them
-    (_zeros, relu) are not listed."""
+    """Custom (a Python CustomOp) has no kernel (there is no code to run): `mxio run`
+    fails with exit 13 and the one `unsupported ops: X xN (first: ...)` message
+    naming both nodes from the file, while the bound ops around them (relu) are
+    not listed."""
+
+    class Twice(mx.operator.CustomOp):
+        def forward(self, is_train, req, in_data, out_data, aux):
+            self.assign(out_data[0], req[0], in_data[0] * 2)
+
+    @mx.operator.register("mxio_twice")
+    class TwiceProp(mx.operator.CustomOpProp):
+        def list_arguments(self):
+            return ["data"]
+
+        def infer_shape(self, in_shape):
+            return in_shape, [in_shape[0]], []
+
+        def create_operator(self, ctx, shapes, dtypes):
+            return Twice()
+
     d = mx.sym.Variable("data")
-
-    def body(x, states):
-        y = x * 2 + states[0]
-        return y, [y]
-
-    o1, _ = mx.sym.contrib.foreach(body, d, [mx.sym.zeros((3,))])
-    o2, _ = mx.sym.contrib.foreach(body, o1, [mx.sym.zeros((3,))])
+    o1 = mx.sym.Custom(d, op_type="mxio_twice", name="c1")
+    o2 = mx.sym.Custom(mx.sym.relu(o1), op_type="mxio_twice", name="c2")
     sym = mx.sym.relu(o2, name="r")
     x = np.ones((4, 3), np.float32)
     assert ro.mxnet_forward(sym, {}, {}, {"data": x})[0].shape == (4, 3)  # MXNet runs it
-    sym_path = tmp_path / "loop-symbol.json"
+    sym_path = tmp_path / "custom-symbol.json"
     sym.save(str(sym_path))
-    params = tmp_path / "loop-0000.params"
+    params = tmp_path / "custom-0000.params"
     mx.nd.save(str(params), {})
     np.save(tmp_path / "x.npy", x)
     r = mxio("run", sym_path, "--array-path", params, "--input", f"data={tmp_path / 'x.npy'}")
     assert r.code == 13, r
-    names = [n for op, n in ro.op_nodes(sym_path) if op == "_foreach"]
-    assert len(names) == 2
+    names = [n for op, n in ro.op_nodes(sym_path) if op == "Custom"]
+    assert names == ["c1", "c2"]
     msg = r.err.strip().splitlines()[-1]
-    assert msg.endswith(f"unsupported ops: _foreach x2 (first: {', '.join(names)})"), msg
+    assert msg.endswith(f"unsupported ops: Custom x2 (first: {', '.join(names)})"), msg
 
 
 # ---- WarpCTC (plugin op: not in the pip MXNet) -------------------------------------
