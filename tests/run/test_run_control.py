@@ -38,10 +38,9 @@ def control_nodes(sym_path, op):
     return [n for n in g["nodes"] if n["op"] == op]
 
 
-def test_foreach_rnn(mx, mxio, tmp_path):
+def rnn_symbol(mx):
     """An RNN-like accumulation: two data inputs (one 1-D, sliced to (1,)), two
-    states, FullyConnected and dot on free variables (weights from the params
-    file and a net input), three per-step outputs."""
+    states, FullyConnected and dot on free variables, three per-step outputs."""
     F = mx.sym
     T, N, C, H = 5, 3, 4, 6
     x, b, h0, c0 = F.var("x"), F.var("b"), F.var("h0"), F.var("c0")
@@ -56,7 +55,12 @@ def test_foreach_rnn(mx, mxio, tmp_path):
         return [h_new, F.sigmoid(c_new), h_new * c_new], [h_new, c_new]
 
     outs, states = F.contrib.foreach(body, [x, b], [h0, c0])
-    sym = F.Group(outs + states)
+    return F.Group(outs + states), (T, N, C, H)
+
+
+def test_foreach_rnn(mx, mxio, tmp_path):
+    """The RNN-like foreach with fc_weight from the params file and u a net input."""
+    sym, (T, N, C, H) = rnn_symbol(mx)
     rng = np.random.RandomState(3)
     args = {"fc_weight": mx.nd.array(rng.uniform(-0.5, 0.5, (H, C)))}
     inputs = {"x": rng.uniform(-1, 1, (T, N, C)).astype(np.float32),
@@ -69,6 +73,27 @@ def test_foreach_rnn(mx, mxio, tmp_path):
     assert [g.shape for g in got] == [(T, N, H)] * 3 + [(N, H)] * 2
     for i, (g, w_) in enumerate(zip(got, want)):
         ro.compare(f"foreach output {i}", g, w_, RTOL, ATOL)
+
+
+def test_foreach_shapes(mx, mxio, tmp_path):
+    """`mxio summary` infers through the body as MXNet's infer_shape does: the
+    stacked and state output shapes, and fc_weight's shape from inside the body
+    (no params file)."""
+    sym, (T, N, C, H) = rnn_symbol(mx)
+    shapes = {"x": (T, N, C), "b": (T,), "h0": (N, H), "c0": (N, H), "u": (H, H)}
+    arg_shapes, out_shapes, _ = sym.infer_shape(**shapes)
+    sym_path = tmp_path / "fe-symbol.json"
+    sym.save(str(sym_path))
+    args = []
+    for k, v in shapes.items():
+        args += ["--shape", f"{k}={','.join(map(str, v))}"]
+    r = mxio("summary", sym_path, "--array-path", "none", "--format", "json", *args)
+    assert r.code == 0, r
+    d = json.loads(r.out)
+    assert [tuple(o["shape"]) for o in d["outputs"]] == [tuple(s) for s in out_shapes]
+    got_in = {i["name"]: tuple(i["shape"]) for i in d["inputs"]}
+    want_in = dict(zip(sym.list_arguments(), map(tuple, arg_shapes)))
+    assert got_in["fc_weight"] == want_in["fc_weight"] == (H, C)
 
 
 @pytest.fixture(scope="module")
