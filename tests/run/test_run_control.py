@@ -244,3 +244,39 @@ def test_foreach_chained_and_nested(mx, mxio, tmp_path):
     assert [g.shape for g in got] == [(4, 3), (2, 3), (3,)]
     for i, (g, w_) in enumerate(zip(got, want)):
         ro.compare(f"chained/nested foreach output {i}", g, w_, RTOL, ATOL)
+
+
+def test_two_threads_one_runner(mx, build_dir, tmp_path):
+    """Two threads run one runner holding a foreach (inner runners shared, inner
+    run contexts per run) at once, 4 rounds, on different inputs; both match MXNet."""
+    import subprocess
+    F = mx.sym
+    d = F.var("data")
+
+    def body(x, states):
+        h = F.tanh(F.FullyConnected(x, F.var("cell_weight"), F.var("cell_bias"), num_hidden=4,
+                                    name="cell") + states[0])
+        return h, [h]
+
+    outs, _ = F.contrib.foreach(body, d, [F.zeros((2, 4))])
+    sym = outs
+    rng = np.random.RandomState(8)
+    args = {"cell_weight": mx.nd.array(rng.uniform(-1, 1, (4, 3))),
+            "cell_bias": mx.nd.array(rng.uniform(-1, 1, (4,)))}
+    prefix = tmp_path / "th"
+    sym.save(f"{prefix}-symbol.json")
+    mx.nd.save(f"{prefix}-0000.params", {f"arg:{k}": v for k, v in args.items()})
+    xa = rng.uniform(-1, 1, (6, 2, 3)).astype(np.float32)
+    xb = rng.uniform(-1, 1, (6, 2, 3)).astype(np.float32)
+    np.save(tmp_path / "a.npy", xa)
+    np.save(tmp_path / "b.npy", xb)
+    p = subprocess.run([str(build_dir / "run_driver"), "threads", f"{prefix}-symbol.json",
+                        f"{prefix}-0000.params", "data", tmp_path / "a.npy", tmp_path / "b.npy",
+                        tmp_path / "oa.npy", tmp_path / "ob.npy", "4"],
+                       capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stderr
+    for x, out in ((xa, "oa.npy"), (xb, "ob.npy")):
+        bound = dict(args, data=mx.nd.array(x))
+        exe = sym.bind(mx.cpu(), bound, grad_req="null")
+        exe.forward(is_train=False)
+        ro.compare(f"thread {out}", np.load(tmp_path / out), exe.outputs[0].asnumpy(), RTOL, ATOL)
