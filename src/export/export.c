@@ -182,6 +182,20 @@ static bool inputs_fit(const mxio__op *op, const mxio__kv *kv, size_t n, const m
     return need == have;
 }
 
+/* Control-flow layers keep their bodies (the runtime runs them), so they export
+ * with them; the fused _sg_ ops' subgraphs are the runtime's business only. */
+static bool control_flow(const char *op) {
+    return strcmp(op, "_foreach") == 0 || strcmp(op, "_while_loop") == 0 ||
+           strcmp(op, "_cond") == 0;
+}
+
+static bool kept_subgraphs(const mxio__layer *l) {
+    if (!l->nsubgraphs) return false;
+    for (size_t g = 0; g < l->nsubgraphs; g++)
+        if (!l->subgraph_json[g]) return false;
+    return true;
+}
+
 /* Variadic ops (Concat, add_n, ...) count their inputs in num_args: it follows
  * the layer's data sources, which an edit or the builder may have changed. */
 static mxio_status set_num_args(exporter *x, const mxio__layer *l, const mxio__op *op,
@@ -189,7 +203,9 @@ static mxio_status set_num_args(exporter *x, const mxio__layer *l, const mxio__o
     bool has = false;
     for (const mxio__attr_spec *p = op->params; p && p->name && !has; p++)
         has = strcmp(p->name, "num_args") == 0;
-    if (!has) return MXIO_OK;
+    /* control flow: num_args counts the bodies too, and the *_locs attrs place
+     * every input, so the value stays as read */
+    if (!has || control_flow(op->name)) return MXIO_OK;
     size_t data = 0;
     for (size_t i = 0; i < l->nsrcs; i++) data += l->srcs[i].kind != MXIO__SRC_ARRAY;
     if (!data) return MXIO_OK;
@@ -335,6 +351,19 @@ static mxio_status add_node(exporter *x, const char *op, const char *name, uint3
         return oom(x);
     }
     *id = (uint32_t)s->nnodes++;
+    return MXIO_OK;
+}
+
+static mxio_status attach_subgraphs(exporter *x, uint32_t id, const mxio__layer *l) {
+    mxio__node *nd = &x->s->nodes[id];
+    nd->subgraphs = mxio__calloc_array(l->nsubgraphs, sizeof *nd->subgraphs);
+    if (!nd->subgraphs) return oom(x);
+    nd->nsubgraphs = l->nsubgraphs;
+    for (size_t g = 0; g < l->nsubgraphs; g++) {
+        mxio_status st = mxio__symbol_parse(l->subgraph_json[g], strlen(l->subgraph_json[g]),
+                                            l->name, &nd->subgraphs[g], x->err);
+        if (st) return st;
+    }
     return MXIO_OK;
 }
 
@@ -719,12 +748,14 @@ mxio_status mxio_net_to_mxnet(const mxio_net *net, const mxio_params *arrays, ui
         mxio__kv *kv = NULL;
         size_t n = 0;
         st = layer_op(&x, l, &ops[i], &kv, &n);
-        if (!st && needs_subgraph(ops[i]->name))
+        bool keeps = !st && control_flow(ops[i]->name) && kept_subgraphs(l);
+        if (!st && needs_subgraph(ops[i]->name) && !keeps)
             st = mxio__fail_at(err, MXIO_E_UNSUPPORTED, -1, l->node, -1,
                                "layer %s: op %s holds a subgraph, which the Net does not keep; "
                                "it cannot be exported", l->name, ops[i]->name);
         if (!st) st = add_node(&x, ops[i]->name, l->name, &x.layer_node[i]);
         if (!st) st = set_attrs(&x, x.layer_node[i], kv, n);
+        if (!st && keeps) st = attach_subgraphs(&x, x.layer_node[i], l);
         mxio__kvs_free(kv, n);
     }
     for (size_t i = 0; i < net->nlayers && !st; i++) st = wire(&x, i, ops[i]);

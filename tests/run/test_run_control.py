@@ -280,3 +280,31 @@ def test_two_threads_one_runner(mx, build_dir, tmp_path):
         exe = sym.bind(mx.cpu(), bound, grad_req="null")
         exe.forward(is_train=False)
         ro.compare(f"thread {out}", np.load(tmp_path / out), exe.outputs[0].asnumpy(), RTOL, ATOL)
+
+
+def test_export_keeps_bodies(mx, mxio, tmp_path):
+    """`mxio export` writes the control-flow nodes with their subgraphs: the JSON
+    equals MXNet's file, and MXNet loads and runs the exported model."""
+    F = mx.sym
+    x, y = F.var("x"), F.var("y")
+    syms = {
+        "fe": rnn_symbol(mx)[0],
+        "wl": F.Group(sum(F.contrib.while_loop(
+            lambda i, s: i < 3, lambda i, s: ([F.broadcast_add(s, i)], [i + 1, s * 2]),
+            [x, y], max_iterations=5), [])),
+        "cond": F.Group(F.contrib.cond(F.sum(x) > 0, lambda: [x * y], lambda: [x - y])),
+    }
+    for name, sym in syms.items():
+        src = tmp_path / f"{name}-symbol.json"
+        sym.save(str(src))
+        args = {}
+        if name == "fe":
+            args = {"fc_weight": mx.nd.array(np.random.RandomState(0).uniform(-1, 1, (6, 4)))}
+        mx.nd.save(str(tmp_path / f"{name}-0000.params"), {f"arg:{k}": v for k, v in args.items()})
+        out = tmp_path / f"out_{name}-symbol.json"
+        r = mxio("export", src, "-o", out, "-q")
+        assert r.code == 0, r
+        assert json.loads(out.read_text()) == json.loads(src.read_text()), name
+        loaded = mx.sym.load(str(out))
+        assert loaded.list_outputs() == sym.list_outputs()
+        assert loaded.list_arguments() == sym.list_arguments()
