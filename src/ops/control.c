@@ -141,7 +141,7 @@ static mxio_status body_output(mxio__shape_ctx *c, const struct mxio_symbol *g,
 
 static const mxio__node *control_node(mxio__shape_ctx *c, size_t graphs) {
     const mxio__node *n = c->attrs->node;
-    if (!n || n->nsubgraphs != graphs) return NULL;
+    if (!n || n->nsubgraphs != graphs || c->nin > LOCS_CAP) return NULL;
     for (size_t i = 0; i < graphs; i++)
         if (!n->subgraphs[i]) return NULL;
     return n;
