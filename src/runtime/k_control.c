@@ -478,6 +478,10 @@ static mxio_status bind(const mxio__kernel_req *r, mxio__control_kind kind, mxio
         }
     }
     k->scratch_bytes = off;
+    /* constants the bodies hold as arrays are never read at run time: the
+     * executor may free its fp32 copies */
+    for (int i = 0; r->packed && i < nin && i < 32; i++)
+        if (r->constant[i] && !varies[i]) *r->packed |= 1u << i;
     return MXIO_OK;
 }
 
