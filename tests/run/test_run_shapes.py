@@ -180,3 +180,65 @@ def test_source_unknown_dim_mxnet_cannot_infer(mx, mxio, variant, tmp_path):
              "--input", f"data={tmp_path / 'x.npy'}")
     assert r.code == 11, r
     assert "'zz' (_zeros)" in r.err and "shape rule cannot resolve" in r.err, r.err
+
+
+# ---- bfloat16 params -------------------------------------------------------------
+
+def bf16_params(mx, args, auxs, path):
+    """MXNet's own bfloat16 arrays (amp_cast, type flag 12) saved by mx.nd.save;
+    returns the float32 values MXNet converts them back to."""
+    save, back = {}, {}
+    for prefix, arrays in (("arg", args), ("aux", auxs)):
+        for k, v in arrays.items():
+            b = mx.nd.amp_cast(v, dtype="bfloat16")
+            save[f"{prefix}:{k}"] = b
+            back[f"{prefix}:{k}"] = mx.nd.amp_cast(b, dtype="float32")
+    mx.nd.save(str(path), save)
+    loaded = mx.nd.load(str(path))
+    assert all(str(a.dtype) == "[('bfloat16', '<u2')]" for a in loaded.values())
+    return ({k[4:]: v for k, v in back.items() if k.startswith("arg:")},
+            {k[4:]: v for k, v in back.items() if k.startswith("aux:")})
+
+
+def test_bf16_values(mx, mxio, tmp_path):
+    """mxio's fp32 values of MXNet bfloat16 arrays equal MXNet's amp_cast back to
+    float32, exactly: FullyConnected of the identity returns the weight (transposed)
+    plus the bias."""
+    d = mx.sym.Variable("data")
+    sym = mx.sym.FullyConnected(d, num_hidden=6, name="fc")
+    rng = np.random.RandomState(12)
+    args = {"fc_weight": mx.nd.array(rng.randn(6, 5).astype(np.float32) * 10),
+            "fc_bias": mx.nd.array(rng.randn(6).astype(np.float32))}
+    sym_path = tmp_path / "bf-symbol.json"
+    sym.save(str(sym_path))
+    params = tmp_path / "bf-0000.params"
+    back, _ = bf16_params(mx, args, {}, params)
+    assert not np.array_equal(back["fc_weight"].asnumpy(), args["fc_weight"].asnumpy())
+    x = np.eye(5, dtype=np.float32)
+    got, _ = ro.run_mxio(mxio, sym_path, params, {"data": x}, tmp_path)
+    out = list(got.values())[0]
+    w, b = back["fc_weight"].asnumpy(), back["fc_bias"].asnumpy()
+    np.testing.assert_array_equal(out, w.T + b)
+    np.testing.assert_array_equal(out, ro.mxnet_forward(sym, back, {}, {"data": x})[0])
+
+
+def test_bf16_model(mx, mxio, tmp_path):
+    """A conv net whose params file holds MXNet bfloat16 arrays (BatchNorm
+    statistics included): `mxio run` equals MXNet's forward with the same
+    bf16-rounded weights in float32."""
+    d = mx.sym.Variable("data")
+    x = mx.sym.Convolution(d, kernel=(3, 3), num_filter=8, pad=(1, 1), name="c1")
+    x = mx.sym.BatchNorm(x, name="bn1")
+    x = mx.sym.Activation(x, act_type="relu")
+    x = mx.sym.Pooling(x, kernel=(2, 2), stride=(2, 2), pool_type="max")
+    sym = mx.sym.FullyConnected(x, num_hidden=5, name="fc")
+    shapes = {"data": (2, 3, 8, 8)}
+    sym_path = tmp_path / "bfm-symbol.json"
+    sym.save(str(sym_path))
+    args, auxs = ro.random_params(sym, shapes, tmp_path / "fp32.params", seed=5)
+    params = tmp_path / "bfm-0000.params"
+    back_args, back_auxs = bf16_params(mx, args, auxs, params)
+    inp = np.random.RandomState(4).uniform(-1, 1, shapes["data"]).astype(np.float32)
+    want = ro.mxnet_forward(sym, back_args, back_auxs, {"data": inp})[0]
+    got, _ = ro.run_mxio(mxio, sym_path, params, {"data": inp}, tmp_path)
+    ro.compare("bf16 model", list(got.values())[0], want, RTOL, ATOL)
