@@ -549,15 +549,16 @@ typedef struct net_shapes {
     mxio__exec_net_shapes s;
 } net_shapes;
 
-/* An output dim the layer's own rule leaves unknown (a source op's 0 dims, which
- * MXNet fills from the consumers): take it from the whole-net inference and run
+/* An output dim the layer's own rule leaves unknown (a source op's 0 dims, or
+ * the whole shape of an _arange with infer_range, which MXNet fills from the
+ * consumers): take it from the whole-net inference and run
  * the rule again with it. If that inference fails the layer stays as it was and
  * its kernel says what it cannot take. */
 static mxio_status fill_from_consumers(const mxio_runner *r, const mxio_net *net, size_t li,
                                        mxio__shape_ctx *c, net_shapes *ns, mxio_error *err) {
     bool partial = false;
     for (int j = 0; j < c->nout; j++)
-        partial |= c->out[j].ndim >= 0 && !mxio__shape_known(&c->out[j]);
+        partial |= c->out[j].ndim >= 0 ? !mxio__shape_known(&c->out[j]) : c->nin == 0;
     if (!partial) return MXIO_OK;
     if (!ns->tried) {
         ns->tried = true;
@@ -572,7 +573,8 @@ static mxio_status fill_from_consumers(const mxio_runner *r, const mxio_net *net
     if (!ns->ok) return MXIO_OK;
     for (int j = 0; j < c->nout; j++) {
         const mxio__shape *g = mxio__exec_net_shape(&ns->s, li, j);
-        if (g && g->ndim == c->out[j].ndim)
+        if (g && c->out[j].ndim < 0) c->out[j] = *g;
+        else if (g && g->ndim == c->out[j].ndim)
             for (int q = 0; q < g->ndim; q++)
                 if (c->out[j].d[q] <= 0) c->out[j].d[q] = g->d[q];
     }

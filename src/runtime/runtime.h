@@ -381,6 +381,22 @@ mxio_status mxio__k_full_create(const mxio__rt_ctx *ctx, int ndim, const int64_t
                                 mxio__kernel **out, mxio_error *err);
 mxio_status mxio__k_arange_create(const mxio__rt_ctx *ctx, double start, bool has_stop, double stop,
                                   double step, int64_t repeat, mxio__kernel **out, mxio_error *err);
+/* The same in any dtype MXNet's source ops take, over a given shape (the
+ * shape rule's, which infer_range takes from the consumers). MXNet 1.9.1's
+ * casts (init_op.h): a fill value is static_cast to the dtype; a range's start
+ * and step too, except for the dtypes std::is_signed calls unsigned (uint8,
+ * float16, bfloat16), which go through an int64 first (so their start and step
+ * are truncated); values are start + (i / repeat) * step in the dtype's
+ * arithmetic (integers wrap; float16 is rounded once, MXNet rounds the
+ * product and the sum: equal while the values are exact; bfloat16 keeps the
+ * float's high half, as mshadow's bf16_t). `range` false:
+ * every value is `start`. */
+mxio_status mxio__k_source_create(const mxio__rt_ctx *ctx, mxio_dtype dtype, int ndim,
+                                  const int64_t *dims, bool range, double start, double step,
+                                  int64_t repeat, mxio__kernel **out, mxio_error *err);
+/* Element i of a plain buffer of dtype `t` set from `v` (float to integer
+ * saturates; float16/bfloat16 round to nearest even). */
+void mxio__rt_store_value(void *p, mxio_dtype t, int64_t i, double v);
 /* _contrib_arange_like: _arange over data's shape (axis_none) or (data.shape[axis],). */
 mxio_status mxio__k_arange_like_create(const mxio__rt_ctx *ctx, double start, double step,
                                        int64_t repeat, bool axis_none, int axis,

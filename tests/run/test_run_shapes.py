@@ -242,3 +242,134 @@ def test_bf16_model(mx, mxio, tmp_path):
     want = ro.mxnet_forward(sym, back_args, back_auxs, {"data": inp})[0]
     got, _ = ro.run_mxio(mxio, sym_path, params, {"data": inp}, tmp_path)
     ro.compare("bf16 model", list(got.values())[0], want, RTOL, ATOL)
+
+
+# ---- source op dtypes, _arange infer_range -------------------------------------
+
+def source_dtype_graphs(mx):
+    d = mx.sym.Variable("data")
+    f, a = mx.sym.full, mx.sym.arange
+    return {
+        "full": [f((2, 3), 2.7, dtype="int32"), f((2,), -2.7, dtype="int64"),
+                 f((2,), 200.6, dtype="uint8"), f((3,), 0.1, dtype="float16"),
+                 f((2, 2), 0.1, dtype="float64"), f((2,), -1.5, dtype="int8"),
+                 f((3,), 1.7, dtype="bfloat16"), f((2,), 0.5, dtype="bool")],
+        "zeros_ones": [mx.sym.zeros((2, 3), dtype="int32"), mx.sym.ones((4,), dtype="float64"),
+                       mx.sym.ones((2,), dtype="bool"), mx.sym.zeros((3,), dtype="uint8"),
+                       mx.sym.ones((2,), dtype="float16"), mx.sym.ones((2,), dtype="int64")],
+        "arange": [a(0, 5, step=0.5, dtype="int32"), a(1.7, 9, step=1.5, dtype="int64"),
+                   a(-3, 3, dtype="uint8"), a(0.1, 3000, step=700.3, dtype="float16"),
+                   a(0.1, 1, step=0.1, dtype="float64"), a(-3, 3, step=2, dtype="int8"),
+                   a(0, 3, dtype="bfloat16"), a(7, dtype="int64"), a(2, 9, step=3, repeat=2, dtype="int32"),
+                   a(0.5, 4.5, step=1.5, dtype="float64", repeat=3)],
+        # the only way into a float32 graph (MXNet refuses mixed dtypes)
+        "cast": [d + mx.sym.Cast(mx.sym.arange(0, 6, dtype="int32"), dtype="float32").reshape((2, 3)),
+                 d * mx.sym.Cast(mx.sym.full((2, 3), 3.9, dtype="int64"), dtype="float32")],
+    }
+
+
+def raw_outputs(npz):
+    """mxio's outputs with bfloat16 (written like MXNet's structured dtype) as float32."""
+    out = []
+    for v in npz.values():
+        if v.dtype.names == ("bfloat16",):
+            v = (v["bfloat16"].astype(np.uint32) << 16).view(np.float32)
+        out.append(v)
+    return out
+
+
+def mx_outputs(mx, sym, x):
+    exe = sym.simple_bind(mx.cpu(), data=x.shape)
+    exe.arg_dict["data"][:] = x
+    out = []
+    for o in exe.forward(is_train=False):
+        if str(o.dtype) == "[('bfloat16', '<u2')]":
+            o = mx.nd.amp_cast(o, dtype="float32")
+        out.append(o.asnumpy())
+    return out
+
+
+@pytest.mark.parametrize("variant", ["full", "zeros_ones", "arange", "cast"])
+def test_source_dtypes(mx, mxio, variant, tmp_path):
+    """Source ops in every dtype MXNet 1.9.1 lets them take: mxio's outputs have
+    MXNet's dtype and exactly its values (its casts of the value, start and step
+    included: int32 arange with step 0.5 repeats its start, float16/uint8 ranges
+    truncate start and step, uint8 wraps)."""
+    d = mx.sym.Variable("data")
+    outs = source_dtype_graphs(mx)[variant]
+    sym = mx.sym.Group(outs) if variant == "cast" else mx.sym.Group([d * 1] + outs)
+    x = np.random.RandomState(2).uniform(-1, 1, (2, 3)).astype(np.float32)
+    want = mx_outputs(mx, sym, x)
+    sym_path = tmp_path / f"dt_{variant}-symbol.json"
+    sym.save(str(sym_path))
+    params = tmp_path / "dt-0000.params"
+    mx.nd.save(str(params), {})
+    _, r = ro.run_mxio(mxio, sym_path, params, {"data": x}, tmp_path)
+    with np.load(tmp_path / "mxio_out.npz") as z:
+        got = raw_outputs({k: z[k] for k in z.files})
+    assert len(got) == len(want)
+    for i, (g, w) in enumerate(zip(got, want)):
+        assert g.dtype == w.dtype, (i, g.dtype, w.dtype)
+        assert g.shape == w.shape, (i, g.shape, w.shape)
+        if variant == "cast":
+            ro.compare(f"{variant} output {i}", g, w, RTOL, ATOL)
+        else:
+            np.testing.assert_array_equal(g, w, err_msg=f"{variant} output {i}")
+
+
+def infer_range_graphs(mx):
+    d = mx.sym.Variable("data")
+    a = mx.sym.arange
+    return {
+        # the length (MXNet: the whole shape) comes from the consumer
+        "vector": (d + a(start=1, step=2, infer_range=True), (5,)),
+        "matrix": (d * a(start=-1, step=0.5, infer_range=True), (2, 3)),
+        "repeat": (d - a(start=3, step=-1, repeat=2, infer_range=True), (6,)),
+        "int64_cast": (d + mx.sym.Cast(a(start=2, infer_range=True, dtype="int64"), dtype="float32"),
+                       (4,)),
+        # with stop given, infer_range changes nothing but the range(start) form
+        "with_stop": (d + a(start=1, stop=6, infer_range=True), (5,)),
+    }
+
+
+@pytest.mark.parametrize("variant", ["vector", "matrix", "repeat", "int64_cast", "with_stop"])
+def test_arange_infer_range(mx, mxio, variant, tmp_path):
+    sym, shape = infer_range_graphs(mx)[variant]
+    x = np.random.RandomState(3).uniform(-1, 1, shape).astype(np.float32)
+    check_model(mx, mxio, tmp_path, f"ir_{variant}", sym, {"data": x})
+
+
+def test_arange_infer_range_alone_refused(mx, mxio, tmp_path):
+    """infer_range without stop and no consumer to take the length from: MXNet
+    cannot bind it, mxio refuses the node by name."""
+    d = mx.sym.Variable("data")
+    sym = mx.sym.Group([d * 1, mx.sym.arange(start=2, infer_range=True, name="ar")])
+    with pytest.raises(RuntimeError, match="cannot decide shapes"):
+        sym.simple_bind(mx.cpu(), data=(3,))
+    sym_path = tmp_path / "ira-symbol.json"
+    sym.save(str(sym_path))
+    params = tmp_path / "ira-0000.params"
+    mx.nd.save(str(params), {})
+    np.save(tmp_path / "x.npy", np.ones(3, np.float32))
+    r = mxio("run", sym_path, "--array-path", params, "-o", tmp_path / "o.npz", "--force",
+             "--input", f"data={tmp_path / 'x.npy'}")
+    assert r.code == 11, r
+    assert "'ar' (_arange)" in r.err and "shape rule cannot resolve" in r.err, r.err
+
+
+def test_source_dtype_mixed_refused(mx, mxio, tmp_path):
+    """MXNet refuses an int32 source added to float32 data (ElemwiseType); so
+    does mxio, naming the layer."""
+    d = mx.sym.Variable("data")
+    sym = mx.sym.elemwise_add(d, mx.sym.ones((2, 3), dtype="int32", name="oo"), name="add")
+    with pytest.raises(RuntimeError, match="expected float32, got int32"):
+        sym.simple_bind(mx.cpu(), data=(2, 3))
+    sym_path = tmp_path / "mix-symbol.json"
+    sym.save(str(sym_path))
+    params = tmp_path / "mix-0000.params"
+    mx.nd.save(str(params), {})
+    np.save(tmp_path / "x.npy", np.ones((2, 3), np.float32))
+    r = mxio("run", sym_path, "--array-path", params, "-o", tmp_path / "o.npz", "--force",
+             "--input", f"data={tmp_path / 'x.npy'}")
+    assert r.code == 11, r
+    assert "layer 'add'" in r.err and "need float32" in r.err, r.err
