@@ -651,6 +651,19 @@ static mxio_status compile_layer(mxio_runner *r, const mxio_net *net, const mxio
             c->add = c->act = -1;
         }
     }
+    if (c->bn >= 0) {
+        /* A channels-last conv's channels are its last axis: a BatchNorm over
+         * axis 1 does not scale its filters, so it runs as its own layer (and
+         * what the chain held after it too). */
+        const char *lay = mxio__attr_str(&attrs, "layout");
+        size_t ll = lay ? strlen(lay) : 0;
+        if (ll >= 3 && lay[ll - 1] == 'C') {
+            absorbed[c->bn] = -1;
+            if (c->add >= 0) absorbed[c->add] = -1;
+            if (c->act >= 0) absorbed[c->act] = -1;
+            c->bn = c->add = c->act = -1;
+        }
+    }
     bool fused = c->bn >= 0 || c->add >= 0 || c->act >= 0;
     mxio__fusion fz = {0};
     uint32_t packed = 0;

@@ -109,6 +109,23 @@ typedef struct mxio__pool_params {
 mxio_status mxio__k_pool_create(const mxio__rt_ctx *ctx, const mxio__pool_params *p,
                                 const mxio__tdesc *data, mxio__kernel **out, mxio_error *err);
 
+/* Channels-last (NWC, NHWC, NDHWC) layers (k_layout.c): `inner`, a kernel made
+ * for `data` seen channels-first (mxio__channels_first_desc) with a plain
+ * output, runs between a transpose of the input to channels-first and one of
+ * its output back. post_sum: out[0] holds a residual before the run (a fused
+ * sum), transposed into the inner kernel's output first. Takes `inner` (freed
+ * on failure). */
+mxio_status mxio__k_channels_last_wrap(const mxio__rt_ctx *ctx, const mxio__tdesc *data,
+                                       mxio__kernel *inner, bool post_sum, mxio__kernel **out,
+                                       mxio_error *err);
+/* (N, spatial..., C) described as the plain (N, C, spatial...). */
+void mxio__channels_first_desc(const mxio__tdesc *data, mxio__tdesc *out);
+/* A channels-last kernel weight (A, k..., B) as (A, B, k...) in a new buffer
+ * (mxio__rt_free): MXNet's NHWC Convolution weight (O, kh, kw, I/g) becomes
+ * (O, I/g, kh, kw), its Deconvolution weight (I, kh, kw, O/g) (I, O/g, kh, kw). */
+mxio_status mxio__channels_first_weight(const mxio__tdesc *w, const float *src, float **out,
+                                        mxio_error *err);
+
 /* ---- normalisation ---------------------------------------------------------- */
 
 typedef struct mxio__bn_params {

@@ -373,3 +373,143 @@ def test_source_dtype_mixed_refused(mx, mxio, tmp_path):
              "--input", f"data={tmp_path / 'x.npy'}")
     assert r.code == 11, r
     assert "layer 'add'" in r.err and "need float32" in r.err, r.err
+
+
+# ---- channels-last layouts -------------------------------------------------------
+
+def to_first(mx, x, nd):
+    return mx.sym.transpose(x, axes=(0, nd - 1) + tuple(range(1, nd - 1)))
+
+
+def to_last(mx, x, nd):
+    return mx.sym.transpose(x, axes=(0,) + tuple(range(2, nd)) + (1,))
+
+
+def layout_graphs(mx):
+    """name: (channels-last symbol, MXNet's channels-first equivalent, data shape).
+    The equivalent runs the NC* op between transposes of the data; weights are
+    moved to (O, I, k...) by the test (MXNet stores NHWC weights (O, k..., I))."""
+    d = mx.sym.Variable("data")
+    C, D = mx.sym.Convolution, mx.sym.Deconvolution
+
+    def conv(layout, nd, **kw):
+        cl = C(d, layout=layout, name="c", **kw)
+        cf = to_last(mx, C(to_first(mx, d, nd), name="c", **kw), nd)
+        return cl, cf
+
+    def deconv(layout, nd, **kw):
+        cl = D(d, layout=layout, name="c", **kw)
+        cf = to_last(mx, D(to_first(mx, d, nd), name="c", **kw), nd)
+        return cl, cf
+
+    g = {
+        "conv_nhwc": conv("NHWC", 4, kernel=(3, 3), num_filter=6, pad=(1, 1)) + ((2, 7, 6, 4),),
+        "conv_nhwc_stride_dilate": conv("NHWC", 4, kernel=(3, 2), num_filter=5, stride=(2, 1),
+                                        dilate=(1, 2), pad=(1, 0)) + ((2, 9, 8, 3),),
+        "conv_nhwc_group_nobias": conv("NHWC", 4, kernel=(3, 3), num_filter=6, num_group=2,
+                                       no_bias=True) + ((1, 6, 5, 4),),
+        "conv_ndhwc": conv("NDHWC", 5, kernel=(2, 3, 3), num_filter=4, pad=(0, 1, 1)) + ((2, 3, 5, 4, 3),),
+        "deconv_nhwc": deconv("NHWC", 4, kernel=(3, 3), num_filter=4, stride=(2, 2), pad=(1, 1),
+                              adj=(1, 1)) + ((2, 4, 5, 3),),
+        # (MXNet 1.9.1's CPU build cannot run a target_shape Deconvolution even NCHW)
+        "deconv_nhwc_group_bias": deconv("NHWC", 4, kernel=(4, 4), num_filter=4, stride=(2, 2),
+                                         pad=(1, 1), num_group=2, no_bias=False) + ((1, 4, 5, 4),),
+    }
+    # conv -> relu (fused activation) -> conv + the first conv's output (fused sum)
+    c1 = C(d, layout="NHWC", kernel=(3, 3), num_filter=4, pad=(1, 1), name="c1")
+    r1 = mx.sym.relu(c1)
+    c2 = C(r1, layout="NHWC", kernel=(3, 3), num_filter=4, pad=(1, 1), name="c2")
+    cl = mx.sym.relu(c2 + c1)
+    f1 = C(to_first(mx, d, 4), kernel=(3, 3), num_filter=4, pad=(1, 1), name="c1")
+    f2 = C(mx.sym.relu(f1), kernel=(3, 3), num_filter=4, pad=(1, 1), name="c2")
+    g["residual_block"] = (cl, to_last(mx, mx.sym.relu(f2 + f1), 4), (2, 5, 6, 3))
+    # BatchNorm(axis=1) after an NHWC conv normalises H, not the filters: not
+    # folded into the conv (H = num_filter here, so a fold would not fail)
+    c1 = C(d, layout="NHWC", kernel=(3, 3), num_filter=4, pad=(1, 1), name="c1")
+    cl = mx.sym.relu(mx.sym.BatchNorm(c1, axis=1, name="bn"))
+    f1 = C(to_first(mx, d, 4), kernel=(3, 3), num_filter=4, pad=(1, 1), name="c1")
+    cf = mx.sym.relu(mx.sym.BatchNorm(to_last(mx, f1, 4), axis=1, name="bn"))
+    g["bn_axis1_after_nhwc"] = (cl, cf, (2, 4, 5, 3))
+    return g
+
+
+LAYOUT_VARIANTS = ["conv_nhwc", "conv_nhwc_stride_dilate", "conv_nhwc_group_nobias", "conv_ndhwc",
+                   "deconv_nhwc", "deconv_nhwc_group_bias", "residual_block",
+                   "bn_axis1_after_nhwc"]
+
+
+@pytest.mark.parametrize("variant", LAYOUT_VARIANTS)
+def test_channels_last_conv(mx, mxio, variant, tmp_path):
+    """Convolution/Deconvolution NHWC/NDHWC: MXNet 1.9.1 infers their shapes
+    (weight (O, k..., I/g); Deconvolution (I, k..., O/g)) but its CPU build does
+    not run them (test_channels_last_mxnet_cpu_refuses); the oracle is MXNet
+    running the NC* op between transposes, on the same weights moved to
+    (O, I/g, k...)."""
+    cl, cf, shape = layout_graphs(mx)[variant]
+    sym_path = tmp_path / f"{variant}-symbol.json"
+    cl.save(str(sym_path))
+    params = tmp_path / f"{variant}-0000.params"
+    args, auxs = ro.random_params(cl, {"data": shape}, params, seed=7)
+    cf_args = {k: (mx.nd.array(np.moveaxis(v.asnumpy(), -1, 1)) if v.ndim >= 3 else v)
+               for k, v in args.items()}
+    x = np.random.RandomState(8).uniform(-1, 1, shape).astype(np.float32)
+    want = ro.mxnet_forward(cf, cf_args, auxs, {"data": x})
+    got, _ = ro.run_mxio(mxio, sym_path, params, {"data": x}, tmp_path)
+    got = list(got.values())
+    assert len(got) == len(want) == 1
+    ro.compare(variant, got[0], want[0], RTOL, ATOL)
+
+
+def test_channels_last_mxnet_cpu_refuses(mx):
+    """Evidence for the oracle above: MXNet 1.9.1 binds an NHWC convolution but
+    cannot run it on the CPU."""
+    d = mx.sym.Variable("data")
+    for sym in (mx.sym.Convolution(d, kernel=(3, 3), num_filter=4, layout="NHWC"),
+                mx.sym.Deconvolution(d, kernel=(3, 3), num_filter=4, layout="NHWC")):
+        exe = sym.simple_bind(mx.cpu(), data=(1, 5, 5, 3))
+        with pytest.raises(mx.base.MXNetError):
+            exe.forward(is_train=False)
+            exe.outputs[0].wait_to_read()
+
+
+def pool_graphs(mx):
+    d = mx.sym.Variable("data")
+    P = mx.sym.Pooling
+    return {
+        "max_nwc": (P(d, kernel=(3,), stride=(2,), pool_type="max", layout="NWC"), (2, 9, 3)),
+        "avg_nhwc_pad": (P(d, kernel=(3, 3), stride=(2, 2), pad=(1, 1), pool_type="avg", layout="NHWC"),
+                         (2, 7, 6, 5)),
+        "avg_nhwc_exclude_pad": (P(d, kernel=(3, 3), stride=(2, 2), pad=(1, 1), pool_type="avg",
+                                   count_include_pad=False, layout="NHWC"), (2, 7, 6, 5)),
+        "max_nhwc_full": (P(d, kernel=(2, 2), stride=(2, 2), pool_type="max",
+                            pooling_convention="full", layout="NHWC"), (1, 5, 7, 4)),
+        "sum_ndhwc": (P(d, kernel=(2, 2, 2), stride=(2, 2, 2), pool_type="sum", layout="NDHWC"),
+                      (2, 4, 4, 6, 3)),
+        "global_avg_nhwc": (P(d, kernel=(1, 1), global_pool=True, pool_type="avg", layout="NHWC"),
+                            (2, 5, 6, 7)),
+        "global_max_ndhwc": (P(d, kernel=(1, 1, 1), global_pool=True, pool_type="max", layout="NDHWC"),
+                             (1, 3, 4, 5, 2)),
+    }
+
+
+@pytest.mark.parametrize("variant", ["max_nwc", "avg_nhwc_pad", "avg_nhwc_exclude_pad",
+                                     "max_nhwc_full", "sum_ndhwc", "global_avg_nhwc",
+                                     "global_max_ndhwc"])
+def test_channels_last_pooling(mx, mxio, variant, tmp_path):
+    """Pooling NWC/NHWC/NDHWC: MXNet 1.9.1's CPU build runs them, so the oracle
+    is MXNet itself (and it agrees with the NC* op between transposes)."""
+    sym, shape = pool_graphs(mx)[variant]
+    x = np.random.RandomState(9).uniform(-1, 1, shape).astype(np.float32)
+    nd = len(shape)
+    attrs = json.loads(sym.tojson())["nodes"][-1]["attrs"]
+    attrs.pop("layout")
+    d = mx.sym.Variable("data")
+    cf = to_last(mx, mx.sym.Pooling(to_first(mx, d, nd), **attrs), nd)
+    direct = ro.mxnet_forward(sym, {}, {}, {"data": x})[0]
+    np.testing.assert_allclose(direct, ro.mxnet_forward(cf, {}, {}, {"data": x})[0], rtol=1e-5, atol=1e-6)
+    sym_path = tmp_path / f"pool_{variant}-symbol.json"
+    sym.save(str(sym_path))
+    params = tmp_path / "pool-0000.params"
+    mx.nd.save(str(params), {})
+    got, _ = ro.run_mxio(mxio, sym_path, params, {"data": x}, tmp_path)
+    ro.compare(variant, list(got.values())[0], direct, RTOL, ATOL)
