@@ -513,3 +513,48 @@ def test_channels_last_pooling(mx, mxio, variant, tmp_path):
     mx.nd.save(str(params), {})
     got, _ = ro.run_mxio(mxio, sym_path, params, {"data": x}, tmp_path)
     ro.compare(variant, list(got.values())[0], direct, RTOL, ATOL)
+
+
+NATIVE_FORWARD = """
+import sys, numpy as np, mxnet as mx
+sym = mx.sym.load(sys.argv[1])
+loaded = mx.nd.load(sys.argv[2])
+args = {k[4:]: v for k, v in loaded.items()}
+args["data"] = mx.nd.array(np.load(sys.argv[3]))
+exe = sym.bind(mx.cpu(), args, grad_req="null")
+exe.forward(is_train=False)
+np.save(sys.argv[4], exe.outputs[0].asnumpy())
+"""
+
+
+def test_channels_last_deconv_target_shape(mx, mxio, tmp_path):
+    """Deconvolution NHWC with target_shape (and groups): MXNet 1.9.1's oneDNN
+    path cannot run target_shape at all, even NCHW; its native CPU path
+    (MXNET_MKLDNN_ENABLED=0, in a child process) can, so it is the oracle for
+    the NCHW equivalent."""
+    import subprocess
+    import sys
+    d = mx.sym.Variable("data")
+    kw = dict(kernel=(4, 4), num_filter=4, stride=(2, 2), target_shape=(8, 7), num_group=2,
+              no_bias=False, name="c")
+    cl = mx.sym.Deconvolution(d, layout="NHWC", **kw)
+    cf = to_last(mx, mx.sym.Deconvolution(to_first(mx, d, 4), **kw), 4)
+    shape = (2, 4, 4, 4)
+    sym_path = tmp_path / "dtgt-symbol.json"
+    cl.save(str(sym_path))
+    params = tmp_path / "dtgt-0000.params"
+    args, _ = ro.random_params(cl, {"data": shape}, params, seed=11)
+    mx.nd.save(str(tmp_path / "cf.params"),
+               {f"arg:{k}": mx.nd.array(np.moveaxis(v.asnumpy(), -1, 1)) if v.ndim >= 3 else v
+                for k, v in args.items()})
+    cf.save(str(tmp_path / "cf-symbol.json"))
+    x = np.random.RandomState(12).uniform(-1, 1, shape).astype(np.float32)
+    np.save(tmp_path / "x.npy", x)
+    env = dict(__import__("os").environ, MXNET_MKLDNN_ENABLED="0")
+    subprocess.run([sys.executable, "-c", NATIVE_FORWARD, str(tmp_path / "cf-symbol.json"),
+                    str(tmp_path / "cf.params"), str(tmp_path / "x.npy"), str(tmp_path / "want.npy")],
+                   env=env, check=True, capture_output=True)
+    want = np.load(tmp_path / "want.npy")
+    assert want.shape == (2, 8, 7, 4)
+    got, _ = ro.run_mxio(mxio, sym_path, params, {"data": x}, tmp_path)
+    ro.compare("deconv NHWC target_shape", list(got.values())[0], want, RTOL, ATOL)
