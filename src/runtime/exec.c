@@ -551,9 +551,9 @@ typedef struct net_shapes {
 
 /* An output dim the layer's own rule leaves unknown (a source op's 0 dims, or
  * the whole shape of an _arange with infer_range, which MXNet fills from the
- * consumers): take it from the whole-net inference and run
- * the rule again with it. If that inference fails the layer stays as it was and
- * its kernel says what it cannot take. */
+ * consumers): take it from the whole-net inference and run the rule again with
+ * it. If that inference fails the layer stays as it was and its kernel says what
+ * it cannot take. */
 static mxio_status fill_from_consumers(const mxio_runner *r, const mxio_net *net, size_t li,
                                        mxio__shape_ctx *c, net_shapes *ns, mxio_error *err) {
     bool partial = false;
