@@ -135,6 +135,42 @@ def test_gluon_cells_zero_begin_state(mx, mxio, gluon_cells, batch, tmp_path):
         ro.compare(f"gluon cells output {i}", g, w, RTOL, ATOL)
 
 
+@pytest.fixture(scope="module")
+def gluon_lstm(mx, tmp_path_factory):
+    """Gluon rnn.LSTM (2 layers, bidirectional, NTC) exported by MXNet 1.9.1: its
+    default begin states are made before hybrid_forward, so the export takes
+    them as net inputs data1, data2 (not as `_zeros` of batch 0)."""
+    from mxnet import gluon
+    layer = gluon.rnn.LSTM(H, num_layers=2, bidirectional=True, layout="NTC")
+    layer.initialize()
+    x = mx.nd.zeros((2, 3, 5))
+    layer(x)
+    ro.randomize_gluon(layer, np.random.RandomState(4))
+    layer.hybridize()
+    layer(x)
+    d = tmp_path_factory.mktemp("gluon_lstm")
+    layer.export(str(d / "lstm"))
+    return d / "lstm-symbol.json", d / "lstm-0000.params"
+
+
+@pytest.mark.parametrize("batch", [1, 4])
+def test_gluon_lstm_layer_states_as_inputs(mx, mxio, gluon_lstm, batch, tmp_path):
+    sym_path, params = gluon_lstm
+    assert not zeros_shapes(sym_path)
+    sym = mx.sym.load(str(sym_path))
+    assert [a for a in sym.list_arguments() if a.startswith("data")] == ["data0", "data1", "data2"]
+    args, auxs = ro.load_params(params)
+    rng = np.random.RandomState(batch)
+    inputs = {"data0": rng.uniform(-1, 1, (batch, 3, 5)).astype(np.float32),
+              "data1": np.zeros((4, batch, H), np.float32),
+              "data2": rng.uniform(-1, 1, (4, batch, H)).astype(np.float32)}
+    want = ro.mxnet_forward(sym, args, auxs, inputs)
+    got, _ = ro.run_mxio(mxio, sym_path, params, inputs, tmp_path)
+    got = list(got.values())
+    assert len(got) == len(want) == 1
+    ro.compare("gluon lstm layer", got[0], want[0], RTOL, ATOL)
+
+
 def unknown_dim_graphs(mx):
     d = mx.sym.Variable("data")
     z = mx.sym.zeros
