@@ -451,6 +451,12 @@ def layout_graphs(mx):
         "deconv_nhwc_group_bias": deconv("NHWC", 4, kernel=(4, 4), num_filter=4, stride=(2, 2),
                                          pad=(1, 1), num_group=2, no_bias=False) + ((1, 4, 5, 4),),
     }
+    # Convolution_v1 NHWC: MXNet infers it like Convolution but refuses it at bind
+    # ("Only support NCHW and NCDHW layout"); the oracle is Convolution_v1 NCHW
+    V1 = mx.sym.Convolution_v1
+    g["conv_v1_nhwc"] = (V1(d, layout="NHWC", kernel=(3, 3), num_filter=5, pad=(1, 1), name="c"),
+                         to_last(mx, V1(to_first(mx, d, 4), kernel=(3, 3), num_filter=5, pad=(1, 1),
+                                        name="c"), 4), (2, 6, 5, 3))
     # conv -> relu (fused activation) -> conv + the first conv's output (fused sum)
     c1 = C(d, layout="NHWC", kernel=(3, 3), num_filter=4, pad=(1, 1), name="c1")
     r1 = mx.sym.relu(c1)
@@ -470,7 +476,7 @@ def layout_graphs(mx):
 
 
 LAYOUT_VARIANTS = ["conv_nhwc", "conv_nhwc_stride_dilate", "conv_nhwc_group_nobias", "conv_ndhwc",
-                   "deconv_nhwc", "deconv_nhwc_group_bias", "residual_block",
+                   "deconv_nhwc", "deconv_nhwc_group_bias", "conv_v1_nhwc", "residual_block",
                    "bn_axis1_after_nhwc"]
 
 
