@@ -547,6 +547,8 @@ static void shape_of(const mxio__tdesc *d, mxio__shape *s) {
 typedef struct net_shapes {
     bool tried, ok;
     mxio__exec_net_shapes s;
+    char why[200]; /* its error, when it failed */
+    size_t asked_by; /* the last layer that needed it */
 } net_shapes;
 
 /* An output dim the layer's own rule leaves unknown (a source op's 0 dims, or
@@ -566,10 +568,16 @@ static mxio_status fill_from_consumers(const mxio_runner *r, const mxio_net *net
         if (!in) return oom(err);
         for (size_t i = 0; i < net->ninputs; i++)
             mxio__shape_make(&in[i], r->inputs[i].ndim, r->inputs[i].shape);
-        mxio_error ignored;
-        ns->ok = mxio__exec_infer_net(net, in, &ns->s, &ignored) == MXIO_OK;
+        mxio_error why;
+        ns->ok = mxio__exec_infer_net(net, in, &ns->s, &why) == MXIO_OK;
+        if (!ns->ok) {
+            size_t m = strnlen(why.message, sizeof ns->why - 1);
+            memcpy(ns->why, why.message, m);
+            ns->why[m] = '\0';
+        }
         free(in);
     }
+    ns->asked_by = li;
     if (!ns->ok) return MXIO_OK;
     for (int j = 0; j < c->nout; j++) {
         const mxio__shape *g = mxio__exec_net_shape(&ns->s, li, j);
@@ -692,6 +700,11 @@ static mxio_status compile_layer(mxio_runner *r, const mxio_net *net, const mxio
             snprintf(pre, sizeof pre, "%s: layer '%s' (%s): ", net->label ? net->label : "net",
                      l->name, l->op);
             mxio__error_prefix(err, pre);
+            if (ns->tried && !ns->ok && ns->asked_by == li) {
+                size_t n = strlen(err->message);
+                snprintf(err->message + n, sizeof err->message - n,
+                         " (the whole-net shape inference failed: %s)", ns->why);
+            }
             return st;
         }
         /* A kernel that takes only plain tensors: reorder its blocked inputs. */
