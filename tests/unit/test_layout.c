@@ -1,6 +1,8 @@
 /* test_layout.c - channels-last helpers (src/runtime/k_layout.c): the weight
  * permutation, the channels-first descriptor, and the transpose wrapper run
- * around a max pooling against a direct loop over the NHWC tensor. */
+ * around a max pooling against a direct loop over the NHWC tensor; the source
+ * kernel's descriptors and refusals (its values are checked against MXNet in
+ * tests/run/test_run_shapes.py). */
 #include <stdlib.h>
 
 #include "check.h"
@@ -90,6 +92,28 @@ static void test_wrapped_pool(mxio__rt_ctx *ctx, mxio__rt_exec *ex) {
     CHECK_EQ_INT(mxio__k_channels_last_wrap(ctx, &blocked, inner, false, &k, &err), MXIO_E_UNSUPPORTED);
 }
 
+static void test_source_kernel(mxio__rt_ctx *ctx) {
+    mxio_error err;
+    mxio__kernel *k = NULL;
+    int64_t d[2] = {3, 4};
+    CHECK_EQ_INT(mxio__k_source_create(ctx, MXIO_DTYPE_INT64, 2, d, true, 1, 2, 1, &k, &err), MXIO_OK);
+    if (k) {
+        CHECK_EQ_INT(k->nin, 0);
+        CHECK_EQ_INT(k->out[0].dtype, MXIO_DTYPE_INT64);
+        CHECK_EQ_INT(k->out[0].dims[1], 4);
+        CHECK_EQ_INT((int)mxio__tdesc_bytes(&k->out[0]), 3 * 4 * 8);
+        mxio__kernel_free(k);
+        k = NULL;
+    }
+    /* MXNet's _arange has no bool dtype; repeat must be positive */
+    CHECK_EQ_INT(mxio__k_source_create(ctx, MXIO_DTYPE_BOOL, 1, d, true, 0, 1, 1, &k, &err), MXIO_E_UNSUPPORTED);
+    CHECK_EQ_INT(mxio__k_source_create(ctx, MXIO_DTYPE_INT32, 1, d, true, 0, 1, 0, &k, &err), MXIO_E_SHAPE);
+    CHECK_EQ_INT(mxio__k_source_create(ctx, MXIO_DTYPE_UINT16, 1, d, false, 0, 0, 1, &k, &err), MXIO_E_UNSUPPORTED);
+    int64_t bad[1] = {-1};
+    CHECK_EQ_INT(mxio__k_source_create(ctx, MXIO_DTYPE_FLOAT32, 1, bad, false, 0, 0, 1, &k, &err), MXIO_E_SHAPE);
+    CHECK(k == NULL);
+}
+
 int main(void) {
     mxio_error err;
     mxio__rt_ctx ctx;
@@ -98,6 +122,7 @@ int main(void) {
     CHECK_EQ_INT(mxio__rt_exec_init(&ex, &ctx, 1, &err), MXIO_OK);
     test_weight_and_desc();
     test_wrapped_pool(&ctx, &ex);
+    test_source_kernel(&ctx);
     mxio__rt_exec_free(&ex);
     mxio__rt_ctx_free(&ctx);
     CHECK_DONE();
