@@ -566,9 +566,55 @@ static void shape_of(const mxio__tdesc *d, mxio__shape *s) {
     for (int i = 0; i < d->ndim; i++) s->d[i] = d->dims[i];
 }
 
+/* The whole-net inference, run once when first needed. */
+typedef struct net_shapes {
+    bool tried, ok;
+    mxio__exec_net_shapes s;
+    char why[200]; /* its error, when it failed */
+    size_t asked_by; /* the last layer that needed it */
+} net_shapes;
+
+/* An output dim the layer's own rule leaves unknown (a source op's 0 dims, or
+ * the whole shape of an _arange with infer_range, which MXNet fills from the
+ * consumers): take it from the whole-net inference and run the rule again with
+ * it. If that inference fails the layer stays as it was and its kernel says what
+ * it cannot take. */
+static mxio_status fill_from_consumers(const mxio_runner *r, const mxio_net *net, size_t li,
+                                       mxio__shape_ctx *c, net_shapes *ns, mxio_error *err) {
+    bool partial = false;
+    for (int j = 0; j < c->nout; j++)
+        partial |= c->out[j].ndim >= 0 ? !mxio__shape_known(&c->out[j]) : c->nin == 0;
+    if (!partial) return MXIO_OK;
+    if (!ns->tried) {
+        ns->tried = true;
+        mxio__shape *in = mxio__calloc_array(net->ninputs + 1, sizeof *in);
+        if (!in) return oom(err);
+        for (size_t i = 0; i < net->ninputs; i++)
+            mxio__shape_make(&in[i], r->inputs[i].ndim, r->inputs[i].shape);
+        mxio_error why;
+        ns->ok = mxio__exec_infer_net(net, in, &ns->s, &why) == MXIO_OK;
+        if (!ns->ok) {
+            size_t m = strnlen(why.message, sizeof ns->why - 1);
+            memcpy(ns->why, why.message, m);
+            ns->why[m] = '\0';
+        }
+        free(in);
+    }
+    ns->asked_by = li;
+    if (!ns->ok) return MXIO_OK;
+    for (int j = 0; j < c->nout; j++) {
+        const mxio__shape *g = mxio__exec_net_shape(&ns->s, li, j);
+        if (g && c->out[j].ndim < 0) c->out[j] = *g;
+        else if (g && g->ndim == c->out[j].ndim)
+            for (int q = 0; q < g->ndim; q++)
+                if (c->out[j].d[q] <= 0) c->out[j].d[q] = g->d[q];
+    }
+    return c->attrs->op->infer_shape(c);
+}
+
 static mxio_status compile_layer(mxio_runner *r, const mxio_net *net, const mxio_params *params,
                                  size_t li, int **port_vals, const bool *feeds_output,
-                                 chain *c, int *absorbed, mxio_error *err) {
+                                 chain *c, int *absorbed, net_shapes *ns, mxio_error *err) {
     const mxio__layer *l = &net->layers[li];
     const mxio__op *op = mxio__op_find(l->op);
     mxio__attrs attrs = {.kv = l->attrs, .n = l->nattrs, .op = op, .node = NULL};
@@ -618,6 +664,7 @@ static mxio_status compile_layer(mxio_runner *r, const mxio_net *net, const mxio
                              .in_dtype = idt, .nout = nout, .out = osh, .out_dtype = odt,
                              .err = err, .node_index = l->node};
         if ((st = op->infer_shape(&c))) return st;
+        if ((st = fill_from_consumers(r, net, li, &c, ns, err))) return st;
     }
     mxio__tdesc descs[MXIO__RT_MAX_IO];
     const float *cst[MXIO__RT_MAX_IO];
@@ -641,6 +688,19 @@ static mxio_status compile_layer(mxio_runner *r, const mxio_net *net, const mxio
         /* oneDNN normalises ranks 2-5: the relu runs as its own layer */
         absorbed[c->act] = -1;
         c->act = -1;
+    }
+    if (c->bn >= 0) {
+        /* A channels-last conv's channels are its last axis: a BatchNorm over
+         * axis 1 does not scale its filters, so it runs as its own layer (and
+         * what the chain held after it too). */
+        const char *lay = mxio__attr_str(&attrs, "layout");
+        size_t ll = lay ? strlen(lay) : 0;
+        if (ll >= 3 && lay[ll - 1] == 'C') {
+            absorbed[c->bn] = -1;
+            if (c->add >= 0) absorbed[c->add] = -1;
+            if (c->act >= 0) absorbed[c->act] = -1;
+            c->bn = c->add = c->act = -1;
+        }
     }
     bool fused = c->bn >= 0 || c->add >= 0 || c->act >= 0;
     mxio__fusion fz = {0};
@@ -688,6 +748,11 @@ static mxio_status compile_layer(mxio_runner *r, const mxio_net *net, const mxio
             snprintf(pre, sizeof pre, "%s: layer '%s' (%s): ", net->label ? net->label : "net",
                      l->name, l->op);
             mxio__error_prefix(err, pre);
+            if (ns->tried && !ns->ok && ns->asked_by == li) {
+                size_t n = strlen(err->message);
+                snprintf(err->message + n, sizeof err->message - n,
+                         " (the whole-net shape inference failed: %s)", ns->why);
+            }
             return st;
         }
     }
@@ -892,6 +957,7 @@ mxio_status mxio_runner_create(const mxio_net *net, const mxio_params *params,
     if (!r) return oom(err);
     r->threads = opts && opts->threads > 0 ? opts->threads : 1;
     int saved_threads = -1;
+    net_shapes ns = {0};
     int **port_vals = mxio__calloc_array(net->nlayers + 1, sizeof *port_vals);
     bool *feeds_output = mxio__calloc_array(net->nlayers + 1, sizeof *feeds_output);
     chain *chains = mxio__calloc_array(net->nlayers + 1, sizeof *chains);
@@ -979,7 +1045,7 @@ mxio_status mxio_runner_create(const mxio_net *net, const mxio_params *params,
     for (size_t li = 0; li < net->nlayers; li++)
         if (absorbed[li] < 0 &&
             (st = compile_layer(r, net, params, li, port_vals, feeds_output, &chains[li], absorbed,
-                                err)))
+                                &ns, err)))
             goto done;
     /* outputs: plain, alive to the end */
     for (size_t i = 0; i < net->noutputs; i++) {
@@ -1022,6 +1088,7 @@ mxio_status mxio_runner_create(const mxio_net *net, const mxio_params *params,
     if ((st = check_plan(r, err))) goto done;
 #endif
 done:
+    mxio__shapes_free(&ns.s.sh);
     if (saved_threads > 0) omp_set_num_threads(saved_threads);
     if (port_vals)
         for (size_t li = 0; li < net->nlayers; li++) free(port_vals[li]);

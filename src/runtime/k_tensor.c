@@ -516,7 +516,7 @@ static double load_any(const void *p, mxio_dtype t, int64_t i) {
  * undefined in C (MXNet's static_cast has the same hole). */
 #define SAT(T, lo, hi) ((T)(v != v ? 0 : v <= (double)(lo) ? (lo) : v >= (double)(hi) ? (hi) : v))
 
-static void store_any(void *p, mxio_dtype t, int64_t i, double v) {
+void mxio__rt_store_value(void *p, mxio_dtype t, int64_t i, double v) {
     switch (t) {
     case MXIO_DTYPE_FLOAT32: ((float *)p)[i] = (float)v; break;
     case MXIO_DTYPE_FLOAT64: ((double *)p)[i] = v; break;
@@ -550,7 +550,7 @@ static mxio_status cast_run(const mxio__kernel *k, mxio__rt_exec *ex, const void
         memcpy(out[0], in[0], mxio__tdesc_bytes(&k->in[0]));
         return MXIO_OK;
     }
-    for (int64_t i = 0; i < n; i++) store_any(out[0], to, i, load_any(in[0], from, i));
+    for (int64_t i = 0; i < n; i++) mxio__rt_store_value(out[0], to, i, load_any(in[0], from, i));
     return MXIO_OK;
 }
 
