@@ -1,7 +1,9 @@
-/* quantized.c - kernel bindings of MXNet 1.9.1's oneDNN int8 ops: attrs (with
- * MXNet's defaults, through the records' parameter tables), the fused
- * subgraph of _sg_mkldnn_conv, the BatchNorm folding MXNet does before it
- * quantizes the weights, and the output type rules. Kernels: src/runtime/k_quant.c. */
+/* quantized.c - kernel bindings of MXNet 1.9.1's oneDNN int8 ops and of the
+ * fused _sg_mkldnn_conv / _sg_mkldnn_fully_connected (quantized or fp32): attrs
+ * (with MXNet's defaults, through the records' parameter tables), the fused
+ * subgraphs, the BatchNorm folding MXNet does before it quantizes the weights,
+ * and the output type rules. Kernels: src/runtime/k_quant.c (int8) and the
+ * runtime's Convolution / FullyConnected / activation kernels (fp32). */
 #include "quantized.h"
 
 #include <math.h>

@@ -1,4 +1,6 @@
-/* k_quant.c - MXNet 1.9.1's oneDNN int8 inference ops.
+/* k_quant.c - MXNet 1.9.1's oneDNN int8 inference ops: quantize_v2, requantize,
+ * dequantize, quantized pooling / concat / flatten, the quantized _sg_mkldnn_conv
+ * and _sg_mkldnn_fully_connected.
  *
  * MXNet's CPU build runs these through oneDNN reorders and primitives; the
  * arithmetic reproduced here is theirs: scales are range / max(|min|, |max|)

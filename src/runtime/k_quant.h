@@ -1,6 +1,6 @@
-/* k_quant.h - MXNet's oneDNN int8 ops (quantize_v2, dequantize, quantized
- * pooling, the quantized _sg_mkldnn_conv), as MXNet 1.9.1's oneDNN build runs
- * them. Tensors between these kernels are real int8/uint8 (plain layout);
+/* k_quant.h - MXNet's oneDNN int8 ops (quantize_v2, requantize, dequantize,
+ * quantized pooling / concat / flatten, the quantized _sg_mkldnn_conv and
+ * _sg_mkldnn_fully_connected), as MXNet 1.9.1's oneDNN build runs them. Tensors between these kernels are real int8/uint8 (plain layout);
  * every range input/output is a float32 (1,) tensor. */
 #ifndef MXIO_RUNTIME_K_QUANT_H
 #define MXIO_RUNTIME_K_QUANT_H
