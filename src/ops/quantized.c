@@ -98,6 +98,20 @@ mxio_status mxio__bind_quantized_flatten(const mxio__kernel_req *r, mxio__kernel
     return mxio__k_qflatten_create(r->ctx, r->in, k, err);
 }
 
+mxio_status mxio__bind_quantized_elemwise_add(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    mxio__quantize_params p = {0};
+    if (r->nin != 6) return mxio__bind_unsupported(r, err, "a quantized add without 6 inputs is");
+    p.calib = calib_range(r->attrs, &p.calib_min, &p.calib_max);
+    return mxio__k_qadd_create(r->ctx, &p, r->in, k, err);
+}
+
+mxio_status mxio__bind_quantized_act(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    const char *t = mxio__attr_str(r->attrs, "act_type");
+    if (!t || strcmp(t, "relu")) return mxio__bind_unsupported(r, err, "a quantized activation other than relu is");
+    if (r->nin != 3) return mxio__bind_unsupported(r, err, "a quantized activation without 3 inputs is");
+    return mxio__k_qrelu_create(r->ctx, r->in, k, err);
+}
+
 /* ---- _sg_mkldnn_conv ---------------------------------------------------------- */
 
 static const mxio__node *inner_node(const mxio__attrs *a, const char *op, int skip) {

@@ -88,4 +88,12 @@ mxio_status mxio__k_qconcat_create(const mxio__rt_ctx *ctx, int axis, int n, con
 mxio_status mxio__k_qflatten_create(const mxio__rt_ctx *ctx, const mxio__tdesc *in, mxio__kernel **out,
                                     mxio_error *err);
 
+/* _contrib_quantized_elemwise_add: a, b (int8/uint8, same shape), then their
+ * min/max; calib: the output range (the output type follows MXNet's rule). */
+mxio_status mxio__k_qadd_create(const mxio__rt_ctx *ctx, const mxio__quantize_params *p, const mxio__tdesc *in,
+                                mxio__kernel **out, mxio_error *err);
+/* _contrib_quantized_act with act_type relu (the only one MXNet quantizes). */
+mxio_status mxio__k_qrelu_create(const mxio__rt_ctx *ctx, const mxio__tdesc *in, mxio__kernel **out,
+                                 mxio_error *err);
+
 #endif /* MXIO_RUNTIME_K_QUANT_H */
