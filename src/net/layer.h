@@ -125,6 +125,9 @@ typedef struct mxio__layer {
     mxio__kv *attrs;
     size_t nattrs;
     char *failure; /* set when the node could not be translated: why */
+    /* A node's first subgraph as symbol JSON, or NULL: the runtime binds the
+     * fused ops (_sg_mkldnn_conv, _sg_mkldnn_fully_connected) from their inner nodes. */
+    char *subgraph_json;
 } mxio__layer;
 
 void mxio__layer_clear(mxio__layer *l);

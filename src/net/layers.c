@@ -192,6 +192,7 @@ void mxio__layer_clear(mxio__layer *l) {
     free(l->op);
     mxio__kvs_free(l->attrs, l->nattrs);
     free(l->failure);
+    free(l->subgraph_json);
     memset(l, 0, sizeof *l);
     l->node = -1;
 }

@@ -331,6 +331,15 @@ static mxio_status translate(builder *b, uint32_t n, mxio__layer *l) {
         b->net->nfailures++;
         return set_failure(l, "%s%s", terr.message, "");
     }
+    if (nd->nsubgraphs > 0 && nd->subgraphs[0]) {
+        mxio__buf j;
+        mxio__buf_init(&j);
+        bool ok = mxio__symbol_print(nd->subgraphs[0], &j, &terr) == MXIO_OK;
+        if (ok) mxio__buf_putc(&j, '\0');
+        if (ok && !j.oom) l->subgraph_json = mxio__strdup(j.data);
+        mxio__buf_free(&j);
+        if (ok && !l->subgraph_json) return oom(b);
+    }
     return MXIO_OK;
 }
 

@@ -1,5 +1,6 @@
 /* activation.c - activation functions. One record per op; see op.h. */
 #include "op.h"
+#include "quantized.h"
 
 #include "../net/layer.h"
 
@@ -266,6 +267,7 @@ const mxio__op mxio__ops_activation[] = {
      .params = hard_sigmoid_params,
      .inputs = hard_sigmoid_inputs},
     {.name = "_contrib_quantized_act",
+     .kernel = mxio__bind_quantized_act,
      .kind = MXIO__KIND_ACTIVATION,
      .infer_shape = qact_infer,
      .params = contrib_quantized_act_params,

@@ -1,6 +1,7 @@
 /* conv.c - layers with learned kernels: convolution, deconvolution, dense, embedding,
  * and MKLDNN-fused convolution subgraphs. One record per op; see op.h. */
 #include "op.h"
+#include "quantized.h"
 
 #include "../net/layer.h"
 
@@ -824,6 +825,7 @@ const mxio__op mxio__ops_conv[] = {
      .list_inputs = DeformableConvolution_inputs,
      .weight_mask = (1u << 2) | (1u << 3)},
     {.name = "_sg_mkldnn_conv",
+     .kernel = mxio__bind_sg_mkldnn_conv,
      .kind = MXIO__KIND_CONV,
      .infer_shape = sg_conv_infer,
      .macs = mxio__macs_weight_rows,
@@ -849,6 +851,7 @@ const mxio__op mxio__ops_conv[] = {
      .num_outputs = 3,
      .output_names = mxio__quantized_output_names},
     {.name = "_sg_mkldnn_fully_connected",
+     .kernel = mxio__bind_sg_mkldnn_fc,
      .kind = MXIO__KIND_CONV,
      .infer_shape = sg_fc_infer,
      .macs = mxio__macs_weight_rows,

@@ -3,6 +3,7 @@
 #include <math.h>
 
 #include "op.h"
+#include "quantized.h"
 
 #include "../net/layer.h"
 
@@ -1274,6 +1275,7 @@ const mxio__op mxio__ops_elementwise[] = {
      .aliases = (const char *const[]){"_sparse_where", NULL},
      .inputs = where_inputs},
     {.name = "_contrib_quantized_elemwise_add",
+     .kernel = mxio__bind_quantized_elemwise_add,
      .kind = MXIO__KIND_ELEMENTWISE,
      .infer_shape = qadd_infer,
      .params = contrib_quantized_elemwise_add_params,

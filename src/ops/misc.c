@@ -1,6 +1,7 @@
 /* misc.c - dropout, RNN, sorting, matrix products, spatial samplers, quantization,
  * Custom. One record per op; see op.h. */
 #include "op.h"
+#include "quantized.h"
 
 #include "../net/layer.h"
 
@@ -673,6 +674,7 @@ const mxio__op mxio__ops_misc[] = {
      .num_visible = 1,
      .output_names = (const char *const[]){"output", "tmp1", "tmp2", NULL}},
     {.name = "_contrib_quantize_v2",
+     .kernel = mxio__bind_quantize_v2,
      .kind = MXIO__KIND_OTHER,
      .infer_shape = quantize_v2_infer,
      .params = contrib_quantize_v2_params,
@@ -685,11 +687,13 @@ const mxio__op mxio__ops_misc[] = {
      .inputs = contrib_quantize_inputs,
      .num_outputs = 3},
     {.name = "_contrib_dequantize",
+     .kernel = mxio__bind_dequantize,
      .kind = MXIO__KIND_OTHER,
      .infer_shape = dequantize_infer,
      .params = contrib_dequantize_params,
      .inputs = contrib_dequantize_inputs},
     {.name = "_contrib_requantize",
+     .kernel = mxio__bind_requantize,
      .kind = MXIO__KIND_OTHER,
      .infer_shape = requantize_infer,
      .params = contrib_requantize_params,

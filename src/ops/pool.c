@@ -1,5 +1,6 @@
 /* pool.c - pooling and region pooling. One record per op; see op.h. */
 #include "op.h"
+#include "quantized.h"
 
 #include "../net/layer.h"
 
@@ -377,6 +378,7 @@ const mxio__op mxio__ops_pool[] = {
      .params = contrib_PSROIPooling_params,
      .inputs = contrib_PSROIPooling_inputs},
     {.name = "_contrib_quantized_pooling",
+     .kernel = mxio__bind_quantized_pooling,
      .kind = MXIO__KIND_POOL,
      .infer_shape = qpooling_infer,
      .params = contrib_quantized_pooling_params,

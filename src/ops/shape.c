@@ -3,6 +3,7 @@
 #include <math.h>
 
 #include "op.h"
+#include "quantized.h"
 
 #include "../net/layer.h"
 
@@ -1996,12 +1997,14 @@ const mxio__op mxio__ops_shape[] = {
      .params = SequenceReverse_params,
      .list_inputs = mxio__inputs_sequence_length},
     {.name = "_contrib_quantized_flatten",
+     .kernel = mxio__bind_quantized_flatten,
      .kind = MXIO__KIND_SHAPE,
      .infer_shape = qflatten_infer,
      .inputs = contrib_quantized_flatten_inputs,
      .num_outputs = 3,
      .output_names = mxio__quantized_output_names},
     {.name = "_contrib_quantized_concat",
+     .kernel = mxio__bind_quantized_concat,
      .kind = MXIO__KIND_SHAPE,
      .infer_shape = qconcat_infer,
      .params = contrib_quantized_concat_params,

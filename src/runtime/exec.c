@@ -612,12 +612,13 @@ static mxio_status fill_from_consumers(const mxio_runner *r, const mxio_net *net
     return c->attrs->op->infer_shape(c);
 }
 
-static mxio_status compile_layer(mxio_runner *r, const mxio_net *net, const mxio_params *params,
-                                 size_t li, int **port_vals, const bool *feeds_output,
-                                 chain *c, int *absorbed, net_shapes *ns, mxio_error *err) {
+static mxio_status compile_layer_at(mxio_runner *r, const mxio_net *net, const mxio_params *params,
+                                    size_t li, int **port_vals, const bool *feeds_output,
+                                    chain *c, int *absorbed, net_shapes *ns,
+                                    const mxio__node *node, mxio_error *err) {
     const mxio__layer *l = &net->layers[li];
     const mxio__op *op = mxio__op_find(l->op);
-    mxio__attrs attrs = {.kv = l->attrs, .n = l->nattrs, .op = op, .node = NULL};
+    mxio__attrs attrs = {.kv = l->attrs, .n = l->nattrs, .op = op, .node = node};
     int in[MXIO__RT_MAX_IO];
     int nin = 0;
     mxio_status st;
@@ -832,6 +833,25 @@ static mxio_status compile_layer(mxio_runner *r, const mxio_net *net, const mxio
     if (c->add >= 0) port_vals[c->add][0] = s->out[0];
     if (c->act >= 0) port_vals[c->act][0] = s->out[0];
     return MXIO_OK;
+}
+
+/* A fused op (_sg_mkldnn_conv) is bound from its subgraph: give the record a
+ * node that carries it, parsed back from the layer's copy. */
+static mxio_status compile_layer(mxio_runner *r, const mxio_net *net, const mxio_params *params,
+                                 size_t li, int **port_vals, const bool *feeds_output,
+                                 chain *c, int *absorbed, net_shapes *ns, mxio_error *err) {
+    const mxio__layer *l = &net->layers[li];
+    if (!l->subgraph_json)
+        return compile_layer_at(r, net, params, li, port_vals, feeds_output, c, absorbed, ns, NULL,
+                                err);
+    struct mxio_symbol *sub = NULL;
+    mxio_status st = mxio__symbol_parse(l->subgraph_json, strlen(l->subgraph_json), l->name, &sub, err);
+    if (st) return st;
+    mxio__node node = {.op = l->op, .name = l->name, .attrs = l->attrs, .nattrs = l->nattrs,
+                       .subgraphs = &sub, .nsubgraphs = 1};
+    st = compile_layer_at(r, net, params, li, port_vals, feeds_output, c, absorbed, ns, &node, err);
+    mxio__symbol_destroy(sub);
+    return st;
 }
 
 /* Place storages first-fit in one arena over their live ranges. */

@@ -228,33 +228,29 @@ def test_mobilefacenet_real_weights(mxio, models, tmp_path):
     ro.compare("mobilefacenet-y1", got, want)
 
 
-INT8 = ["mobilenet1.0_int8", "resnet50_v1_int8", "ssd_300_vgg16_atrous_voc_int8",
-        "ssd_512_mobilenet1.0_voc_int8", "ssd_512_resnet50_v1_voc_int8",
-        "ssd_512_vgg16_atrous_voc_int8"]
-
-
-@pytest.mark.parametrize("name", INT8)
-def test_unsupported_ops_one_error(mxio, models, name):
+def test_unsupported_ops_one_error(mxio, mx, tmp_path):
     """One error naming every op without a kernel, with its count and first nodes,
-    checked against the symbol file itself."""
-    path = models / "zoo-symbols" / "gluoncv-int8" / f"{name}-symbol.json"
-    r = mxio("run", path, "--array-path", "none", "--shape", "data=1,3,300,300")
+    checked against the symbol file itself (a graph MXNet builds with ops the
+    runtime does not bind; the GluonCV int8 models, once the example here, now
+    run: tests/run/test_run_int8.py)."""
+    a = mx.sym.var("data")
+    lab = mx.sym.var("label")
+    c0 = mx.sym.CTCLoss(a, lab, name="ctc0")
+    c1 = mx.sym.CTCLoss(a * 2, lab, name="ctc1")
+    q0 = mx.sym.contrib.quantize(a, mx.sym.var("lo"), mx.sym.var("hi"), name="q0")
+    r = mx.sym.relu(a, name="relu0")
+    group = [c0, c1, q0[0], r]
+    path = tmp_path / "unbound-symbol.json"
+    mx.sym.Group(group).save(str(path))
+    r = mxio("run", path, "--array-path", "none", "--shape", "data=4,2,5")
     assert r.code == 13, r
     msg = r.err.strip().splitlines()[-1]
     assert "unsupported ops: " in msg, msg
     listed = re.findall(r"([A-Za-z0-9_]+) x(\d+) \(first: ([^)]*)\)", msg.split("unsupported ops: ", 1)[1])
     assert listed, msg
     nodes = ro.op_nodes(path)
-    ops_listed = set()
     for op, count, first in listed:
         names = [n for o, n in nodes if o == op]
         assert int(count) == len(names), (op, count, len(names))
         assert first.split(", ") == names[:3], (op, first, names[:3])
-        ops_listed.add(op)
-    # every quantized/fused op of the file is named (they have no fp32 kernel)
-    for op, _ in nodes:
-        if op.startswith(("_sg_mkldnn", "_contrib_quantize", "_contrib_dequantize",
-                          "_contrib_quantized")):
-            assert op in ops_listed, (op, msg)
-    # and nothing the fp32 runtime has a kernel for (those compile when alone)
-    assert not ops_listed & {"Convolution", "Pooling", "Concat", "Reshape", "softmax"}, msg
+    assert {op for op, _, _ in listed} == {"CTCLoss", "_contrib_quantize"}, msg
