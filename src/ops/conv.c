@@ -498,16 +498,19 @@ static mxio_status sg_conv_infer(mxio__shape_ctx *c) {
         /* int8/uint8 with calibration ranges, int32 without. */
         double lo;
         bool calib = mxio__attr_float(c->attrs, "min_calib_range", &lo);
-        /* MXNet 1.5 files spell the activation flags with_relu / with_postsum_relu. */
-        const char *relu_keys[] = {"with_act", "with_relu", "with_postsum_act", "with_postsum_relu"};
-        bool relu = false;
-        for (int i = 0; i < 4; i++) {
-            bool flag = false;
-            mxio__attr_bool(c->attrs, relu_keys[i], &flag);
-            relu |= flag;
-        }
+        /* MXNet's IsOutputUInt8: uint8 when a relu comes last (the activation with no
+         * sum after it, or the post-sum activation). MXNet 1.5 files spell the flags
+         * with_relu / with_postsum_relu. */
+        bool act, post, sum, flag;
+        act = (mxio__attr_bool(c->attrs, "with_act", &flag) && flag) ||
+              (mxio__attr_bool(c->attrs, "with_relu", &flag) && flag);
+        post = (mxio__attr_bool(c->attrs, "with_postsum_act", &flag) && flag) ||
+               (mxio__attr_bool(c->attrs, "with_postsum_relu", &flag) && flag);
+        sum = mxio__attr_bool(c->attrs, "with_sum", &flag) && flag;
         if (c->nout > 0)
-            c->out_dtype[0] = !calib ? MXIO_DTYPE_INT32 : (relu || lo >= 0) ? MXIO_DTYPE_UINT8 : MXIO_DTYPE_INT8;
+            c->out_dtype[0] = !calib                   ? MXIO_DTYPE_INT32
+                              : (act && !sum) || post ? MXIO_DTYPE_UINT8
+                                                      : MXIO_DTYPE_INT8;
     }
     return MXIO_OK;
 }
