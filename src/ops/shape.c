@@ -1502,7 +1502,8 @@ static mxio_status upsampling_kernel(const mxio__kernel_req *r, mxio__kernel **k
 static mxio_status cast_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
     int t = mxio__dtype_of_name(mxio__attr_str(r->attrs, "dtype"));
     if (t < 0) return mxio__bind_unsupported(r, err, "this dtype is");
-    return mxio__k_cast_create(r->ctx, (mxio_dtype)t, &r->in[0], k, err);
+    bool nearest = strcmp(r->attrs->op->name, "amp_cast") == 0;
+    return mxio__k_cast_create(r->ctx, (mxio_dtype)t, &r->in[0], nearest, k, err);
 }
 
 /* amp_multicast: every input to the widest (or narrowest) input dtype. The runtime

@@ -268,6 +268,7 @@ mxio_status mxio__k_where_create(const mxio__rt_ctx *ctx, const mxio__tdesc *in,
                                  mxio__kernel **out, mxio_error *err);
 /* Any dtype to any dtype (float to int truncates toward zero, as a C cast). */
 mxio_status mxio__k_cast_create(const mxio__rt_ctx *ctx, mxio_dtype to, const mxio__tdesc *data,
+                                bool bf16_nearest,
                                 mxio__kernel **out, mxio_error *err);
 /* Dropout at inference: identity. mode=always (MC dropout) is refused. */
 mxio_status mxio__k_dropout_create(const mxio__rt_ctx *ctx, bool mode_always,

@@ -600,3 +600,27 @@ def test_channels_last_deconv_target_shape(mx, mxio, tmp_path):
     assert want.shape == (2, 8, 7, 4)
     got, _ = ro.run_mxio(mxio, sym_path, params, {"data": x}, tmp_path)
     ro.compare("deconv NHWC target_shape", list(got.values())[0], want, RTOL, ATOL)
+
+
+def test_cast_to_bfloat16_rounding(mx, mxio, tmp_path):
+    """MXNet 1.9.1 converts to bfloat16 two ways: Cast keeps the float's high half
+    (mshadow's bf16_t), amp_cast rounds to nearest even (oneDNN). Values picked on
+    and around the ties of the 8-bit mantissa tell them apart."""
+    rng = np.random.RandomState(12)
+    ties = np.array([1.7, 1.00390625, 1.01171875, -2.3, 3.14159, 1e-3, -1.00390625], np.float32)
+    x = np.concatenate([ties, rng.uniform(-100, 100, 57).astype(np.float32)]).reshape(4, 16)
+    d = mx.sym.var("data")
+    for name, cast in (("cast", mx.sym.Cast), ("amp", mx.sym.amp_cast)):
+        sym = cast(cast(d, dtype="bfloat16"), dtype="float32")
+        path = tmp_path / f"bf_{name}-symbol.json"
+        sym.save(str(path), remove_amp_cast=False)
+        params = tmp_path / f"bf_{name}-0000.params"
+        mx.nd.save(str(params), {})
+        want = ro.mxnet_forward(sym, {}, {}, {"data": x})[0]
+        got, _ = ro.run_mxio(mxio, path, params, {"data": x}, tmp_path)
+        np.testing.assert_array_equal(list(got.values())[0], want, err_msg=name)
+    # the two conversions really differ on these inputs
+    cast_sym = mx.sym.Cast(mx.sym.Cast(d, dtype="bfloat16"), dtype="float32")
+    amp_sym = mx.sym.amp_cast(mx.sym.amp_cast(d, dtype="bfloat16"), dtype="float32")
+    assert not np.array_equal(ro.mxnet_forward(cast_sym, {}, {}, {"data": x})[0],
+                              ro.mxnet_forward(amp_sym, {}, {}, {"data": x})[0])
