@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../format/params.h"
 #include "../net/net.h"
 
 /* ---- dtype conversion ------------------------------------------------------ */
@@ -328,6 +329,9 @@ static mxio_status load_const(mxio_runner *r, const mxio_net *net, const mxio_pa
         return mxio__fail(err, MXIO_E_UNSUPPORTED, "layer '%s': array '%s': dtype %d", l->name,
                           a.name, (int)a.dtype);
     }
+    /* The fp32 copy is all the runner reads: give back the mapped file pages now,
+     * so the peak RSS is the packed weights, not the packed weights plus the file. */
+    mxio__params_release_values(params, (size_t)pi);
     if (!GROW(r->consts, r->nconsts, r->capconsts)) {
         mxio__rt_free(f);
         return oom(err);
