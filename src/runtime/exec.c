@@ -158,9 +158,13 @@ struct mxio_run_context {
     void **ptr; /* per value */
     const void **inptr;
     void **outptr;
-    /* batch tiling: the tile runner's context and the whole-batch outputs */
-    mxio_run_context *tile;
+    /* batch tiling: one tile-runner context per thread, the whole-batch outputs,
+     * each thread's status and error */
+    mxio_run_context **tiles;
+    int ntile_ctx;
     void **outbuf;
+    mxio_status *tile_st;
+    mxio_error *tile_err;
 };
 
 #define GROW(arr, n, cap)                                                             \
@@ -969,8 +973,11 @@ mxio_status mxio_runner_create(const mxio_net *net, const mxio_params *params,
             dims[i][0] = TILE_SAMPLES;
             sub[i] = (mxio_plot_input){shapes[i].name, shapes[i].ndim, dims[i]};
         }
+        /* each tile runs on one thread; the runner's threads take tiles in parallel */
+        mxio_runner_options one = opts ? *opts : (mxio_runner_options){0};
+        one.threads = 1;
         mxio_runner *tile = NULL;
-        if (fits && mxio_runner_create(net, params, sub, nshapes, opts, &tile, err) != MXIO_OK) {
+        if (fits && mxio_runner_create(net, params, sub, nshapes, &one, &tile, err) != MXIO_OK) {
             tile = NULL;
             mxio__error_clear(err);
         }
@@ -1201,10 +1208,20 @@ mxio_status mxio_run_context_create(const mxio_runner *r, mxio_run_context **out
     if (!c) return oom(err);
     c->r = r;
     if (r->tile) {
-        mxio_status st = mxio_run_context_create(r->tile, &c->tile, err);
-        if (st) {
-            free(c);
-            return st;
+        int64_t nctx = r->threads < r->ntiles ? r->threads : r->ntiles;
+        c->tiles = mxio__calloc_array((size_t)nctx, sizeof *c->tiles);
+        c->tile_st = mxio__calloc_array((size_t)nctx, sizeof *c->tile_st);
+        c->tile_err = mxio__calloc_array((size_t)nctx, sizeof *c->tile_err);
+        if (!c->tiles || !c->tile_st || !c->tile_err) {
+            mxio_run_context_free(c);
+            return oom(err);
+        }
+        for (; c->ntile_ctx < nctx; c->ntile_ctx++) {
+            mxio_status st = mxio_run_context_create(r->tile, &c->tiles[c->ntile_ctx], err);
+            if (st) {
+                mxio_run_context_free(c);
+                return st;
+            }
         }
         c->inbuf = mxio__calloc_array(r->ninputs + 1, sizeof *c->inbuf);
         c->outbuf = mxio__calloc_array(r->noutputs + 1, sizeof *c->outbuf);
@@ -1263,7 +1280,10 @@ void mxio_run_context_free(mxio_run_context *c) {
     if (c->outbuf)
         for (size_t i = 0; i < c->r->noutputs; i++) mxio__rt_free(c->outbuf[i]);
     free(c->outbuf);
-    mxio_run_context_free(c->tile);
+    for (int t = 0; c->tiles && t < c->ntile_ctx; t++) mxio_run_context_free(c->tiles[t]);
+    free(c->tiles);
+    free(c->tile_st);
+    free(c->tile_err);
     if (c->inbuf)
         for (size_t i = 0; i < c->r->ninputs; i++) mxio__rt_free(c->inbuf[i]);
     free(c->inbuf);
@@ -1297,24 +1317,50 @@ mxio_status mxio_run_set_input(mxio_run_context *c, const char *name, mxio_dtype
     return mxio__fail(err, MXIO_E_NOT_FOUND, "no input named '%s'", name);
 }
 
-/* One slice of TILE_SAMPLES at a time: inputs in, the tile runs, outputs out. */
-static mxio_status run_tiles(mxio_run_context *c, mxio_error *err) {
+/* Slice k of TILE_SAMPLES through the tile context tc: inputs in, run, outputs out. */
+static mxio_status run_tile(const mxio_run_context *c, mxio_run_context *tc, int64_t k,
+                            mxio_error *err) {
     const mxio_runner *r = c->r, *t = r->tile;
-    for (int64_t k = 0; k < r->ntiles; k++) {
-        for (size_t i = 0; i < r->ninputs; i++) {
-            size_t n = t->vals[t->inputs[i].value].bytes / 4;
-            mxio_status st = mxio_run_set_input(c->tile, r->inputs[i].name, MXIO_DTYPE_FLOAT32,
-                                                c->inbuf[i] + (size_t)k * n, n, err);
+    for (size_t i = 0; i < r->ninputs; i++) {
+        size_t n = t->vals[t->inputs[i].value].bytes / 4;
+        mxio_status st = mxio_run_set_input(tc, r->inputs[i].name, MXIO_DTYPE_FLOAT32,
+                                            c->inbuf[i] + (size_t)k * n, n, err);
+        if (st) return st;
+    }
+    mxio_status st = mxio_run(tc, err);
+    if (st) return st;
+    for (size_t i = 0; i < r->noutputs; i++) {
+        mxio_run_output o;
+        mxio_run_get_output(tc, i, &o);
+        memcpy((unsigned char *)c->outbuf[i] + (size_t)k * o.nbytes, o.data, o.nbytes);
+    }
+    return MXIO_OK;
+}
+
+/* The slices, taken by the runner's threads as they come free: each thread runs
+ * whole slices on its own (no barrier between layers), so a thread that the
+ * machine preempts delays only its own slice. */
+static mxio_status run_tiles(mxio_run_context *c, mxio_error *err) {
+    const mxio_runner *r = c->r;
+    int nt = c->ntile_ctx;
+    if (nt == 1) {
+        for (int64_t k = 0; k < r->ntiles; k++) {
+            mxio_status st = run_tile(c, c->tiles[0], k, err);
             if (st) return st;
         }
-        mxio_status st = mxio_run(c->tile, err);
-        if (st) return st;
-        for (size_t i = 0; i < r->noutputs; i++) {
-            mxio_run_output o;
-            mxio_run_get_output(c->tile, i, &o);
-            memcpy((unsigned char *)c->outbuf[i] + (size_t)k * o.nbytes, o.data, o.nbytes);
-        }
+        return MXIO_OK;
     }
+    for (int t = 0; t < nt; t++) c->tile_st[t] = MXIO_OK;
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
+    for (int64_t k = 0; k < r->ntiles; k++) {
+        int t = omp_get_thread_num();
+        if (c->tile_st[t] == MXIO_OK) c->tile_st[t] = run_tile(c, c->tiles[t], k, &c->tile_err[t]);
+    }
+    for (int t = 0; t < nt; t++)
+        if (c->tile_st[t] != MXIO_OK) {
+            if (err) *err = c->tile_err[t];
+            return c->tile_st[t];
+        }
     return MXIO_OK;
 }
 
@@ -1341,7 +1387,7 @@ mxio_status mxio_run(mxio_run_context *c, mxio_error *err) {
 mxio_status mxio_run_get_output(const mxio_run_context *c, size_t i, mxio_run_output *out) {
     if (!c || !out || i >= c->r->noutputs) return MXIO_E_MISUSE;
     if (c->r->tile) {
-        mxio_status st = mxio_run_get_output(c->tile, i, out);
+        mxio_status st = mxio_run_get_output(c->tiles[0], i, out);
         out->name = c->r->outputs[i].name;
         out->shape = c->r->outputs[i].shape;
         out->data = c->outbuf[i];

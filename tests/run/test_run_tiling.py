@@ -1,7 +1,8 @@
 """Batch tiling (docs/run.md): a net of cheap per-sample layers (depthwise and
 thin 1x1 convolutions) runs a batch 2 samples at a time; others run whole.
 Outputs are compared with MXNet 1.9.1 either way; whether a batch was tiled is
-seen in `--stats`: a tiled runner's planned activations are those of batch 2."""
+seen in `--stats`: a tiled runner's planned activations are those of batch 2
+(per thread's context)."""
 import numpy as np
 import pytest
 
@@ -45,12 +46,12 @@ def nets(tmp_path_factory, mx):
     return out
 
 
-def _run(mxio, net, batch, tmp_path):
+def _run(mxio, net, batch, tmp_path, threads=1):
     path, sym, args, auxs = net
     x = np.random.RandomState(batch).uniform(-1, 1, (batch, 8, 12, 12)).astype(np.float32)
     np.save(tmp_path / f"x{batch}.npy", x)
     r = mxio("run", path, "--input", f"data={tmp_path / f'x{batch}.npy'}", "-o",
-             tmp_path / f"o{batch}.npy", "--force", "--stats", check=0)
+             tmp_path / f"o{batch}.npy", "--force", "--stats", "--threads", str(threads), check=0)
     stats = dict(l.split() for l in r.out.splitlines() if len(l.split()) == 2)
     want = ro.mxnet_forward(sym, args, auxs, {"data": x})[0]
     got = np.load(tmp_path / f"o{batch}.npy")
@@ -64,6 +65,8 @@ def test_thin_net_is_tiled(mxio, nets, tmp_path):
     # batch 6 and 8 run as 3 and 4 tiles of 2: the activations planned are batch 2's
     assert _run(mxio, nets["thin"], 6, tmp_path) == two
     assert _run(mxio, nets["thin"], 8, tmp_path) == two
+    # 2 threads take the 4 tiles in parallel, each tile on one thread
+    assert _run(mxio, nets["thin"], 8, tmp_path, threads=2) == two
     # an odd batch does not split into tiles of 2: it runs whole
     assert _run(mxio, nets["thin"], 5, tmp_path) > two
 
