@@ -847,6 +847,7 @@ static const int64_t *input_hint(const mxio_plot_input *shapes, size_t n, const 
 
 #define TILE_SAMPLES 2             /* samples per tile */
 #define TILE_MAX_FLOP_PER_OUT 512  /* median conv work per output value below which a net is tiled */
+#define TILE_MAX_WEIGHT_BYTES ((size_t)128 << 20) /* weights re-read once per tile, at most */
 
 static bool layer_per_sample(const mxio_net *net, const mxio__layer *l, int64_t *flop_per_out) {
     static const char *const weighted[] = {"Convolution", "Deconvolution", "BatchNorm",
@@ -893,7 +894,7 @@ static int cmp_i64(const void *a, const void *b) {
 /* Whether to tile, and the whole batch: every input given with >= 2 dims and
  * the same first dim, every layer per-sample, the median convolution cheap. */
 static bool tile_plan(const mxio_net *net, const mxio_plot_input *shapes, size_t nshapes,
-                      int64_t *batch) {
+                      int threads, int64_t *batch) {
     if (net->ninputs == 0 || net->nlayers == 0 || nshapes != net->ninputs) return false;
     int64_t n = -1;
     for (size_t i = 0; i < net->ninputs; i++) {
@@ -915,7 +916,20 @@ static bool tile_plan(const mxio_net *net, const mxio_plot_input *shapes, size_t
         if (ok && f > 0) per[nconv++] = f;
     }
     if (ok && nconv) qsort(per, nconv, sizeof *per, cmp_i64);
-    ok = ok && nconv && per[nconv / 2] < TILE_MAX_FLOP_PER_OUT;
+    /* With several threads, tiles also spare a barrier per layer (each thread runs
+     * its own tiles): worth it for any conv net whose weights, read again by every
+     * tile, stay moderate (ResNet-50 b8 2 threads; not VGG's 500 MB). */
+    size_t wbytes = 0;
+    for (size_t li = 0; ok && li < net->nlayers; li++)
+        for (size_t k = 0; k < net->layers[li].narrays; k++) {
+            const mxio__layer_array *w = &net->layers[li].arrays[k];
+            int64_t e = 1;
+            for (int d = 0; d < w->ndim && e >= 0; d++) e = w->shape[d] >= 0 && e < (INT64_C(1) << 40) ? e * w->shape[d] : -1;
+            wbytes += e > 0 ? (size_t)e * 4 : 0;
+        }
+    ok = ok && nconv &&
+         (per[nconv / 2] < TILE_MAX_FLOP_PER_OUT ||
+          (threads > 1 && n / TILE_SAMPLES >= threads && wbytes <= TILE_MAX_WEIGHT_BYTES));
     free(per);
     *batch = n;
     return ok;
@@ -962,7 +976,7 @@ mxio_status mxio_runner_create(const mxio_net *net, const mxio_params *params,
     if (!r) return oom(err);
     r->threads = opts && opts->threads > 0 ? opts->threads : 1;
     int64_t batch;
-    if (tile_plan(net, shapes, nshapes, &batch)) {
+    if (tile_plan(net, shapes, nshapes, r->threads, &batch)) {
         mxio_plot_input sub[MXIO__RT_MAX_IO];
         int64_t dims[MXIO__RT_MAX_IO][MXIO__RT_MAX_DIMS];
         bool fits = nshapes <= MXIO__RT_MAX_IO;

@@ -1,5 +1,6 @@
 """Batch tiling (docs/run.md): a net of cheap per-sample layers (depthwise and
-thin 1x1 convolutions) runs a batch 2 samples at a time; others run whole.
+thin 1x1 convolutions), or with several threads any per-sample conv net with
+moderate weights, runs a batch 2 samples at a time; others run whole.
 Outputs are compared with MXNet 1.9.1 either way; whether a batch was tiled is
 seen in `--stats`: a tiled runner's planned activations are those of batch 2
 (per thread's context)."""
@@ -74,6 +75,16 @@ def test_thin_net_is_tiled(mxio, nets, tmp_path):
 @pytest.mark.parametrize("name", ["wide", "mixing"])
 def test_other_nets_run_whole(mxio, nets, tmp_path, name):
     # 3x3 convolutions over 64 channels (much work per output), or a layer that
-    # mixes samples (transpose over the batch axis): the batch runs whole
+    # mixes samples (transpose over the batch axis): on 1 thread the batch runs whole
     two = _run(mxio, nets[name], 2, tmp_path)
     assert _run(mxio, nets[name], 6, tmp_path) > two
+
+
+def test_threads_tile_costly_convs(mxio, nets, tmp_path):
+    # with 2 threads a per-sample net with small weights is tiled whatever its
+    # convolutions cost (each thread runs its own tiles: no barrier per layer) ...
+    two = _run(mxio, nets["wide"], 2, tmp_path)
+    assert _run(mxio, nets["wide"], 6, tmp_path, threads=2) == two
+    # ... but never one that mixes samples
+    two = _run(mxio, nets["mixing"], 2, tmp_path)
+    assert _run(mxio, nets["mixing"], 6, tmp_path, threads=2) > two
