@@ -849,7 +849,9 @@ static const int64_t *input_hint(const mxio_plot_input *shapes, size_t n, const 
 #define TILE_MAX_FLOP_PER_OUT 512  /* median conv work per output value below which a net is tiled */
 #define TILE_MAX_WEIGHT_BYTES ((size_t)128 << 20) /* weights re-read once per tile, at most */
 
-static bool layer_per_sample(const mxio_net *net, const mxio__layer *l, int64_t *flop_per_out) {
+/* Whether layer l computes each sample on its own; *flop_per_out gets a
+ * Convolution's work per output value (2 x its weight's elements per filter), else -1. */
+static bool layer_per_sample(const mxio__layer *l, int64_t *flop_per_out) {
     static const char *const weighted[] = {"Convolution", "Deconvolution", "BatchNorm",
                                            "FullyConnected", "LeakyReLU", NULL};
     static const char *const pointwise[] = {
@@ -878,11 +880,11 @@ static bool layer_per_sample(const mxio_net *net, const mxio__layer *l, int64_t 
     if (strcmp(l->op, "Convolution") == 0 && l->nsrcs > 1 && l->srcs[1].kind == MXIO__SRC_ARRAY &&
         l->srcs[1].index < l->narrays) {
         const mxio__layer_array *w = &l->arrays[l->srcs[1].index];
-        int64_t per = 2;
-        for (int d = 1; d < w->ndim; d++) per = w->shape[d] > 0 && per < (INT64_C(1) << 40) ? per * w->shape[d] : -1;
-        *flop_per_out = w->ndim >= 3 && per > 0 ? per : -1;
+        int64_t per;
+        if (w->ndim >= 3 && mxio__shape_numel(w->shape + 1, w->ndim - 1, &per) && per > 0 &&
+            per < INT64_MAX / 2)
+            *flop_per_out = 2 * per;
     }
-    (void)net;
     return true;
 }
 
@@ -892,7 +894,8 @@ static int cmp_i64(const void *a, const void *b) {
 }
 
 /* Whether to tile, and the whole batch: every input given with >= 2 dims and
- * the same first dim, every layer per-sample, the median convolution cheap. */
+ * the same first dim, every layer per-sample, and either the median convolution
+ * cheap or (several threads) the weights moderate. */
 static bool tile_plan(const mxio_net *net, const mxio_plot_input *shapes, size_t nshapes,
                       int threads, int64_t *batch) {
     if (net->ninputs == 0 || net->nlayers == 0 || nshapes != net->ninputs) return false;
@@ -912,7 +915,7 @@ static bool tile_plan(const mxio_net *net, const mxio_plot_input *shapes, size_t
     bool ok = true;
     for (size_t li = 0; ok && li < net->nlayers; li++) {
         int64_t f;
-        ok = layer_per_sample(net, &net->layers[li], &f);
+        ok = layer_per_sample(&net->layers[li], &f);
         if (ok && f > 0) per[nconv++] = f;
     }
     if (ok && nconv) qsort(per, nconv, sizeof *per, cmp_i64);
@@ -923,9 +926,11 @@ static bool tile_plan(const mxio_net *net, const mxio_plot_input *shapes, size_t
     for (size_t li = 0; ok && li < net->nlayers; li++)
         for (size_t k = 0; k < net->layers[li].narrays; k++) {
             const mxio__layer_array *w = &net->layers[li].arrays[k];
-            int64_t e = 1;
-            for (int d = 0; d < w->ndim && e >= 0; d++) e = w->shape[d] >= 0 && e < (INT64_C(1) << 40) ? e * w->shape[d] : -1;
-            wbytes += e > 0 ? (size_t)e * 4 : 0;
+            int64_t e;
+            size_t b;
+            if (w->ndim < 0 || !mxio__shape_numel(w->shape, w->ndim, &e)) continue; /* no array */
+            if (!mxio__mul_size((size_t)e, 4, &b) || __builtin_add_overflow(wbytes, b, &wbytes))
+                wbytes = SIZE_MAX;
         }
     ok = ok && nconv &&
          (per[nconv / 2] < TILE_MAX_FLOP_PER_OUT ||
