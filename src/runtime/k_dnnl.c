@@ -373,6 +373,13 @@ static mxio_status conv_like(const mxio__rt_ctx *ctx, const mxio__conv_params *p
         wstr[0] = (C / g) * wstr[2];
     }
     for (int i = ns - 1, acc = 1; i >= 0; acc *= (int)p->kernel[i], i--) wstr[3 + i] = acc;
+    if (g == 1) {
+        /* Ungrouped: describe the weight without the G axis, as MXNet's oneDNN
+         * backend does; oneDNN then picks its plain-convolution weight layouts. */
+        wnd = nd;
+        memmove(wdims, wdims + 1, (size_t)nd * sizeof wdims[0]);
+        memmove(wstr, wstr + 1, (size_t)nd * sizeof wstr[0]);
+    }
     k->in[1].ndim = nd;
     k->in[1].dtype = MXIO_DTYPE_FLOAT32;
     if (!deconv) {
