@@ -9,15 +9,7 @@
 
 #include "runtime.h"
 
-#define DNNL_TRY(call, what)                                                              \
-    do {                                                                                  \
-        dnnl_status_t st_ = (call);                                                       \
-        if (st_ != dnnl_success) {                                                        \
-            status = mxio__fail(err, MXIO_E_UNSUPPORTED, "runtime: %s: oneDNN %s failed (status %d)", \
-                                op, what, (int)st_);                                      \
-            goto fail;                                                                    \
-        }                                                                                 \
-    } while (0)
+#define DNNL_TRY(call, what) MXIO__DNNL_TRY(status, call, what)
 
 typedef struct dnnl_impl {
     dnnl_primitive_t prim;

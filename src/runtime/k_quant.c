@@ -311,15 +311,7 @@ mxio_status mxio__k_qpool_create(const mxio__rt_ctx *ctx, const mxio__qpool_para
 
 /* ---- quantized _sg_mkldnn_conv ------------------------------------------------------ */
 
-#define DNNL_TRY(call, what)                                                                      \
-    do {                                                                                          \
-        dnnl_status_t s_ = (call);                                                                \
-        if (s_ != dnnl_success) {                                                                 \
-            st = mxio__fail(err, MXIO_E_UNSUPPORTED, "runtime: %s: oneDNN %s failed (status %d)", \
-                            op, what, (int)s_);                                                   \
-            goto fail;                                                                            \
-        }                                                                                         \
-    } while (0)
+#define DNNL_TRY(call, what) MXIO__DNNL_TRY(st, call, what)
 
 typedef struct qconv_impl {
     mxio__qconv_params p;

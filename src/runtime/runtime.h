@@ -736,4 +736,18 @@ mxio_status mxio__k_pool_dnnl(const mxio__rt_ctx *ctx, const mxio__pool_params *
                               const mxio__tdesc *data, const mxio__tdesc *outd,
                               mxio__kernel **out, mxio_error *err);
 
+/* Run one oneDNN call inside a kernel constructor or run function: on failure set
+ * `status_var` to MXIO_E_UNSUPPORTED with a message naming the kernel's `op` and the
+ * step, and jump to the function's `fail` label (which frees what was made). */
+#define MXIO__DNNL_TRY(status_var, call, what)                                                 \
+    do {                                                                                       \
+        dnnl_status_t dnnl_st_ = (call);                                                       \
+        if (dnnl_st_ != dnnl_success) {                                                        \
+            status_var = mxio__fail(err, MXIO_E_UNSUPPORTED,                                   \
+                                    "runtime: %s: oneDNN %s failed (status %d)", op, what,      \
+                                    (int)dnnl_st_);                                            \
+            goto fail;                                                                         \
+        }                                                                                      \
+    } while (0)
+
 #endif /* MXIO_RUNTIME_RUNTIME_H */
