@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "fma_peak.h"
 #include "runtime/runtime.h"
 
 typedef struct layer {
@@ -42,46 +43,6 @@ static double now(void) {
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
-#define FMA_ITERS 20000000L
-#define FMA_CHAINS(V, FMA, SET, ADD, LANES)                                        \
-    V a0 = SET(1.0f), a1 = SET(1.1f), a2 = SET(1.2f), a3 = SET(1.3f), a4 = SET(1.4f), \
-      a5 = SET(1.5f), a6 = SET(1.6f), a7 = SET(1.7f), a8 = SET(1.8f), a9 = SET(1.9f),  \
-      a10 = SET(2.0f), a11 = SET(2.1f);                                             \
-    const V m = SET(0.999999f), c = SET(1e-7f);                                     \
-    for (long i = 0; i < FMA_ITERS; i++) {                                          \
-        a0 = FMA(a0, m, c); a1 = FMA(a1, m, c); a2 = FMA(a2, m, c);                 \
-        a3 = FMA(a3, m, c); a4 = FMA(a4, m, c); a5 = FMA(a5, m, c);                 \
-        a6 = FMA(a6, m, c); a7 = FMA(a7, m, c); a8 = FMA(a8, m, c);                 \
-        a9 = FMA(a9, m, c); a10 = FMA(a10, m, c); a11 = FMA(a11, m, c);             \
-        __asm__ volatile("" : "+x"(a0), "+x"(a1), "+x"(a2), "+x"(a3));              \
-    }                                                                               \
-    V t = ADD(ADD(ADD(a0, a1), ADD(a2, a3)), ADD(ADD(a4, a5), ADD(a6, a7)));        \
-    t = ADD(t, ADD(ADD(a8, a9), ADD(a10, a11)));                                    \
-    float out[LANES];                                                               \
-    memcpy(out, &t, sizeof out);                                                    \
-    return (double)out[0] * 12.0 * 2.0 * LANES * FMA_ITERS;
-
-__attribute__((target("avx2,fma"))) static double fma256(void) {
-    FMA_CHAINS(__m256, _mm256_fmadd_ps, _mm256_set1_ps, _mm256_add_ps, 8)
-}
-__attribute__((target("avx512f"))) static double fma512(void) {
-    FMA_CHAINS(__m512, _mm512_fmadd_ps, _mm512_set1_ps, _mm512_add_ps, 16)
-}
-
-/* GFLOP/s of `threads` threads each running 12 FMA chains. */
-static double fma_peak(int threads, bool wide) {
-    double best = 0;
-    for (int rep = 0; rep < 3; rep++) {
-        double sink = 0, t0 = now();
-#pragma omp parallel num_threads(threads) reduction(+ : sink)
-        sink += wide ? fma512() : fma256();
-        double sec = now() - t0;
-        double flops = (double)threads * 12 * 2 * (wide ? 16 : 8) * FMA_ITERS;
-        if (sink == 42.0) printf(" "); /* keep the result alive */
-        if (flops / sec / 1e9 > best) best = flops / sec / 1e9;
-    }
-    return best;
-}
 
 static int cmp_double(const void *a, const void *b) {
     double x = *(const double *)a, y = *(const double *)b;
@@ -128,8 +89,8 @@ static int bench(int threads, double budget) {
         fprintf(stderr, "%s\n", err.message);
         return 1;
     }
-    double p256 = fma_peak(threads, false);
-    double p512 = __builtin_cpu_supports("avx512f") ? fma_peak(threads, true) : 0;
+    double p256 = fma_peak(threads, 8, 3);
+    double p512 = __builtin_cpu_supports("avx512f") ? fma_peak(threads, 16, 3) : 0;
     double peak = p256 > p512 ? p256 : p512;
     double total[2] = {0, 0}, flops_total = 0;
     printf("\n%d thread%s: measured FMA peak %.1f GFLOP/s (256-bit %.1f, 512-bit %.1f)\n", threads,

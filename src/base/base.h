@@ -127,6 +127,12 @@ typedef struct mxio__file {
 
 mxio_status mxio__file_open(mxio__file *f, const char *path, bool copy, mxio_error *err);
 void mxio__file_close(mxio__file *f);
+/* Drop the process's pages of the mapped range [p, p + len) (the whole pages
+ * inside it) once a reader has copied what it needs: they stop counting in the
+ * resident set, and a later read faults them in again from the file, unchanged.
+ * Does nothing for a file read into memory or a range outside the mapping.
+ * Returns the bytes released. */
+size_t mxio__file_release(const mxio__file *f, const void *p, size_t len);
 
 /* Write `len` bytes atomically: a temp file beside `path`, fsync, rename.
  * Refuses to replace an existing `path` unless `force`. Never leaves a partial file. */

@@ -83,6 +83,21 @@ void mxio__file_close(mxio__file *f) {
     memset(f, 0, sizeof *f);
 }
 
+size_t mxio__file_release(const mxio__file *f, const void *p, size_t len) {
+    if (!f || !f->mapped || !p || len == 0) return 0;
+    uintptr_t base = (uintptr_t)f->mapped, lo = (uintptr_t)p, hi;
+    if (lo < base || __builtin_add_overflow(lo, len, &hi) || hi > base + f->size) return 0;
+    /* whole pages only: the neighbours of the range may still be read */
+    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    uintptr_t first = (lo + page - 1) / page * page, last = hi / page * page;
+    if (hi == base + f->size) last = (hi + page - 1) / page * page; /* the file's tail page */
+    if (first >= last) return 0;
+    /* A private read-only file mapping has no modified pages, so MADV_DONTNEED
+     * only unmaps page-cache pages: the next read maps them back. */
+    if (madvise((void *)first, last - first, MADV_DONTNEED) != 0) return 0;
+    return last - first;
+}
+
 mxio_status mxio__write_atomic_pieces(const char *path, const mxio__piece *pieces, size_t n,
                                       bool force, mxio_error *err) {
     struct stat st;

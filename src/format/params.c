@@ -169,6 +169,11 @@ mxio_status mxio_params_get(const mxio_params *p, size_t i, mxio_array *out) {
     return MXIO_OK;
 }
 
+size_t mxio__params_release_values(const mxio_params *p, size_t i) {
+    if (!p || i >= p->count || p->items[i].owned) return 0;
+    return mxio__file_release(&p->file, p->items[i].a.data, p->items[i].a.nbytes);
+}
+
 const char *mxio_array_short_name(const mxio_array *a) {
     if (!a || !a->name) return NULL;
     if (a->name_len >= 4 && (memcmp(a->name, "arg:", 4) == 0 || memcmp(a->name, "aux:", 4) == 0))

@@ -62,6 +62,12 @@ mxio_status mxio__params_parse(mxio_params *p, const uint8_t *buf, size_t len, m
  * (MXIO_E_CORRUPT naming both indices). */
 mxio_status mxio__params_index(mxio_params *p, mxio_error *err);
 
+/* Drop this process's pages of array i's values when they are borrowed from the
+ * file mapping (a runner that has its own copy calls it to keep the mapped
+ * file out of its peak RSS); a later read faults them in again. Returns the
+ * bytes released (0 for owned payloads and copied files). */
+size_t mxio__params_release_values(const mxio_params *p, size_t i);
+
 /* Quote a (possibly binary) name for a message: "'name'" or "" when NULL. */
 const char *mxio__quote_name(char *out, size_t cap, const char *name, size_t len);
 

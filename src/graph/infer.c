@@ -191,13 +191,22 @@ mxio_status mxio__infer_shapes(const struct mxio_symbol *s, const mxio__shape_hi
         if (strcmp(s->nodes[i].op, "null") == 0) st = seed_variable(s, i, hints, nhints, out, err);
     scratch w = {0};
     if (!st) st = scratch_alloc(s, out, &w, err);
-    /* Forward passes until a fixpoint; each pass can only add knowledge, so the
-     * bound is generous. */
+    /* Passes alternately in node order and in reverse (MXNet's InferAttr does
+     * the same) until nothing changes: a rule that fills its inputs from its
+     * outputs (elemwise ops, FullyConnected's batch dim) hands a dim back to the
+     * producer, e.g. a `_zeros(shape=(0, H))` RNN begin state learns its batch
+     * from the step that adds it to a data-derived tensor. Every pass that
+     * changes something learns a dim or a dtype, so the bound is only a guard
+     * against a rule that keeps rewriting. */
     bool changed = true;
-    for (int pass = 0; !st && changed && pass < 8; pass++) {
+    size_t max_passes = s->nnodes + 16;
+    for (size_t pass = 0; !st && changed && pass < max_passes; pass++) {
         changed = false;
-        for (size_t i = 0; !st && i < s->nnodes; i++)
+        bool backward = pass % 2 == 1;
+        for (size_t k = 0; !st && k < s->nnodes; k++) {
+            size_t i = backward ? s->nnodes - 1 - k : k;
             if (strcmp(s->nodes[i].op, "null") != 0) st = infer_node(s, i, out, &w, &changed, err);
+        }
     }
     scratch_free(&w);
     if (st) {

@@ -1,9 +1,12 @@
 /* infer.h - shape and dtype inference over a whole symbol graph (internal).
  *
- * A forward pass in node order (MXNet's JSON lists nodes topologically) asks
- * each op's record for its shape rule; rules fill outputs and unknown weight
- * shapes, and the pass repeats until nothing changes, so a weight filled by
- * one consumer reaches the others. */
+ * Passes over the nodes, alternately in node order (MXNet's JSON lists nodes
+ * topologically) and in reverse, ask each op's record for its shape rule;
+ * rules fill outputs, unknown weight shapes and unknown dims of their inputs
+ * (from the outputs or the other inputs), and the passes repeat until nothing
+ * changes, like MXNet's InferShape: a weight filled by one consumer reaches the
+ * others, and a 0 (unknown) dim of a source op's `shape` is filled from its
+ * consumers. */
 #ifndef MXIO_GRAPH_INFER_H
 #define MXIO_GRAPH_INFER_H
 

@@ -192,7 +192,14 @@ static mxio_status fc_infer(mxio__shape_ctx *c) {
     }
     int64_t w[2] = {hidden, in > 0 ? in : 0};
     if ((st = mxio__shape_assign_in(c, 1, 2, w))) return st;
-    return mxio__shape_assign_out(c, 0, &o);
+    if ((st = mxio__shape_assign_out(c, 0, &o))) return st;
+    /* MXNet hands the output's dim 0 back to the data while the data's is
+     * unknown (an RNN begin state `_zeros(shape=(0, H))` learns its batch this
+     * way); once known, MXNet does not run the rule again. */
+    if (x->d[0] > 0 || c->out[0].ndim < 1 || c->out[0].d[0] <= 0) return MXIO_OK;
+    mxio__shape back = *x;
+    back.d[0] = c->out[0].d[0];
+    return mxio__shape_assign(c, &c->in[0], &back, "input 0 (data)");
 }
 
 /* Embedding: weight (input_dim, output_dim); out = data.shape + (output_dim,).
@@ -491,16 +498,19 @@ static mxio_status sg_conv_infer(mxio__shape_ctx *c) {
         /* int8/uint8 with calibration ranges, int32 without. */
         double lo;
         bool calib = mxio__attr_float(c->attrs, "min_calib_range", &lo);
-        /* MXNet 1.5 files spell the activation flags with_relu / with_postsum_relu. */
-        const char *relu_keys[] = {"with_act", "with_relu", "with_postsum_act", "with_postsum_relu"};
-        bool relu = false;
-        for (int i = 0; i < 4; i++) {
-            bool flag = false;
-            mxio__attr_bool(c->attrs, relu_keys[i], &flag);
-            relu |= flag;
-        }
+        /* MXNet's IsOutputUInt8: uint8 when a relu comes last (the activation with no
+         * sum after it, or the post-sum activation). MXNet 1.5 files spell the flags
+         * with_relu / with_postsum_relu. */
+        bool act, post, sum, flag;
+        act = (mxio__attr_bool(c->attrs, "with_act", &flag) && flag) ||
+              (mxio__attr_bool(c->attrs, "with_relu", &flag) && flag);
+        post = (mxio__attr_bool(c->attrs, "with_postsum_act", &flag) && flag) ||
+               (mxio__attr_bool(c->attrs, "with_postsum_relu", &flag) && flag);
+        sum = mxio__attr_bool(c->attrs, "with_sum", &flag) && flag;
         if (c->nout > 0)
-            c->out_dtype[0] = !calib ? MXIO_DTYPE_INT32 : (relu || lo >= 0) ? MXIO_DTYPE_UINT8 : MXIO_DTYPE_INT8;
+            c->out_dtype[0] = !calib                   ? MXIO_DTYPE_INT32
+                              : (act && !sum) || post ? MXIO_DTYPE_UINT8
+                                                      : MXIO_DTYPE_INT8;
     }
     return MXIO_OK;
 }
@@ -634,10 +644,6 @@ static mxio_status conv_params_of(const mxio__kernel_req *r, mxio__conv_params *
     int n = 0;
     int64_t nf = 0, ng = 1;
     bool no_bias = false;
-    const char *layout = mxio__attr_str(r->attrs, "layout");
-    if (layout && strcmp(layout, "None") && strcmp(layout, "NCW") && strcmp(layout, "NCHW") &&
-        strcmp(layout, "NCDHW"))
-        return mxio__bind_unsupported(r, err, "a channels-last layout is");
     if (!mxio__attr_shape(r->attrs, "kernel", p->kernel, 3, &n, NULL) || n < 1 || n > 3)
         return mxio__bind_unsupported(r, err, "this kernel rank is");
     p->nspatial = n;
@@ -656,6 +662,35 @@ static mxio_status conv_params_of(const mxio__kernel_req *r, mxio__conv_params *
     return MXIO_OK;
 }
 
+/* Channels-last (NWC/NHWC/NDHWC): the channels-first kernel between two
+ * transposes (src/runtime/k_layout.c), its weight permuted and packed now.
+ * MXNet 1.9.1 defines these layouts but its CPU build does not run them. */
+static mxio_status conv_channels_last(const mxio__kernel_req *r, mxio__conv_params *p, bool deconv,
+                                      const float *w, const float *b, mxio__kernel **k,
+                                      mxio_error *err) {
+    if (r->in[0].layout != MXIO__LAYOUT_PLAIN)
+        return mxio__bind_unsupported(r, err, "a channels-last layer on a oneDNN layout is");
+    if (!w || r->nin < 2) return mxio__bind_unsupported(r, err, "a channels-last layer with computed weights is");
+    mxio__tdesc first;
+    mxio__channels_first_desc(&r->in[0], &first);
+    mxio_status st;
+    int64_t target[3] = {0, 0, 0};
+    mxio__attr_dims(r->attrs, "target_shape", p->nspatial, 0, target);
+    if (deconv && (target[0] || target[1] || target[2]) &&
+        (st = mxio__deconv_apply_target_shape(p, &first, target, err)))
+        return st;
+    float *wt = NULL;
+    if ((st = mxio__channels_first_weight(&r->in[1], w, &wt, err))) return st;
+    bool post_sum = p->post_sum;
+    p->blocked_out = false;
+    mxio__kernel *inner = NULL;
+    st = deconv ? mxio__k_deconv_create(r->ctx, p, &first, wt, b, &inner, err)
+                : mxio__k_conv_create(r->ctx, p, &first, wt, b, &inner, err);
+    mxio__rt_free(wt); /* packed by the kernel */
+    if (st) return st;
+    return mxio__k_channels_last_wrap(r->ctx, &r->in[0], inner, post_sum, k, err);
+}
+
 static mxio_status conv_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
     mxio__conv_params p;
     mxio_status st = conv_params_of(r, &p, err);
@@ -669,7 +704,8 @@ static mxio_status conv_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio
         p.post_act = r->fusion->post_act;
         p.act = r->fusion->act;
     }
-    mxio_status st2 = mxio__k_conv_create(r->ctx, &p, &r->in[0], w, b, k, err);
+    mxio_status st2 = channels_last(r->attrs) ? conv_channels_last(r, &p, false, w, b, k, err)
+                                              : mxio__k_conv_create(r->ctx, &p, &r->in[0], w, b, k, err);
     if (st2 == MXIO_OK && w) *r->packed |= b || r->nin < 3 ? 6u : 2u;
     return st2;
 }
@@ -678,12 +714,17 @@ static mxio_status deconv_kernel(const mxio__kernel_req *r, mxio__kernel **k, mx
     mxio__conv_params p;
     mxio_status st = conv_params_of(r, &p, err);
     if (st) return st;
+    const float *w = r->constant[1], *b = p.no_bias || r->nin < 3 ? NULL : r->constant[2];
+    if (channels_last(r->attrs)) {
+        if ((st = conv_channels_last(r, &p, true, w, b, k, err))) return st;
+        *r->packed |= b || r->nin < 3 ? 6u : 2u;
+        return MXIO_OK;
+    }
     int64_t target[3] = {0, 0, 0};
     mxio__attr_dims(r->attrs, "target_shape", p.nspatial, 0, target);
     if ((target[0] || target[1] || target[2]) &&
         (st = mxio__deconv_apply_target_shape(&p, &r->in[0], target, err)))
         return st;
-    const float *w = r->constant[1], *b = p.no_bias || r->nin < 3 ? NULL : r->constant[2];
     if ((st = mxio__k_deconv_create(r->ctx, &p, &r->in[0], w, b, k, err))) return st;
     if (w) *r->packed |= b || r->nin < 3 ? 6u : 2u;
     return MXIO_OK;

@@ -255,9 +255,10 @@ static mxio_status pool_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio
     mxio__pool_params p;
     memset(&p, 0, sizeof p);
     const char *layout = mxio__attr_str(r->attrs, "layout");
-    if (layout && strcmp(layout, "None") && strcmp(layout, "NCW") && strcmp(layout, "NCHW") &&
-        strcmp(layout, "NCDHW"))
-        return mxio__bind_unsupported(r, err, "a channels-last layout is");
+    size_t ll = layout ? strlen(layout) : 0;
+    bool last = ll >= 3 && layout[ll - 1] == 'C'; /* NWC, NHWC, NDHWC */
+    if (last && r->in[0].layout != MXIO__LAYOUT_PLAIN)
+        return mxio__bind_unsupported(r, err, "a channels-last layer on a oneDNN layout is");
     int n = 0, t = mxio__bind_pick(mxio__attr_str(r->attrs, "pool_type"), types),
         cv = mxio__bind_pick(mxio__attr_str(r->attrs, "pooling_convention"), convs);
     if (t < 0 || cv < 0) return mxio__bind_unsupported(r, err, "this pool_type/convention is");
@@ -278,7 +279,14 @@ static mxio_status pool_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio
         return mxio__bind_unsupported(r, err, "lp pooling without p_value is");
     p.p_value = (int)pv;
     p.blocked_out = r->blocked_out;
-    return mxio__k_pool_create(r->ctx, &p, &r->in[0], k, err);
+    if (!last) return mxio__k_pool_create(r->ctx, &p, &r->in[0], k, err);
+    /* channels-last: the NC* kernel between two transposes (k_layout.c) */
+    mxio__tdesc first;
+    mxio__channels_first_desc(&r->in[0], &first);
+    mxio__kernel *inner = NULL;
+    p.blocked_out = false;
+    mxio_status st = mxio__k_pool_create(r->ctx, &p, &first, &inner, err);
+    return st ? st : mxio__k_channels_last_wrap(r->ctx, &r->in[0], inner, false, k, err);
 }
 
 static mxio_status adaptive_pool_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {

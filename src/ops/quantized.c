@@ -1,7 +1,9 @@
-/* quantized.c - kernel bindings of MXNet 1.9.1's oneDNN int8 ops: attrs (with
- * MXNet's defaults, through the records' parameter tables), the fused
- * subgraph of _sg_mkldnn_conv, the BatchNorm folding MXNet does before it
- * quantizes the weights, and the output type rules. Kernels: src/runtime/k_quant.c. */
+/* quantized.c - kernel bindings of MXNet 1.9.1's oneDNN int8 ops and of the
+ * fused _sg_mkldnn_conv / _sg_mkldnn_fully_connected (quantized or fp32): attrs
+ * (with MXNet's defaults, through the records' parameter tables), the fused
+ * subgraphs, the BatchNorm folding MXNet does before it quantizes the weights,
+ * and the output type rules. Kernels: src/runtime/k_quant.c (int8) and the
+ * runtime's Convolution / FullyConnected / activation kernels (fp32). */
 #include "quantized.h"
 
 #include <math.h>
@@ -94,6 +96,20 @@ mxio_status mxio__bind_quantized_concat(const mxio__kernel_req *r, mxio__kernel 
 mxio_status mxio__bind_quantized_flatten(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
     if (r->nin != 3) return mxio__bind_unsupported(r, err, "a quantized flatten without 3 inputs is");
     return mxio__k_qflatten_create(r->ctx, r->in, k, err);
+}
+
+mxio_status mxio__bind_quantized_elemwise_add(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    mxio__quantize_params p = {0};
+    if (r->nin != 6) return mxio__bind_unsupported(r, err, "a quantized add without 6 inputs is");
+    p.calib = calib_range(r->attrs, &p.calib_min, &p.calib_max);
+    return mxio__k_qadd_create(r->ctx, &p, r->in, k, err);
+}
+
+mxio_status mxio__bind_quantized_act(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
+    const char *t = mxio__attr_str(r->attrs, "act_type");
+    if (!t || strcmp(t, "relu")) return mxio__bind_unsupported(r, err, "a quantized activation other than relu is");
+    if (r->nin != 3) return mxio__bind_unsupported(r, err, "a quantized activation without 3 inputs is");
+    return mxio__k_qrelu_create(r->ctx, r->in, k, err);
 }
 
 /* ---- _sg_mkldnn_conv ---------------------------------------------------------- */

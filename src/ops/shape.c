@@ -597,23 +597,31 @@ static mxio_status cast_infer(mxio__shape_ctx *c) {
     if (t < 0) return mxio__shape_fail(c, "unknown dtype \"%s\"", mxio__attr_str(c->attrs, "dtype"));
     if (c->nin > 0 && c->in_dtype[0] < 0) c->in_dtype[0] = MXIO_DTYPE_FLOAT32;
     if (c->nout > 0) c->out_dtype[0] = t;
-    return c->nin > 0 ? mxio__shape_assign_out(c, 0, &c->in[0]) : MXIO_OK;
+    if (c->nin < 1 || c->nout < 1) return MXIO_OK;
+    /* ElemwiseShape<1, 1>: the input learns from the output too */
+    mxio_status st = mxio__shape_assign_out(c, 0, &c->in[0]);
+    return st ? st : mxio__shape_assign(c, &c->in[0], &c->out[0], "input 0 (data)");
 }
 
 /* stack: num_args same-shaped inputs gain a new axis of size num_args. */
 static mxio_status stack_infer(mxio__shape_ctx *c) {
     int64_t axis = 0;
     int ax;
-    mxio_status st = mxio__infer_same(c); /* inputs agree; the output is replaced below */
-    if (st) return st;
+    mxio_status st;
+    mxio__dtype_same(c);
+    /* the inputs agree (StackOpShape); the output has one more axis */
+    mxio__shape x = {.ndim = -1};
+    for (int i = 0; i < c->nin; i++)
+        if ((st = mxio__shape_assign(c, &x, &c->in[i], "input"))) return st;
+    for (int i = 0; i < c->nin; i++)
+        if ((st = mxio__shape_assign(c, &c->in[i], &x, "input"))) return st;
     mxio__attr_int(c->attrs, "axis", &axis);
-    const mxio__shape *x = &c->in[0];
-    if (!mxio__shape_rank_known(x)) return MXIO_OK;
-    if (!mxio__axis(axis, x->ndim + 1, &ax)) return mxio__shape_fail(c, "axis is out of range");
+    if (!mxio__shape_rank_known(&x)) return MXIO_OK;
+    if (x.ndim >= MXIO__MAX_DIMS) return mxio__shape_fail(c, "result has more than %d dims", MXIO__MAX_DIMS);
+    if (!mxio__axis(axis, x.ndim + 1, &ax)) return mxio__shape_fail(c, "axis is out of range");
     int64_t d[MXIO__MAX_DIMS];
-    for (int i = 0, k = 0; i <= x->ndim; i++) d[i] = i == ax ? c->nin : x->d[k++];
-    c->out[0].ndim = -1;
-    return out_shape(c, x->ndim + 1, d);
+    for (int i = 0, k = 0; i <= x.ndim; i++) d[i] = i == ax ? c->nin : x.d[k++];
+    return out_shape(c, x.ndim + 1, d);
 }
 
 /* broadcast_to: shape entries of 0 keep the input's dim. */
@@ -704,14 +712,20 @@ static mxio_status arange_infer(mxio__shape_ctx *c) {
     int64_t repeat = 1;
     int t = mxio__dtype_of_name(mxio__attr_str(c->attrs, "dtype"));
     if (c->nout > 0) c->out_dtype[0] = t < 0 ? MXIO_DTYPE_FLOAT32 : t;
+    bool infer = false;
     if (!mxio__attr_float(c->attrs, "start", &start)) return mxio__shape_fail(c, "start is required");
-    if (!mxio__attr_float(c->attrs, "stop", &stop)) {
-        stop = start;
-        start = 0;
-    }
+    mxio__attr_bool(c->attrs, "infer_range", &infer);
     mxio__attr_float(c->attrs, "step", &step);
     mxio__attr_int(c->attrs, "repeat", &repeat);
     if (step == 0) return mxio__shape_fail(c, "step cannot be 0");
+    if (repeat < 1) return mxio__shape_fail(c, "repeat must be positive");
+    if (!mxio__attr_float(c->attrs, "stop", &stop)) {
+        /* RangeShape: with infer_range the length (and MXNet leaves even the
+         * rank) comes from the consumers */
+        if (infer) return MXIO_OK;
+        stop = start;
+        start = 0;
+    }
     double n = ceil((stop - start) / step);
     if (!(n > 0) || n * (double)repeat > 9e15) return mxio__shape_fail(c, "empty or huge range");
     int64_t len = (int64_t)n * repeat;
@@ -1488,7 +1502,8 @@ static mxio_status upsampling_kernel(const mxio__kernel_req *r, mxio__kernel **k
 static mxio_status cast_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
     int t = mxio__dtype_of_name(mxio__attr_str(r->attrs, "dtype"));
     if (t < 0) return mxio__bind_unsupported(r, err, "this dtype is");
-    return mxio__k_cast_create(r->ctx, (mxio_dtype)t, &r->in[0], k, err);
+    bool nearest = strcmp(r->attrs->op->name, "amp_cast") == 0;
+    return mxio__k_cast_create(r->ctx, (mxio_dtype)t, &r->in[0], nearest, k, err);
 }
 
 /* amp_multicast: every input to the widest (or narrowest) input dtype. The runtime
@@ -1631,11 +1646,17 @@ static mxio_status bilinear_resize_kernel(const mxio__kernel_req *r, mxio__kerne
     return mxio__k_bilinear_resize_create(r->ctx, oh, ow, align, mode == 2 ? 2 : 1, r->in, k, err);
 }
 
-/* Source ops: float32 output of the shape the shape rule resolved (0 dims in
- * the attrs filled from the consumers). */
-static mxio_status src_dtype_ok(const mxio__kernel_req *r) {
-    const char *t = mxio__attr_str(r->attrs, "dtype");
-    return !t || strcmp(t, "float32") == 0 ? MXIO_OK : MXIO_E_UNSUPPORTED;
+/* Source ops: the dtype attr's output (MXNet's casts, see mxio__k_source_create)
+ * of the shape the shape rule resolved (0 dims in the attrs, and infer_range's
+ * length, filled from the consumers by the runner's whole-net inference). */
+static mxio_status src_dtype(const mxio__kernel_req *r, mxio_dtype *t, mxio_error *err) {
+    const char *name = mxio__attr_str(r->attrs, "dtype");
+    int d = name ? mxio__dtype_of_name(name) : MXIO_DTYPE_FLOAT32;
+    if (d < 0) return mxio__bind_unsupported(r, err, "this dtype is");
+    *t = (mxio_dtype)d;
+    if (r->nout < 1 || !mxio__shape_known(&r->out[0]))
+        return mxio__bind_unsupported(r, err, "a shape the shape rule cannot resolve is");
+    return MXIO_OK;
 }
 
 static mxio_status full_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
@@ -1643,10 +1664,11 @@ static mxio_status full_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio
     double value = strcmp(op, "_ones") == 0 ? 1.0 : 0.0;
     if (strcmp(op, "_zeros") != 0 && strcmp(op, "_ones") != 0 && !mxio__attr_float(r->attrs, "value", &value))
         return mxio__bind_unsupported(r, err, "a _full without value is");
-    if (src_dtype_ok(r)) return mxio__bind_unsupported(r, err, "dtypes other than float32 are");
-    if (r->nout < 1 || !mxio__shape_known(&r->out[0]))
-        return mxio__bind_unsupported(r, err, "a shape the shape rule cannot resolve is");
-    return mxio__k_full_create(r->ctx, r->out[0].ndim, r->out[0].d, (float)value, k, err);
+    mxio_dtype t = MXIO_DTYPE_FLOAT32;
+    mxio_status st = src_dtype(r, &t, err);
+    if (st) return st;
+    if (t == MXIO_DTYPE_FLOAT32) return mxio__k_full_create(r->ctx, r->out[0].ndim, r->out[0].d, (float)value, k, err);
+    return mxio__k_source_create(r->ctx, t, r->out[0].ndim, r->out[0].d, false, value, 0, 1, k, err);
 }
 
 static mxio_status arange_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
@@ -1654,13 +1676,18 @@ static mxio_status arange_kernel(const mxio__kernel_req *r, mxio__kernel **k, mx
     int64_t repeat = 1;
     bool infer = false;
     mxio__attr_bool(r->attrs, "infer_range", &infer);
-    if (infer) return mxio__bind_unsupported(r, err, "infer_range is");
-    if (src_dtype_ok(r)) return mxio__bind_unsupported(r, err, "dtypes other than float32 are");
     if (!mxio__attr_float(r->attrs, "start", &start)) return mxio__bind_unsupported(r, err, "no start is");
     bool has_stop = mxio__attr_float(r->attrs, "stop", &stop);
     mxio__attr_float(r->attrs, "step", &step);
     mxio__attr_int(r->attrs, "repeat", &repeat);
-    return mxio__k_arange_create(r->ctx, start, has_stop, stop, step, repeat, k, err);
+    mxio_dtype t = MXIO_DTYPE_FLOAT32;
+    mxio_status st = src_dtype(r, &t, err);
+    if (st) return st;
+    if (t == MXIO_DTYPE_FLOAT32 && !infer)
+        return mxio__k_arange_create(r->ctx, start, has_stop, stop, step, repeat, k, err);
+    /* RangeParamParser: without infer_range, range(start) is range(0, start) */
+    if (!infer && !has_stop) start = 0;
+    return mxio__k_source_create(r->ctx, t, r->out[0].ndim, r->out[0].d, true, start, step, repeat, k, err);
 }
 
 static mxio_status arange_like_kernel(const mxio__kernel_req *r, mxio__kernel **k, mxio_error *err) {
@@ -1916,7 +1943,7 @@ const mxio__op mxio__ops_shape[] = {
      .aliases = (const char *const[]){"_npx_one_hot", NULL},
      .params = one_hot_params,
      .inputs = one_hot_inputs},
-    {.name = "_rnn_param_concat",
+    {.name = "_rnn_param_concat", /* Gluon RNN layers' flat parameters: a Concat */
      .kernel = concat_kernel,
      .kind = MXIO__KIND_SHAPE,
      .infer_shape = concat_infer,

@@ -4,6 +4,7 @@
 #ifndef MXIO_RUNTIME_EXEC_H
 #define MXIO_RUNTIME_EXEC_H
 
+#include "../graph/infer.h"
 #include "../ops/op.h"
 #include "runtime.h"
 
@@ -33,5 +34,20 @@ mxio_status mxio__bind_reshape(const mxio__kernel_req *r, mxio__kernel **out, mx
 mxio_status mxio__bind_unsupported(const mxio__kernel_req *r, mxio_error *err, const char *what);
 /* Name-to-value lookup in a NULL-terminated table of names; -1 if absent. */
 int mxio__bind_pick(const char *s, const char *const *names);
+
+/* Whole-net shape inference (exec_shapes.c): the Net's layers with the runner's
+ * input shapes and the arrays' shapes, iterated forward and backward to a
+ * fixpoint (mxio__infer_shapes). The runner asks for it only when a layer's own
+ * rule leaves an output dim unknown (a source op's 0 dims). */
+struct mxio_net;
+typedef struct mxio__exec_net_shapes {
+    mxio__shapes sh;
+    size_t layer0; /* node of layer 0 in sh */
+} mxio__exec_net_shapes;
+/* `input_shapes` has one entry per net input. */
+mxio_status mxio__exec_infer_net(const struct mxio_net *net, const mxio__shape *input_shapes,
+                                 mxio__exec_net_shapes *out, mxio_error *err);
+/* Output `port` of layer `layer`, or NULL. */
+const mxio__shape *mxio__exec_net_shape(const mxio__exec_net_shapes *s, size_t layer, int port);
 
 #endif /* MXIO_RUNTIME_EXEC_H */

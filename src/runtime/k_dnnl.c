@@ -9,15 +9,7 @@
 
 #include "runtime.h"
 
-#define DNNL_TRY(call, what)                                                              \
-    do {                                                                                  \
-        dnnl_status_t st_ = (call);                                                       \
-        if (st_ != dnnl_success) {                                                        \
-            status = mxio__fail(err, MXIO_E_UNSUPPORTED, "runtime: %s: oneDNN %s failed (status %d)", \
-                                op, what, (int)st_);                                      \
-            goto fail;                                                                    \
-        }                                                                                 \
-    } while (0)
+#define DNNL_TRY(call, what) MXIO__DNNL_TRY(status, call, what)
 
 typedef struct dnnl_impl {
     dnnl_primitive_t prim;
@@ -373,6 +365,13 @@ static mxio_status conv_like(const mxio__rt_ctx *ctx, const mxio__conv_params *p
         wstr[0] = (C / g) * wstr[2];
     }
     for (int i = ns - 1, acc = 1; i >= 0; acc *= (int)p->kernel[i], i--) wstr[3 + i] = acc;
+    if (g == 1) {
+        /* Ungrouped: describe the weight without the G axis, as MXNet's oneDNN
+         * backend does; oneDNN then picks its plain-convolution weight layouts. */
+        wnd = nd;
+        memmove(wdims, wdims + 1, (size_t)nd * sizeof wdims[0]);
+        memmove(wstr, wstr + 1, (size_t)nd * sizeof wstr[0]);
+    }
     k->in[1].ndim = nd;
     k->in[1].dtype = MXIO_DTYPE_FLOAT32;
     if (!deconv) {

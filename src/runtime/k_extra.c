@@ -701,13 +701,48 @@ typedef struct src_impl {
     float value, start, step;
     int64_t repeat;
     bool range;
+    mxio_dtype dtype; /* FLOAT32: value/start/step above; else the d* fields */
+    double dstart, dstep;
 } src_impl;
+
+/* Value i of a source in a dtype other than float32 (see mxio__k_source_create). */
+static void src_store(const src_impl *q, void *y, int64_t i) {
+    int64_t j = q->range ? i / q->repeat : 0;
+    switch (q->dtype) {
+    case MXIO_DTYPE_FLOAT64: ((double *)y)[i] = q->dstart + (double)j * q->dstep; break;
+    case MXIO_DTYPE_FLOAT16: mxio__rt_store_value(y, q->dtype, i, q->dstart + (double)j * q->dstep); break;
+    case MXIO_DTYPE_BFLOAT16: {
+        /* mshadow's bf16_t keeps the float's high half (truncates) */
+        float f = (float)(q->dstart + (double)j * q->dstep);
+        uint32_t b;
+        memcpy(&b, &f, sizeof b);
+        ((uint16_t *)y)[i] = (uint16_t)(b >> 16);
+        break;
+    }
+    case MXIO_DTYPE_BOOL: ((uint8_t *)y)[i] = q->dstart != 0; break;
+    default: {
+        /* integer arithmetic in int64 (C++ promotes the int8/int32/uint8 operands),
+         * wrapped into the dtype on the store like MXNet's assignment */
+        uint64_t v = (uint64_t)(int64_t)q->dstart + (uint64_t)j * (uint64_t)(int64_t)q->dstep;
+        switch (q->dtype) {
+        case MXIO_DTYPE_UINT8: ((uint8_t *)y)[i] = (uint8_t)v; break;
+        case MXIO_DTYPE_INT8: ((int8_t *)y)[i] = (int8_t)(uint8_t)v; break;
+        case MXIO_DTYPE_INT32: ((int32_t *)y)[i] = (int32_t)(uint32_t)v; break;
+        default: ((int64_t *)y)[i] = (int64_t)v; break;
+        }
+    }
+    }
+}
 
 static mxio_status src_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
                            void *const *out, void *scratch, mxio_error *err) {
     const src_impl *q = k->impl;
-    float *y = out[0];
     int64_t n = mxio__tdesc_numel(&k->out[0]);
+    if (q->dtype != MXIO_DTYPE_FLOAT32) {
+        for (int64_t i = 0; i < n; i++) src_store(q, out[0], i);
+        return MXIO_OK;
+    }
+    float *y = out[0];
     if (q->range)
         for (int64_t i = 0; i < n; i++) y[i] = q->start + (float)(i / q->repeat) * q->step;
     else
@@ -727,12 +762,53 @@ static mxio_status src_make(const char *op, int ndim, const int64_t *dims, const
     k->destroy = mxio__kernel_default_destroy;
     *(src_impl *)k->impl = *v;
     mxio__tdesc_plain(&k->out[0], ndim, dims);
+    k->out[0].dtype = v->dtype;
     return mxio__rt_kernel_done(k, out, err);
+}
+
+/* MXNet's static_cast<DType>(x) of a double parameter; integer dtypes keep
+ * the truncated value (wrapped when stored). */
+static double src_cast(mxio_dtype t, double x) {
+    switch (t) {
+    case MXIO_DTYPE_FLOAT32: return (float)x;
+    case MXIO_DTYPE_FLOAT64:
+    case MXIO_DTYPE_FLOAT16:  /* rounded when stored */
+    case MXIO_DTYPE_BFLOAT16: return x;
+    case MXIO_DTYPE_BOOL: return x != 0;
+    default: return x != x ? 0 : x <= -9.2e18 ? -9.2e18 : x >= 9.2e18 ? 9.2e18 : trunc(x);
+    }
+}
+
+mxio_status mxio__k_source_create(const mxio__rt_ctx *ctx, mxio_dtype dtype, int ndim,
+                                  const int64_t *dims, bool range, double start, double step,
+                                  int64_t repeat, mxio__kernel **out, mxio_error *err) {
+    const char *op = range ? "_arange" : "_full";
+    switch (dtype) {
+    case MXIO_DTYPE_FLOAT32: case MXIO_DTYPE_FLOAT64: case MXIO_DTYPE_FLOAT16: case MXIO_DTYPE_BFLOAT16:
+    case MXIO_DTYPE_UINT8: case MXIO_DTYPE_INT8: case MXIO_DTYPE_INT32: case MXIO_DTYPE_INT64: break;
+    case MXIO_DTYPE_BOOL:
+        if (!range) break;
+        /* fallthrough */
+    default: return mxio__fail(err, MXIO_E_UNSUPPORTED, "runtime: %s: dtype %d", op, (int)dtype);
+    }
+    if (range && repeat < 1) return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: repeat %lld", op, (long long)repeat);
+    if (range && (dtype == MXIO_DTYPE_UINT8 || dtype == MXIO_DTYPE_FLOAT16 || dtype == MXIO_DTYPE_BFLOAT16)) {
+        /* std::is_signed is false for these: MXNet casts through index_t */
+        start = src_cast(MXIO_DTYPE_INT64, start);
+        step = src_cast(MXIO_DTYPE_INT64, step);
+    }
+    src_impl v = {.range = range, .repeat = range ? repeat : 1, .dtype = dtype,
+                  .dstart = src_cast(dtype, start), .dstep = range ? src_cast(dtype, step) : 0};
+    if (dtype == MXIO_DTYPE_FLOAT32) {
+        v.value = v.start = (float)start;
+        v.step = (float)step;
+    }
+    return src_make(op, ndim, dims, &v, out, err);
 }
 
 mxio_status mxio__k_full_create(const mxio__rt_ctx *ctx, int ndim, const int64_t *dims, float value,
                                 mxio__kernel **out, mxio_error *err) {
-    src_impl v = {.value = value};
+    src_impl v = {.value = value, .dtype = MXIO_DTYPE_FLOAT32};
     return src_make(value == 0.0f ? "_zeros" : value == 1.0f ? "_ones" : "_full", ndim, dims, &v, out, err);
 }
 
@@ -750,7 +826,8 @@ mxio_status mxio__k_arange_create(const mxio__rt_ctx *ctx, double start, bool ha
     if (!(size < 9.0e18 / (double)repeat))
         return mxio__fail(err, MXIO_E_LIMIT, "runtime: %s: too many values", op);
     int64_t n = (int64_t)size * repeat;
-    src_impl v = {.start = (float)start, .step = (float)step, .repeat = repeat, .range = true};
+    src_impl v = {.start = (float)start, .step = (float)step, .repeat = repeat, .range = true,
+                  .dtype = MXIO_DTYPE_FLOAT32};
     return src_make(op, 1, &n, &v, out, err);
 }
 
@@ -761,7 +838,8 @@ mxio_status mxio__k_arange_like_create(const mxio__rt_ctx *ctx, double start, do
     int a = mxio__rt_axis(axis, data->ndim);
     if (repeat < 1 || (!axis_none && (a < 0 || a >= data->ndim)))
         return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: bad axis or repeat", op);
-    src_impl v = {.start = (float)start, .step = (float)step, .repeat = repeat, .range = true};
+    src_impl v = {.start = (float)start, .step = (float)step, .repeat = repeat, .range = true,
+                  .dtype = MXIO_DTYPE_FLOAT32};
     mxio__kernel *k = NULL;
     mxio_status st = axis_none ? src_make(op, data->ndim, data->dims, &v, &k, err)
                                : src_make(op, 1, &data->dims[a], &v, &k, err);

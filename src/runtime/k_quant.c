@@ -1,4 +1,6 @@
-/* k_quant.c - MXNet 1.9.1's oneDNN int8 inference ops.
+/* k_quant.c - MXNet 1.9.1's oneDNN int8 inference ops: quantize_v2, requantize,
+ * dequantize, quantized pooling / concat / flatten, the quantized _sg_mkldnn_conv
+ * and _sg_mkldnn_fully_connected.
  *
  * MXNet's CPU build runs these through oneDNN reorders and primitives; the
  * arithmetic reproduced here is theirs: scales are range / max(|min|, |max|)
@@ -309,15 +311,7 @@ mxio_status mxio__k_qpool_create(const mxio__rt_ctx *ctx, const mxio__qpool_para
 
 /* ---- quantized _sg_mkldnn_conv ------------------------------------------------------ */
 
-#define DNNL_TRY(call, what)                                                                      \
-    do {                                                                                          \
-        dnnl_status_t s_ = (call);                                                                \
-        if (s_ != dnnl_success) {                                                                 \
-            st = mxio__fail(err, MXIO_E_UNSUPPORTED, "runtime: %s: oneDNN %s failed (status %d)", \
-                            op, what, (int)s_);                                                   \
-            goto fail;                                                                            \
-        }                                                                                         \
-    } while (0)
+#define DNNL_TRY(call, what) MXIO__DNNL_TRY(st, call, what)
 
 typedef struct qconv_impl {
     mxio__qconv_params p;
@@ -1123,6 +1117,152 @@ mxio_status mxio__k_qflatten_create(const mxio__rt_ctx *ctx, const mxio__tdesc *
     int64_t dims[2] = {in[0].dims[0], mxio__rt_prod(in[0].dims, 1, in[0].ndim)};
     mxio__tdesc_plain(&k->out[0], in[0].ndim > 1 ? 2 : 1, dims);
     k->out[0].dtype = in[0].dtype;
+    range_out(k, 1);
+    range_out(k, 2);
+    return mxio__rt_kernel_done(k, out, err);
+}
+
+/* ---- _contrib_quantized_elemwise_add, _contrib_quantized_act ---------------------------- */
+
+typedef struct qadd_impl {
+    mxio__quantize_params p; /* calib: the output range; out_dtype resolved */
+    int64_t n;
+    mxio_dtype ta, tb;
+} qadd_impl;
+
+static float q_range(mxio_dtype t) {
+    return t == MXIO_DTYPE_INT8 ? MXIO__Q_INT8_RANGE : t == MXIO_DTYPE_UINT8 ? MXIO__Q_UINT8_RANGE : 2147483648.0f;
+}
+
+/* MXNet's oneDNN sum: with mixed types the uint8 operand is first reordered to int8
+ * with its own scale (rounded, saturated), then dst = s0 * a + s1 * b. */
+static mxio_status qadd_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
+                            void *const *out, void *scratch, mxio_error *err) {
+    (void)ex, (void)scratch, (void)err;
+    const qadd_impl *q = k->impl;
+    float amin = *(const float *)in[2], amax = *(const float *)in[3];
+    float bmin = *(const float *)in[4], bmax = *(const float *)in[5];
+    float aabs = max_abs(amin, amax), babs = max_abs(bmin, bmax);
+    float ar = q_range(q->ta), br = q_range(q->tb), orange = q_range(q->p.out_dtype);
+    float as = ar / aabs, bs = br / babs;
+    float omin, omax, oscale = 0.0f;
+    if (q->p.calib) {
+        omin = q->p.calib_min;
+        omax = q->p.calib_max;
+        oscale = orange / max_abs(omin, omax);
+    } else {
+        omax = aabs + babs;
+        omin = -omax;
+    }
+    float s[2] = {1.0f, 1.0f}, u8s = 0.0f;
+    int u8_at = -1;
+    if (q->ta != q->tb) {
+        bool a8 = q->ta == MXIO_DTYPE_INT8;
+        u8_at = a8 ? 1 : 0;
+        if (q->p.calib) {
+            u8s = oscale / (a8 ? bs : as);
+            s[a8 ? 0 : 1] = oscale / (a8 ? as : bs);
+        } else if (a8) {
+            u8s = babs * orange / ((aabs + babs) * MXIO__Q_UINT8_RANGE);
+            s[0] = aabs * orange / ((aabs + babs) * ar);
+        } else {
+            u8s = aabs * orange / ((aabs + babs) * ar);
+            s[1] = babs * orange / ((aabs + babs) * MXIO__Q_INT8_RANGE);
+        }
+    } else if (q->p.calib) {
+        s[0] = oscale / as;
+        s[1] = oscale / bs;
+    } else {
+        s[0] = aabs * orange / ((aabs + babs) * ar);
+        s[1] = babs * orange / ((aabs + babs) * ar);
+    }
+    float lo = -2147483648.0f, hi = 2147483520.0f;
+    if (is_q8(q->p.out_dtype)) q8_bounds(q->p.out_dtype, &lo, &hi);
+    for (int64_t i = 0; i < q->n; i++) {
+        float a = q8_load(in[0], q->ta, i), b = q8_load(in[1], q->tb, i);
+        if (u8_at == 0) a = sat_round(a * u8s, -128.0f, 127.0f);
+        if (u8_at == 1) b = sat_round(b * u8s, -128.0f, 127.0f);
+        float v = s[0] * a;
+        v = v + s[1] * b;
+        v = sat_round(v, lo, hi);
+        if (q->p.out_dtype == MXIO_DTYPE_INT32) ((int32_t *)out[0])[i] = (int32_t)v;
+        else q8_store(out[0], q->p.out_dtype, i, v);
+    }
+    ((float *)out[1])[0] = omin;
+    ((float *)out[2])[0] = omax;
+    return MXIO_OK;
+}
+
+mxio_status mxio__k_qadd_create(const mxio__rt_ctx *ctx, const mxio__quantize_params *p, const mxio__tdesc *in,
+                                mxio__kernel **out, mxio_error *err) {
+    (void)ctx;
+    const char *op = "_contrib_quantized_elemwise_add";
+    mxio_status st;
+    for (int i = 0; i < 2; i++) {
+        if ((st = check_plain(op, &in[i], i, err))) return st;
+        if (!is_q8(in[i].dtype))
+            return mxio__fail(err, MXIO_E_UNSUPPORTED, "runtime: %s input %d: dtype %d (int8 or uint8 only)", op, i,
+                              (int)in[i].dtype);
+    }
+    bool same = in[0].ndim == in[1].ndim;
+    for (int d = 0; same && d < in[0].ndim; d++) same = in[0].dims[d] == in[1].dims[d];
+    if (!same) return mxio__fail(err, MXIO_E_SHAPE, "runtime: %s: the operands' shapes differ", op);
+    if ((st = check_range(op, 6, in, 2, 4, err))) return st;
+    mxio__kernel *k = new_kernel(op, 6, in, sizeof(qadd_impl), qadd_run, 3, err);
+    if (!k) return MXIO_E_NOMEM;
+    qadd_impl *q = k->impl;
+    q->p = *p;
+    /* ElemwiseAddType: calibrated -> the operands' type if they agree, else int8; int32 otherwise */
+    q->p.out_dtype = !p->calib ? MXIO_DTYPE_INT32 : in[0].dtype == in[1].dtype ? in[0].dtype : MXIO_DTYPE_INT8;
+    q->n = mxio__tdesc_numel(&in[0]);
+    q->ta = in[0].dtype;
+    q->tb = in[1].dtype;
+    k->out[0] = in[0];
+    k->out[0].dtype = q->p.out_dtype;
+    range_out(k, 1);
+    range_out(k, 2);
+    return mxio__rt_kernel_done(k, out, err);
+}
+
+typedef struct qact_impl {
+    int64_t n;
+    mxio_dtype t;
+} qact_impl;
+
+/* relu in the input's type; MXNet declares the output int8 and its oneDNN eltwise
+ * writes the input type's bytes there (a uint8 input passes through unchanged). */
+static mxio_status qact_run(const mxio__kernel *k, mxio__rt_exec *ex, const void *const *in,
+                            void *const *out, void *scratch, mxio_error *err) {
+    (void)ex, (void)scratch, (void)err;
+    const qact_impl *q = k->impl;
+    if (q->t == MXIO_DTYPE_UINT8) {
+        memcpy(out[0], in[0], (size_t)q->n);
+    } else {
+        const int8_t *x = in[0];
+        int8_t *y = out[0];
+        for (int64_t i = 0; i < q->n; i++) y[i] = x[i] > 0 ? x[i] : 0;
+    }
+    ((float *)out[1])[0] = ((const float *)in[1])[0];
+    ((float *)out[2])[0] = ((const float *)in[2])[0];
+    return MXIO_OK;
+}
+
+mxio_status mxio__k_qrelu_create(const mxio__rt_ctx *ctx, const mxio__tdesc *in, mxio__kernel **out,
+                                 mxio_error *err) {
+    (void)ctx;
+    const char *op = "_contrib_quantized_act";
+    mxio_status st = check_plain(op, &in[0], 0, err);
+    if (st || (st = check_range(op, 3, in, 1, 2, err))) return st;
+    if (!is_q8(in[0].dtype))
+        return mxio__fail(err, MXIO_E_UNSUPPORTED, "runtime: %s: input dtype %d (int8 or uint8 only)", op,
+                          (int)in[0].dtype);
+    mxio__kernel *k = new_kernel(op, 3, in, sizeof(qact_impl), qact_run, 3, err);
+    if (!k) return MXIO_E_NOMEM;
+    qact_impl *q = k->impl;
+    q->n = mxio__tdesc_numel(&in[0]);
+    q->t = in[0].dtype;
+    k->out[0] = in[0];
+    k->out[0].dtype = MXIO_DTYPE_INT8;
     range_out(k, 1);
     range_out(k, 2);
     return mxio__rt_kernel_done(k, out, err);

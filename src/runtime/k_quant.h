@@ -1,6 +1,6 @@
-/* k_quant.h - MXNet's oneDNN int8 ops (quantize_v2, dequantize, quantized
- * pooling, the quantized _sg_mkldnn_conv), as MXNet 1.9.1's oneDNN build runs
- * them. Tensors between these kernels are real int8/uint8 (plain layout);
+/* k_quant.h - MXNet's oneDNN int8 ops (quantize_v2, requantize, dequantize,
+ * quantized pooling / concat / flatten, the quantized _sg_mkldnn_conv and
+ * _sg_mkldnn_fully_connected), as MXNet 1.9.1's oneDNN build runs them. Tensors between these kernels are real int8/uint8 (plain layout);
  * every range input/output is a float32 (1,) tensor. */
 #ifndef MXIO_RUNTIME_K_QUANT_H
 #define MXIO_RUNTIME_K_QUANT_H
@@ -87,5 +87,13 @@ mxio_status mxio__k_qconcat_create(const mxio__rt_ctx *ctx, int axis, int n, con
 /* _contrib_quantized_flatten: (N, prod(rest)), ranges pass through. */
 mxio_status mxio__k_qflatten_create(const mxio__rt_ctx *ctx, const mxio__tdesc *in, mxio__kernel **out,
                                     mxio_error *err);
+
+/* _contrib_quantized_elemwise_add: a, b (int8/uint8, same shape), then their
+ * min/max; calib: the output range (the output type follows MXNet's rule). */
+mxio_status mxio__k_qadd_create(const mxio__rt_ctx *ctx, const mxio__quantize_params *p, const mxio__tdesc *in,
+                                mxio__kernel **out, mxio_error *err);
+/* _contrib_quantized_act with act_type relu (the only one MXNet quantizes). */
+mxio_status mxio__k_qrelu_create(const mxio__rt_ctx *ctx, const mxio__tdesc *in, mxio__kernel **out,
+                                 mxio_error *err);
 
 #endif /* MXIO_RUNTIME_K_QUANT_H */

@@ -109,6 +109,23 @@ typedef struct mxio__pool_params {
 mxio_status mxio__k_pool_create(const mxio__rt_ctx *ctx, const mxio__pool_params *p,
                                 const mxio__tdesc *data, mxio__kernel **out, mxio_error *err);
 
+/* Channels-last (NWC, NHWC, NDHWC) layers (k_layout.c): `inner`, a kernel made
+ * for `data` seen channels-first (mxio__channels_first_desc) with a plain
+ * output, runs between a transpose of the input to channels-first and one of
+ * its output back. post_sum: out[0] holds a residual before the run (a fused
+ * sum), transposed into the inner kernel's output first. Takes `inner` (freed
+ * on failure). */
+mxio_status mxio__k_channels_last_wrap(const mxio__rt_ctx *ctx, const mxio__tdesc *data,
+                                       mxio__kernel *inner, bool post_sum, mxio__kernel **out,
+                                       mxio_error *err);
+/* (N, spatial..., C) described as the plain (N, C, spatial...). */
+void mxio__channels_first_desc(const mxio__tdesc *data, mxio__tdesc *out);
+/* A channels-last kernel weight (A, k..., B) as (A, B, k...) in a new buffer
+ * (mxio__rt_free): MXNet's NHWC Convolution weight (O, kh, kw, I/g) becomes
+ * (O, I/g, kh, kw), its Deconvolution weight (I, kh, kw, O/g) (I, O/g, kh, kw). */
+mxio_status mxio__channels_first_weight(const mxio__tdesc *w, const float *src, float **out,
+                                        mxio_error *err);
+
 /* ---- normalisation ---------------------------------------------------------- */
 
 typedef struct mxio__bn_params {
@@ -251,6 +268,7 @@ mxio_status mxio__k_where_create(const mxio__rt_ctx *ctx, const mxio__tdesc *in,
                                  mxio__kernel **out, mxio_error *err);
 /* Any dtype to any dtype (float to int truncates toward zero, as a C cast). */
 mxio_status mxio__k_cast_create(const mxio__rt_ctx *ctx, mxio_dtype to, const mxio__tdesc *data,
+                                bool bf16_nearest,
                                 mxio__kernel **out, mxio_error *err);
 /* Dropout at inference: identity. mode=always (MC dropout) is refused. */
 mxio_status mxio__k_dropout_create(const mxio__rt_ctx *ctx, bool mode_always,
@@ -418,6 +436,22 @@ mxio_status mxio__k_full_create(const mxio__rt_ctx *ctx, int ndim, const int64_t
                                 mxio__kernel **out, mxio_error *err);
 mxio_status mxio__k_arange_create(const mxio__rt_ctx *ctx, double start, bool has_stop, double stop,
                                   double step, int64_t repeat, mxio__kernel **out, mxio_error *err);
+/* The same in any dtype MXNet's source ops take, over a given shape (the
+ * shape rule's, which infer_range takes from the consumers). MXNet 1.9.1's
+ * casts (init_op.h): a fill value is static_cast to the dtype; a range's start
+ * and step too, except for the dtypes std::is_signed calls unsigned (uint8,
+ * float16, bfloat16), which go through an int64 first (so their start and step
+ * are truncated); values are start + (i / repeat) * step in the dtype's
+ * arithmetic (integers wrap; float16 is rounded once, MXNet rounds the
+ * product and the sum: equal while the values are exact; bfloat16 keeps the
+ * float's high half, as mshadow's bf16_t). `range` false:
+ * every value is `start`. */
+mxio_status mxio__k_source_create(const mxio__rt_ctx *ctx, mxio_dtype dtype, int ndim,
+                                  const int64_t *dims, bool range, double start, double step,
+                                  int64_t repeat, mxio__kernel **out, mxio_error *err);
+/* Element i of a plain buffer of dtype `t` set from `v` (float to integer
+ * saturates; float16/bfloat16 round to nearest even). */
+void mxio__rt_store_value(void *p, mxio_dtype t, int64_t i, double v);
 /* _contrib_arange_like: _arange over data's shape (axis_none) or (data.shape[axis],). */
 mxio_status mxio__k_arange_like_create(const mxio__rt_ctx *ctx, double start, double step,
                                        int64_t repeat, bool axis_none, int axis,
@@ -701,5 +735,19 @@ mxio_status mxio__k_pool_dnnl(const mxio__rt_ctx *ctx, const mxio__pool_params *
                               const int64_t *kernel, const int64_t *stride, const int64_t *pad,
                               const mxio__tdesc *data, const mxio__tdesc *outd,
                               mxio__kernel **out, mxio_error *err);
+
+/* Run one oneDNN call inside a kernel constructor or run function: on failure set
+ * `status_var` to MXIO_E_UNSUPPORTED with a message naming the kernel's `op` and the
+ * step, and jump to the function's `fail` label (which frees what was made). */
+#define MXIO__DNNL_TRY(status_var, call, what)                                                 \
+    do {                                                                                       \
+        dnnl_status_t dnnl_st_ = (call);                                                       \
+        if (dnnl_st_ != dnnl_success) {                                                        \
+            status_var = mxio__fail(err, MXIO_E_UNSUPPORTED,                                   \
+                                    "runtime: %s: oneDNN %s failed (status %d)", op, what,      \
+                                    (int)dnnl_st_);                                            \
+            goto fail;                                                                         \
+        }                                                                                      \
+    } while (0)
 
 #endif /* MXIO_RUNTIME_RUNTIME_H */

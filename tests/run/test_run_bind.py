@@ -140,25 +140,6 @@ def test_source_ops(mx, mxio, variant, tmp_path):
     run_case(mx, mxio, tmp_path, f"src_{variant}", sym, {"data": x})
 
 
-def test_source_unknown_dim_refused(mx, mxio, tmp_path):
-    """A 0 (unknown) dim in a source op's shape is filled by MXNet from the
-    consumers; the runner binds layer by layer from the inputs forward, so it
-    refuses such a node by name (exit 11) instead of guessing."""
-    d = mx.sym.Variable("data")
-    sym = mx.sym.elemwise_add(d, mx.sym.zeros(shape=(0, 4), name="zz"), name="add")
-    x = np.ones((3, 4), np.float32)
-    assert ro.mxnet_forward(sym, {}, {}, {"data": x})[0].shape == (3, 4)
-    sym_path = tmp_path / "unk-symbol.json"
-    sym.save(str(sym_path))
-    params = tmp_path / "unk-0000.params"
-    mx.nd.save(str(params), {})
-    np.save(tmp_path / "x.npy", x)
-    r = mxio("run", sym_path, "--array-path", params, "-o", tmp_path / "o.npz", "--force",
-             "--input", f"data={tmp_path / 'x.npy'}")
-    assert r.code == 11, r
-    assert "'zz' (_zeros)" in r.err and "shape rule cannot resolve" in r.err, r.err
-
-
 # ---- _split_v2 ------------------------------------------------------------------
 
 def split_graphs(mx):

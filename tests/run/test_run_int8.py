@@ -152,7 +152,7 @@ def test_gluoncv_int8_batch_threads(mxio, mx, models, tmp_path):
 
 # ---- (b) graphs MXNet quantizes itself ------------------------------------------
 
-def _small_net(mx, bias, bn, fc=False, avg=None, cat=False):
+def _small_net(mx, bias, bn, fc=False, avg=None, cat=False, add=False):
     d = mx.sym.var("data")
     c1 = mx.sym.Convolution(d, num_filter=8, kernel=(3, 3), pad=(1, 1), no_bias=not bias, name="c1")
     x = mx.sym.BatchNorm(c1, fix_gamma=False, name="bn1") if bn else c1
@@ -166,6 +166,9 @@ def _small_net(mx, bias, bn, fc=False, avg=None, cat=False):
     else:  # a padded average, the padding counted or not, 'full' windows
         p = mx.sym.Pooling(r2, kernel=(3, 3), stride=(2, 2), pad=(1, 1), pool_type="avg",
                            count_include_pad=avg, pooling_convention="full", name="pool")
+    if add:  # a uint8 and an int8 pooling added, then relu: quantized_elemwise_add and _act
+        q = mx.sym.Pooling(c3, kernel=(3, 3), stride=(2, 2), pad=(1, 1), pool_type="avg", name="poolb")
+        p = mx.sym.Activation(mx.sym.elemwise_add(p, q, name="add2"), act_type="relu", name="ract")
     if cat:  # an int8 and a uint8 branch of different ranges joined: _contrib_quantized_concat
         b1 = mx.sym.Convolution(p, num_filter=3, kernel=(1, 1), name="b1")
         b2 = mx.sym.Activation(mx.sym.Convolution(p, num_filter=5, kernel=(3, 3), pad=(1, 1), name="b2"),
@@ -209,13 +212,15 @@ SMALL = [  # (calib_mode, quantized_dtype, bias, bn, non-negative input, exclude
     # Concat of int8 and uint8 branches, Flatten before the Dense layers
     ("naive", "auto", True, True, False, "concat"),
     ("naive", "uint8", True, True, True, "concat"),
+    ("naive", "auto", True, True, False, "add"),
+    ("none", "auto", True, True, False, "add"),
 ]
 
 
 @pytest.mark.parametrize("calib_mode,qdt,bias,bn,positive,exclude", SMALL)
 def test_quantized_by_mxnet(mxio, mx, tmp_path, calib_mode, qdt, bias, bn, positive, exclude):
     sym = _small_net(mx, bias, bn, fc=exclude in ("fc", "fc-fp32", "fc-channel-wise", "concat"),
-                     cat=exclude == "concat",
+                     cat=exclude == "concat", add=exclude == "add",
                      avg={"avg": True, "avg-exclude-pad": False}.get(exclude))
     rng = np.random.RandomState(3)
     shape = (2, 3, 12, 12)
@@ -247,11 +252,14 @@ def test_quantized_by_mxnet(mxio, mx, tmp_path, calib_mode, qdt, bias, bn, posit
     ops = [n["op"] for n in json.loads(qsym.tojson())["nodes"]]
     assert ops.count("_sg_mkldnn_conv") == (7 if exclude == "concat" else 5), ops
     assert "_contrib_quantized_pooling" in ops, ops
+    if exclude == "add":
+        assert "_contrib_quantized_elemwise_add" in ops and "_contrib_quantized_act" in ops, ops
     if exclude == "concat":
         assert "_contrib_quantized_concat" in ops and "_contrib_quantized_flatten" in ops, ops
     nfc = 2 if exclude in ("fc", "fc-fp32", "fc-channel-wise", "concat") else 0
     assert ops.count("_sg_mkldnn_fully_connected") == nfc, ops
-    assert ops.count("_contrib_requantize") == (5 + nfc if calib_mode == "none" else 0), ops
+    nreq = 5 + nfc + (1 if exclude == "add" else 0)
+    assert ops.count("_contrib_requantize") == (nreq if calib_mode == "none" else 0), ops
     qfc = [n for n in json.loads(qsym.tojson())["nodes"]
            if n["op"] == "_sg_mkldnn_fully_connected" and n.get("attrs", {}).get("quantized") == "True"]
     assert len(qfc) == (2 if exclude in ("fc", "fc-channel-wise", "concat") else 0), qfc

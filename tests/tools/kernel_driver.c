@@ -301,7 +301,7 @@ static mxio_status create(const mxio__rt_ctx *ctx, const char *op, int nin, cons
                                           "uint64", "bfloat16", NULL};
         int to = pick(pstr("dtype", "float32"), dts);
         if (to < 0) return mxio__fail(err, MXIO_E_UNSUPPORTED, "bad dtype");
-        return mxio__k_cast_create(ctx, (mxio_dtype)to, &t[0], k, err);
+        return mxio__k_cast_create(ctx, (mxio_dtype)to, &t[0], false, k, err);
     }
     if (!strcmp(op, "Dropout"))
         return mxio__k_dropout_create(ctx, !strcmp(pstr("mode", "training"), "always"), &t[0], k, err);

@@ -87,11 +87,53 @@ static void test_atomic(void) {
     rmdir(dir);
 }
 
+/* Releasing a mapped range drops whole pages only, and the file's bytes read
+ * back unchanged afterwards (re-faulted from the file). */
+static void test_release(void) {
+    char dir[] = "/tmp/mxio_test_XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char path[256];
+    snprintf(path, sizeof path, "%s/pages.bin", dir);
+    size_t page = (size_t)sysconf(_SC_PAGESIZE), n = 5 * page + 100;
+    uint8_t *want = malloc(n);
+    CHECK(want != NULL);
+    for (size_t i = 0; i < n; i++) want[i] = (uint8_t)(i * 131 + i / 7);
+    mxio_error e;
+    CHECK_EQ_INT(mxio__write_atomic(path, want, n, false, &e), MXIO_OK);
+    mxio__file f;
+    CHECK_EQ_INT(mxio__file_open(&f, path, false, &e), MXIO_OK);
+    CHECK(f.mapped != NULL);
+    CHECK(memcmp(f.data, want, n) == 0); /* every page resident */
+    /* from mid page 0 to mid page 3: pages 1 and 2 are whole inside */
+    CHECK_EQ_INT(mxio__file_release(&f, f.data + page / 2, 3 * page), 2 * page);
+    CHECK(memcmp(f.data, want, n) == 0);
+    /* a range inside one page releases nothing */
+    CHECK_EQ_INT(mxio__file_release(&f, f.data + 10, 100), 0);
+    /* the tail: pages 4 and the partial page 5 */
+    CHECK_EQ_INT(mxio__file_release(&f, f.data + 4 * page, n - 4 * page), 2 * page);
+    CHECK(memcmp(f.data, want, n) == 0);
+    /* outside the mapping, or past its end: nothing */
+    CHECK_EQ_INT(mxio__file_release(&f, want, n), 0);
+    CHECK_EQ_INT(mxio__file_release(&f, f.data + page, n), 0);
+    mxio__file_release(&f, f.data, n);
+    CHECK(memcmp(f.data, want, n) == 0);
+    mxio__file_close(&f);
+    /* a file read into memory is never released */
+    CHECK_EQ_INT(mxio__file_open(&f, path, true, &e), MXIO_OK);
+    CHECK_EQ_INT(mxio__file_release(&f, f.data, n), 0);
+    CHECK(memcmp(f.data, want, n) == 0);
+    mxio__file_close(&f);
+    free(want);
+    unlink(path);
+    rmdir(dir);
+}
+
 int main(void) {
     test_reader();
     test_sizes();
     test_status();
     test_buf();
     test_atomic();
+    test_release();
     CHECK_DONE();
 }

@@ -110,9 +110,63 @@ static void test_unknown_dims_stay_unknown(void) {
     mxio_symbol_free(s);
 }
 
+/* A 0 dim of a source op is filled from its consumers (MXNet's InferShape
+ * iterates forward and backward): _zeros (0, 4) -> +1 -> FullyConnected, added
+ * to FullyConnected(data): the add hands the batch back to the FC, the FC to its
+ * data, the scalar op to the zeros. */
+static const char *const BACKFILL =
+    "{\"nodes\": ["
+    "{\"op\": \"null\", \"name\": \"data\", \"attrs\": {\"__shape__\": \"(3, 5)\"}, \"inputs\": []},"
+    "{\"op\": \"_zeros\", \"name\": \"zz\", \"attrs\": {\"shape\": \"(0, 4)\"}, \"inputs\": []},"
+    "{\"op\": \"_plus_scalar\", \"name\": \"p\", \"attrs\": {\"scalar\": \"1\"}, \"inputs\": [[1, 0, 0]]},"
+    "{\"op\": \"null\", \"name\": \"wh\", \"inputs\": []},"
+    "{\"op\": \"FullyConnected\", \"name\": \"fh\", \"attrs\": {\"num_hidden\": \"2\", \"no_bias\": \"True\"}, "
+    "\"inputs\": [[2, 0, 0], [3, 0, 0]]},"
+    "{\"op\": \"null\", \"name\": \"wx\", \"inputs\": []},"
+    "{\"op\": \"FullyConnected\", \"name\": \"fx\", \"attrs\": {\"num_hidden\": \"2\", \"no_bias\": \"True\"}, "
+    "\"inputs\": [[0, 0, 0], [5, 0, 0]]},"
+    "{\"op\": \"elemwise_add\", \"name\": \"add\", \"inputs\": [[4, 0, 0], [6, 0, 0]]}"
+    "], \"arg_nodes\": [0, 3, 5], \"heads\": [[7, 0, 0]], "
+    "\"attrs\": {\"mxnet_version\": [\"int\", 10901]}}";
+
+static const mxio__shape *shape_of_node(const struct mxio_symbol *s, const mxio__shapes *sh,
+                                        const char *name) {
+    for (size_t i = 0; i < s->nnodes; i++)
+        if (strcmp(s->nodes[i].name, name) == 0) return &sh->shape[sh->row[i]];
+    return NULL;
+}
+
+static void test_backward_fill(void) {
+    struct mxio_symbol *s = load(BACKFILL);
+    CHECK(s != NULL);
+    if (!s) return;
+    mxio__shapes sh;
+    mxio_error err;
+    CHECK_EQ_INT(mxio__infer_shapes(s, NULL, 0, &sh, &err), MXIO_OK);
+    const mxio__shape *z = shape_of_node(s, &sh, "zz"), *p = shape_of_node(s, &sh, "p"),
+                      *wh = shape_of_node(s, &sh, "wh");
+    CHECK(z && p && wh);
+    if (!z || !p || !wh) return;
+    CHECK_EQ_INT(z->ndim, 2);
+    CHECK_EQ_INT(z->d[0], 3);
+    CHECK_EQ_INT(z->d[1], 4);
+    CHECK_EQ_INT(p->d[0], 3);
+    CHECK_EQ_INT(wh->d[0], 2);
+    CHECK_EQ_INT(wh->d[1], 4);
+    CHECK_EQ_INT(sh.unknown, 0);
+    mxio__shapes_free(&sh);
+    /* a batch hint reaches the zeros too */
+    mxio__shape_hint hint = {.name = "data", .shape = {.ndim = 2, .d = {7, 5}}, .dtype = -1};
+    CHECK_EQ_INT(mxio__infer_shapes(s, &hint, 1, &sh, &err), MXIO_OK);
+    CHECK_EQ_INT(shape_of_node(s, &sh, "zz")->d[0], 7);
+    mxio__shapes_free(&sh);
+    mxio_symbol_free(s);
+}
+
 int main(void) {
     test_seed_and_share();
     test_bad_shape_attr();
     test_unknown_dims_stay_unknown();
+    test_backward_fill();
     CHECK_DONE();
 }
