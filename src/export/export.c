@@ -182,8 +182,8 @@ static bool inputs_fit(const mxio__op *op, const mxio__kv *kv, size_t n, const m
     return need == have;
 }
 
-/* Control-flow layers keep their bodies (the runtime runs them), so they export
- * with them; the fused _sg_ ops' subgraphs are the runtime's business only. */
+/* Layers keep the subgraphs of their nodes (control-flow bodies, the fused _sg_
+ * ops' inner graphs), so such layers export with them. */
 static bool control_flow(const char *op) {
     return strcmp(op, "_foreach") == 0 || strcmp(op, "_while_loop") == 0 ||
            strcmp(op, "_cond") == 0;
@@ -319,8 +319,9 @@ static mxio_status layer_op(exporter *x, const mxio__layer *l, const mxio__op **
     return set_num_args(x, l, choice, kv, n);
 }
 
-/* Ops whose nodes carry subgraphs (fused oneDNN ops, control flow): the Net keeps
- * no subgraphs, so writing such a node back would change what it computes. */
+/* Ops whose nodes carry subgraphs (fused oneDNN ops, control flow): without them
+ * (a Net read back from the Net JSON form has none) writing such a node would
+ * change what it computes, so it is refused. */
 static bool needs_subgraph(const char *op) {
     return strncmp(op, "_sg_", 4) == 0 || strcmp(op, "_CachedOp") == 0 ||
            strcmp(op, "_foreach") == 0 || strcmp(op, "_while_loop") == 0 ||
@@ -748,11 +749,12 @@ mxio_status mxio_net_to_mxnet(const mxio_net *net, const mxio_params *arrays, ui
         mxio__kv *kv = NULL;
         size_t n = 0;
         st = layer_op(&x, l, &ops[i], &kv, &n);
-        bool keeps = !st && control_flow(ops[i]->name) && kept_subgraphs(l);
+        bool keeps = !st && needs_subgraph(ops[i]->name) && kept_subgraphs(l);
         if (!st && needs_subgraph(ops[i]->name) && !keeps)
             st = mxio__fail_at(err, MXIO_E_UNSUPPORTED, -1, l->node, -1,
-                               "layer %s: op %s holds a subgraph, which the Net does not keep; "
-                               "it cannot be exported", l->name, ops[i]->name);
+                               "layer %s: op %s holds a subgraph, which this Net does not have "
+                               "(the Net JSON form keeps none); it cannot be exported",
+                               l->name, ops[i]->name);
         if (!st) st = add_node(&x, ops[i]->name, l->name, &x.layer_node[i]);
         if (!st) st = set_attrs(&x, x.layer_node[i], kv, n);
         if (!st && keeps) st = attach_subgraphs(&x, x.layer_node[i], l);

@@ -242,3 +242,20 @@ def test_misuse(mxio, model, tmp_path):
     h = mxio("export", "--help", check=0)
     assert "--array-path" in h.out and "--dtype" in h.out
     assert "export" in mxio("--help", check=0).out and "upgrade" in mxio("--help", check=0).out
+
+
+def test_net_json_without_subgraphs_refused(mx, mxio, build_dir, models, tmp_path):
+    """An int8 model exports with its fused subgraphs (test_export_models), but the
+    Net JSON form keeps no subgraphs: exporting a fused op from it is refused, naming
+    the layer and the op, and nothing is written."""
+    sym = mx.sym.load(str(models / "zoo-symbols" / "gluoncv-int8" / "mobilenet1.0_int8-symbol.json"))
+    src, params = make_checkpoint(mx, sym, tmp_path / "q", {"data": (1, 3, 224, 224)})
+    net = net_json(build_dir, src, params)
+    fused = [l for l in net["layers"] if l["mxnet"]["op"] == "_sg_mkldnn_conv"]
+    assert fused
+    (tmp_path / "net.json").write_text(json.dumps(net))
+    out = tmp_path / "again-symbol.json"
+    r = mxio("export", tmp_path / "net.json", "-o", out, "-q")
+    assert r.code == 11, r
+    assert f"layer {fused[0]['name']}: op _sg_mkldnn_conv holds a subgraph" in r.err, r.err
+    assert not out.exists() and not (tmp_path / "again-0000.params").exists()
