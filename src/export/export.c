@@ -320,8 +320,8 @@ static mxio_status layer_op(exporter *x, const mxio__layer *l, const mxio__op **
 }
 
 /* Ops whose nodes carry subgraphs (fused oneDNN ops, control flow): without them
- * (a Net read back from the Net JSON form has none) writing such a node would
- * change what it computes, so it is refused. */
+ * (a Net JSON layer may lack its "subgraphs") writing such a node would change
+ * what it computes, so it is refused. */
 static bool needs_subgraph(const char *op) {
     return strncmp(op, "_sg_", 4) == 0 || strcmp(op, "_CachedOp") == 0 ||
            strcmp(op, "_foreach") == 0 || strcmp(op, "_while_loop") == 0 ||
@@ -753,7 +753,8 @@ mxio_status mxio_net_to_mxnet(const mxio_net *net, const mxio_params *arrays, ui
         if (!st && needs_subgraph(ops[i]->name) && !keeps)
             st = mxio__fail_at(err, MXIO_E_UNSUPPORTED, -1, l->node, -1,
                                "layer %s: op %s holds a subgraph, which this Net does not have "
-                               "(the Net JSON form keeps none); it cannot be exported",
+                               "(a Net JSON layer without \"subgraphs\"); it cannot be "
+                               "exported",
                                l->name, ops[i]->name);
         if (!st) st = add_node(&x, ops[i]->name, l->name, &x.layer_node[i]);
         if (!st) st = set_attrs(&x, x.layer_node[i], kv, n);

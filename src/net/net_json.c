@@ -179,6 +179,17 @@ mxio_status mxio__net_write_json(const struct mxio_net *net, bool with_arrays, m
         json_object_set_new(mx, "attrs", kv_object(l->attrs, l->nattrs));
         json_object_set_new(mx, "outputs", json_integer(l->nout));
         json_object_set_new(mx, "visible_outputs", json_integer(l->nvisible));
+        if (l->nsubgraphs) {
+            /* the node's subgraphs (control-flow bodies, fused ops' inner graphs) as
+             * symbol JSON objects: run and export need them */
+            json_t *subs = json_array();
+            for (size_t g = 0; g < l->nsubgraphs; g++) {
+                json_error_t je;
+                json_t *v = l->subgraph_json[g] ? json_loads(l->subgraph_json[g], 0, &je) : NULL;
+                json_array_append_new(subs, v ? v : json_null());
+            }
+            json_object_set_new(mx, "subgraphs", subs);
+        }
         json_object_set_new(o, "mxnet", mx);
         json_array_append_new(layers, o);
     }
@@ -487,6 +498,26 @@ static mxio_status read_layer(reader *r, json_t *o, size_t index, mxio__layer *l
     l->node = json_is_integer(node) ? json_integer_value(node) : -1;
     if (!read_kvs(json_object_get(mx, "attrs"), &l->attrs, &l->nattrs))
         return bad(r, "mxnet attrs are not an object of strings", where);
+    json_t *subs = json_object_get(mx, "subgraphs");
+    if (subs) {
+        if (!json_is_array(subs)) return bad(r, "mxnet subgraphs are not an array", where);
+        size_t n = json_array_size(subs);
+        if (n) {
+            l->subgraph_json = mxio__calloc_array(n, sizeof *l->subgraph_json);
+            if (!l->subgraph_json) return mxio__fail(r->err, MXIO_E_NOMEM, "out of memory");
+            l->nsubgraphs = n;
+        }
+        for (size_t g = 0; g < n; g++) {
+            json_t *v = json_array_get(subs, g);
+            if (json_is_null(v)) continue;
+            if (!json_is_object(v)) return bad(r, "a subgraph is not a symbol JSON object", where);
+            /* checked as a symbol when the layer is run or exported */
+            char *txt = json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER);
+            l->subgraph_json[g] = txt ? mxio__strdup(txt) : NULL;
+            free(txt);
+            if (!l->subgraph_json[g]) return mxio__fail(r->err, MXIO_E_NOMEM, "out of memory");
+        }
+    }
     return MXIO_OK;
 }
 

@@ -244,18 +244,25 @@ def test_misuse(mxio, model, tmp_path):
     assert "export" in mxio("--help", check=0).out and "upgrade" in mxio("--help", check=0).out
 
 
-def test_net_json_without_subgraphs_refused(mx, mxio, build_dir, models, tmp_path):
-    """An int8 model exports with its fused subgraphs (test_export_models), but the
-    Net JSON form keeps no subgraphs: exporting a fused op from it is refused, naming
-    the layer and the op, and nothing is written."""
+def test_net_json_keeps_subgraphs(mx, mxio, build_dir, models, tmp_path):
+    """The Net JSON form carries each node's subgraphs (here the fused
+    _sg_mkldnn_conv inner graphs of an int8 model): exported back, the files equal
+    MXNet's. Without them, exporting a fused op is refused, naming the layer and the
+    op, and nothing is written."""
     sym = mx.sym.load(str(models / "zoo-symbols" / "gluoncv-int8" / "mobilenet1.0_int8-symbol.json"))
     src, params = make_checkpoint(mx, sym, tmp_path / "q", {"data": (1, 3, 224, 224)})
     net = net_json(build_dir, src, params)
     fused = [l for l in net["layers"] if l["mxnet"]["op"] == "_sg_mkldnn_conv"]
-    assert fused
+    assert fused and all(len(l["mxnet"]["subgraphs"]) == 1 for l in fused)
     (tmp_path / "net.json").write_text(json.dumps(net))
+    mxio("export", tmp_path / "net.json", "-o", tmp_path / "same-symbol.json", "-q", check=0)
+    assert (tmp_path / "same-symbol.json").read_text() == src.read_text()
+    assert (tmp_path / "same-0000.params").read_bytes() == params.read_bytes()
+    for l in fused:
+        del l["mxnet"]["subgraphs"]
+    (tmp_path / "bare.json").write_text(json.dumps(net))
     out = tmp_path / "again-symbol.json"
-    r = mxio("export", tmp_path / "net.json", "-o", out, "-q")
+    r = mxio("export", tmp_path / "bare.json", "-o", out, "-q")
     assert r.code == 11, r
     assert f"layer {fused[0]['name']}: op _sg_mkldnn_conv holds a subgraph" in r.err, r.err
     assert not out.exists() and not (tmp_path / "again-0000.params").exists()
