@@ -79,20 +79,36 @@ static dnnl_status_t make_reorder(dnnl_primitive_t *out, const dnnl_memory_desc_
     return st;
 }
 
+/* One argument of a primitive: its oneDNN argument id, layout and buffer. */
+typedef struct prim_arg {
+    int id;
+    const dnnl_memory_desc_t *md;
+    const void *ptr;
+} prim_arg;
+
+/* Run `p` once over `n` buffers and wait for it: the memory objects wrapping the
+ * buffers live only for this call, so a kernel stays read-only across threads. */
+static dnnl_status_t run_primitive(dnnl_primitive_t p, int n, const prim_arg *a, dnnl_engine_t eng,
+                                   dnnl_stream_t s) {
+    dnnl_memory_t mem[MXIO__RT_MAX_IO + 2] = {0};
+    dnnl_exec_arg_t args[MXIO__RT_MAX_IO + 2];
+    dnnl_status_t st = n <= MXIO__RT_MAX_IO + 2 ? dnnl_success : dnnl_invalid_arguments;
+    for (int i = 0; st == dnnl_success && i < n; i++) {
+        st = dnnl_memory_create(&mem[i], a[i].md, eng, (void *)a[i].ptr);
+        args[i] = (dnnl_exec_arg_t){a[i].id, mem[i]};
+    }
+    if (st == dnnl_success) st = dnnl_primitive_execute(p, s, n, args);
+    if (st == dnnl_success) st = dnnl_stream_wait(s);
+    for (int i = 0; i < n && i < MXIO__RT_MAX_IO + 2; i++)
+        if (mem[i]) dnnl_memory_destroy(mem[i]);
+    return st;
+}
+
 static dnnl_status_t run_reorder(dnnl_primitive_t r, const dnnl_memory_desc_t *from_md,
                                  const void *from, const dnnl_memory_desc_t *to_md, void *to,
                                  dnnl_engine_t eng, dnnl_stream_t s) {
-    dnnl_memory_t a = NULL, b = NULL;
-    dnnl_status_t st = dnnl_memory_create(&a, from_md, eng, (void *)from);
-    if (st == dnnl_success) st = dnnl_memory_create(&b, to_md, eng, to);
-    if (st == dnnl_success) {
-        dnnl_exec_arg_t args[2] = {{DNNL_ARG_FROM, a}, {DNNL_ARG_TO, b}};
-        st = dnnl_primitive_execute(r, s, 2, args);
-    }
-    if (st == dnnl_success) st = dnnl_stream_wait(s);
-    if (a) dnnl_memory_destroy(a);
-    if (b) dnnl_memory_destroy(b);
-    return st;
+    prim_arg a[2] = {{DNNL_ARG_FROM, from_md, from}, {DNNL_ARG_TO, to_md, to}};
+    return run_primitive(r, 2, a, eng, s);
 }
 
 /* After the primitive descriptor exists: record the layouts it chose, build the
@@ -174,9 +190,8 @@ static mxio_status dnnl_run(const mxio__kernel *k, mxio__rt_exec *ex, const void
     mxio_status status = MXIO_OK;
     dnnl_engine_t eng = ex->ctx->engine;
     uint8_t *sc = scratch;
-    dnnl_memory_t mem[5] = {0};
+    prim_arg a[5];
     int n = 0;
-    dnnl_exec_arg_t args[5];
 
     const void *src = in[0];
     if (d->src_reorder) {
@@ -189,9 +204,7 @@ static mxio_status dnnl_run(const mxio__kernel *k, mxio__rt_exec *ex, const void
         DNNL_TRY(run_reorder(d->dst_in_reorder, &d->user_dst_md, out[0], &d->dst_md, dst, eng,
                              ex->stream), "residual reorder");
 
-    DNNL_TRY(dnnl_memory_create(&mem[n], &d->src_md, eng, (void *)src), "memory");
-    args[n] = (dnnl_exec_arg_t){DNNL_ARG_SRC, mem[n]};
-    n++;
+    a[n++] = (prim_arg){DNNL_ARG_SRC, &d->src_md, src};
     if (d->has_weights) {
         const void *w = d->packed_w ? d->packed_w : in[1];
         if (!d->packed_w && d->wei_reorder) {
@@ -199,30 +212,17 @@ static mxio_status dnnl_run(const mxio__kernel *k, mxio__rt_exec *ex, const void
                                  sc + d->off_wei, eng, ex->stream), "weight reorder");
             w = sc + d->off_wei;
         }
-        DNNL_TRY(dnnl_memory_create(&mem[n], &d->wei_md, eng, (void *)w), "memory");
-        args[n] = (dnnl_exec_arg_t){DNNL_ARG_WEIGHTS, mem[n]};
-        n++;
+        a[n++] = (prim_arg){DNNL_ARG_WEIGHTS, &d->wei_md, w};
     }
-    if (d->has_bias) {
-        const void *b = d->const_bias ? (const void *)d->const_bias : in[2];
-        DNNL_TRY(dnnl_memory_create(&mem[n], &d->bias_md, eng, (void *)b), "memory");
-        args[n] = (dnnl_exec_arg_t){DNNL_ARG_BIAS, mem[n]};
-        n++;
-    }
-    DNNL_TRY(dnnl_memory_create(&mem[n], &d->dst_md, eng, dst), "memory");
-    args[n] = (dnnl_exec_arg_t){DNNL_ARG_DST, mem[n]};
-    n++;
-    DNNL_TRY(dnnl_memory_create(&mem[n], &d->pad_md, eng, sc + d->off_pad), "memory");
-    args[n] = (dnnl_exec_arg_t){DNNL_ARG_SCRATCHPAD, mem[n]};
-    n++;
-    DNNL_TRY(dnnl_primitive_execute(d->prim, ex->stream, n, args), "execution");
-    DNNL_TRY(dnnl_stream_wait(ex->stream), "execution");
+    if (d->has_bias)
+        a[n++] = (prim_arg){DNNL_ARG_BIAS, &d->bias_md, d->const_bias ? (const void *)d->const_bias : in[2]};
+    a[n++] = (prim_arg){DNNL_ARG_DST, &d->dst_md, dst};
+    a[n++] = (prim_arg){DNNL_ARG_SCRATCHPAD, &d->pad_md, sc + d->off_pad};
+    DNNL_TRY(run_primitive(d->prim, n, a, eng, ex->stream), "execution");
     if (d->dst_reorder)
         DNNL_TRY(run_reorder(d->dst_reorder, &d->dst_md, dst, &d->user_dst_md, out[0], eng,
                              ex->stream), "output reorder");
 fail:
-    for (int i = 0; i < n + 1 && i < 5; i++)
-        if (mem[i]) dnnl_memory_destroy(mem[i]);
     return status;
 }
 
@@ -704,25 +704,13 @@ static mxio_status cat_run(const mxio__kernel *k, mxio__rt_exec *ex, const void 
     const cat_impl *c = k->impl;
     const char *op = k->op;
     mxio_status status = MXIO_OK;
-    dnnl_engine_t eng = ex->ctx->engine;
-    dnnl_memory_t mem[MXIO__RT_MAX_IO + 2] = {0};
-    dnnl_exec_arg_t args[MXIO__RT_MAX_IO + 2];
+    prim_arg a[MXIO__RT_MAX_IO + 2];
     int n = 0;
-    for (int i = 0; i < c->n; i++, n++) {
-        DNNL_TRY(dnnl_memory_create(&mem[n], &c->src[i], eng, (void *)in[i]), "memory");
-        args[n] = (dnnl_exec_arg_t){DNNL_ARG_MULTIPLE_SRC + i, mem[n]};
-    }
-    DNNL_TRY(dnnl_memory_create(&mem[n], &c->dst, eng, out[0]), "memory");
-    args[n] = (dnnl_exec_arg_t){DNNL_ARG_DST, mem[n]};
-    n++;
-    DNNL_TRY(dnnl_memory_create(&mem[n], &c->pad, eng, scratch), "memory");
-    args[n] = (dnnl_exec_arg_t){DNNL_ARG_SCRATCHPAD, mem[n]};
-    n++;
-    DNNL_TRY(dnnl_primitive_execute(c->prim, ex->stream, n, args), "execution");
-    DNNL_TRY(dnnl_stream_wait(ex->stream), "execution");
+    for (int i = 0; i < c->n; i++) a[n++] = (prim_arg){DNNL_ARG_MULTIPLE_SRC + i, &c->src[i], in[i]};
+    a[n++] = (prim_arg){DNNL_ARG_DST, &c->dst, out[0]};
+    a[n++] = (prim_arg){DNNL_ARG_SCRATCHPAD, &c->pad, scratch};
+    DNNL_TRY(run_primitive(c->prim, n, a, ex->ctx->engine, ex->stream), "execution");
 fail:
-    for (int i = 0; i < MXIO__RT_MAX_IO + 2; i++)
-        if (mem[i]) dnnl_memory_destroy(mem[i]);
     return status;
 }
 
@@ -810,32 +798,18 @@ static mxio_status bnorm_run(const mxio__kernel *k, mxio__rt_exec *ex, const voi
     const bnorm_impl *b = k->impl;
     const char *op = k->op;
     mxio_status status = MXIO_OK;
-    dnnl_engine_t eng = ex->ctx->engine;
-    dnnl_memory_t mem[7] = {0};
-    dnnl_exec_arg_t args[7];
-    int n = 0;
-    /* arguments 1..4: gamma, beta, mean, var */
-    const void *arg[5] = {in[0]};
-    for (int i = 1; i < 5; i++) arg[i] = b->consts ? (const void *)(b->consts + (i - 1) * b->c) : in[i];
     static const int stat_args[4] = {DNNL_ARG_SCALE, DNNL_ARG_SHIFT, DNNL_ARG_MEAN, DNNL_ARG_VARIANCE};
-    DNNL_TRY(dnnl_memory_create(&mem[n], &b->data, eng, (void *)arg[0]), "memory");
-    args[n] = (dnnl_exec_arg_t){DNNL_ARG_SRC, mem[n]};
-    n++;
-    for (int i = b->use_scale ? 0 : 1; i < 4; i++, n++) {
-        DNNL_TRY(dnnl_memory_create(&mem[n], &b->stat, eng, (void *)arg[i + 1]), "memory");
-        args[n] = (dnnl_exec_arg_t){stat_args[i], mem[n]};
-    }
-    DNNL_TRY(dnnl_memory_create(&mem[n], &b->data, eng, out[0]), "memory");
-    args[n] = (dnnl_exec_arg_t){DNNL_ARG_DST, mem[n]};
-    n++;
-    DNNL_TRY(dnnl_memory_create(&mem[n], &b->pad, eng, scratch), "memory");
-    args[n] = (dnnl_exec_arg_t){DNNL_ARG_SCRATCHPAD, mem[n]};
-    n++;
-    DNNL_TRY(dnnl_primitive_execute(b->prim, ex->stream, n, args), "execution");
-    DNNL_TRY(dnnl_stream_wait(ex->stream), "execution");
+    prim_arg a[7];
+    int n = 0;
+    a[n++] = (prim_arg){DNNL_ARG_SRC, &b->data, in[0]};
+    /* inputs 1..4: gamma, beta, mean, var (gamma unused with fix_gamma) */
+    for (int i = b->use_scale ? 0 : 1; i < 4; i++)
+        a[n++] = (prim_arg){stat_args[i], &b->stat,
+                            b->consts ? (const void *)(b->consts + i * b->c) : in[i + 1]};
+    a[n++] = (prim_arg){DNNL_ARG_DST, &b->data, out[0]};
+    a[n++] = (prim_arg){DNNL_ARG_SCRATCHPAD, &b->pad, scratch};
+    DNNL_TRY(run_primitive(b->prim, n, a, ex->ctx->engine, ex->stream), "execution");
 fail:
-    for (int i = 0; i < 7; i++)
-        if (mem[i]) dnnl_memory_destroy(mem[i]);
     return status;
 }
 
